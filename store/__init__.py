@@ -1,0 +1,1 @@
+"""Headless core of tongket: parsing, storage and queries. Never imports Textual."""

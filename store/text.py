@@ -1,0 +1,64 @@
+"""Text normalisation shared by the parser, the indexes and the app.
+
+Vietnamese is compared after NFC normalisation; searches also match without diacritics,
+so every index stores the folded form produced here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff]")
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def _fold_table() -> dict[int, str]:
+    """Per-character map for Latin letters: one character in, one out, so folded text keeps
+    the offsets of the original and a match found in it can be highlighted in the original."""
+    table: dict[int, str] = {}
+    for cp in list(range(0x41, 0x5B)) + list(range(0xC0, 0x250)) + list(range(0x1E00, 0x1F00)):
+        ch = chr(cp)
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c)).lower()
+        if len(base) == 1 and base != ch:
+            table[cp] = base
+    table.update({ord("đ"): "d", ord("Đ"): "d"})
+    return table
+
+
+_FOLD_TABLE = _fold_table()
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Lower-case, diacritic-free form: "Văn bản đến" -> "van ban den".
+
+    NFC input keeps its length, so offsets in the folded text are offsets in the input.
+    """
+    return nfc(text).translate(_FOLD_TABLE)
+
+
+def fold_words(text: str) -> str:
+    """Folded text with punctuation turned to single spaces, for word-wise matching."""
+    return " ".join(re.findall(r"\w+", fold(text)))
+
+
+def strip_control(text: str) -> str:
+    """Remove escape sequences and control characters (keeps newlines and tabs)."""
+    return _CONTROL.sub("", _ANSI.sub("", text))
+
+
+def clean_text(text: str) -> str:
+    """NFC, no control characters, NBSPs and odd spaces as plain spaces, \\n line ends."""
+    text = nfc(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = strip_control(text)
+    return _SPACES.sub(" ", text)
+
+
+def one_line(text: str) -> str:
+    """Safe for a single terminal line: no control characters, whitespace collapsed."""
+    return " ".join(strip_control(nfc(text)).split())
