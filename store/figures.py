@@ -1,10 +1,627 @@
-"""Find every quantity an article reports (stub: replaced by the figure reader)."""
+"""Find every quantity an article reports.
+
+The reader walks the digits of the body once. Each run of digits is first ruled out if it
+is a date, a time, a year, a document number, an ordinal or a portal counter; what is
+left is read with its qualifier ("hơn"), scale word ("nghìn tỷ"), unit ("lượt đại
+biểu"), `of` ("140/145") and a following change ("tăng 10,02% so với cùng kỳ"). Spelled
+counts ("hai cá nhân") and breakdown lists ("Tin tức chung 668; ...") are read too.
+
+Units and scale words: a scale word is multiplied into the value and the unit is the
+thing counted ("gần 40 nghìn văn bản" -> 40000 văn bản, "9,3 nghìn tỷ đồng" -> 9.3e12
+đồng). Foreign currency with a scale word is expressed in millions, the unit Vietnamese
+investment statistics use ("560 triệu USD" -> 560 triệu USD, "1,765 tỷ USD" -> 1765
+triệu USD); without one it stays as written ("3.500 USD").
+
+The vocabulary is data (`data/units.json`); the metric keys come from `metrics.py`.
+Never raises: anything unreadable becomes a warning.
+"""
 
 from __future__ import annotations
 
-from .record import Figure
+import bisect
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib import resources
+
+from .metrics import MetricCatalogue, load_catalogue
+from .numbers import DOT_DATE, format_number, parse_numeral, read_scale, read_spelled
+from .record import Change, Figure
+from .text import fold, fold_words
+
+MAX_FIGURES = 5000  # a body with more numbers than this is not an article; stop and warn
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:[/:\-–]\d+(?:[.,]\d+)*)*")
+_DOC_CODE = re.compile(r"[/\-][A-ZĐ]")
+_SENT_END = re.compile(r"(?<=[.!?…])\s+(?=[^\s\da-zà-ỹđ])|\n+")
+_CLAUSE_END = re.compile(r"[;\n]")
+_PAREN = re.compile(r"\([^()]*\)")
+_VS = re.compile(r"\s*\(?\s*so với ([^,;.()\n]{1,60})")
+_VS_BEFORE = re.compile(r"so với ([^,;.()\n]{1,60}?)\s*,?\s*$")
+_SPELLED = re.compile(r"(?<!\w)(hai|ba|bốn|sáu|bảy|bẩy|tám|chín|mười|một trăm)(?!\w)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Vocab:
+    unit_re: re.Pattern[str]
+    unit_names: dict[str, str]  # lower-cased form -> written form
+    time_re: re.Pattern[str]
+    stopwords: frozenset[str]
+    qualifiers: tuple[str, ...]
+    change_words: dict[str, str]
+    skip_before: frozenset[str]
+    skip_exempt: frozenset[str]
+    year_before: frozenset[str]
+    date_before: frozenset[str]
+    widget_labels: frozenset[str]
+    fillers: frozenset[str]
+    currencies: dict[str, tuple[str | None, float]]
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@cache
+def _vocab() -> _Vocab:
+    data = json.loads(resources.files("store").joinpath("data/units.json").read_text(encoding="utf-8"))
+    units = [u.lower() for u in data["units"]]
+    return _Vocab(
+        unit_re=re.compile(rf"(?:{_alternation(units)})(?![^\W_])"),
+        unit_names={u.lower(): u for u in data["units"]},
+        time_re=re.compile(rf"(?:{_alternation([t.lower() for t in data['time_units']])})(?![^\W_])"),
+        stopwords=frozenset(w.lower() for w in data["stopwords"]),
+        qualifiers=tuple(sorted((q.lower() for q in data["qualifiers"]), key=len, reverse=True)),
+        change_words={k.lower(): v for k, v in data["change_words"].items()},
+        skip_before=frozenset(w.lower() for w in data["skip_before"]),
+        skip_exempt=frozenset(w.lower() for w in data["skip_before_exempt_with_so"]),
+        year_before=frozenset(w.lower() for w in data["year_before"]),
+        date_before=frozenset(w.lower() for w in data["date_before"]),
+        widget_labels=frozenset(fold(w) for w in data["widget_labels"]),
+        fillers=frozenset(w.lower() for w in data["label_fillers"]),
+        currencies={k: (v.get("scaled_unit"), float(v.get("scale", 1))) for k, v in data["currencies"].items()},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """The body and the views of it the reader needs, all with the body's offsets."""
+
+    body: str
+    low: str
+    folded: str
+    sent_starts: tuple[int, ...]
+    clause_starts: tuple[int, ...]
+
+    def sentence_span(self, pos: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.sent_starts, pos) - 1
+        start = self.sent_starts[i]
+        end = self.sent_starts[i + 1] if i + 1 < len(self.sent_starts) else len(self.body)
+        while end > start and self.body[end - 1].isspace():
+            end -= 1
+        while start < end and self.body[start].isspace():
+            start += 1
+        return start, end
+
+    def clause_span(self, pos: int) -> tuple[int, int]:
+        s0, s1 = self.sentence_span(pos)
+        i = bisect.bisect_right(self.clause_starts, pos) - 1
+        c0 = max(s0, self.clause_starts[i]) if i >= 0 else s0
+        c1 = self.clause_starts[i + 1] - 1 if i + 1 < len(self.clause_starts) else s1
+        return c0, min(s1, max(c1, pos))
+
+
+def _prepare(body: str) -> _Text:
+    low = body.lower()
+    if len(low) != len(body):  # a few characters lower-case to two; keep offsets
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in body)
+    folded = fold(body)
+    if len(folded) != len(body):
+        folded = "".join(fold(c) if len(fold(c)) == 1 else c for c in body)
+    sents = [0] + [m.end() for m in _SENT_END.finditer(body)]
+    clauses = [0] + [m.end() for m in _CLAUSE_END.finditer(body)]
+    return _Text(body, low, folded, tuple(sents), tuple(clauses))
+
+
+def _words_before(low: str, pos: int, n: int = 4, reach: int = 60) -> list[str]:
+    """Up to `n` words right before `pos` (stops at digits and most punctuation)."""
+    chunk = low[max(0, pos - reach):pos]
+    cut = max(chunk.rfind(c) for c in ".;:()|\n0123456789")
+    if cut >= 0:
+        chunk = chunk[cut + 1:]
+    return chunk.split()[-n:] if chunk.strip() else []
+
+
+def _tail_phrases(words: list[str]) -> list[str]:
+    return [" ".join(words[i:]) for i in range(len(words))]
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """A number read in place: where it is, its value and what follows it."""
+
+    start: int  # of the digits
+    num_end: int  # end of digits (+ scale word, + %)
+    end: int  # end of unit
+    value: float
+    unit: str | None
+    unit_known: bool
+    of: float | None = None
+
+
+def _read_unit(t: _Text, pos: int, v: _Vocab) -> tuple[str | None, int, bool, bool]:
+    """Unit starting after `pos` -> (unit, end, known, is_time). Unknown units are the next
+    one or two lower-case words that are not function words."""
+    i = pos
+    while i < len(t.low) and t.low[i] in " \t":
+        i += 1
+    if i - pos > 2:
+        return None, pos, False, False
+    if i < len(t.low) and t.low[i] == "%":
+        return "%", i + 1, True, False
+    if v.time_re.match(t.low, i):
+        return None, pos, False, True
+    m = v.unit_re.match(t.low, i)
+    if m:
+        return v.unit_names[m.group(0)], m.end(), True, False
+    if t.low.startswith("phần trăm", i):
+        return "%", i + len("phần trăm"), True, False
+    words = []
+    j = i
+    for _ in range(2):
+        wm = _WORD.match(t.body, j)
+        if not wm or (words and t.body[wm.start() - 1] != " "):
+            break
+        w = wm.group(0)
+        if w.lower() in v.stopwords or not w[0].islower():
+            break
+        words.append(w)
+        j = wm.end()
+        if j >= len(t.body) or t.body[j] != " ":
+            break
+        j += 1
+    if not words:
+        return None, pos, False, False
+    end = i + len(" ".join(words))
+    return " ".join(words), end, False, False
+
+
+def _skip_context(t: _Text, start: int, v: _Vocab) -> bool:
+    """Ordinals, document numbers, addresses, clock and calendar words right before."""
+    words = _words_before(t.low, start, 4)
+    if not words:
+        return False
+    phrases = _tail_phrases(words)
+    if words[-1] == "số":
+        if any(p in v.skip_exempt for p in phrases):
+            return False
+        rest = words[:-1]
+        if not rest:
+            return False
+        prev_raw = t.body[max(0, start - 40):start].split()
+        if len(prev_raw) >= 2 and prev_raw[-2][:1].isupper():
+            return True  # "Công văn số 12", "Kế hoạch số 62"
+        return any(p in v.skip_before for p in _tail_phrases(rest))
+    return any(p in v.skip_before for p in phrases)
+
+
+def _is_widget(t: _Text, start: int, v: _Vocab) -> bool:
+    """Portal counters: a short line "Thống kê: 600.974", "Online: 13", "Lượt xem: 698"."""
+    ls = t.body.rfind("\n", 0, start) + 1
+    le = t.body.find("\n", start)
+    le = len(t.body) if le < 0 else le
+    line = t.folded[ls:le]
+    if le - ls > 80:
+        prefix = t.folded[max(ls, start - 30):start]
+        return any(prefix.rstrip(" :").endswith(w) for w in v.widget_labels) and ":" in prefix
+    head = line[: start - ls].strip(" :|-")
+    return any(head.endswith(w) or head.startswith(w) for w in v.widget_labels)
+
+
+def _read_at(t: _Text, m: re.Match[str], v: _Vocab, warnings: list[str]) -> _Read | None:
+    """Read the digit run `m`, or None if it is not a quantity."""
+    body, low = t.body, t.low
+    start, end = m.span()
+    token = m.group(0)
+    prev = body[start - 1] if start else " "
+    if prev.isalnum() or prev == "_":
+        return None  # glued to letters: H5N1, COVID-19 style codes, 4G
+    if prev in "-–" and start >= 2 and body[start - 2].isalpha():
+        return None
+    if prev in ".,:" and start >= 2 and body[start - 2].isdigit():
+        return None
+    if end < len(body) and (body[end].isalpha() or body[end] == "_"):
+        return None  # 1A, 5G, 10ha glued
+    if _DOC_CODE.match(body, end) or (end < len(body) and body[end] == "/" and end + 1 < len(body) and body[end + 1].isalpha()):
+        return None  # 93/KH-UBND, 18-NQ/TW
+    if ":" in token:
+        return None  # times, ISO 9001:2008
+    parts = re.split(r"[/\-–]", token)
+    seps = re.findall(r"[/\-–]", token)
+    if len(parts) >= 3:
+        return None  # full dates 20/1/2020, 24-12-2018
+    if _skip_context(t, start, v) or _is_widget(t, start, v):
+        return None
+    if len(parts) == 2:
+        return _read_pair(t, start, end, parts, seps[0], v)
+    if DOT_DATE.fullmatch(token) and "." in token:
+        return None  # 13.1, 30.11.2019
+    comma_pct = re.match(r",\s?%", body[end:end + 3])
+    if comma_pct:
+        end += 1  # "16,%"
+    if len(token) > 3 and token[0] == "0" and token[1:2].isdigit():
+        return None  # phone numbers, codes
+    value = parse_numeral(token + ("," if comma_pct else ""))
+    if value is None:
+        warnings.append(f"unreadable number {body[start:min(len(body), end + 12)]!r}")
+        return None
+    if _is_year(t, start, token, value, end, v):
+        return None
+    scale, s_end = read_scale(t.folded, end)
+    unit, u_end, known, is_time = _read_unit(t, s_end, v)
+    if is_time:
+        return None
+    value *= scale
+    if unit in v.currencies:
+        scaled_unit, unit_scale = v.currencies[unit]
+        if scaled_unit and scale != 1.0:
+            value, unit = value / unit_scale, scaled_unit
+    return _Read(start, s_end, u_end if unit else s_end, value, unit, known)
+
+
+def _is_year(t: _Text, start: int, token: str, value: float, end: int, v: _Vocab) -> bool:
+    if not (len(token) == 4 and token.isdigit() and 1900 <= value <= 2100):
+        return False
+    words = _words_before(t.low, start, 2)
+    if words and any(p in v.year_before for p in _tail_phrases(words)):
+        return True
+    unit, _, known, _ = _read_unit(t, end, v)
+    return not (known and unit not in ("%",))
+
+
+def _read_pair(t: _Text, start: int, end: int, parts: list[str], sep: str, v: _Vocab) -> _Read | None:
+    """"a/b": a share ("140/145 nội dung" -> 140 of 145) or a day/month or month/year."""
+    if sep != "/":
+        return None  # 11-1 dates, 2017-2019 year ranges, 5-7 ranges
+    a, b = parse_numeral(parts[0]), parse_numeral(parts[1])
+    if a is None or b is None:
+        return None
+    if len(parts[1]) == 4 and 1900 <= b <= 2100 and a <= 12:
+        return None  # tháng 07/2018
+    unit, u_end, known, is_time = _read_unit(t, end, v)
+    if is_time:
+        return None
+    datelike = 1 <= a <= 31 and 1 <= b <= 12 and len(parts[0]) <= 2 and len(parts[1]) <= 2
+    words = _words_before(t.low, start, 2)
+    after_date_word = bool(words) and any(p in v.date_before for p in _tail_phrases(words))
+    if datelike and (unit is None or after_date_word):
+        return None
+    if a > b:
+        return None
+    return _Read(start, end, u_end if unit else end, a, unit, known, of=b)
+
+
+def _qualifier(t: _Text, start: int, v: _Vocab) -> tuple[str | None, int]:
+    before = t.low[max(0, start - 16):start]
+    for q in v.qualifiers:
+        if before.endswith(q + " ") and (len(before) == len(q) + 1 or not before[-len(q) - 2].isalpha()):
+            qs = start - len(q) - 1
+            return t.body[qs:start - 1], qs
+    return None, start
+
+
+def _change_word(t: _Text, pos: int, v: _Vocab) -> tuple[str | None, int]:
+    before = t.low[max(0, pos - 14):pos]
+    for w in sorted(v.change_words, key=len, reverse=True):
+        if before.endswith(w + " ") and (len(before) == len(w) + 1 or not before[-len(w) - 2].isalpha()):
+            return v.change_words[w], pos - len(w) - 1
+    return None, pos
+
+
+def _strip_fillers(words: list[str], v: _Vocab) -> list[str]:
+    changed = True
+    while words and changed:
+        changed = False
+        for n in (3, 2, 1):
+            if len(words) >= n and " ".join(words[-n:]).lower() in v.fillers:
+                words = words[:-n]
+                changed = True
+                break
+            if len(words) >= n and " ".join(words[:n]).lower() in v.fillers:
+                words = words[n:]
+                changed = True
+                break
+    return words
+
+
+_CUT_PREPS = (" của ", " tại ", " trên ", " thuộc ", " trong ", " so với ")
+
+
+def _head(t: _Text, lo: int, hi: int, v: _Vocab, cut_preps: bool) -> str:
+    """The words naming a figure, written before it: from `lo` (previous figure or clause
+    start) to `hi` (the qualifier), without brackets, numbers and filler verbs."""
+    text = _PAREN.sub(" ", t.body[lo:hi])
+    for sep in (";", ":", "(", ")", "\n"):
+        text = text.rsplit(sep, 1)[-1]
+    low = text.lower()
+    k = low.rfind("tỷ lệ")
+    if k < 0:
+        k = low.rfind("tỉ lệ")
+    if k >= 0:
+        text = text[k:]
+    elif "," in text:
+        text = text.rsplit(",", 1)[-1]
+    if cut_preps:
+        for p in _CUT_PREPS:
+            i = text.lower().find(p)
+            if i > 0:
+                text = text[:i]
+    words = [w for w in re.findall(r"[^\W\d_][\w\-&]*", text)]
+    words = _strip_fillers(words, v)
+    return " ".join(words[-8:])
+
+
+def _tail(t: _Text, pos: int, v: _Vocab) -> str:
+    """Words right after the unit that say more about it ("văn bản đến", "tin nhắn được gửi đi")."""
+    words = []
+    j = pos
+    while len(words) < 5:
+        if j >= len(t.body) or t.body[j] != " ":
+            break
+        wm = _WORD.match(t.body, j + 1)
+        if not wm:
+            break
+        w = wm.group(0)
+        if w.lower() in v.stopwords and w.lower() not in ("được", "đã", "đang", "chưa"):
+            break
+        words.append(w)
+        j = wm.end()
+    while words and words[-1].lower() in ("được", "đã", "đang"):
+        words.pop()
+    return " ".join(words)
+
+
+def _label(t: _Text, r: _Read, head: str, tail: str) -> str:
+    unit = r.unit
+    if unit is None or unit == "%" or unit in ("đồng", "USD", "triệu USD"):
+        parts = [p for p in (head, tail) if p]
+        return " ".join(parts) or (unit or "")
+    if tail:
+        return f"{unit} {tail}"
+    if head and fold(unit) in fold(head):
+        return head
+    if head:
+        return f"{unit} {' '.join(head.split()[-4:])}"
+    return unit
+
+
+def _vs_after(t: _Text, pos: int) -> tuple[str | None, int]:
+    m = _VS.match(t.body, pos)
+    if m:
+        return m.group(1).strip(), m.end()
+    return None, pos
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    fig: Figure
+    is_change: bool
+    direction: str | None
+    vs: str | None
+
+
+def _scan_digits(t: _Text, v: _Vocab, warnings: list[str]) -> list[tuple[_Read, str | None, int]]:
+    reads = []
+    for m in _NUMBER.finditer(t.body):
+        if len(reads) >= MAX_FIGURES:
+            warnings.append(f"stopped after {MAX_FIGURES} numbers")
+            break
+        r = _read_at(t, m, v, warnings)
+        if r is None:
+            continue
+        q, qs = _qualifier(t, r.start, v)
+        reads.append((r, q, qs))
+    _warn_split_decimals(t, reads, warnings)
+    return reads
+
+
+def _warn_split_decimals(t: _Text, reads: list, warnings: list[str]) -> None:
+    """'37, 38 tỷ': a decimal comma with a stray space; which number is meant is unclear."""
+    for m in re.finditer(r"(?<![\d.,])(\d+), (\d{1,3}) (?:nghìn|ngàn|triệu|tỷ|tỉ)", t.body):
+        warnings.append(f"unreadable number {m.group(0)!r}")
+        bad = {m.start(1), m.start(2)}
+        reads[:] = [x for x in reads if x[0].start not in bad]
+
+
+def _scan_spelled(t: _Text, v: _Vocab) -> list[tuple[_Read, str | None, int]]:
+    reads = []
+    for m in _SPELLED.finditer(t.low):
+        words = t.folded[m.start():m.start() + 40].split()
+        got = read_spelled(words)
+        if not got:
+            continue
+        value, used = got
+        end = m.start() + len(" ".join(t.body[m.start():m.start() + 40].split()[:used]))
+        if t.low[end:end + 1] != " ":
+            continue
+        unit, u_end, known, is_time = _read_unit(t, end, v)
+        if not known or is_time or unit in ("số", "bộ", "ban", "bản", "tin", "bài", "trang", "điểm", "%", "đồng", "USD", "sở", "kỳ", "khóa", "lớp", "máy", "nhà", "xe"):
+            continue
+        if _skip_context(t, m.start(), v):
+            continue
+        q, qs = _qualifier(t, m.start(), v)
+        reads.append((_Read(m.start(), end, u_end, value, unit, True), q, qs))
+    return reads
+
+
+def _scan_breakdowns(t: _Text, v: _Vocab, taken: set[int]) -> list[tuple[_Read, str | None, int]]:
+    """'(trong đó: Tin tức chung 668; Hoạt động kỳ họp 182; ...)': a label, then a bare number."""
+    reads = []
+    pat = re.compile(r"(?:(?<=[(:;,])|(?<=[(:;,] ))([A-ZĐÀ-Ỹ][^\W\d_]*(?: [^\W\d_]+){0,6}) (\d+(?:\.\d{3})*)(?=\s*(?:[;,)]|\.\s|\.?$|,\.\.\.))", re.M)
+    for m in pat.finditer(t.body):
+        if m.start(2) in taken:
+            continue
+        label = m.group(1)
+        fl = fold(label)
+        if any(fl.startswith(w) or fl.endswith(w) for w in v.widget_labels):
+            continue
+        if _skip_context(t, m.start(2), v):
+            continue
+        value = parse_numeral(m.group(2))
+        if value is None or (len(m.group(2)) == 4 and 1900 <= value <= 2100):
+            continue
+        reads.append((_Read(m.start(1), m.end(2), m.end(2), value, None, False), None, m.start(1)))
+    return reads
 
 
 def extract_figures(body: str) -> tuple[list[Figure], list[str]]:
     """Return the figures found in `body` (spans index into `body`) and warnings."""
-    return [], []
+    warnings: list[str] = []
+    try:
+        if not isinstance(body, str) or not body:
+            return [], warnings
+        if not unicodedata.is_normalized("NFC", body):
+            return _extract_non_nfc(body)
+        return _extract(body, warnings), warnings
+    except Exception as exc:  # the reader must never stop an ingest
+        warnings.append(f"figure reader failed: {type(exc).__name__}")
+        return [], warnings
+
+
+def _extract_non_nfc(body: str) -> tuple[list[Figure], list[str]]:
+    """Read the NFC form, then map spans back to the original text."""
+    marks = re.compile(r".[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*", re.S)
+    pieces: list[str] = []
+    starts: list[int] = []  # nfc offset -> original offset
+    for m in marks.finditer(body):
+        piece = unicodedata.normalize("NFC", m.group(0))
+        for _ in piece:
+            starts.append(m.start())
+        pieces.append(piece)
+    starts.append(len(body))
+    norm = "".join(pieces)
+    warnings: list[str] = []
+    figs = _extract(norm, warnings)
+
+    def back(span: tuple[int, int]) -> tuple[int, int]:
+        a = starts[span[0]]
+        b = starts[span[1]] if span[1] < len(starts) else len(body)
+        return a, b
+
+    out = []
+    for f in figs:
+        sp, ss = back(f.span), back(f.sentence_span)
+        out.append(replace(f, span=sp, raw=body[sp[0]:sp[1]], sentence_span=ss, sentence=body[ss[0]:ss[1]]))
+    return out, warnings
+
+
+def _extract(body: str, warnings: list[str]) -> list[Figure]:
+    v = _vocab()
+    cat = load_catalogue()
+    t = _prepare(body)
+    reads = _scan_digits(t, v, warnings)
+    taken = {r.start for r, _, _ in reads}
+    reads += _scan_spelled(t, v)
+    reads += _scan_breakdowns(t, v, taken)
+    reads.sort(key=lambda x: x[0].start)
+    return _assemble(t, v, cat, reads)
+
+
+def _assemble(t: _Text, v: _Vocab, cat: MetricCatalogue, reads: list) -> list[Figure]:
+    found: list[_Found] = []
+    prev_end_in_sentence: dict[tuple[int, int], int] = {}
+    for idx, (r, q, qs) in enumerate(reads):
+        sent = t.sentence_span(r.start)
+        clause = t.clause_span(r.start)
+        direction, cs = _change_word(t, qs, v)
+        raw_start = qs
+        unit = r.unit
+        prev_end = prev_end_in_sentence.get(sent, sent[0])
+        lo = max(prev_end, clause[0]) if prev_end <= r.start else clause[0]
+        if unit is None and reads and r.start < r.num_end and t.body[r.start].isalpha():
+            # breakdown list: inherit the unit of the figure the list breaks down
+            parent = next((f.fig for f in reversed(found) if f.fig.span[1] <= r.start and f.fig.sentence_span == sent and f.fig.unit), None)
+            unit = parent.unit if parent else None
+        elif unit is None and r.of is None:
+            if direction is None:
+                prev_end_in_sentence[sent] = r.end
+                continue  # a bare number that no list or unit explains
+        head_hi = cs if direction else raw_start
+        is_breakdown = t.body[r.start].isalpha()
+        head = t.body[r.start:r.start + (r.num_end - r.start)].rsplit(" ", 1)[0] if is_breakdown else _head(t, lo, head_hi, v, cut_preps=unit in (None, "%", "đồng", "USD", "triệu USD"))
+        tail = _tail(t, r.end, v) if r.unit else ""
+        label = head if is_breakdown else _label(t, r, head, tail)
+        next_start = reads[idx + 1][2] if idx + 1 < len(reads) else clause[1]
+        after_hi = min(next_start, clause[1]) if next_start > r.end else clause[1]
+        narrow_before = t.body[lo:head_hi]
+        key = cat.key_for(label, unit, narrow_before, t.body[r.end:after_hi])
+        if key is None:
+            key = cat.key_for(label, unit, t.body[clause[0]:head_hi], t.body[r.end:clause[1]])
+        span_end = r.end
+        vs = None
+        if direction:
+            vs, _ = _vs_after(t, r.end)
+            if vs is None:
+                m = _VS_BEFORE.search(t.body, max(sent[0], cs - 70), cs)
+                vs = m.group(1).strip() if m else None
+        raw = t.body[raw_start:span_end]
+        display_start = r.start
+        display = t.body[display_start:span_end]
+        if is_breakdown:
+            display = f"{format_number(r.value)} {unit}" if unit else format_number(r.value)
+        fig = Figure(
+            value=float(r.value),
+            unit=unit,
+            label=label,
+            raw=raw,
+            display=display,
+            sentence=t.body[sent[0]:sent[1]],
+            span=(raw_start, span_end),
+            sentence_span=sent,
+            key=key,
+            qualifier=q,
+            of=r.of,
+            change=Change(r.value, unit, direction, vs) if direction else None,
+        )
+        found.append(_Found(fig, direction is not None, direction, vs))
+        prev_end_in_sentence[sent] = r.end
+    return _dedupe(_attach_changes(t, found))
+
+
+def _attach_changes(t: _Text, found: list[_Found]) -> list[Figure]:
+    """'129 cuộc họp, tăng 15 cuộc họp so với năm 2018': the change belongs to 129."""
+    out: list[Figure] = []
+    for f in found:
+        if f.is_change and out:
+            base = out[-1]
+            gap = t.body[base.span[1]:f.fig.span[0]]
+            same_sentence = base.sentence_span == f.fig.sentence_span
+            unit_ok = f.fig.unit in ("%", None, base.unit) or (base.unit or "").startswith(f.fig.unit or "")
+            if same_sentence and base.change is None and len(gap) <= 40 and not re.search(r"[\d;:]", gap) and unit_ok:
+                out[-1] = replace(base, change=Change(f.fig.value, f.fig.unit or base.unit, f.direction or "up", f.vs))
+                continue
+        out.append(f.fig)
+    return out
+
+
+def _dedupe(figs: list[Figure]) -> list[Figure]:
+    """One quantity written twice ("hai cá nhân" ... "2 cá nhân") is one figure: same value
+    and unit in another sentence, filed under the same metric or with the same label.
+    Two figures in one sentence are always two things."""
+    out: list[Figure] = []
+    seen: dict[tuple[float, str | None], list[Figure]] = {}
+    for f in figs:
+        twins = seen.setdefault((f.value, f.unit), [])
+        dup = any(
+            g.sentence_span != f.sentence_span
+            and g.of == f.of
+            and ((f.key is not None and g.key == f.key) or fold_words(g.label) == fold_words(f.label))
+            for g in twins
+        )
+        if dup:
+            continue
+        twins.append(f)
+        out.append(f)
+    return out

@@ -1,13 +1,32 @@
-"""Turn one raw article (scraped text or saved HTML) into an `Article` record."""
+"""Turn one raw article (scraped text or saved HTML) into an `Article` record.
+
+Orchestration only: the page is split into a header zone (portal chrome, title, publish
+stamp), the article, and trailing chrome; each field is then read by its own module.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
+from .boilerplate import is_sentence, load_boilerplate, repeated_chrome
+from .dates import find_event_date, find_published, is_clock_widget, published_in_line
+from .errors import InputError
 from .figures import extract_figures
+from .html_extract import HtmlArticle, extract_html, looks_like_html
+from .people import byline_of, find_officials
+from .period import detect_period
+from .provinces import load_provinces
 from .record import Article
 from .text import clean_text
+
+_MARK_OPEN = re.compile(r"^\(?[A-ZĐ][A-Za-zĐđ]{1,6}\)?\s*[-–—]\s*")
+_DATE_OPEN = re.compile(
+    r"^(?:\(?[A-ZĐ][A-Za-zĐđ]{1,6}\)?\s*[-–—]\s*)?(?:(?:sáng|chiều|trưa|tối|đêm)\s+(?:nay|qua|ngày)?\s*\(?\s*\d"
+    r"|(?:trong\s+)?ngày\s+\d|năm\s+(?:19|20)\d\d\s*,)",
+    re.IGNORECASE,
+)
 
 
 def article_id(title: str, body: str) -> str:
@@ -18,33 +37,182 @@ def article_id(title: str, body: str) -> str:
 
 
 def parse_text(text: str, *, url: str | None = None) -> Article:
-    """Parse plain article text (already decoded). Never raises on odd text."""
-    text = clean_text(text)
-    lines = [line.strip() for line in text.split("\n")]
-    paras = [line for line in lines if line]
-    title = paras[0] if paras else ""
-    body = "\n\n".join(paras[1:])
-    figures, warnings = extract_figures(body)
-    return Article(
-        id=article_id(title, body),
-        title=title,
-        title_derived=False,
-        published=None,
-        event_date=None,
-        province=None,
-        province_evidence=None,
-        report_year=None,
-        period=None,
-        byline=None,
-        officials=(),
-        body=body,
-        figures=tuple(figures),
-        warnings=tuple(warnings),
-        source_url=url,
-    )
+    """Parse plain article text (already decoded); saved HTML is detected and extracted.
+    Never raises on odd text: what cannot be settled becomes a warning."""
+    if not isinstance(text, str):
+        text = str(text or "")
+    try:
+        if looks_like_html(text):
+            try:
+                return parse_html(text, url=url)
+            except InputError as exc:
+                return _empty(url, (f"HTML: {exc.reason}",))
+        return _parse(clean_text(text), url=url, html=None)
+    except Exception as exc:  # noqa: BLE001 - last resort; the contract is "never raises"
+        return _empty(url, (f"could not parse: {type(exc).__name__}",))
+
+
+def parse_html(html: str, *, url: str | None = None, path: str = "<html>") -> Article:
+    """Parse a saved web page. Raises `InputError` when the page holds no article text."""
+    doc = extract_html(html, path)
+    return _parse(clean_text(doc.text), url=url, html=doc)
 
 
 def parse_file(path: str | Path, *, url: str | None = None) -> Article:
     """Read, decode and parse one file; raises `InputError` naming the file and the problem."""
-    data = Path(path).read_bytes()
-    return parse_text(data.decode("utf-8-sig"), url=url)
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read file: {exc.strerror or exc}") from None
+    text = _decode(data, str(path))
+    if looks_like_html(text):
+        return parse_html(text, url=url, path=str(path))
+    if not text.strip():
+        raise InputError(str(path), "empty file")
+    return parse_text(text, url=url)
+
+
+def _decode(data: bytes, path: str) -> str:
+    """Seam for `store.decode.decode_bytes` (owned elsewhere); UTF-8 until it exists."""
+    try:
+        from .decode import decode_bytes  # type: ignore[attr-defined]
+    except ImportError:
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputError(path, "not UTF-8 text") from None
+    return decode_bytes(data, path)
+
+
+def _empty(url: str | None, warnings: tuple[str, ...]) -> Article:
+    return Article(
+        id=article_id("", ""), title="", title_derived=True, published=None, event_date=None,
+        province=None, province_evidence=None, report_year=None, period=None, byline=None,
+        officials=(), body="", figures=(), warnings=warnings, source_url=url,
+    )
+
+
+def _is_lead(line: str) -> bool:
+    """First line of the article proper: a dated or marked opening, or a prose paragraph."""
+    if _DATE_OPEN.match(line) or (_MARK_OPEN.match(line) and len(line) > 40):
+        return True
+    return (is_sentence(line) and len(line) >= 60) or len(line) >= 250
+
+
+def _title_candidate(line: str) -> bool:
+    bp = load_boilerplate()
+    if bp.is_head_chrome(line) or is_clock_widget(line) or published_in_line(line, allow_bare=True):
+        return False
+    if byline_of(line) and (line.rstrip().endswith("|") or line.isupper()):
+        return False
+    return len(line.split()) >= 3 and not line.endswith(":")
+
+
+def _derive_title(lead: str) -> str:
+    """A short headline from the lead sentence, without the mark and the date clause."""
+    s = _MARK_OPEN.sub("", lead, count=1)
+    first, _, rest = s.partition(", ")
+    if rest and _DATE_OPEN.match(first + ","):
+        s = rest
+    s = re.split(r"(?<=[^\d\s][.!?])\s", s, maxsplit=1)[0].rstrip(" .;:,")
+    if len(s) > 120:
+        cut = s[:120]
+        comma = max(cut.rfind(", "), cut.rfind("; "))
+        s = cut[:comma] if comma >= 50 else cut.rsplit(" ", 1)[0] + "…"
+    return s[:1].upper() + s[1:]
+
+
+def _parse(text: str, *, url: str | None, html: HtmlArticle | None) -> Article:
+    bp = load_boilerplate()
+    lines = [ln.strip() for ln in text.split("\n")]
+    lines = [ln for ln in lines if ln]
+    warnings: list[str] = []
+
+    lead = next((i for i, ln in enumerate(lines) if _is_lead(ln) and not bp.is_head_chrome(ln)), None)
+    if lead is None:  # no prose: everything after the first plausible title is the article
+        lead = min(1, len(lines))
+    head = lines[:lead]
+
+    # title: the longest plausible head line (portal names and menus are shorter or chrome)
+    cands = [ln for ln in head if _title_candidate(ln)]
+    title = max(cands, key=len) if cands else ""
+    if html is not None and html.title and (not title or title not in lines):
+        title = " ".join(html.title.split())
+    title_derived = False
+    byline = next((b for b in (byline_of(ln) for ln in head if ln != title) if b), None)
+
+    # the article: from the lead to the first trailing-chrome block
+    tags = repeated_chrome(lines)
+    removed: list[str] = []
+    kept: list[str] = []
+    seen_short: set[str] = set()
+    for ln in lines[lead:]:
+        if kept and bp.is_stop(ln):
+            break
+        if bp.is_drop(ln) or is_clock_widget(ln) or published_in_line(ln):
+            continue
+        if ln in tags:
+            removed.append(ln)
+            continue
+        if len(ln) < 300:
+            # a repeated caption, the headline again, or a repeat cut off by the excerpt
+            if ln == title or ln in seen_short or (kept and kept[-1].startswith(ln) and len(ln) >= 20):
+                continue
+            seen_short.add(ln)
+        if kept and ln[:1].islower() and not is_sentence(kept[-1]):
+            kept[-1] = f"{kept[-1]} {ln}"  # a hard-wrapped line continues the one above
+            continue
+        kept.append(ln)
+    while kept and (b := byline_of(kept[-1])):
+        byline = byline or b
+        kept.pop()
+    if not title and kept:
+        title, title_derived = _derive_title(kept[0]), True
+    body = "\n\n".join(kept)
+
+    # dates
+    pub = find_published(lines, lead)
+    published = pub.iso if pub else None
+    if published is None and html is not None and html.date:
+        published = html.date[:16] if "T" in html.date else html.date[:10]
+    if published is None:
+        warnings.append("no publish date")
+    event = find_event_date(kept[:6] + ([] if title_derived else [title]), published)
+    event_date = event.iso if event else None
+    if event and event.warning:
+        warnings.append(event.warning)
+    elif event is None:
+        warnings.append("no event date")
+
+    # province, period, people
+    text_head = "\n".join(head + removed)
+    province, evidence = load_provinces().detect(text_head, body, url)
+    if province is None:
+        warnings.append("no province")
+    ref_year = int(event_date[:4]) if event_date else (int(published[:4]) if published else None)
+    per = detect_period("" if title_derived else title, kept, ref_year)
+    if per.report_year is None:
+        warnings.append("no report year")
+    officials = find_officials(("" if title_derived else title + "\n") + body)
+    if byline is None and html is not None and html.author:
+        byline = " ".join(html.author.split())
+
+    figures, fig_warnings = extract_figures(body)
+    return Article(
+        id=article_id(title, body),
+        title=title,
+        title_derived=title_derived,
+        published=published,
+        event_date=event_date,
+        province=province,
+        province_evidence=evidence,
+        report_year=per.report_year,
+        period=per.period,
+        byline=byline,
+        officials=officials,
+        body=body,
+        figures=tuple(figures),
+        warnings=tuple(warnings) + tuple(fig_warnings),
+        source_url=url,
+    )

@@ -1,0 +1,170 @@
+"""Markdown export of one stored article, shared by the command line and the app.
+
+Article text is data, not Markdown: every cell and line is escaped so a `|` in a label
+cannot break the figures table and a `<script>` or `[link](…)` in a scraped page stays
+plain text in whatever renders the file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from .errors import TongketError
+from .record import Article, Figure, StoredArticle
+from .storage import atomic_write_bytes
+from .text import fold_words, one_line, strip_control
+
+
+class ExportError(TongketError):
+    """The export file cannot be written where the user asked."""
+
+
+# ---------------------------------------------------------------- numbers the Vietnamese way
+
+
+def format_number(value: float | int | None, *, decimals: int | None = None) -> str:
+    """27172 -> "27.172", 94.03 -> "94,03" (thousands with ".", decimals with ",")."""
+    if value is None:
+        return ""
+    if decimals is None:
+        fraction = f"{abs(float(value)):.4f}".split(".")[1].rstrip("0")
+        decimals = len(fraction)
+    text = f"{abs(value):,.{decimals}f}"  # 27,172.50
+    text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    return ("-" if value < 0 else "") + text
+
+
+def format_value(value: float | None, unit: str | None) -> str:
+    """A value and its unit for people: "94,03%", "27.172 văn bản"."""
+    number = format_number(value)
+    if not unit:
+        return number
+    return f"{number}{unit}" if unit == "%" else f"{number} {unit}"
+
+
+# ---------------------------------------------------------------- escaping
+
+_INLINE = re.compile(r"([\\`*_{}\[\]|<>])")
+_HTML = {"<": "&lt;", ">": "&gt;"}
+_BLOCK_START = re.compile(r"^(\s*)(#|(?:[+=-]|\d+[.)])(?=\s|$))")
+
+
+def escape_inline(text: str | None) -> str:
+    """One line of Markdown that renders as the literal text (table cells, titles, metadata)."""
+    text = one_line(text or "")
+    text = _INLINE.sub(lambda m: _HTML.get(m.group(1), "\\" + m.group(1)), text)
+    return _escape_block_start(text)
+
+
+def _escape_block_start(line: str) -> str:
+    match = _BLOCK_START.match(line)
+    if not match:
+        return line
+    lead, token = match.groups()
+    return f"{lead}{token[:-1]}\\{token[-1]}{line[match.end():]}"
+
+
+def escape_paragraph(text: str) -> str:
+    lines = [" ".join(line.split()) for line in strip_control(text).split("\n")]
+    return "\n".join(escape_inline(line) for line in lines if line)
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def _figure_row(n: int, fig: Figure) -> str:
+    change = ""
+    if fig.change is not None:
+        sign = {"up": "+", "down": "−"}.get(fig.change.direction, "±")
+        change = f"{sign}{format_value(abs(fig.change.value), fig.change.unit)}"
+        if fig.change.vs:
+            change += f" ({fig.change.vs})"
+    cells = [str(n), fig.label, format_number(fig.value), fig.unit or "", fig.display, change, fig.key or ""]
+    return "| " + " | ".join(escape_inline(c) for c in cells) + " |"
+
+
+def to_markdown(stored: StoredArticle) -> str:
+    """Title, metadata block, figures table, body, source."""
+    a: Article = stored.article
+    corrected = set(stored.corrections)
+    mark = lambda name: " (corrected)" if name in corrected else ""  # noqa: E731
+    out = [f"# {escape_inline(a.title) or 'Untitled article'}", ""]
+    meta = [
+        ("Province", a.province or "unknown", "province"),
+        ("Report year", str(a.report_year) if a.report_year else "unknown", "report_year"),
+        ("Period", a.period or "unknown", "period"),
+        ("Published", a.published or "", ""),
+        ("Event date", a.event_date or "", ""),
+        ("Byline", a.byline or "", ""),
+        ("Article id", a.id, ""),
+    ]
+    for name, value, field in meta:
+        if value:
+            out.append(f"- **{name}:** {escape_inline(value)}{mark(field)}")
+    if a.officials:
+        people = "; ".join(f"{o.name} ({o.role})" if o.role else o.name for o in a.officials)
+        out.append(f"- **Officials:** {escape_inline(people)}")
+    out.append("")
+    out.append("## Figures")
+    out.append("")
+    if a.figures:
+        out.append("| # | Label | Value | Unit | As written | Change | Metric |")
+        out.append("|---:|---|---:|---|---|---|---|")
+        out.extend(_figure_row(i, f) for i, f in enumerate(a.figures, 1))
+    else:
+        out.append("No figures found.")
+    out.append("")
+    out.append("## Text")
+    out.append("")
+    paragraphs = [escape_paragraph(p) for p in re.split(r"\n\s*\n", a.body or "")]
+    out.append("\n\n".join(p for p in paragraphs if p) or "(no text)")
+    out.append("")
+    out.append("## Source")
+    out.append("")
+    if a.source_url:
+        out.append(f"- URL: {escape_inline(a.source_url)}")
+    for path in stored.source_paths:
+        out.append(f"- File: {escape_inline(path)}")
+    if not a.source_url and not stored.source_paths:
+        out.append("- unknown")
+    out.append("")
+    return "\n".join(out)
+
+
+def default_export_name(stored: StoredArticle) -> str:
+    """A file name from the title and the id: "van-phong-ubnd-tinh-tong-ket-cong-tac-nam-2019-beb751c9.md"."""
+    slug = "-".join(fold_words(stored.article.title).split())[:60].strip("-") or "article"
+    return f"{slug}-{stored.article.id[:8]}.md"
+
+
+def write_markdown(stored: StoredArticle, path: str | Path, *, force: bool = False, base: str | Path | None = None) -> Path:
+    """Write the article as Markdown; returns the file written.
+
+    `path` may be a folder (the default name is used inside it). An existing file is
+    replaced only with `force`. Missing parent folders are created only inside `base`
+    (default: the current folder), so a typo cannot scatter folders across the disk.
+    """
+    target = Path(path).expanduser()
+    if target.is_dir():
+        target = target / default_export_name(stored)
+    if target.exists() and not force:
+        raise ExportError(f"{target} already exists; choose another name or overwrite it (--force)")
+    if target.exists() and target.is_dir():
+        raise ExportError(f"{target} is a folder")
+    parent = target.parent
+    if not parent.exists():
+        root = Path(base or os.getcwd()).resolve()
+        resolved = parent.resolve()
+        if resolved != root and root not in resolved.parents:
+            raise ExportError(f"the folder {parent} does not exist")
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ExportError(f"cannot create the folder {parent}: {exc.strerror or exc}") from None
+    try:
+        atomic_write_bytes(target, to_markdown(stored).encode("utf-8"))
+    except OSError as exc:
+        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
+    return target

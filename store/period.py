@@ -1,0 +1,113 @@
+"""Which period a review article covers: the report year and its kind.
+
+Review conferences look back on one period and forward to the next, so the year in a
+headline is often the wrong one: "triển khai nhiệm vụ năm 2024" reviews 2023. Years that sit
+in a forward-looking phrase (tasks, plans, directions) or after "so với" are set aside; the
+review year is the one the text reports on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_YEAR = r"((?:19|20)\d{2})"
+
+_HALF = re.compile(
+    r"(?:6|06|sáu)\s+tháng\s+(?:đầu\s+năm|cuối\s+năm|năm)|sơ\s+kết\s+(?:công\s+tác\s+)?(?:6|06|sáu)\s+tháng"
+    r"|nửa\s+đầu\s+năm|bán\s+niên",
+    re.IGNORECASE,
+)
+_HALF_YEAR = re.compile(
+    rf"(?:(?:6|06|sáu)\s+tháng\s+(?:đầu\s+)?năm|nửa\s+đầu\s+năm|bán\s+niên)\s*(?:năm\s+)?{_YEAR}",
+    re.IGNORECASE,
+)
+_QUARTER = re.compile(
+    rf"quý\s+(I{{1,3}}|IV|[1-4])(?:\s*(?:/|năm|-)\s*{_YEAR})?|(?:3|03|ba|9|09|chín)\s+tháng\s+đầu\s+năm\s*(?:năm\s+)?{_YEAR}?",
+    re.IGNORECASE,
+)
+_TERM = re.compile(
+    rf"(?:tổng\s+kết|kết\s+quả|đánh\s+giá)[^.;]{{0,40}}nhiệm\s+kỳ\s+{_YEAR}\s*[-–]\s*{_YEAR}",
+    re.IGNORECASE,
+)
+_CONGRESS = re.compile(r"đại\s+hội[^.;]{0,80}nhiệm\s+kỳ", re.IGNORECASE)
+_SPAN = re.compile(
+    rf"từ\s+(?:năm\s+)?(?:từ\s+)?(?:tháng\s+)?\d{{1,2}}\s*/\s*{_YEAR}\s+đến|giai\s+đoạn\s+{_YEAR}\s*[-–]\s*{_YEAR}",
+    re.IGNORECASE,
+)
+_YEAR_MENTION = re.compile(rf"(?<![\w/.\-])(?:năm|Năm|NĂM)\s+{_YEAR}(?![\d/\-–])")
+_FORWARD = re.compile(
+    r"(?:triển\s+khai|nhiệm\s+vụ|phương\s+hướng|kế\s+hoạch|mục\s+tiêu|phấn\s+đấu|dự\s+kiến|"
+    r"định\s+hướng|giải\s+pháp|chương\s+trình\s+công\s+tác|trọng\s+tâm|đến|từ|so\s+với|"
+    r"cùng\s+kỳ|sau|trước|cuối)\s+(?:[^\s,.;:]+\s+){0,6}$",
+    re.IGNORECASE,
+)
+_FORWARD_TASKS = re.compile(rf"triển\s+khai\s+(?:[^\s,.;:]+\s+){{0,4}}năm\s+{_YEAR}", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    report_year: int | None
+    period: str  # one of record.PERIODS
+
+
+def _backward_years(text: str) -> list[tuple[int, int]]:
+    """(year, position) of "năm YYYY" mentions that are not forward-looking or comparisons."""
+    out = []
+    for m in _YEAR_MENTION.finditer(text):
+        before = text[max(0, m.start() - 60): m.start()]
+        clause = re.split(r"[.;:,(]\s|\n", before)[-1] if before else ""
+        if _FORWARD.search(clause + " "):
+            continue
+        out.append((int(m.group(1)), m.start()))
+    return out
+
+
+def detect_period(title: str, paragraphs: list[str], fallback_year: int | None = None) -> Period:
+    """Report year and period from the title and the text.
+
+    The head (title and the first two paragraphs) decides the kind; the year is the first
+    backward-looking "năm YYYY" in the head, else the most frequent one in the text.
+    """
+    head = "\n".join([title, *paragraphs[:2]])
+    text = "\n".join([title, *paragraphs])
+
+    m = _QUARTER.search(head)
+    if m and m.group(0).lower().startswith("quý"):
+        year = _int(m.group(2)) or _first_year(head) or fallback_year
+        return Period(year, "quarter")
+    if _HALF.search(head):
+        m = _HALF_YEAR.search(head) or _HALF_YEAR.search(text)
+        year = _int(m.group(1)) if m else (_first_year(head) or fallback_year)
+        return Period(year, "half-year")
+    m = _TERM.search(head)
+    if m:
+        return Period(int(m.group(2)), "term")
+    if _CONGRESS.search(head):
+        return Period(None, "other")
+    if _SPAN.search(head) and not _first_year(head):
+        return Period(None, "other")
+
+    year = _first_year(head)
+    if year is None:
+        counts: dict[int, int] = {}
+        for y, _ in _backward_years(text):
+            counts[y] = counts.get(y, 0) + 1
+        if counts:
+            year = max(counts, key=lambda k: (counts[k], -k))
+    if year is None:
+        m = _FORWARD_TASKS.search(head)
+        if m:  # only the tasks year is stated: the conference reviews the year before
+            year = int(m.group(1)) - 1
+    if year is None:
+        return Period(None, "other")
+    return Period(year, "year")
+
+
+def _first_year(text: str) -> int | None:
+    years = _backward_years(text)
+    return years[0][0] if years else None
+
+
+def _int(s: str | None) -> int | None:
+    return int(s) if s else None

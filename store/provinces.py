@@ -1,0 +1,308 @@
+"""Vietnamese provinces: names, aliases, the 2025 merger, and reading an article's province.
+
+The catalogue is data (`data/provinces.json`) so a missing alias or newspaper mark is a one-line
+fix, not a code change. Detection only accepts evidence that names the province (a portal
+header, a newspaper mark, "UBND tỉnh X", the site's domain); an official's or a commune's
+name is never used, because the same names recur across provinces.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+from typing import Mapping
+from urllib.parse import urlsplit
+
+from .text import fold, nfc
+
+# Old-style tone placement ("hoà", "thuỷ") -> the form the catalogue uses ("hòa", "thủy").
+# One character pair in, one pair out, so offsets survive.
+_TONE_PAIRS = {
+    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
+    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+}
+# only in open syllables ("hoà", "thuỷ"): in "Đoàn" the mark belongs on the vowel it is on
+_TONE_RE = re.compile("(?:" + "|".join(sorted(_TONE_PAIRS, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE)
+
+
+def tone_norm(text: str) -> str:
+    """NFC text with old-style tone marks moved ("Khánh Hoà" -> "Khánh Hòa"); same length."""
+
+    def repl(m: re.Match[str]) -> str:
+        s = m.group(0)
+        out = _TONE_PAIRS[s.lower()]
+        return out.upper() if s.isupper() else (out[0].upper() + out[1:] if s[0].isupper() else out)
+
+    return _TONE_RE.sub(repl, nfc(text))
+
+
+def _key(name: str) -> str:
+    """Lookup key: folded, punctuation-free words ("TP. Hồ Chí Minh" -> "tp ho chi minh")."""
+    return " ".join(re.findall(r"[0-9a-z]+", fold(name)))
+
+
+@dataclass(frozen=True, slots=True)
+class Province:
+    name: str
+    aliases: tuple[str, ...]
+    slugs: tuple[str, ...]
+    marks: tuple[str, ...]
+    merged_2025: str
+
+
+_ORG = (
+    r"(?:UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân|Văn phòng UBND|Văn phòng HĐND|"
+    r"Đảng bộ|Đoàn ĐBQH|Công an|Thanh tra|Ban Tuyên giáo|Mặt trận Tổ quốc)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ProvinceCatalogue:
+    """Read-only catalogue; build it with `load_provinces()` (cached)."""
+
+    provinces: tuple[Province, ...]
+    units_2025: tuple[str, ...]
+    _by_key: Mapping[str, str]
+    _by_name: Mapping[str, Province]
+    _by_slug: Mapping[str, str]
+    _by_mark: Mapping[str, str]
+    _alias_to_name: Mapping[str, str]  # tone-normalised, lower-case alias -> official name
+    _prefixes: tuple[str, ...]
+    _suffixes: tuple[str, ...]
+    _strong_re: re.Pattern[str]
+    _general_re: re.Pattern[str]
+    _bare_re: re.Pattern[str]
+    _mark_re: re.Pattern[str] | None
+
+    # ---- names ---------------------------------------------------------------------------
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The 63 official names (before the 2025 merger)."""
+        return tuple(p.name for p in self.provinces)
+
+    def canonical(self, name: str) -> str | None:
+        """Official name for any alias, in any case, with or without diacritics; None if unknown."""
+        if not isinstance(name, str):
+            return None
+        key = _key(tone_norm(name))
+        if not key:
+            return None
+        hit = self._by_key.get(key) or self._by_key.get(key.replace(" ", ""))
+        if hit:
+            return hit
+        for lead in ("tinh ", "thanh pho ", "tp ", "tp. "):
+            if key.startswith(lead):
+                rest = key[len(lead):]
+                hit = self._by_key.get(rest) or self._by_key.get(rest.replace(" ", ""))
+                if hit:
+                    return hit
+        return None
+
+    def merged_unit(self, name: str) -> str:
+        """The province's unit after the 1 July 2025 merger (unchanged provinces map to
+        themselves). Raises KeyError for a name that is not a province."""
+        official = self.canonical(name)
+        if official is None:
+            raise KeyError(f"not a province: {name!r}")
+        return self._by_name[official].merged_2025
+
+    def get(self, name: str) -> Province | None:
+        official = self.canonical(name)
+        return self._by_name[official] if official else None
+
+    # ---- detection -----------------------------------------------------------------------
+    def from_url(self, url: str | None) -> str | None:
+        """Province carried by a site's host name (langson.gov.vn, baothainguyen.vn, ...)."""
+        if not url or not isinstance(url, str):
+            return None
+        try:
+            host = (urlsplit(url if "//" in url else "//" + url).hostname or "").lower()
+        except ValueError:
+            return None
+        for label in host.split("."):
+            if label in ("www", "m", "gov", "vn", "org", "com", "net", "edu", "info"):
+                continue
+            hit = self._slug_match(label)
+            if hit:
+                return hit
+        return None
+
+    def _slug_match(self, label: str) -> str | None:
+        if label in self._by_slug:
+            return self._by_slug[label]
+        cores = {label}
+        for pre in self._prefixes:
+            if label.startswith(pre):
+                cores.add(label[len(pre):])
+        for core in list(cores):
+            for suf in self._suffixes:
+                if core.endswith(suf):
+                    cores.add(core[: -len(suf)])
+        for core in cores:
+            if core in self._by_slug:
+                return self._by_slug[core]
+        return None
+
+    def _name_of(self, alias: str) -> str:
+        return self._alias_to_name.get(alias.lower()) or self.canonical(alias) or alias
+
+    def detect(self, text_head: str, body: str, url: str | None) -> tuple[str | None, str | None]:
+        """(province, evidence) or (None, None).
+
+        `text_head` is what precedes the article proper (portal header, title, published line,
+        tag lines); `body` the article text. Evidence is tried strongest first, so a province
+        named in passing never beats the portal header or the site's own newspaper mark.
+        """
+        try:
+            return self._detect(text_head or "", body or "", url)
+        except Exception:  # noqa: BLE001 - detection must never break parsing
+            return None, None
+
+    def _detect(self, text_head: str, body: str, url: str | None) -> tuple[str | None, str | None]:
+        head = tone_norm(text_head)
+        body = tone_norm(body)
+        head_lines = [ln.strip() for ln in head.split("\n") if ln.strip()]
+        body_paras = [p.strip() for p in body.split("\n") if p.strip()]
+
+        # 1. portal header: "Cổng thông tin điện tử văn phòng UBND tỉnh Kiên Giang"
+        for line in head_lines[:8] + body_paras[:1]:
+            if re.match(r"(?i)(cổng thông tin|cổng ttđt|trang thông tin điện tử|website)\b", line):
+                m = self._bare_re.search(line)
+                if m:
+                    return self._name_of(m.group(1)), f"portal header '{_short(line)}'"
+
+        # 2. newspaper mark opening a paragraph: "(BGĐT) -", "LSO-"
+        if self._mark_re is not None:
+            for para in head_lines + body_paras[:4]:
+                m = self._mark_re.match(para)
+                if m:
+                    mark = m.group(1)
+                    return self._by_mark[mark], f"newspaper mark '{m.group(0).strip()}'"
+
+        # 3. an office of the province named in the header/title/tag lines, then the lead
+        lead = "\n".join(body_paras[:2])
+        for zone in (head, lead):
+            hit = self._best(self._strong_re, zone)
+            if hit:
+                return hit
+        # 4. "tỉnh X" in the header, title or lead
+        for zone in (head, lead):
+            hit = self._best(self._general_re, zone)
+            if hit:
+                return hit
+        # 5. an office of the province named anywhere in the text
+        hit = self._best(self._strong_re, body)
+        if hit:
+            return hit
+        # 6. the site's domain
+        prov = self.from_url(url)
+        if prov:
+            host = urlsplit(url if "//" in url else "//" + url).hostname or url  # type: ignore[operator]
+            return prov, f"source URL domain {host}"
+        # 7. "tỉnh X" in the body, only when a single province is named that way
+        found: dict[str, str] = {}
+        for m in self._general_re.finditer(body):
+            found.setdefault(self._name_of(m.group(1)), m.group(0))
+        if len(found) == 1:
+            (name, phrase), = found.items()
+            return name, f"text '{_short(phrase)}'"
+        return None, None
+
+    def _best(self, pattern: re.Pattern[str], zone: str) -> tuple[str, str] | None:
+        counts: dict[str, list] = {}
+        for m in pattern.finditer(zone):
+            name = self._name_of(m.group(1))
+            entry = counts.setdefault(name, [0, m.start(), m.group(0)])
+            entry[0] += 1
+        if not counts:
+            return None
+        name, (_, _, phrase) = max(counts.items(), key=lambda kv: (kv[1][0], -kv[1][1]))
+        return name, f"text '{_short(phrase)}'"
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@cache
+def load_provinces() -> ProvinceCatalogue:
+    """The catalogue from `data/provinces.json`, built once per process."""
+    raw = json.loads(resources.files("store").joinpath("data/provinces.json").read_text("utf-8"))
+    provinces: list[Province] = []
+    by_key: dict[str, str] = {}
+    by_slug: dict[str, str] = {}
+    by_mark: dict[str, str] = {}
+    alias_to_name: dict[str, str] = {}
+    text_aliases: set[str] = set()
+    for item in raw["provinces"]:
+        name = nfc(item["name"])
+        aliases = tuple(nfc(a) for a in item.get("aliases", ()))
+        prov = Province(
+            name=name,
+            aliases=aliases,
+            slugs=tuple(item.get("slugs", ())),
+            marks=tuple(item.get("marks", ())),
+            merged_2025=nfc(item["merged_2025"]),
+        )
+        provinces.append(prov)
+        for form in (name, *aliases, *prov.slugs):
+            k = _key(tone_norm(form))
+            by_key.setdefault(k, name)
+            by_key.setdefault(k.replace(" ", ""), name)
+        for slug in prov.slugs:
+            by_slug[slug.lower()] = name
+        for mark in prov.marks:
+            by_mark[nfc(mark)] = name
+        for form in (name, *aliases):
+            form = tone_norm(form)
+            # only real names go into text patterns: abbreviations (HN, BRVT) are too ambiguous
+            if any(ord(c) > 127 for c in form) or " " in form:
+                if not form.upper() == form:
+                    text_aliases.add(form)
+                    alias_to_name[form.lower()] = name
+    # the 2025 unit names are aliases of the province that keeps the name (e.g. "Huế")
+    for unit in raw["units_2025"]:
+        by_key.setdefault(_key(tone_norm(unit)), nfc(unit))
+
+    # "TP. Hồ Chí Minh" is matched through its bare name after "TP."/"thành phố"
+    bare = sorted({re.sub(r"^(?:TP\.?|Thành phố)\s+", "", a) for a in text_aliases}, key=len, reverse=True)
+    for a in bare:
+        alias_to_name.setdefault(a.lower(), alias_to_name.get(a.lower()) or name_for(a, by_key))
+    names_alt = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in bare)
+    names_grp = rf"({names_alt})(?![\w])"
+    admin = r"(?:tỉnh|thành phố|TP\.?)\s+"
+    strong = re.compile(
+        rf"(?:{_ORG}\s+{admin}|(?:Tỉnh ủy|Thành ủy|Báo)\s+){names_grp}", re.IGNORECASE
+    )
+    general = re.compile(rf"(?<![\w]){admin}{names_grp}", re.IGNORECASE)
+    bare_re = re.compile(rf"(?<![\w]){names_grp}", re.IGNORECASE)
+    marks = sorted(by_mark, key=len, reverse=True)
+    mark_re = (
+        re.compile(rf"\(?({'|'.join(re.escape(m) for m in marks)})\)?\s*[-–—:]") if marks else None
+    )
+    return ProvinceCatalogue(
+        provinces=tuple(provinces),
+        units_2025=tuple(nfc(u) for u in raw["units_2025"]),
+        _by_key=MappingProxyType(by_key),
+        _by_name=MappingProxyType({p.name: p for p in provinces}),
+        _by_slug=MappingProxyType(by_slug),
+        _by_mark=MappingProxyType(by_mark),
+        _alias_to_name=MappingProxyType(alias_to_name),
+        _prefixes=tuple(raw.get("domain_prefixes", ())),
+        _suffixes=tuple(raw.get("domain_suffixes", ())),
+        _strong_re=strong,
+        _general_re=general,
+        _bare_re=bare_re,
+        _mark_re=mark_re,
+    )
+
+
+def name_for(alias: str, by_key: Mapping[str, str]) -> str:
+    k = _key(tone_norm(alias))
+    return by_key.get(k) or by_key.get(k.replace(" ", "")) or alias

@@ -1,0 +1,69 @@
+"""The bundled sample archive: the seed and corpus articles shipped in the `fixtures` package.
+
+A first launch on an empty store loads them, so a new user has something to browse. The
+files are read through importlib.resources, so this works from a wheel install as well
+as from a checkout.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import tempfile
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .archive import Archive
+from .record import IngestReport
+
+PACKAGE = "fixtures"
+MANIFEST = "manifest.csv"
+
+
+def _manifest_rows(root: resources.abc.Traversable) -> list[tuple[str, str | None]]:
+    """(relative file, url or None) for every sample article, in manifest order."""
+    text = root.joinpath(MANIFEST).read_text(encoding="utf-8-sig")
+    rows: list[tuple[str, str | None]] = []
+    for row in csv.DictReader(io.StringIO(text)):
+        name = (row.get("file") or "").strip()
+        if name:
+            rows.append((name, (row.get("url") or "").strip() or None))
+    return rows
+
+
+@contextmanager
+def sample_sources() -> Iterator[list[tuple[Path, str | None]]]:
+    """The sample files as real paths with their URLs (copied to a temp folder only when
+    the package is not on disk, e.g. inside a zip)."""
+    root = resources.files(PACKAGE)
+    rows = _manifest_rows(root)
+    if isinstance(root, Path):
+        yield [(root / name, url) for name, url in rows]
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="tongket-sample-"))
+    try:
+        out = []
+        for name, url in rows:
+            target = tmp / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(root.joinpath(*name.split("/")).read_bytes())
+            out.append((target, url))
+        yield out
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def load_sample(archive: Archive, *, progress: Callable[[int, int], None] | None = None) -> IngestReport:
+    """Ingest every sample article (idempotent: a second call reports them unchanged)."""
+    with sample_sources() as sources:
+        return archive.ingest_files(sources, progress=progress)
+
+
+def ensure_sample(archive: Archive) -> IngestReport | None:
+    """Load the sample into an empty archive; leave a non-empty one alone."""
+    if len(archive):
+        return None
+    return load_sample(archive)

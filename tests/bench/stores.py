@@ -1,0 +1,166 @@
+"""Benchmark archives (store folders) built once and cached in the benchmark's temp folder.
+
+Two kinds:
+
+* the **ingested** store: what `tongket ingest FOLDER --store DIR` produces from the
+  generated text files (the ingest-rate measurement makes it);
+* the **truth** store, which the app measurements open: the same articles with the
+  generator's ground truth (province, year, period, published date and the ~15 figures of
+  each article, with labels, spans and sentences), written in one batch. The app timings
+  then do not depend on how far the parser and figure reader have got: every article has
+  its province, year and figures, as a finished parser would give.
+
+The truth store is written through `Archive._apply` + one `Archive._write` (one write of
+archive.json for the whole batch; `ingest_article` writes archive.json once per article,
+which is quadratic at 100k). Cached under a key that includes the size, the seed, the
+generator version and a hash of the store's sources, so a change to `store/` rebuilds it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from . import generate as gen
+
+REPO = gen.REPO
+
+
+# The files that decide what a store folder holds on disk; the in-memory indexes
+# (index.py, provinces.py, ...) are rebuilt at every open and do not invalidate it.
+FORMAT_FILES = ("store/archive.py", "store/storage.py", "store/record.py")
+
+
+def store_code_hash() -> str:
+    h = hashlib.sha1()
+    for name in FORMAT_FILES:
+        path = REPO / name
+        if path.exists():
+            h.update(name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:10]
+
+
+# --------------------------------------------------------------------------- truth records
+
+
+def _sentence_bounds(body: str, start: int, end: int) -> tuple[int, int]:
+    left = max(body.rfind(". ", 0, start), body.rfind("\n", 0, start))
+    left = 0 if left < 0 else left + (2 if body[left] == "." else 1)
+    right_candidates = [i for i in (body.find(". ", end), body.find("\n", end)) if i >= 0]
+    right = min(right_candidates) + 1 if right_candidates else len(body)
+    return left, min(right, len(body))
+
+
+def truth_article(art: gen.GenArticle, province_canonical=None):
+    """The `Article` a finished parser would produce for a generated article."""
+    from store.parser import article_id
+    from store.record import Article, Change, Figure
+    from store.text import clean_text
+
+    text = clean_text(art.text)
+    paras = [line.strip() for line in text.split("\n") if line.strip()]
+    title = paras[0] if paras else ""
+    body = "\n\n".join(paras[1:])
+    figures = []
+    cursor = 0
+    for f in art.figures:
+        start = body.find(f["raw"], cursor)
+        if start < 0:
+            start = body.find(f["raw"])
+        end = start + len(f["raw"])
+        cursor = end
+        s0, s1 = _sentence_bounds(body, start, end)
+        qual = f.get("qualifier")
+        display = f["raw"][len(qual) + 1:] if qual and f["raw"].startswith(qual + " ") else f["raw"]
+        ch = f.get("change")
+        figures.append(Figure(
+            value=float(f["value"]), unit=f["unit"], label=f["label"], raw=f["raw"], display=display,
+            sentence=body[s0:s1], span=(start, end), sentence_span=(s0, s1), key=f.get("key"), qualifier=qual,
+            of=float(f["of"]) if f.get("of") is not None else None,
+            change=Change(value=float(ch["value"]), unit=ch["unit"], direction=ch["direction"], vs=ch["vs"]) if ch else None,
+        ))
+    province = art.province
+    if province_canonical is not None:
+        province = province_canonical(province) or province
+    return Article(
+        id=article_id(title, body), title=title, title_derived=False, published=art.published,
+        event_date=art.published[:10], province=province, province_evidence=f"UBND {gen.admin(art.province)}",
+        report_year=art.report_year, period=art.period, byline=None, officials=(), body=body,
+        figures=tuple(figures), warnings=(), source_url=art.url,
+    )
+
+
+def _canonical():
+    try:
+        from store.provinces import load_provinces
+
+        table = load_provinces()
+        return table.canonical
+    except Exception:
+        return None
+
+
+def truth_articles(n: int, seed: int, corpus: Path | None = None) -> Iterator[tuple[Any, str | None]]:
+    canon = _canonical()
+    for art in gen.iter_articles(n, seed):
+        yield truth_article(art, canon), str(corpus / art.name) if corpus else None
+
+
+def write_batch(store_dir: Path, items: Iterable[tuple[Any, str | None]]) -> int:
+    """Write many Article records into the archive at `store_dir` with one archive write."""
+    from store.archive import Archive
+
+    archive = Archive.open(store_dir)
+    count = 0
+    if hasattr(archive, "_apply") and hasattr(archive, "_write"):
+        from store.archive import _Lookups
+        from store.lock import write_lock
+
+        with write_lock(archive.path):
+            lookups = _Lookups(archive._records)
+            for article, source in items:
+                archive._apply(article, source, lookups)
+                count += 1
+            archive._write()
+    else:  # the private batch API changed: fall back to the public one (slow at 100k)
+        for article, source in items:
+            archive.ingest_article(article, source_path=source)
+            count += 1
+    return count
+
+
+def ensure_truth_store(n: int, root: Path, seed: int = 0, *, corpus: Path | None = None, quiet: bool = True) -> Path:
+    folder = root / f"store-truth-{gen.size_name(n)}-s{seed}-v{gen.GEN_VERSION}-{store_code_hash()}"
+    marker = folder / ".complete"
+    if marker.exists():
+        return folder
+    for stale in root.glob(f"store-truth-{gen.size_name(n)}-s{seed}-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    t0 = time.perf_counter()
+    count = write_batch(folder, truth_articles(n, seed, corpus))
+    marker.write_text(f"{count}\n")
+    if not quiet:
+        print(f"built truth store of {count} articles in {time.perf_counter() - t0:.1f}s -> {folder}", file=sys.stderr)
+    return folder
+
+
+def main() -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(description="build (or find) the cached truth store")
+    ap.add_argument("--size", default="1k")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--root", type=Path, required=True)
+    args = ap.parse_args()
+    print(ensure_truth_store(gen.parse_size(args.size), args.root, args.seed, quiet=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

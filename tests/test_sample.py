@@ -1,0 +1,71 @@
+"""The bundled sample: every fixture article is listed, shipped and loads once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tomllib
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, make_article
+from store.archive import Archive
+from store.sample import ensure_sample, load_sample, sample_sources
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_manifest_lists_every_fixture_article() -> None:
+    with sample_sources() as sources:
+        listed = {p.resolve() for p, _ in sources}
+        assert all(p.is_file() for p in listed)
+    on_disk = {p.resolve() for p in FIXTURES.rglob("*.txt")}
+    assert listed == on_disk
+
+
+def test_load_sample_is_idempotent(archive: Archive) -> None:
+    first = load_sample(archive)
+    assert first.failed == () and len(first.added) == len(archive) > 0
+    second = load_sample(archive)
+    assert second.added == () and len(second.unchanged) == len(archive)
+
+
+def test_urls_from_the_manifest_are_kept(archive: Archive) -> None:
+    load_sample(archive)
+    with_url = [archive.get(m.id).article.source_url for m in archive.articles()]
+    assert sum(1 for u in with_url if u and u.startswith("http")) >= 10
+
+
+def test_ensure_sample_only_fills_an_empty_archive(archive: Archive) -> None:
+    assert ensure_sample(archive) is not None and len(archive) > 0
+    other = Archive.open(archive.path.parent / "other")
+    other.ingest_article(make_article("Của tôi"))
+    assert ensure_sample(other) is None and len(other) == 1
+
+
+def _globs() -> list[str]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return config["tool"]["setuptools"]["package-data"]["fixtures"]
+
+
+def test_package_data_covers_the_fixtures() -> None:
+    """Every file of the sample matches a package-data pattern, so a wheel ships it."""
+    patterns = _globs()
+    for path in FIXTURES.rglob("*"):
+        if path.is_file() and path.suffix != ".py" and "__pycache__" not in path.parts:
+            rel = path.relative_to(FIXTURES)
+            assert any(rel.match(p) or (p.startswith("**/") and rel.match(p[3:])) for p in patterns), rel
+
+
+@pytest.mark.skipif(not os.environ.get("TONGKET_WHEEL_TEST"), reason="builds a wheel (set TONGKET_WHEEL_TEST=1)")
+def test_built_wheel_contains_the_sample(tmp_path: Path) -> None:
+    subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(tmp_path)],
+                   check=True)
+    (wheel,) = tmp_path.glob("tongket-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for path in FIXTURES.rglob("*"):
+        if path.is_file() and "__pycache__" not in path.parts:
+            assert f"fixtures/{path.relative_to(FIXTURES).as_posix()}" in names

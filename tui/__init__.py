@@ -1,0 +1,1 @@
+"""Textual front end of tongket: browse and question the archive from the keyboard."""

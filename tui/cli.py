@@ -1,0 +1,54 @@
+"""The `tongket` console script: the app without a command, the headless CLI otherwise.
+
+Textual is imported only when the app actually starts, so `tongket list` and friends stay
+quick and work where no terminal UI can run.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Sequence
+
+from store import cli as store_cli
+from store.errors import TongketError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = store_cli.parse_args(argv)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else store_cli.EXIT_USAGE
+    if args.command is not None:
+        return store_cli.run(args)
+    return launch_app(getattr(args, "store", None))
+
+
+def launch_app(store_path: str | None) -> int:
+    """Open the app on the archive, loading the bundled sample into an empty one first."""
+    from store.archive import Archive
+    from store.sample import ensure_sample
+
+    try:
+        archive = Archive.open(store_path)
+        report = ensure_sample(archive)
+    except (TongketError, OSError) as exc:
+        print(f"tongket: {exc}", file=sys.stderr)
+        return store_cli.EXIT_FAILED
+    if report is not None and report.added:
+        print(f"tongket: loaded {len(report.added)} sample articles into {archive.path}", file=sys.stderr)
+    try:
+        from tui.app import run_app
+    except ModuleNotFoundError as exc:
+        if exc.name != "tui.app":
+            raise
+        # The app is not installed in this build: show the archive instead of failing.
+        return store_cli.main(["list"] + (["--store", store_path] if store_path else []))
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        print("tongket: the app needs a terminal; showing the list instead (see `tongket --help`)", file=sys.stderr)
+        return store_cli.main(["list"] + (["--store", store_path] if store_path else []))
+    run_app(store_path)
+    return store_cli.EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""Export dialog: a path filled in with the default name in the current folder.
+
+The write goes through `store.export.write_markdown`, which refuses to overwrite; the
+error is shown inside the dialog so the user can change the name (or press ctrl+o to
+overwrite on purpose) without losing what they typed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from store.errors import TongketError
+from store.export import default_export_name, write_markdown
+from store.record import StoredArticle
+from store.text import one_line
+
+
+class ExportDialog(ModalScreen[Path | None]):
+    """Ask where to write the Markdown file; dismisses with the path written."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="export.cancel"),
+        Binding("ctrl+o", "overwrite", "Overwrite", id="export.overwrite"),
+    ]
+
+    DEFAULT_CSS = """
+    ExportDialog { align: center middle; }
+    ExportDialog > Vertical {
+        width: 80;
+        max-width: 95%;
+        height: auto;
+        border: thick $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    ExportDialog #export-title { text-style: bold; }
+    ExportDialog #export-error { color: $text-error; height: auto; }
+    ExportDialog #export-hint { color: $text-muted; }
+    """
+
+    def __init__(self, stored: StoredArticle, *, folder: Path | None = None) -> None:
+        super().__init__()
+        self.stored = stored
+        self.folder = Path(folder) if folder is not None else Path.cwd()
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            title = Text("Export to Markdown: ", style="bold")
+            title.append(one_line(self.stored.article.title), style="")
+            yield Static(title, id="export-title")
+            yield Input(value=str(self.folder / default_export_name(self.stored)), id="export-path")
+            yield Static(id="export-error")
+            yield Static(Text("Enter: write · ctrl+o: overwrite an existing file · Esc: cancel"), id="export-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @property
+    def error(self) -> str:
+        """The error on show (for tests)."""
+        return str(self.query_one("#export-error", Static).render())
+
+    def _write(self, *, force: bool) -> None:
+        raw = self.query_one(Input).value.strip()
+        if not raw:
+            self._show_error("Type a file name.")
+            return
+        path = Path(raw).expanduser()
+        if not path.is_absolute():
+            path = self.folder / path
+        try:
+            written = write_markdown(self.stored, path, force=force, base=self.folder)
+        except (TongketError, OSError) as exc:
+            self._show_error(str(exc))
+            return
+        self.dismiss(written)
+
+    def _show_error(self, message: str) -> None:
+        self.query_one("#export-error", Static).update(Text(one_line(message)))
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self._write(force=False)
+
+    def action_overwrite(self) -> None:
+        self._write(force=True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

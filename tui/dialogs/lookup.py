@@ -1,0 +1,286 @@
+"""Figure lookup: type a metric ("van ban den", "văn bản đến", "hồ sơ") and see matching
+figures across the archive, best first, as province × year × value.
+
+The search runs in a thread worker on every keystroke (exclusive, so a slow query is
+superseded by the next one) and the results are applied on the UI thread only if the
+input still holds the query they answer. ctrl+t pivots the same hits into provinces by
+years with a sparkline per province.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Static
+
+from store.record import FigureHit
+from store.text import one_line
+
+from ..format import figure_with_unit, vn_number, year_period
+
+SPARKS = "▁▂▃▄▅▆▇█"
+PERIOD_MARK = {"half-year": "½", "quarter": "q", "term": "t", "other": "?"}
+
+
+def sparkline(values: list[float | None]) -> str:
+    """One block character per value, scaled between the row's min and max; blanks for gaps."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return ""
+    low, high = min(present), max(present)
+    out = []
+    for v in values:
+        if v is None:
+            out.append(" ")
+        elif high == low:
+            out.append(SPARKS[len(SPARKS) // 2])
+        else:
+            out.append(SPARKS[round((v - low) / (high - low) * (len(SPARKS) - 1))])
+    return "".join(out)
+
+
+def pivot(hits: list[FigureHit]) -> tuple[list[str], list[int], dict[tuple[str, int], FigureHit], str]:
+    """Provinces × years from hits (best first). Keeps to the top hit's metric when it has
+    a key, so one table never mixes "văn bản đến" with "văn bản đi". A cell prefers a
+    whole-year figure over a half-year one. Returns provinces, years, cells, caption."""
+    if not hits:
+        return [], [], {}, ""
+    top = hits[0]
+    same = [h for h in hits if h.key == top.key] if top.key else hits
+    caption = f"metric: {top.key}" if top.key else "best match per province and year"
+    cells: dict[tuple[str, int], FigureHit] = {}
+    for hit in same:
+        if hit.report_year is None:
+            continue
+        cell = (hit.province or "unknown", hit.report_year)
+        held = cells.get(cell)
+        if held is None or (held.period != "year" and hit.period == "year"):
+            cells[cell] = hit
+    provinces = sorted({p for p, _ in cells}, key=lambda p: (p == "unknown", p))
+    years = sorted({y for _, y in cells})
+    return provinces, years, cells, caption
+
+
+class LookupDialog(ModalScreen[FigureHit | None]):
+    """Search figures; Enter opens the article with the chosen figure highlighted."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Close", id="lookup.cancel"),
+        Binding("ctrl+t", "toggle_view", "Pivot by year", id="lookup.toggle"),
+        Binding("down", "focus_results", "Results", show=False, id="lookup.results"),
+    ]
+
+    DEFAULT_CSS = """
+    LookupDialog { align: center middle; }
+    LookupDialog > Vertical {
+        width: 95%;
+        height: 90%;
+        border: thick $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    LookupDialog #lookup-title { text-style: bold; height: 1; }
+    LookupDialog #lookup-status { height: auto; color: $text-muted; }
+    LookupDialog DataTable { height: 1fr; }
+    LookupDialog #lookup-pivot { display: none; }
+    LookupDialog.-pivot #lookup-pivot { display: block; }
+    LookupDialog.-pivot #lookup-results { display: none; }
+    """
+
+    @dataclass
+    class Results(Message):
+        """Posted by the lookup thread (posting is thread-safe; widgets are not)."""
+
+        query: str
+        hits: list[FigureHit] | None
+        error: str | None = None
+
+    def __init__(
+        self,
+        search: Callable[[str], list[FigureHit]],
+        *,
+        scope: str = "",
+        initial: str = "",
+    ) -> None:
+        super().__init__()
+        self._search = search
+        self._scope = scope
+        self._initial = initial
+        self._hits: list[FigureHit] = []
+        self._query = ""
+        self._cells: dict[tuple[int, int], FigureHit] = {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            title = Text("Figure lookup", style="bold")
+            if self._scope:
+                title.append(f"  ({one_line(self._scope)})", style="dim")
+            yield Static(title, id="lookup-title")
+            yield Input(value=self._initial, placeholder="metric or label, e.g. van ban den", id="lookup-input")
+            yield Static(id="lookup-status")
+            yield DataTable(id="lookup-results", cursor_type="row", zebra_stripes=True)
+            yield DataTable(id="lookup-pivot", cursor_type="cell")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#lookup-results", DataTable)
+        for key, label in (("province", "Province"), ("report", "Year"), ("value", "Value"), ("label", "Label"), ("metric", "Metric")):
+            table.add_column(Text(label), key=key)
+        self.query_one(Input).focus()
+        self._start(self.query_one(Input).value)
+
+    # -- searching ----------------------------------------------------------------------
+
+    @property
+    def hits(self) -> list[FigureHit]:
+        return self._hits
+
+    @property
+    def pivoted(self) -> bool:
+        return self.has_class("-pivot")
+
+    @on(Input.Changed, "#lookup-input")
+    def _changed(self, event: Input.Changed) -> None:
+        self._start(event.value)
+
+    def _start(self, query: str) -> None:
+        query = query.strip()
+        if not query:
+            self._apply("", [])
+            return
+        self._set_status(Text("searching…", style="dim"))
+        self._lookup(query)
+
+    @work(thread=True, exclusive=True, group="lookup")
+    def _lookup(self, query: str) -> None:
+        try:
+            hits = self._search(query)
+        except Exception as exc:  # the store reports errors as exceptions; show, don't crash
+            self.post_message(self.Results(query, None, str(exc)))
+            return
+        self.post_message(self.Results(query, hits))
+
+    def on_lookup_dialog_results(self, message: Results) -> None:
+        if message.hits is not None:
+            self._apply(message.query, message.hits)
+        elif message.query == self.query_one(Input).value.strip():
+            self._set_status(Text(f"Lookup failed: {one_line(message.error or '')}", style="bold red"))
+
+    def _apply(self, query: str, hits: list[FigureHit]) -> None:
+        """Show results, unless the input moved on while the worker ran."""
+        if query != self.query_one(Input).value.strip():
+            return
+        self._query = query
+        self._hits = list(hits)
+        self._fill_results()
+        self._fill_pivot()
+        if not query:
+            self._set_status(Text("Type a metric name or a label: “van ban den”, “văn bản đến”, “hồ sơ”."))
+        elif not hits:
+            status = Text("No figure matches ")
+            status.append(f"“{one_line(query)}”", style="bold")
+            status.append(". Try fewer words, no diacritics, or clear the filters (x) first.")
+            self._set_status(status)
+        else:
+            status = Text(f"{vn_number(len(hits))} figure{'s' if len(hits) != 1 else ''} for ")
+            status.append(f"“{one_line(query)}”", style="bold")
+            status.append(" · Enter opens the article · ctrl+t " + ("list" if self.pivoted else "pivot by year"))
+            self._set_status(status)
+
+    def _set_status(self, text: Text) -> None:
+        self.query_one("#lookup-status", Static).update(text)
+
+    def _fill_results(self) -> None:
+        table = self.query_one("#lookup-results", DataTable)
+        table.clear()
+        table.add_rows(
+            (
+                Text(one_line(hit.province or "unknown")),
+                Text(year_period(hit.report_year, hit.period)),
+                Text(one_line(figure_with_unit(hit.value, hit.unit, hit.display)), justify="right", style="bold"),
+                Text(one_line(hit.label), no_wrap=True, overflow="ellipsis"),
+                Text(one_line(hit.key or ""), style="italic"),
+            )
+            for hit in self._hits
+        )
+
+    def _fill_pivot(self) -> None:
+        table = self.query_one("#lookup-pivot", DataTable)
+        table.clear(columns=True)
+        self._cells = {}
+        provinces, years, cells, caption = pivot(self._hits)
+        if not provinces:
+            return
+        table.add_column(Text("Province"), key="province")
+        for year in years:
+            table.add_column(Text(str(year), justify="right"), key=str(year))
+        table.add_column(Text("Trend"), key="trend")
+        for row, province in enumerate(provinces):
+            values: list[float | None] = []
+            cells_text: list[Text] = [Text(one_line(province))]
+            for col, year in enumerate(years, start=1):
+                hit = cells.get((province, year))
+                values.append(hit.value if hit else None)
+                if hit is None:
+                    cells_text.append(Text("·", style="dim", justify="right"))
+                    continue
+                self._cells[(row, col)] = hit
+                mark = PERIOD_MARK.get(hit.period or "", "")
+                cells_text.append(Text(vn_number(hit.value) + mark, justify="right"))
+            cells_text.append(Text(sparkline(values), style="bold"))
+            table.add_row(*cells_text)
+        table.border_subtitle = Text(caption + " · ½ half-year")
+
+    # -- choosing -----------------------------------------------------------------------
+
+    @on(Input.Submitted, "#lookup-input")
+    def _submit(self) -> None:
+        self._choose_current()
+
+    def _choose_current(self) -> None:
+        if self.pivoted:
+            table = self.query_one("#lookup-pivot", DataTable)
+            coordinate = table.cursor_coordinate
+            hit = self._cells.get((coordinate.row, coordinate.column))
+            if hit is None:  # on the province or trend column: that province's best hit
+                row_hits = [h for (r, _c), h in sorted(self._cells.items()) if r == coordinate.row]
+                hit = row_hits[-1] if row_hits else None
+            if hit is not None:
+                self.dismiss(hit)
+            return
+        table = self.query_one("#lookup-results", DataTable)
+        if self._hits and 0 <= table.cursor_row < len(self._hits):
+            self.dismiss(self._hits[table.cursor_row])
+
+    @on(DataTable.RowSelected, "#lookup-results")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if 0 <= event.cursor_row < len(self._hits):
+            self.dismiss(self._hits[event.cursor_row])
+
+    @on(DataTable.CellSelected, "#lookup-pivot")
+    def _cell_selected(self, event: DataTable.CellSelected) -> None:
+        event.stop()
+        self._choose_current()
+
+    def action_focus_results(self) -> None:
+        target = "#lookup-pivot" if self.pivoted else "#lookup-results"
+        table = self.query_one(target, DataTable)
+        if isinstance(self.focused, Input):
+            table.focus()
+        else:
+            table.action_cursor_down()
+
+    def action_toggle_view(self) -> None:
+        self.toggle_class("-pivot")
+        self._apply(self._query, self._hits)  # refresh the status line's hint
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,94 @@
+"""Help: every key, generated from the bindings themselves (the app's action registry
+and each widget's and dialog's BINDINGS), so it can never go stale."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Iterable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+GLOBAL_KEYS = (
+    ("tab / shift+tab", "Move between the list, the article and the figures"),
+    ("ctrl+p", "Command palette: every action by name"),
+    ("ctrl+q", "Quit from anywhere"),
+)
+
+
+def _bindings(items: Iterable[BindingType]) -> list[Binding]:
+    out = []
+    for item in items:
+        if isinstance(item, Binding):
+            out.append(item)
+        else:  # tuple form
+            out.append(Binding(*item))
+    return out
+
+
+def key_label(keys: str) -> str:
+    """"question_mark,f1" -> "? / f1"."""
+    names = {
+        "question_mark": "?",
+        "slash": "/",
+        "plus": "+",
+        "minus": "-",
+        "greater_than_sign": ">",
+        "less_than_sign": "<",
+        "space": "space",
+    }
+    return " / ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))
+
+
+def help_text(sections: list[tuple[str, Iterable[BindingType]]], *, tooltips: bool = True) -> Text:
+    """The help page as one `Text` (descriptions are ours, but keep data out of markup anyway)."""
+    text = Text()
+    text.append("tongket — keys\n", style="bold")
+    for title, bindings in sections:
+        text.append(f"\n{title}\n", style="bold underline")
+        for binding in _bindings(bindings):
+            text.append(f"  {key_label(binding.key):<22}", style="bold")
+            text.append(binding.tooltip if (tooltips and binding.tooltip) else binding.description)
+            text.append("\n")
+    text.append("\nEverywhere\n", style="bold underline")
+    for keys, description in GLOBAL_KEYS:
+        text.append(f"  {keys:<22}", style="bold")
+        text.append(description + "\n")
+    return text
+
+
+class HelpScreen(ModalScreen[None]):
+    """A scrollable page of keys; Escape, q, ? or F1 close it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark,f1", "close", "Close", id="help.close"),
+    ]
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 90;
+        max-width: 95%;
+        height: 90%;
+        border: thick $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, sections: list[tuple[str, Iterable[BindingType]]]) -> None:
+        super().__init__()
+        self._sections = sections
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(help_text(self._sections), id="help-text")
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,84 @@
+"""The main screen: list pane on the left, article and figures on the right.
+
+Layout only: the app owns the archive, the filters and the workers, and talks to the
+widgets through their small methods. The list pane's width is a percentage the app can
+change from the keyboard (`<`/`>`, `-`/`+`).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from ..widgets.article_list import ArticleList
+from ..widgets.article_view import ArticleView
+from ..widgets.filter_bar import FilterBar
+from ..widgets.metrics_table import MetricsTable
+from ..widgets.search_bar import SearchBar
+
+MIN_LIST_WIDTH = 20
+MAX_LIST_WIDTH = 80
+
+
+class MainScreen(Screen[None]):
+    """Composes the panes and exposes them by role."""
+
+    class Ready(Message):
+        """The panes exist: the app may start loading into them."""
+
+    def __init__(self, *, list_width: int = 45) -> None:
+        super().__init__()
+        self._list_width = list_width
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            with Vertical(id="list-pane"):
+                yield FilterBar(id="filter-bar")
+                yield SearchBar(id="search-bar")
+                yield ArticleList(id="article-list")
+            with Vertical(id="right-pane"):
+                yield ArticleView(id="article-view")
+                yield MetricsTable(id="metrics")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.article_list.border_title = Text("Articles")
+        self.article_view.border_title = Text("Article")
+        self.metrics.border_title = Text("Figures")
+        self.set_list_width(self._list_width)
+        self.article_list.focus()
+        self.post_message(self.Ready())
+
+    @property
+    def article_list(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
+    @property
+    def article_view(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    @property
+    def metrics(self) -> MetricsTable:
+        return self.query_one(MetricsTable)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        return self.query_one(FilterBar)
+
+    @property
+    def search_bar(self) -> SearchBar:
+        return self.query_one(SearchBar)
+
+    @property
+    def list_width(self) -> int:
+        return self._list_width
+
+    def set_list_width(self, percent: int) -> int:
+        """Width of the list pane in percent of the screen, clamped; returns the new value."""
+        self._list_width = max(MIN_LIST_WIDTH, min(MAX_LIST_WIDTH, percent))
+        self.query_one("#list-pane").styles.width = f"{self._list_width}%"
+        return self._list_width

@@ -1,0 +1,283 @@
+"""The article list: a virtual list that draws only the rows on screen.
+
+`DataTable.add_rows` costs 6–13 s at 100,000 rows and `ListView` mounts a widget per row,
+so the list is a `ScrollView` whose `render_line` formats just the visible rows from a
+plain Python list (as toolong's LogLines does). Refilling it is an O(1) assignment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from store.record import ArticleMeta
+from store.text import one_line
+
+from ..format import date_label, year_period
+
+PROVINCE_WIDTH = 14
+REPORT_WIDTH = 15
+DATE_WIDTH = 10
+
+
+class ArticleList(ScrollView, can_focus=True):
+    """One row per article: province, report year and period, publish date, title."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("g,home", "first", "First article", show=False, id="list.first"),
+        Binding("G,end", "last", "Last article", show=False, id="list.last"),
+        Binding("pagedown,ctrl+f,space", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("enter", "open", "Read article", show=False, id="list.open"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article-list--cursor",
+        "article-list--province",
+        "article-list--report",
+        "article-list--date",
+        "article-list--corrected",
+        "article-list--empty",
+    }
+
+    DEFAULT_CSS = """
+    ArticleList {
+        background: $surface;
+        overflow-x: hidden;
+    }
+    ArticleList > .article-list--cursor {
+        background: $block-cursor-blurred-background;
+        color: $block-cursor-blurred-foreground;
+    }
+    ArticleList:focus > .article-list--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: $block-cursor-text-style;
+    }
+    ArticleList > .article-list--province { color: $text-accent; }
+    ArticleList > .article-list--report { color: $text-secondary; }
+    ArticleList > .article-list--date { color: $text-muted; }
+    ArticleList > .article-list--corrected { color: $text-warning; }
+    ArticleList > .article-list--empty { color: $text-muted; text-style: italic; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    @dataclass
+    class Highlighted(Message):
+        """The cursor moved to another article (or the list emptied: `meta` is None)."""
+
+        article_list: "ArticleList"
+        meta: ArticleMeta | None
+
+        def can_replace(self, message: Message) -> bool:
+            # Holding `j` produces many of these; only the last one matters.
+            return isinstance(message, ArticleList.Highlighted)
+
+    @dataclass
+    class Opened(Message):
+        """Enter on a row: the app moves focus to the article."""
+
+        article_list: "ArticleList"
+        meta: ArticleMeta
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._rows: list[ArticleMeta] = []
+        self._index: dict[str, int] = {}
+        self._empty_message: Text = Text("")
+        self._last_posted: str | None | object = object()
+
+    # -- data ---------------------------------------------------------------------------
+
+    @property
+    def rows(self) -> list[ArticleMeta]:
+        return self._rows
+
+    @property
+    def current(self) -> ArticleMeta | None:
+        """The article under the cursor."""
+        if 0 <= self.cursor < len(self._rows):
+            return self._rows[self.cursor]
+        return None
+
+    def set_rows(self, rows: list[ArticleMeta], *, keep_id: str | None = None) -> None:
+        """Replace every row; keep the cursor on `keep_id` if it is still listed."""
+        self._rows = list(rows)
+        self._index = {meta.id: i for i, meta in enumerate(self._rows)}
+        self.virtual_size = Size(self.size.width, len(self._rows))
+        target = self._index.get(keep_id, 0) if keep_id is not None else 0
+        self._set_cursor(target, force_post=True)
+        self.refresh()
+
+    def replace_row(self, meta: ArticleMeta) -> None:
+        """Swap one row in place (after a correction) without moving the cursor."""
+        index = self._index.get(meta.id)
+        if index is None:
+            return
+        self._rows[index] = meta
+        self.refresh()
+        if index == self.cursor:
+            self._post_highlight(force=True)
+
+    def select_id(self, article_id: str) -> bool:
+        """Move the cursor to an article; False if it is not in the list."""
+        index = self._index.get(article_id)
+        if index is None:
+            return False
+        self._set_cursor(index, force_post=True)
+        return True
+
+    def set_empty_message(self, message: Text | str) -> None:
+        """What to show when there are no rows (empty archive, no match, load error)."""
+        self._empty_message = Text(message) if isinstance(message, str) else message
+        self.refresh()
+
+    # -- cursor -------------------------------------------------------------------------
+
+    def _set_cursor(self, index: int, *, force_post: bool = False) -> None:
+        index = max(0, min(index, len(self._rows) - 1)) if self._rows else 0
+        self.cursor = index
+        self._scroll_cursor_into_view()
+        self._post_highlight(force=force_post)
+
+    def _post_highlight(self, *, force: bool = False) -> None:
+        meta = self.current
+        key = meta.id if meta else None
+        if force or key != self._last_posted:
+            self._last_posted = key
+            self.post_message(self.Highlighted(self, meta))
+
+    def _scroll_cursor_into_view(self) -> None:
+        if self._rows and self.size.height:
+            self.scroll_to_region(Region(0, self.cursor, 1, 1), animate=False, force=True, immediate=True)
+
+    def watch_cursor(self) -> None:
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self._rows))
+        self._scroll_cursor_into_view()
+
+    def action_cursor_down(self) -> None:
+        self._set_cursor(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self._set_cursor(self.cursor - 1)
+
+    def action_first(self) -> None:
+        self._set_cursor(0)
+
+    def action_last(self) -> None:
+        self._set_cursor(len(self._rows) - 1)
+
+    def action_page_down(self) -> None:
+        self._set_cursor(self.cursor + max(1, self.scrollable_content_region.height - 1))
+
+    def action_page_up(self) -> None:
+        self._set_cursor(self.cursor - max(1, self.scrollable_content_region.height - 1))
+
+    def action_open(self) -> None:
+        if (meta := self.current) is not None:
+            self.post_message(self.Opened(self, meta))
+
+    def on_click(self, event: events.Click) -> None:
+        index = int(self.scroll_offset.y) + event.y
+        if 0 <= index < len(self._rows):
+            if index == self.cursor and event.chain > 1:
+                self.action_open()
+            self._set_cursor(index)
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # -- rendering ----------------------------------------------------------------------
+
+    def _columns(self, width: int) -> tuple[int, int, int, int]:
+        """Column widths (province, report, date, title) for a given line width.
+
+        Narrow panes drop the date first, then shrink the province, so the title keeps
+        at least a third of the line.
+        """
+        province, report, date = PROVINCE_WIDTH, REPORT_WIDTH, DATE_WIDTH
+        gaps = 3
+        if width < 70:
+            date = 0
+            gaps = 2
+        if width < 50:
+            province = 10
+            report = 9
+        title = max(0, width - province - report - date - gaps)
+        return province, report, date, title
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        index = int(self.scroll_offset.y) + y
+        if not self._rows:
+            if y == 1:
+                style = base + self.get_component_rich_style("article-list--empty")
+                text = self._empty_message.copy()
+                text.truncate(max(0, width - 2), overflow="ellipsis")
+                line = Strip([Segment("  ", base)] + list(text.render(self.app.console)))
+                return line.apply_style(style).crop_extend(0, width, base)
+            return Strip.blank(width, base)
+        if index >= len(self._rows):
+            return Strip.blank(width, base)
+        meta = self._rows[index]
+        is_cursor = index == self.cursor
+        province_w, report_w, date_w, title_w = self._columns(width)
+
+        cursor_style = self.get_component_rich_style("article-list--cursor") if is_cursor else Style()
+
+        def cell(value: str, size: int, component: str | None) -> Segment:
+            style = base + self.get_component_rich_style(component) if component else base
+            return Segment(set_cell_size(value, size), style + cursor_style)
+
+        gap = Segment(" ", base + cursor_style)
+
+        corrected = bool(meta.corrected)
+        province = one_line(meta.province) if meta.province else "unknown"
+        report = year_period(meta.report_year, meta.period)
+        segments: list[Segment] = [
+            cell(province, province_w, "article-list--corrected" if "province" in meta.corrected else "article-list--province"),
+            gap,
+            cell(report, report_w, "article-list--corrected" if {"report_year", "period"} & set(meta.corrected) else "article-list--report"),
+            gap,
+        ]
+        if date_w:
+            segments += [cell(date_label(meta.published), date_w, "article-list--date"), gap]
+        title = one_line(meta.title) or "(untitled)"
+        if corrected:
+            title = "✎ " + title
+        if cell_len(title) > title_w and title_w > 1:
+            title = set_cell_size(title, title_w - 1) + "…"
+        segments.append(cell(title, title_w, None))
+        return Strip(segments).crop_extend(0, width, base + cursor_style)
+
+    def render_line_text(self, index: int) -> str:
+        """Plain text of one row (for tests and the command palette)."""
+        meta = self._rows[index]
+        return f"{meta.province or 'unknown'} {year_period(meta.report_year, meta.period)} {meta.title}"
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.refresh()
+

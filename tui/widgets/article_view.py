@@ -1,0 +1,387 @@
+"""The detail pane: one article's title, metadata and body, with figures marked.
+
+It is a line-API `ScrollView` over our own word wrap (`tui.wrap`) because the pane must
+scroll to a figure's sentence and to search matches given as character offsets, which a
+`Static` cannot map to screen lines. Text is styled with spans on a `rich.text.Text`,
+never with markup, so brackets in titles and bodies show literally.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from store.record import Article, StoredArticle
+from store.text import fold, nfc, one_line
+
+from ..format import change_long, date_label, period_label
+from ..wrap import line_of_offset, wrap_offsets
+
+_UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+def safe_same_length(text: str) -> str:
+    """Replace control characters (ESC included) with spaces, keeping every offset.
+
+    `store.text.strip_control` removes characters, which would shift the figure spans the
+    parser recorded; replacing one for one keeps them valid while nothing the terminal
+    could interpret (escape sequences, bidi overrides) reaches it.
+    """
+    text = _UNSAFE.sub(" ", text)
+    normal = nfc(text)
+    return normal if len(normal) == len(text) else text
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    component: str
+
+
+def match_pattern(query: str) -> re.Pattern[str] | None:
+    """Accent-insensitive pattern for a query, to run over `fold(text)`; words may be
+    separated by any whitespace (a phrase can break across lines in the body)."""
+    words = fold(query).split()
+    if not words:
+        return None
+    return re.compile(r"\s+".join(re.escape(w) for w in words))
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """Shows one `StoredArticle`; figures are marked, one figure and one match can be current."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "scroll_down", "Scroll down", show=False, id="detail.down"),
+        Binding("up,k", "scroll_up", "Scroll up", show=False, id="detail.up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="detail.top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="detail.bottom"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="detail.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="detail.page_up"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article-view--title",
+        "article-view--label",
+        "article-view--muted",
+        "article-view--corrected",
+        "article-view--figure",
+        "article-view--figure-current",
+        "article-view--sentence",
+        "article-view--match",
+        "article-view--match-current",
+        "article-view--rule",
+    }
+
+    DEFAULT_CSS = """
+    ArticleView {
+        background: $surface;
+        overflow-x: hidden;
+        scrollbar-gutter: stable;
+        padding: 0 1;
+    }
+    ArticleView > .article-view--title { text-style: bold; color: $text; }
+    ArticleView > .article-view--label { color: $text-muted; }
+    ArticleView > .article-view--muted { color: $text-muted; text-style: italic; }
+    ArticleView > .article-view--corrected { color: $text-warning; text-style: bold; }
+    ArticleView > .article-view--figure { color: $text-accent; text-style: bold underline; }
+    ArticleView > .article-view--sentence { background: $primary 25%; }
+    ArticleView > .article-view--figure-current { background: $accent; color: $text; text-style: bold; }
+    ArticleView > .article-view--match { background: $warning 30%; }
+    ArticleView > .article-view--match-current { background: $warning; color: $background; text-style: bold; }
+    ArticleView > .article-view--rule { color: $text-muted; }
+    """
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.stored: StoredArticle | None = None
+        self._plain = ""
+        self._spans: list[Span] = []
+        self._body_start = 0
+        self._lines: list[tuple[int, int]] = []
+        self._wrap_width = 0
+        self._text: Text | None = None
+        self._cache: LRUCache[int, Strip] = LRUCache(1024)
+        self._figure_index: int | None = None
+        self._query = ""
+        self._matches: list[tuple[int, int]] = []
+        self._match_index: int | None = None
+
+    # -- public API ---------------------------------------------------------------------
+
+    @property
+    def article(self) -> Article | None:
+        return self.stored.article if self.stored else None
+
+    @property
+    def plain(self) -> str:
+        """The whole pane as plain text (title, metadata, body)."""
+        return self._plain
+
+    @property
+    def figure_index(self) -> int | None:
+        return self._figure_index
+
+    @property
+    def matches(self) -> list[tuple[int, int]]:
+        return self._matches
+
+    @property
+    def match_index(self) -> int | None:
+        return self._match_index
+
+    def show(self, stored: StoredArticle | None, *, figure_index: int | None = None) -> None:
+        """Display an article (None: the placeholder). Keeps the search query active."""
+        self.stored = stored
+        self._figure_index = None
+        if stored is None:
+            self.show_message("No article selected.")
+            return
+        self._build(stored)
+        self._find_matches()
+        self._restyle()
+        self.scroll_to(y=0, animate=False, immediate=True)
+        if figure_index is not None:
+            self.highlight_figure(figure_index)
+        self._update_subtitle()
+
+    def show_message(self, message: str) -> None:
+        """A placeholder text instead of an article (empty archive, nothing selected)."""
+        self.stored = None
+        self._figure_index = None
+        self._plain = safe_same_length(message)
+        self._spans = [Span(0, len(self._plain), "article-view--muted")]
+        self._body_start = len(self._plain)
+        self._matches, self._match_index = [], None
+        self._restyle()
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self._update_subtitle()
+
+    def highlight_figure(self, index: int | None) -> None:
+        """Mark one figure and its sentence, and scroll the sentence into view."""
+        article = self.article
+        if article is None or index is None or not (0 <= index < len(article.figures)):
+            self._figure_index = None
+            self._restyle()
+            return
+        self._figure_index = index
+        fig = article.figures[index]
+        self._restyle()
+        start = self._body_start + min(fig.sentence_span[0], fig.span[0])
+        self._scroll_to_offset(start, self._body_start + fig.span[0])
+
+    def set_query(self, query: str) -> int:
+        """Highlight every accent-insensitive match of `query`; returns how many."""
+        self._query = query
+        self._find_matches()
+        self._restyle()
+        self._update_subtitle()
+        return len(self._matches)
+
+    def step_match(self, step: int) -> tuple[int, int] | None:
+        """Make the next (+1) or previous (-1) match current and scroll to it.
+
+        Returns (position from 1, count), or None when there is nothing to step through.
+        """
+        if not self._matches:
+            return None
+        if self._match_index is None:
+            # Start from the first match below the top of the view.
+            top_line = int(self.scroll_offset.y)
+            top = self._lines[top_line][0] if self._lines and top_line < len(self._lines) else 0
+            after = [i for i, (s, _e) in enumerate(self._matches) if s >= top]
+            if step > 0:
+                self._match_index = after[0] if after else 0
+            else:
+                self._match_index = (after[0] - 1) % len(self._matches) if after else len(self._matches) - 1
+        else:
+            self._match_index = (self._match_index + step) % len(self._matches)
+        self._restyle()
+        start, end = self._matches[self._match_index]
+        self._scroll_to_offset(start, end)
+        self._update_subtitle()
+        return self._match_index + 1, len(self._matches)
+
+    def line_of(self, offset: int) -> int:
+        """Screen line (in the pane's virtual space) holding a character offset of `plain`."""
+        return line_of_offset(self._lines, offset)
+
+    def visible_text(self) -> str:
+        """Plain text of the lines currently on screen (for tests)."""
+        top = int(self.scroll_offset.y)
+        rows = self._lines[top : top + self.scrollable_content_region.height]
+        return "\n".join(self._plain[s:e] for s, e in rows)
+
+    # -- building -----------------------------------------------------------------------
+
+    def _build(self, stored: StoredArticle) -> None:
+        article = stored.article
+        corrected = set(stored.corrections or {})
+        parts: list[str] = []
+        spans: list[Span] = []
+        pos = 0
+
+        def add(text: str, component: str | None = None) -> None:
+            nonlocal pos
+            text = safe_same_length(text)
+            if component and text:
+                spans.append(Span(pos, pos + len(text), component))
+            parts.append(text)
+            pos += len(text)
+
+        def field(label: str, value: str, *, is_corrected: bool = False, note: str = "") -> None:
+            if not value:
+                return
+            add(f"{label:<11} ", "article-view--label")
+            add(one_line(value), "article-view--corrected" if is_corrected else None)
+            if note:
+                add("  " + one_line(note), "article-view--muted")
+            if is_corrected:
+                add("  ✎ corrected", "article-view--corrected")
+            add("\n")
+
+        title = one_line(article.title) or "(untitled)"
+        add(title, "article-view--corrected" if "title" in corrected else "article-view--title")
+        if "title" in corrected:
+            add("  ✎ corrected", "article-view--corrected")
+        elif article.title_derived:
+            add("  (title derived from the text)", "article-view--muted")
+        add("\n\n")
+        evidence = f"({article.province_evidence})" if article.province_evidence else ""
+        field("Province", article.province or "unknown", is_corrected="province" in corrected, note=evidence)
+        report = " · ".join(
+            p for p in (str(article.report_year) if article.report_year else "", period_label(article.period)) if p
+        )
+        field(
+            "Report",
+            report or "unknown",
+            is_corrected=bool({"report_year", "period"} & corrected),
+        )
+        field("Published", (article.published or "").replace("T", " "))
+        field("Event date", date_label(article.event_date))
+        field("Byline", article.byline or "")
+        if article.officials:
+            field("Officials", "; ".join(f"{o.name} ({o.role})" if o.role else o.name for o in article.officials))
+        field("Source", article.source_url or (stored.source_paths[0] if stored.source_paths else ""))
+        field("Figures", str(len(article.figures)) if article.figures else "none found")
+        field("Id", article.id)
+        add("─" * 40, "article-view--rule")
+        add("\n\n")
+        self._body_start = pos
+        body = safe_same_length(article.body)
+        if len(body) != len(article.body):  # pragma: no cover - safe_same_length keeps length
+            body = article.body
+        parts.append(body)
+        for fig in article.figures:
+            start, end = fig.span
+            if 0 <= start < end <= len(body):
+                spans.append(Span(pos + start, pos + end, "article-view--figure"))
+        pos += len(body)
+        if not body.strip():
+            add("(no body text)", "article-view--muted")
+        self._plain = "".join(parts)
+        self._spans = spans
+
+    def _find_matches(self) -> None:
+        self._matches = []
+        self._match_index = None
+        pattern = match_pattern(self._query) if self._query else None
+        if pattern is None or self.stored is None:
+            return
+        self._matches = [(m.start(), m.end()) for m in pattern.finditer(fold(self._plain)) if m.end() > m.start()]
+
+    def _style(self, component: str) -> Style:
+        try:
+            return self.get_component_rich_style(component, partial=True)
+        except Exception:  # before the stylesheet is applied
+            return Style()
+
+    def _restyle(self) -> None:
+        """Rebuild the styled text from the plain text and the current marks."""
+        text = Text(self._plain, no_wrap=True, end="")
+        for span in self._spans:
+            text.stylize(self._style(span.component), span.start, span.end)
+        article = self.article
+        if article is not None and self._figure_index is not None:
+            fig = article.figures[self._figure_index]
+            s0, s1 = fig.sentence_span
+            if s1 > s0:
+                text.stylize(self._style("article-view--sentence"), self._body_start + s0, self._body_start + s1)
+            text.stylize(
+                self._style("article-view--figure-current"), self._body_start + fig.span[0], self._body_start + fig.span[1]
+            )
+        for i, (start, end) in enumerate(self._matches):
+            component = "article-view--match-current" if i == self._match_index else "article-view--match"
+            text.stylize(self._style(component), start, end)
+        self._text = text
+        self._rewrap(force=True)
+
+    def _rewrap(self, *, force: bool = False) -> None:
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            width = 80
+        if force or width != self._wrap_width:
+            self._wrap_width = width
+            self._lines = wrap_offsets(self._plain, width)
+            self._cache.clear()
+            self.virtual_size = Size(width, len(self._lines))
+            self.refresh()
+
+    def _scroll_to_offset(self, start: int, focus: int | None = None) -> None:
+        """Scroll so the line holding `start` sits near the top third of the pane."""
+        line = self.line_of(start)
+        height = max(1, self.scrollable_content_region.height)
+        target = max(0, line - max(1, height // 4))
+        if focus is not None:
+            # Never scroll the focused offset itself out of view on a short pane.
+            focus_line = self.line_of(focus)
+            if focus_line - target >= height:
+                target = focus_line - height // 2
+        self.scroll_to(y=max(0, target), animate=False, immediate=True)
+
+    def _update_subtitle(self) -> None:
+        if self._query and self.stored is not None:
+            n = len(self._matches)
+            if n == 0:
+                label = "no match"
+            elif self._match_index is None:
+                label = f"{n} match{'es' if n != 1 else ''} · n/N"
+            else:
+                label = f"match {self._match_index + 1} of {n} · n/N"
+            self.border_subtitle = Text(label)
+        else:
+            self.border_subtitle = None
+
+    # -- rendering ----------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._rewrap()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self._text is not None:
+            self._restyle()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        index = int(self.scroll_offset.y) + y
+        if self._text is None or index >= len(self._lines):
+            return Strip.blank(width, base)
+        strip = self._cache.get(index)
+        if strip is None:
+            start, end = self._lines[index]
+            line = self._text[start:end]
+            strip = Strip(line.render(self.app.console)).apply_style(base)
+            self._cache[index] = strip
+        return strip.crop_extend(0, width, base)
