@@ -18,10 +18,13 @@ through `AtomicJSONStorage`, so ingesting many files costs one write, not one pe
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
+import threading
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from .errors import InputError, NotFound, StoreError, TongketError
 from .index import UNKNOWN, ArchiveIndex, ProvinceNames, _load_metric_names, _load_province_table
@@ -35,9 +38,8 @@ from .record import (
     Rejection,
     StoredArticle,
     article_from_dict,
-    article_to_dict,
 )
-from .storage import AtomicJSONStorage, atomic_write_bytes, dumps, loads
+from .storage import AtomicJSONStorage, atomic_write_bytes, dumps, fsync_dir, loads
 from .text import fold
 
 UNKNOWN_PROVINCE = UNKNOWN  # province filter value meaning "no province"
@@ -72,12 +74,28 @@ def _compact_figures(article: Article) -> list[list[Any]]:
     return [[f.value, f.unit, f.label, f.key, f.display] for f in article.figures]
 
 
-def _fingerprint(data: dict[str, Any]) -> str:
-    """Identity of one parse result (ignoring the URL, which differs between copies)."""
-    import hashlib
+def _fingerprint(article: Article) -> str:
+    """Identity of one parse result (ignoring the URL, which differs between copies).
+    orjson serialises the frozen dataclasses directly, much faster than `asdict`."""
+    return hashlib.sha1(dumps(replace(article, source_url=None))).hexdigest()[:16]
 
-    clean = {k: v for k, v in data.items() if k != "source_url"}
-    return hashlib.sha1(dumps(clean)).hexdigest()[:16]
+
+def _parsed_fields(article: Article) -> dict[str, Any]:
+    """The parsed fields archive.json keeps, as plain JSON values."""
+    return {
+        "title": article.title,
+        "title_derived": article.title_derived,
+        "published": article.published,
+        "event_date": article.event_date,
+        "province": article.province,
+        "province_evidence": article.province_evidence,
+        "report_year": article.report_year,
+        "period": article.period,
+        "byline": article.byline,
+        "officials": [{"name": o.name, "role": o.role} for o in article.officials],
+        "warnings": list(article.warnings),
+        "source_url": article.source_url,
+    }
 
 
 class Archive:
@@ -97,6 +115,7 @@ class Archive:
         self._province_table: Any | None = _load_province_table()
         self._metric_names: dict[str, tuple[str, ...]] | None = None
         self._dirty = False
+        self._unsynced: list[Path] = []
 
     # ------------------------------------------------------------ opening
 
@@ -168,6 +187,7 @@ class Archive:
     def _write(self) -> None:
         """Write archive.json once (caller holds the lock)."""
         self._check_writable()
+        self._sync_bodies()
         self._generation += 1
         data = {
             "_meta": {"1": {"schema": SCHEMA_VERSION, "generation": self._generation, "app": "tongket"}},
@@ -182,6 +202,20 @@ class Archive:
         self._signature = self._stat_signature()
         self._index = None
 
+    def _sync_bodies(self) -> None:
+        """Make the article texts written since the last write durable, all at once."""
+        if not self._unsynced:
+            return
+        if hasattr(os, "sync"):
+            os.sync()
+        else:  # pragma: no cover - platforms without sync(2)
+            for path in self._unsynced:
+                with open(path, "rb+") as handle:
+                    os.fsync(handle.fileno())
+        for folder in {p.parent for p in self._unsynced}:
+            fsync_dir(folder)
+        self._unsynced.clear()
+
     def _body_file(self, ref: str) -> Path:
         return self.path / BODIES_DIR / ref[:2] / f"{ref}.json"
 
@@ -190,12 +224,13 @@ class Archive:
         if target.exists():  # content-addressed: same ref, same content
             return
         search = " ".join(fold(article.title + "\n" + article.body).split())
-        payload = dumps(
-            {"body": article.body, "figures": article_to_dict(article)["figures"], "search": search}
-        )
+        payload = dumps({"body": article.body, "figures": article.figures, "search": search})
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(target, payload)
+            # No fsync per file (it would cost more than parsing); `_sync_bodies` makes the
+            # whole batch durable once, before archive.json starts pointing at these files.
+            atomic_write_bytes(target, payload, fsync=False)
+            self._unsynced.append(target)
         except OSError as exc:
             raise StoreError(f"cannot write the article text {target}: {exc.strerror or exc}") from None
         self._text_cache[ref] = search
@@ -345,8 +380,8 @@ class Archive:
 
     def _apply(self, article: Article, source_path: str | None, lookups: "_Lookups") -> str:
         """Merge one parsed article into memory; returns "added", "updated" or "unchanged"."""
-        data = article_to_dict(article)
-        fingerprint = _fingerprint(data)
+        data = _parsed_fields(article)
+        fingerprint = _fingerprint(article)
         aid = lookups.by_content.get(article.id)
         if aid is not None:
             rec = self._records[aid]
@@ -387,6 +422,7 @@ class Archive:
 
     @staticmethod
     def _fill(rec: dict[str, Any], article: Article, data: dict[str, Any], fingerprint: str) -> None:
+        """Copy freshly parsed fields into a record (never the user's corrections)."""
         for field in _META_FIELDS:
             if field == "source_url" and not data.get(field) and rec.get(field):
                 continue  # keep a URL we learned from a manifest
@@ -424,34 +460,40 @@ class Archive:
         failed: list[Rejection] = []
         self._check_writable()
         done = 0
-        for start in range(0, total, INGEST_BATCH):
-            parsed: list[tuple[Article, str]] = []
-            for path, url in items[start : start + INGEST_BATCH]:
-                result = _parse_one(Path(path), url)
-                if isinstance(result, Rejection):
-                    failed.append(result)
-                else:
-                    parsed.append((result, _normal_path(path)))
-                done += 1
-                if progress is not None:
-                    progress(done, total)
-            if not parsed:
-                continue
-            with write_lock(self.path):
-                self.reload_if_changed()
-                self._check_writable()
-                self._dirty = False
-                lookups = _Lookups(self._records)
-                for article, source in parsed:
-                    try:
-                        status = self._apply(article, source, lookups)
-                    except StoreError as exc:
-                        failed.append(Rejection(source, str(exc)))
-                        continue
-                    {"added": added, "updated": updated, "unchanged": unchanged}[status].append(source)
-                if self._dirty:
-                    self._write()
+        with _FileParser(total) as parser:
+            for start in range(0, total, INGEST_BATCH):
+                chunk = items[start : start + INGEST_BATCH]
+                parsed: list[tuple[Article, str]] = []
+                for (path, _url), result in zip(chunk, parser.map(chunk)):
+                    if isinstance(result, Rejection):
+                        failed.append(result)
+                    else:
+                        parsed.append((result, _normal_path(path)))
+                    done += 1
+                    if progress is not None:
+                        progress(done, total)
+                if parsed:
+                    statuses = self._store_batch(parsed, failed)
+                    for status, source in statuses:
+                        {"added": added, "updated": updated, "unchanged": unchanged}[status].append(source)
         return IngestReport(tuple(added), tuple(updated), tuple(unchanged), tuple(failed))
+
+    def _store_batch(self, parsed: list[tuple[Article, str]], failed: list[Rejection]) -> list[tuple[str, str]]:
+        """Merge a batch of parsed articles and write archive.json once, under the lock."""
+        statuses: list[tuple[str, str]] = []
+        with write_lock(self.path):
+            self.reload_if_changed()
+            self._check_writable()
+            self._dirty = False
+            lookups = _Lookups(self._records)
+            for article, source in parsed:
+                try:
+                    statuses.append((self._apply(article, source, lookups), source))
+                except StoreError as exc:
+                    failed.append(Rejection(source, str(exc)))
+            if self._dirty:
+                self._write()
+        return statuses
 
     # ------------------------------------------------------------ corrections
 
@@ -524,6 +566,74 @@ class _Lookups:
             self.by_path[p] = aid
         if rec.get("source_url"):
             self.by_url.setdefault(rec["source_url"], aid)
+
+
+PARALLEL_THRESHOLD = 200  # files; below this, starting worker processes costs more than it saves
+
+
+def _warm_parser() -> None:
+    from .parser import parse_text
+
+    try:
+        parse_text("Văn phòng UBND tỉnh\n\nNăm 2019 tiếp nhận 1.000 văn bản đến.")
+    except Exception:
+        pass
+
+
+def _parse_packed(item: tuple[Path | str, str | None]) -> Article | Rejection:
+    return _parse_one(Path(item[0]), item[1])
+
+
+class _FileParser:
+    """Parses files in order, spreading big batches over the CPUs: parsing (pure Python)
+    is the slow part of ingest. Workers are forked only while this process has a single
+    thread (the app ingests from a thread, and forking a threaded process can deadlock);
+    otherwise they start with forkserver/spawn. Where worker
+    processes cannot start, it parses in-process."""
+
+    def __init__(self, total: int) -> None:
+        self._workers = min(os.cpu_count() or 1, 8)
+        self._parallel = (
+            total >= PARALLEL_THRESHOLD and self._workers > 1 and not os.environ.get("TONGKET_NO_PARALLEL")
+        )
+        self._pool: Any = None
+
+    def __enter__(self) -> "_FileParser":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def _start_pool(self) -> Any:
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            methods = multiprocessing.get_all_start_methods()
+            if "fork" in methods and threading.active_count() == 1:
+                method = "fork"  # cheapest, and safe while no other thread exists
+                _warm_parser()  # load the parser's tables once, before the workers copy us
+            else:
+                method = "forkserver" if "forkserver" in methods else "spawn"
+            context = multiprocessing.get_context(method)
+            self._pool = ProcessPoolExecutor(max_workers=self._workers, mp_context=context)
+        return self._pool
+
+    def map(self, chunk: list[tuple[Path, str | None]]) -> Iterator[Article | Rejection]:
+        done = 0
+        if self._parallel:
+            try:
+                for result in self._start_pool().map(_parse_packed, [(str(p), u) for p, u in chunk], chunksize=8):
+                    done += 1
+                    yield result
+                return
+            except Exception:  # workers unavailable or died: finish in-process
+                self._parallel = False
+                self.__exit__()
+        for item in chunk[done:]:
+            yield _parse_packed(item)
 
 
 def _normal_path(path: str | Path | None) -> str | None:

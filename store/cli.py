@@ -342,14 +342,16 @@ def cmd_lookup(args: argparse.Namespace) -> int:
 
     from .export import format_number
 
+    console = _console()
+    widths = {"province": 12, "year": 4, "period": 10, "value": 10, "unit": 10, "article": 10}
+    widths["label"] = max(10, console.width - sum(widths.values()) - 2 * len(widths))
     table = Table(box=None, pad_edge=False, show_edge=False)
     for col in ("province", "year", "period", "value", "unit", "label", "article"):
-        table.add_column(col, justify="right" if col in ("year", "value") else "left",
-                         overflow="fold" if col == "label" else "ellipsis", no_wrap=col != "label")
+        table.add_column(col, justify="right" if col in ("year", "value") else "left", width=widths[col],
+                         no_wrap=True, overflow="ellipsis")
     for h in hits:
         table.add_row(_t(h.province or "—"), _t(h.report_year or "—"), _t(h.period or "—"),
                       _t(format_number(h.value)), _t(h.unit or ""), _t(h.label), _t(h.article_id[:10]))
-    console = _console()
     if hits:
         console.print(table)
     console.print(_t(f"{len(hits)} figures"))

@@ -9,6 +9,7 @@ conversion only happens when its result reads as Vietnamese, and a refusal names
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
@@ -16,7 +17,7 @@ import stat
 import unicodedata
 from functools import cache, lru_cache
 from importlib import resources
-from pathlib import Path
+from collections.abc import Callable
 from typing import NamedTuple
 
 from .errors import InputError
@@ -73,6 +74,7 @@ _SOFT_HYPHEN = "\u00ad"
 # A "word" for spelling checks: anything between spaces, digits and punctuation. Latin-1
 # symbols stay inside words because TCVN3 uses them as letters ("B¸o").
 _WORD = re.compile(r"[^\s\d!-/:-@\[-`{-~\u2000-\u206f]+")
+_NOT_ASCII_LETTER = re.compile(r"[^A-Za-z]+")
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 _SYLLABLE = re.compile(
     r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"  # onset
@@ -80,6 +82,9 @@ _SYLLABLE = re.compile(
     r"(?:iê|yê|uô|ươ|ia|ya|ua|ưa|[aăâeêioôơuưy])"  # nucleus
     r"(?:ch|ng|nh|[cmnptiyou])?"  # coda
 )
+_WHITESPACE = re.compile(r"\s")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # C0/C1 controls except \t \n \v \f \r
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
 _HTML_START = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html\b|head\b|body\b)", re.I | re.S)
 _HTML_TAG = re.compile(
     r"</?(?:html|head|body|div|p|span|a|table|tr|td|ul|ol|li|br|meta|script|style|title|h[1-6]|article|section|img)\b[^<>]*>",
@@ -277,19 +282,19 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 def _decode_8bit(data: bytes, path: str) -> str:
     """Not UTF-8: try Windows-1258, TCVN3 and VNI, and keep the one that spells Vietnamese."""
-    western = data.decode("latin-1").translate(_cp1252_table())
-    readings: list[tuple[str, str]] = []
+    western = codecs.charmap_decode(data, "strict", _cp1252_decoding_table())[0]
+    readings: dict[str, Callable[[str], str | None]] = {"tcvn3": _from_tcvn3, "vni": _from_vni}
     try:
-        readings.append(("cp1258", nfc(data.decode("cp1258"))))
+        vietnamese = nfc(data.decode("cp1258"))
     except UnicodeDecodeError:
-        pass
-    readings += [("tcvn3", _from_tcvn3(western)), ("vni", _from_vni(western))]
-    scored = [(_score(text), name, text) for name, text in readings]
-    best, name, text = max(scored, key=lambda item: item[0].share)
+        pass  # bytes Windows-1258 leaves undefined
+    else:
+        readings["cp1258"] = lambda _: vietnamese
+    best, name = _best_reading(readings, western)
     if best.share >= CERTAIN:
         if name == "vni":
             raise InputError(path, _VNI_REASON)
-        return text
+        return readings[name](western) or western
     if best.share >= LIKELY and name in _LEGACY_REASONS:
         raise InputError(path, _LEGACY_REASONS[name])
     if _reads_as_western(western):
@@ -299,6 +304,18 @@ def _decode_8bit(data: bytes, path: str) -> str:
         _utf8_damage(data)
         or "is not UTF-8 and does not read as Vietnamese in Windows-1258, TCVN3 or VNI; save it as UTF-8",
     )
+
+
+def _best_reading(readings: dict[str, Callable[[str], str | None]], text: str) -> tuple[_Score, str]:
+    """The reading whose words spell Vietnamese best, judged on the start of the text so a
+    large file is converted once, by the winner only."""
+    sample = text[:_SAMPLE_CHARS]
+    scored = []
+    for name, convert in readings.items():
+        converted = convert(sample)
+        if converted is not None:
+            scored.append((_score(converted), name))
+    return max(scored, key=lambda item: item[0].share, default=(_Score(0, 0, 0), ""))
 
 
 def _reads_as_western(text: str) -> bool:
@@ -352,12 +369,8 @@ def _fix_legacy(text: str, path: str) -> str:
     plain = _score(text)
     if plain.foreign < 2 or plain.share >= CERTAIN:
         return text
-    readings = [("tcvn3", _from_tcvn3(text)), ("vni", _from_vni(text))]
-    undone = _undo_mojibake(text)
-    if undone is not None:
-        readings.append(("mojibake", undone))
-    scored = [(_score(t), name, t) for name, t in readings]
-    best, name, converted = max(scored, key=lambda item: item[0].share)
+    readings = {"tcvn3": _from_tcvn3, "vni": _from_vni, "mojibake": _undo_mojibake}
+    best, name = _best_reading(readings, text)
     if best.share < max(LIKELY, plain.share + _GAIN):
         return text  # some other language, or noise: not ours to judge here
     if best.share < CERTAIN:
@@ -366,7 +379,7 @@ def _fix_legacy(text: str, path: str) -> str:
         return text
     if name == "vni":
         raise InputError(path, _VNI_REASON)
-    return converted
+    return readings[name](text) or text
 
 
 @cache
@@ -380,6 +393,11 @@ def _tcvn3_table() -> dict[int, str]:
     return str.maketrans(_legacy_tables()["tcvn3"]["map"])
 
 
+@cache
+def _tcvn3_decoding_table() -> str:
+    return "".join(chr(b) for b in range(256)).translate(_tcvn3_table())
+
+
 def _from_tcvn3(text: str) -> str:
     """TCVN3 read as Windows-1252 -> Unicode.
 
@@ -389,21 +407,34 @@ def _from_tcvn3(text: str) -> str:
     A capital toned letter inside ordinary text ("Ủy") cannot be told apart and comes out
     in lower case.
     """
-    table = _tcvn3_table()
+    try:  # the C codec is many times faster than str.translate on a large file
+        converted = codecs.charmap_decode(text.encode("latin-1"), "strict", _tcvn3_decoding_table())[0]
+    except UnicodeEncodeError:
+        converted = text.translate(_tcvn3_table())
+    # one character for one, so offsets in `text` are offsets in `converted`
+    spans = []
+    offset = 0
+    for line in text.split("\n"):
+        if _shouting(line):
+            spans.append((offset, offset + len(line)))
+        offset += len(line) + 1
+    for match in _WORD.finditer(text):
+        if not match.group().islower() and _shouting(match.group()):
+            spans.append(match.span())
+    pieces, done = [], 0
+    for start, end in sorted(spans):
+        start = max(start, done)
+        if start < end:
+            pieces += [converted[done:start], converted[start:end].upper()]
+            done = end
+    pieces.append(converted[done:])
+    return nfc("".join(pieces))
 
-    def shouting(raw: str) -> bool:
-        letters = [c for c in raw if c.isascii() and c.isalpha()]
-        return len(letters) >= 2 and all(c.isupper() for c in letters)
 
-    def word(match: re.Match[str]) -> str:
-        out = match.group().translate(table)
-        return out.upper() if shouting(match.group()) else out
-
-    def line(match: re.Match[str]) -> str:
-        raw = match.group()
-        return raw.translate(table).upper() if shouting(raw) else _WORD.sub(word, raw)
-
-    return nfc(re.sub(r"[^\n]+", line, text))
+def _shouting(raw: str) -> bool:
+    """At least two ASCII letters, all capitals: set in a TCVN3 heading font."""
+    letters = _NOT_ASCII_LETTER.sub("", raw)
+    return len(letters) >= 2 and letters.isupper()
 
 
 @cache
@@ -449,6 +480,12 @@ def _cp1252_table() -> dict[int, str]:
 
 
 @cache
+def _cp1252_decoding_table() -> str:
+    """Windows-1252 as a 256-character decoding table; its five undefined bytes read as Latin-1."""
+    return "".join(chr(b) for b in range(256)).translate(_cp1252_table())
+
+
+@cache
 def _cp1252_reverse() -> dict[str, int]:
     return {ch: byte for byte, ch in _cp1252_table().items()}
 
@@ -467,8 +504,10 @@ def _undo_mojibake(text: str) -> str | None:
         raw.append(code)
     try:
         return nfc(bytes(raw).decode("utf-8"))
-    except UnicodeDecodeError:
-        return None
+    except UnicodeDecodeError as exc:
+        if exc.reason != "unexpected end of data" or exc.end != len(raw):
+            return None
+        return nfc(bytes(raw[: exc.start]).decode("utf-8"))  # a sample cut inside a character
 
 
 # ---------------------------------------------------------------- spelling evidence
@@ -501,18 +540,18 @@ def _is_syllable(word: str) -> bool:
 
 
 def _check_content(text: str, path: str) -> None:
-    visible = [c for c in text if not c.isspace()]
+    total = len(text)
+    visible = total - len(_WHITESPACE.findall(text))
     if not visible:
         raise InputError(path, "has no text (only whitespace)")
-    total = len(text)
-    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\f\v")
+    controls = len(_CONTROLS.findall(text))
     if controls >= 3 and controls > 0.02 * total:
         raise InputError(path, f"has many control characters ({controls} of {total}): it is binary data, not text")
     broken = text.count("\ufffd")
-    if broken >= 3 and broken > 0.05 * len(visible):
+    if broken >= 3 and broken > 0.05 * visible:
         raise InputError(path, f"has {broken} unreadable characters (\ufffd): it was damaged when it was saved")
-    letters = sum(1 for c in visible if c.isalpha())
-    if letters < 3 or letters < 0.25 * len(visible):
+    letters = len(_NOT_LETTERS.sub("", text))
+    if letters < 3 or letters < 0.25 * visible:
         raise InputError(
-            path, f"has almost no letters ({letters} of {len(visible)} visible characters): it is not an article"
+            path, f"has almost no letters ({letters} of {visible} visible characters): it is not an article"
         )

@@ -38,8 +38,10 @@ _DOC_CODE = re.compile(r"[/\-][A-ZĐ]")
 _SENT_END = re.compile(r"(?<=[.!?…])\s+(?=[^\s\da-zà-ỹđ])|\n+")
 _CLAUSE_END = re.compile(r"[;\n]")
 _PAREN = re.compile(r"\([^()]*\)")
-_VS = re.compile(r"\s*\(?\s*so với ([^,;.()\n]{1,60})")
-_VS_BEFORE = re.compile(r"so với ([^,;.()\n]{1,60}?)\s*,?\s*$")
+_VS = re.compile(r"\s*\(?\s*so với ((?:[^\W_]+ ?){1,5})")
+_VS_STOP = re.compile(r"\s(?:và|được|đạt|là|có|đã|thì|nhưng|trong|của)\b.*$")
+_SO_VOI = re.compile(r"so với.*?(?=\bvà\b|,|$)", re.I)
+_VS_BEFORE = re.compile(r"so với ((?:[^\W_]+ ?){1,5}?)\s*,?\s*$", re.I)
 _SPELLED = re.compile(r"(?<!\w)(hai|ba|bốn|sáu|bảy|bẩy|tám|chín|mười|một trăm)(?!\w)")
 
 
@@ -149,6 +151,7 @@ class _Read:
     unit: str | None
     unit_known: bool
     of: float | None = None
+    kind: str = "digits"  # "digits", "spelled" or "breakdown" (label, then a bare number)
 
 
 def _read_unit(t: _Text, pos: int, v: _Vocab) -> tuple[str | None, int, bool, bool]:
@@ -216,7 +219,10 @@ def _is_widget(t: _Text, start: int, v: _Vocab) -> bool:
     if le - ls > 80:
         prefix = t.folded[max(ls, start - 30):start]
         return any(prefix.rstrip(" :").endswith(w) for w in v.widget_labels) and ":" in prefix
-    head = line[: start - ls].strip(" :|-")
+    head = line[: start - ls]
+    if ":" not in head:
+        return False
+    head = head.strip(" :|-")
     return any(head.endswith(w) or head.startswith(w) for w in v.widget_labels)
 
 
@@ -322,6 +328,8 @@ def _change_word(t: _Text, pos: int, v: _Vocab) -> tuple[str | None, int]:
 
 def _strip_fillers(words: list[str], v: _Vocab) -> list[str]:
     changed = True
+    while words and words[-1] == ",":
+        words = words[:-1]
     while words and changed:
         changed = False
         for n in (3, 2, 1):
@@ -336,71 +344,90 @@ def _strip_fillers(words: list[str], v: _Vocab) -> list[str]:
     return words
 
 
+_TAIL_STOP = frozenset(
+    "và với của cho tại trên dưới so tăng giảm đạt chiếm để nhằm theo từ trong là có gồm như khi "
+    "nhưng hoặc hay sau trước qua về vào thuộc bằng hơn gần khoảng vượt".split()
+)
+_STARTERS = ("tỷ lệ", "tỉ lệ", "tốc độ", "tăng trưởng", "tổng thu", "tổng chi", "tổng số", "kim ngạch",
+             "giá trị", "chỉ số", "thu nhập", "thu hút", "thu ngân sách", "thu nội địa", "tổng vốn", "vốn")
 _CUT_PREPS = (" của ", " tại ", " trên ", " thuộc ", " trong ", " so với ")
 
 
-def _head(t: _Text, lo: int, hi: int, v: _Vocab, cut_preps: bool) -> str:
+def _head(t: _Text, lo: int, hi: int, v: _Vocab) -> str:
     """The words naming a figure, written before it: from `lo` (previous figure or clause
     start) to `hi` (the qualifier), without brackets, numbers and filler verbs."""
-    text = _PAREN.sub(" ", t.body[lo:hi])
+    text = _SO_VOI.sub(" ", _PAREN.sub(" ", t.body[lo:hi]))
     for sep in (";", ":", "(", ")", "\n"):
         text = text.rsplit(sep, 1)[-1]
-    low = text.lower()
-    k = low.rfind("tỷ lệ")
-    if k < 0:
-        k = low.rfind("tỉ lệ")
-    if k >= 0:
-        text = text[k:]
-    elif "," in text:
-        text = text.rsplit(",", 1)[-1]
-    if cut_preps:
-        for p in _CUT_PREPS:
-            i = text.lower().find(p)
-            if i > 0:
-                text = text[:i]
-    words = [w for w in re.findall(r"[^\W\d_][\w\-&]*", text)]
-    words = _strip_fillers(words, v)
-    return " ".join(words[-8:])
+    tokens = [w for w in re.findall(r"[^\W_][\w\-&]*|,", text) if not any(c.isdigit() for c in w)]
+    tokens = _strip_fillers(tokens, v)
+    low = " ".join(tokens).lower()
+    best = max((low.rfind(s) for s in _STARTERS), default=-1)
+    if best >= 0:
+        for s in _STARTERS:  # "tốc độ tăng trưởng": keep the starter before the starter
+            if low[:best].rstrip().endswith(s):
+                best = low[:best].rstrip().rfind(s)
+        tokens = low[:best].count(" ") and tokens[len(low[:best].split()):] or tokens
+    elif "," in tokens:
+        tokens = tokens[len(tokens) - tokens[::-1].index(","):]
+    words = _strip_fillers([w for w in tokens if w != ","], v)
+    return " ".join(words[-10:])
 
 
-def _tail(t: _Text, pos: int, v: _Vocab) -> str:
+def _cut_preps(label: str) -> str:
+    """'tăng trưởng kinh tế của tỉnh' -> 'tăng trưởng kinh tế' (for rates and money)."""
+    for p in _CUT_PREPS:
+        i = label.lower().find(p)
+        if i > 0:
+            label = label[:i]
+    return label
+
+
+def _tail(t: _Text, pos: int, v: _Vocab) -> tuple[str, int]:
     """Words right after the unit that say more about it ("văn bản đến", "tin nhắn được gửi đi")."""
     words = []
     j = pos
-    while len(words) < 5:
+    ends = []
+    while len(words) < 6:
         if j >= len(t.body) or t.body[j] != " ":
             break
         wm = _WORD.match(t.body, j + 1)
         if not wm:
             break
         w = wm.group(0)
-        if w.lower() in v.stopwords and w.lower() not in ("được", "đã", "đang", "chưa"):
+        if w.lower() in _TAIL_STOP:
             break
         words.append(w)
+        ends.append(wm.end())
         j = wm.end()
     while words and words[-1].lower() in ("được", "đã", "đang"):
         words.pop()
-    return " ".join(words)
+        ends.pop()
+    return " ".join(words), (ends[-1] if ends else pos)
 
 
-def _label(t: _Text, r: _Read, head: str, tail: str) -> str:
+def _label(t: _Text, r: _Read, head: str, tail: str, clause_head: str) -> str:
+    """What the figure counts: the unit and the words after it ("văn bản đến"); for rates
+    and money, the words before it ("tỷ lệ hồ sơ nộp trực tuyến")."""
     unit = r.unit
     if unit is None or unit == "%" or unit in ("đồng", "USD", "triệu USD"):
+        head = _cut_preps(head or ("" if tail else clause_head))
         parts = [p for p in (head, tail) if p]
         return " ".join(parts) or (unit or "")
     if tail:
         return f"{unit} {tail}"
     if head and fold(unit) in fold(head):
         return head
+    head = _cut_preps(head)
     if head:
-        return f"{unit} {' '.join(head.split()[-4:])}"
+        return f"{unit} {' '.join(head.split()[-5:])}"
     return unit
 
 
 def _vs_after(t: _Text, pos: int) -> tuple[str | None, int]:
     m = _VS.match(t.body, pos)
     if m:
-        return m.group(1).strip(), m.end()
+        return _VS_STOP.sub("", m.group(1)).strip(), m.end()
     return None, pos
 
 
@@ -452,7 +479,7 @@ def _scan_spelled(t: _Text, v: _Vocab) -> list[tuple[_Read, str | None, int]]:
         if _skip_context(t, m.start(), v):
             continue
         q, qs = _qualifier(t, m.start(), v)
-        reads.append((_Read(m.start(), end, u_end, value, unit, True), q, qs))
+        reads.append((_Read(m.start(), end, u_end, value, unit, True, kind="spelled"), q, qs))
     return reads
 
 
@@ -472,7 +499,7 @@ def _scan_breakdowns(t: _Text, v: _Vocab, taken: set[int]) -> list[tuple[_Read, 
         value = parse_numeral(m.group(2))
         if value is None or (len(m.group(2)) == 4 and 1900 <= value <= 2100):
             continue
-        reads.append((_Read(m.start(1), m.end(2), m.end(2), value, None, False), None, m.start(1)))
+        reads.append((_Read(m.start(2), m.end(2), m.end(2), value, None, False, kind="breakdown"), None, m.start(1)))
     return reads
 
 
@@ -522,9 +549,10 @@ def _extract(body: str, warnings: list[str]) -> list[Figure]:
     cat = load_catalogue()
     t = _prepare(body)
     reads = _scan_digits(t, v, warnings)
-    taken = {r.start for r, _, _ in reads}
-    reads += _scan_spelled(t, v)
-    reads += _scan_breakdowns(t, v, taken)
+    taken = {r.start for r, _, _ in reads if r.unit or r.of is not None}
+    breakdowns = _scan_breakdowns(t, v, taken)
+    claimed = {r.start for r, _, _ in breakdowns}
+    reads = [x for x in reads if x[0].start not in claimed] + breakdowns + _scan_spelled(t, v)
     reads.sort(key=lambda x: x[0].start)
     return _assemble(t, v, cat, reads)
 
@@ -540,7 +568,8 @@ def _assemble(t: _Text, v: _Vocab, cat: MetricCatalogue, reads: list) -> list[Fi
         unit = r.unit
         prev_end = prev_end_in_sentence.get(sent, sent[0])
         lo = max(prev_end, clause[0]) if prev_end <= r.start else clause[0]
-        if unit is None and reads and r.start < r.num_end and t.body[r.start].isalpha():
+        is_breakdown = r.kind == "breakdown"
+        if is_breakdown:
             # breakdown list: inherit the unit of the figure the list breaks down
             parent = next((f.fig for f in reversed(found) if f.fig.span[1] <= r.start and f.fig.sentence_span == sent and f.fig.unit), None)
             unit = parent.unit if parent else None
@@ -549,16 +578,21 @@ def _assemble(t: _Text, v: _Vocab, cat: MetricCatalogue, reads: list) -> list[Fi
                 prev_end_in_sentence[sent] = r.end
                 continue  # a bare number that no list or unit explains
         head_hi = cs if direction else raw_start
-        is_breakdown = t.body[r.start].isalpha()
-        head = t.body[r.start:r.start + (r.num_end - r.start)].rsplit(" ", 1)[0] if is_breakdown else _head(t, lo, head_hi, v, cut_preps=unit in (None, "%", "đồng", "USD", "triệu USD"))
-        tail = _tail(t, r.end, v) if r.unit else ""
-        label = head if is_breakdown else _label(t, r, head, tail)
+        head = t.body[qs:r.start].strip() if is_breakdown else _head(t, lo, head_hi, v)
+        tail, tail_end = _tail(t, r.end, v) if r.unit else ("", r.end)
+        if is_breakdown:
+            label = head
+        else:
+            clause_head = "" if head or tail else _head(t, clause[0], head_hi, v)
+            label = _label(t, r, head, tail, clause_head)
+            if unit == "%" and label in ("%", "") and found and found[-1].fig.sentence_span == sent:
+                label = f"tỷ lệ {found[-1].fig.label}"  # "2.998 hồ sơ, đạt tỷ lệ 99,9%"
         next_start = reads[idx + 1][2] if idx + 1 < len(reads) else clause[1]
         after_hi = min(next_start, clause[1]) if next_start > r.end else clause[1]
         narrow_before = t.body[lo:head_hi]
         key = cat.key_for(label, unit, narrow_before, t.body[r.end:after_hi])
-        if key is None:
-            key = cat.key_for(label, unit, t.body[clause[0]:head_hi], t.body[r.end:clause[1]])
+        if key is None:  # "03 tập thể và 06 cá nhân được tặng Bằng khen": the clause's end names both
+            key = cat.key_for(label, unit, "", t.body[r.end:clause[1]])
         span_end = r.end
         vs = None
         if direction:
@@ -586,7 +620,7 @@ def _assemble(t: _Text, v: _Vocab, cat: MetricCatalogue, reads: list) -> list[Fi
             change=Change(r.value, unit, direction, vs) if direction else None,
         )
         found.append(_Found(fig, direction is not None, direction, vs))
-        prev_end_in_sentence[sent] = r.end
+        prev_end_in_sentence[sent] = tail_end
     return _dedupe(_attach_changes(t, found))
 
 
@@ -617,7 +651,10 @@ def _dedupe(figs: list[Figure]) -> list[Figure]:
         dup = any(
             g.sentence_span != f.sentence_span
             and g.of == f.of
-            and ((f.key is not None and g.key == f.key) or fold_words(g.label) == fold_words(f.label))
+            and (
+                (f.key is not None and g.key == f.key)
+                or _same_label(g, f)
+            )
             for g in twins
         )
         if dup:
@@ -625,3 +662,11 @@ def _dedupe(figs: list[Figure]) -> list[Figure]:
         twins.append(f)
         out.append(f)
     return out
+
+
+def _same_label(a: Figure, b: Figure) -> bool:
+    """Labels name the same thing: equal, or one extends the other, and more than the unit."""
+    la, lb = fold_words(a.label), fold_words(b.label)
+    if la == fold_words(a.unit or "") or lb == fold_words(b.unit or ""):
+        return False
+    return la == lb or la.startswith(lb + " ") or lb.startswith(la + " ")

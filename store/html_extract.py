@@ -12,8 +12,6 @@ from dataclasses import dataclass
 
 from .errors import InputError
 
-_HTML_START = re.compile(r"^\s*(?:<!doctype\s+html|<html\b|<head\b|<body\b|<\?xml[^>]*>\s*<html\b)", re.IGNORECASE)
-_HTML_ANY = re.compile(r"<(?:html|body|div|p|article|script|head|meta|title)\b[^>]*>", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,12 +20,6 @@ class HtmlArticle:
     title: str | None
     date: str | None  # ISO date or datetime as the page's metadata states it
     author: str | None
-
-
-def looks_like_html(text: str) -> bool:
-    """True for a saved web page rather than scraped plain text."""
-    head = text[:2000]
-    return bool(_HTML_START.match(head)) or len(_HTML_ANY.findall(head)) >= 3
 
 
 def extract_html(html: str, path: str = "<html>") -> HtmlArticle:

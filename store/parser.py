@@ -14,7 +14,8 @@ from .boilerplate import is_sentence, load_boilerplate, repeated_chrome
 from .dates import find_event_date, find_published, is_clock_widget, published_in_line
 from .errors import InputError
 from .figures import extract_figures
-from .html_extract import HtmlArticle, extract_html, looks_like_html
+from .decode import DEFAULT_MAX_BYTES, looks_like_html, read_source
+from .html_extract import HtmlArticle, extract_html
 from .people import byline_of, find_officials
 from .period import detect_period
 from .provinces import load_provinces
@@ -58,31 +59,12 @@ def parse_html(html: str, *, url: str | None = None, path: str = "<html>") -> Ar
     return _parse(clean_text(doc.text), url=url, html=doc)
 
 
-def parse_file(path: str | Path, *, url: str | None = None) -> Article:
+def parse_file(path: str | Path, *, url: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
     """Read, decode and parse one file; raises `InputError` naming the file and the problem."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(str(path), f"cannot read file: {exc.strerror or exc}") from None
-    text = _decode(data, str(path))
+    text = read_source(path, max_bytes=max_bytes)
     if looks_like_html(text):
         return parse_html(text, url=url, path=str(path))
-    if not text.strip():
-        raise InputError(str(path), "empty file")
     return parse_text(text, url=url)
-
-
-def _decode(data: bytes, path: str) -> str:
-    """Seam for `store.decode.decode_bytes` (owned elsewhere); UTF-8 until it exists."""
-    try:
-        from .decode import decode_bytes  # type: ignore[attr-defined]
-    except ImportError:
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise InputError(path, "not UTF-8 text") from None
-    return decode_bytes(data, path)
 
 
 def _empty(url: str | None, warnings: tuple[str, ...]) -> Article:

@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .archive import Archive
+from .archive import ARCHIVE_FILE, Archive, default_store_path
 from .record import IngestReport
 
 PACKAGE = "fixtures"
@@ -67,3 +67,12 @@ def ensure_sample(archive: Archive) -> IngestReport | None:
     if len(archive):
         return None
     return load_sample(archive)
+
+
+def ensure_sample_at(path: str | Path | None) -> IngestReport | None:
+    """First launch: load the sample when the store has never been written, without loading
+    an existing archive (the app loads it itself; opening it twice would double start-up)."""
+    folder = Path(path).expanduser() if path is not None else default_store_path()
+    if (folder / ARCHIVE_FILE).exists():
+        return None
+    return ensure_sample(Archive.open(folder))

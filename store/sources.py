@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -61,7 +61,12 @@ def discover(paths: Iterable[Path | str]) -> tuple[list[Path], list[Rejection]]:
     return files, sorted(rejected.values(), key=lambda r: r.path)
 
 
-def _walk(folder: Path, add, reject, seen: set[tuple[int, int]]) -> None:
+def _walk(
+    folder: Path,
+    add: Callable[[Path], None],
+    reject: Callable[[Path, str], None],
+    seen: set[tuple[int, int]],
+) -> None:
     try:
         info = folder.stat()
     except OSError as exc:

@@ -11,7 +11,7 @@ escapes) and is several times faster than the json module.
 from __future__ import annotations
 
 import os
-import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +44,9 @@ def atomic_write_bytes(path: Path, data: bytes, *, fsync: bool = True, backup: b
     """
     path = Path(path)
     folder = path.parent
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    tmp = Path(tmp_name)
+    tmp = folder / f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with open(tmp, "wb") as handle:
             handle.write(data)
             handle.flush()
             if fsync:

@@ -94,7 +94,8 @@ def test_list_filters_and_json(capsys, stocked: Archive, monkeypatch) -> None:
     assert "2 of 2 articles" in out
 
 
-def test_lookup(capsys, stocked: Archive) -> None:
+def test_lookup(capsys, stocked: Archive, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "160")
     code, out, _ = run(capsys, "lookup", "van ban den", "--json")
     assert code == 0
     hits = json.loads(out)

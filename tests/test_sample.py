@@ -13,7 +13,7 @@ import pytest
 
 from conftest import FIXTURES, make_article
 from store.archive import Archive
-from store.sample import ensure_sample, load_sample, sample_sources
+from store.sample import ensure_sample, ensure_sample_at, load_sample, sample_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,6 +44,20 @@ def test_ensure_sample_only_fills_an_empty_archive(archive: Archive) -> None:
     other = Archive.open(archive.path.parent / "other")
     other.ingest_article(make_article("Của tôi"))
     assert ensure_sample(other) is None and len(other) == 1
+
+
+def test_first_launch_loads_sample_once(store_dir: Path) -> None:
+    assert ensure_sample_at(None) is not None  # TONGKET_STORE points at store_dir
+    assert len(Archive.open(store_dir)) > 0
+    assert ensure_sample_at(store_dir) is None
+
+
+def test_app_launch_without_terminal_shows_the_list(capsys, store_dir: Path) -> None:
+    from tui.cli import main as tongket
+
+    assert tongket([]) == 0  # stdin is not a terminal under pytest: the list instead of the app
+    out, err = capsys.readouterr()
+    assert "articles" in out and "sample" in err
 
 
 def _globs() -> list[str]:

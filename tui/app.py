@@ -109,7 +109,6 @@ class TongketApp(App[None]):
     def on_main_screen_ready(self) -> None:
         self.article_list.loading = True
         self.article_view.show_message("Opening the archive…")
-        self.metrics.show_figures((), message="")
         self._update_header(busy=True)
         if self.archive is None:
             self._open_archive()

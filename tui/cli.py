@@ -25,17 +25,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def launch_app(store_path: str | None) -> int:
     """Open the app on the archive, loading the bundled sample into an empty one first."""
-    from store.archive import Archive
-    from store.sample import ensure_sample
+    from store.sample import ensure_sample_at
 
     try:
-        archive = Archive.open(store_path)
-        report = ensure_sample(archive)
+        report = ensure_sample_at(store_path)
     except (TongketError, OSError) as exc:
         print(f"tongket: {exc}", file=sys.stderr)
         return store_cli.EXIT_FAILED
     if report is not None and report.added:
-        print(f"tongket: loaded {len(report.added)} sample articles into {archive.path}", file=sys.stderr)
+        print(f"tongket: loaded {len(report.added)} sample articles into the new archive", file=sys.stderr)
     try:
         from tui.app import run_app
     except ModuleNotFoundError as exc:

@@ -16,6 +16,7 @@ PERIOD_LABELS = {
     "term": "term",
     "other": "other",
 }
+PERIOD_SHORT = {"half-year": "half", "quarter": "qtr", "term": "term", "other": "other"}
 
 
 def vn_number(value: float | int | None, *, decimals: int = 2) -> str:
@@ -121,11 +122,12 @@ def period_label(period: str | None) -> str:
     return PERIOD_LABELS.get(period, period)
 
 
-def year_period(year: int | None, period: str | None) -> str:
-    """"2019", "2018 half-year", "? quarter" — the list's report column."""
+def year_period(year: int | None, period: str | None, *, short: bool = False) -> str:
+    """"2019", "2018 half-year" ("2018 half" when `short`), "? quarter"; a whole-year
+    report shows the year alone because it is by far the most common."""
     parts = [str(year) if year is not None else "?"]
     if period and period != "year":
-        parts.append(period_label(period))
+        parts.append(PERIOD_SHORT.get(period, period) if short else period_label(period))
     return " ".join(parts)
 
 

@@ -183,6 +183,9 @@ async def probe(store: Path, spawned: float, repeats: int, notes: list[str]) -> 
         if samples:
             result["lookup"] = samples
     result["peak_rss_mb"] = vm_hwm_mb()
+    for key in ("picker_open", "lookup_first", "launch_app_s", "lookup_hits"):
+        if key in app_driver.marks:
+            result[key] = app_driver.marks[key]
     return result
 
 

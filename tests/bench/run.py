@@ -7,7 +7,8 @@
 
 Generated archives live in a temporary folder (`--work`, default
 $TMPDIR/tongket-bench) and are reused between runs: text folders keyed by size, seed and
-generator version; stores keyed also by a hash of `store/`. Nothing is written in the repo
+generator version; stores keyed also by the store's schema version (`--rebuild` to
+refresh them after a change to store/). Nothing is written in the repo
 except RESULTS.md with `--record`.
 
 Measurements (each row: median of the runs, min, max):
@@ -219,6 +220,8 @@ def app_rows(size: int, store_dir: Path, runs: int, *, timeout: float) -> list[R
         "filter": ("filter change → repainted list", "ms", 1000.0),
         "cursor": ("cursor down → detail + metrics", "ms", 1000.0),
         "lookup": ("lookup keystroke → results", "ms", 1000.0),
+        "lookup_first": ("first lookup keystroke of a session", "ms", 1000.0),
+        "picker_open": ("p / y key → picker shown", "ms", 1000.0),
         "peak_rss_mb": ("app peak memory", "MB", 1.0),
     }
     rows = {k: Row(n, size, u) for k, (n, u, _) in names.items()}
@@ -361,6 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="1k,10k; 3 runs; one ingest run")
     ap.add_argument("--record", action="store_true", help=f"rewrite {RESULTS.relative_to(REPO)}")
     ap.add_argument("--note", dest="notes", action="append", default=[], help="a line for RESULTS.md")
+    ap.add_argument("--rebuild", action="store_true", help="rebuild the cached stores (after a change to store/)")
     ap.add_argument("--timeout", type=float, default=600, help="seconds allowed per app probe run")
     args = ap.parse_args(argv)
     if args.quick:
@@ -382,7 +386,8 @@ def main(argv: list[str] | None = None) -> int:
             rows += ingest_rows(size, folder, args.work, runs)
         if only & {"store", "app"}:
             log(f"size {gen.size_name(size)}: truth store")
-            store_dir = stores.ensure_truth_store(size, args.work, args.seed, corpus=folder, quiet=False)
+            store_dir = stores.ensure_truth_store(size, args.work, args.seed, corpus=folder, quiet=False,
+                                                  rebuild=args.rebuild)
             if "store" in only:
                 rows += store_rows(size, store_dir, min(args.runs, 3))
             if "app" in only:

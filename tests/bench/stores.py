@@ -12,14 +12,13 @@ Two kinds:
 
 The truth store is written through `Archive._apply` + one `Archive._write` (one write of
 archive.json for the whole batch; `ingest_article` writes archive.json once per article,
-which is quadratic at 100k). Cached under a key that includes the size, the seed, the
-generator version and a hash of the store's sources, so a change to `store/` rebuilds it.
+which is quadratic at 100k). Cached under a key of size, seed, generator version and the store's schema version
+(`--rebuild` in the runner forces a fresh build after a change to store/).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import shutil
 import sys
 import time
@@ -31,19 +30,16 @@ from . import generate as gen
 REPO = gen.REPO
 
 
-# The files that decide what a store folder holds on disk; the in-memory indexes
-# (index.py, provinces.py, ...) are rebuilt at every open and do not invalidate it.
-FORMAT_FILES = ("store/archive.py", "store/storage.py", "store/record.py")
+def store_format() -> str:
+    """The on-disk format the store code writes: its schema version. A store written under
+    the same schema is readable by the current code (that is what the version promises), so
+    the cached 100k store survives edits to store/; `--rebuild` forces a fresh one."""
+    try:
+        from store.archive import SCHEMA_VERSION
 
-
-def store_code_hash() -> str:
-    h = hashlib.sha1()
-    for name in FORMAT_FILES:
-        path = REPO / name
-        if path.exists():
-            h.update(name.encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()[:10]
+        return f"schema{SCHEMA_VERSION}"
+    except Exception:
+        return "schema0"
 
 
 # --------------------------------------------------------------------------- truth records
@@ -135,10 +131,11 @@ def write_batch(store_dir: Path, items: Iterable[tuple[Any, str | None]]) -> int
     return count
 
 
-def ensure_truth_store(n: int, root: Path, seed: int = 0, *, corpus: Path | None = None, quiet: bool = True) -> Path:
-    folder = root / f"store-truth-{gen.size_name(n)}-s{seed}-v{gen.GEN_VERSION}-{store_code_hash()}"
+def ensure_truth_store(n: int, root: Path, seed: int = 0, *, corpus: Path | None = None, quiet: bool = True,
+                       rebuild: bool = False) -> Path:
+    folder = root / f"store-truth-{gen.size_name(n)}-s{seed}-v{gen.GEN_VERSION}-{store_format()}"
     marker = folder / ".complete"
-    if marker.exists():
+    if marker.exists() and not rebuild:
         return folder
     for stale in root.glob(f"store-truth-{gen.size_name(n)}-s{seed}-*"):
         shutil.rmtree(stale, ignore_errors=True)

@@ -26,6 +26,7 @@ from store.text import one_line
 
 from ..format import figure_with_unit, vn_number, year_period
 
+RESULT_COLUMNS = (("province", "Province"), ("report", "Year"), ("value", "Value"), ("label", "Label"), ("metric", "Metric"))
 SPARKS = "▁▂▃▄▅▆▇█"
 PERIOD_MARK = {"half-year": "½", "quarter": "q", "term": "t", "other": "?"}
 
@@ -130,9 +131,6 @@ class LookupDialog(ModalScreen[FigureHit | None]):
             yield DataTable(id="lookup-pivot", cursor_type="cell")
 
     def on_mount(self) -> None:
-        table = self.query_one("#lookup-results", DataTable)
-        for key, label in (("province", "Province"), ("report", "Year"), ("value", "Value"), ("label", "Label"), ("metric", "Metric")):
-            table.add_column(Text(label), key=key)
         self.query_one(Input).focus()
         self._start(self.query_one(Input).value)
 
@@ -199,7 +197,9 @@ class LookupDialog(ModalScreen[FigureHit | None]):
 
     def _fill_results(self) -> None:
         table = self.query_one("#lookup-results", DataTable)
-        table.clear()
+        table.clear(columns=True)  # DataTable keeps the widest width ever seen otherwise
+        for key, label in RESULT_COLUMNS:
+            table.add_column(Text(label), key=key)
         table.add_rows(
             (
                 Text(one_line(hit.province or "unknown")),

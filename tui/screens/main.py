@@ -30,7 +30,7 @@ class MainScreen(Screen[None]):
     class Ready(Message):
         """The panes exist: the app may start loading into them."""
 
-    def __init__(self, *, list_width: int = 45) -> None:
+    def __init__(self, *, list_width: int = 50) -> None:
         super().__init__()
         self._list_width = list_width
 

@@ -28,7 +28,7 @@ from store.text import one_line
 from ..format import date_label, year_period
 
 PROVINCE_WIDTH = 14
-REPORT_WIDTH = 15
+REPORT_WIDTH = 10
 DATE_WIDTH = 10
 
 
@@ -218,12 +218,11 @@ class ArticleList(ScrollView, can_focus=True):
         """
         province, report, date = PROVINCE_WIDTH, REPORT_WIDTH, DATE_WIDTH
         gaps = 3
-        if width < 70:
+        if width < 90:
             date = 0
             gaps = 2
         if width < 50:
             province = 10
-            report = 9
         title = max(0, width - province - report - date - gaps)
         return province, report, date, title
 
@@ -255,7 +254,7 @@ class ArticleList(ScrollView, can_focus=True):
 
         corrected = bool(meta.corrected)
         province = one_line(meta.province) if meta.province else "unknown"
-        report = year_period(meta.report_year, meta.period)
+        report = year_period(meta.report_year, meta.period, short=True)
         segments: list[Segment] = [
             cell(province, province_w, "article-list--corrected" if "province" in meta.corrected else "article-list--province"),
             gap,

@@ -27,16 +27,18 @@ from store.text import fold, nfc, one_line
 from ..format import change_long, date_label, period_label
 from ..wrap import line_of_offset, wrap_offsets
 
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 _UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
 def safe_same_length(text: str) -> str:
-    """Replace control characters (ESC included) with spaces, keeping every offset.
+    """Replace escape sequences and control characters with spaces, keeping every offset.
 
     `store.text.strip_control` removes characters, which would shift the figure spans the
     parser recorded; replacing one for one keeps them valid while nothing the terminal
     could interpret (escape sequences, bidi overrides) reaches it.
     """
+    text = _ANSI.sub(lambda m: " " * len(m.group()), text)
     text = _UNSAFE.sub(" ", text)
     normal = nfc(text)
     return normal if len(normal) == len(text) else text

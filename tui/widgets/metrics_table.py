@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -23,11 +24,14 @@ from ..format import change_label, figure_value
 COLUMNS = (("label", "Label"), ("value", "Value"), ("unit", "Unit"), ("change", "Change"), ("key", "Metric"))
 
 
-def figure_cells(fig: Figure) -> tuple[Text, ...]:
-    """The row for one figure; labels are cut to one line and never read as markup."""
+def figure_cells(fig: Figure, label_width: int = 40) -> tuple[Text, ...]:
+    """The row for one figure; labels are cut to one line (and to `label_width` cells, so
+    the value column stays on screen in a narrow pane) and never read as markup."""
     label = one_line(fig.label) or one_line(fig.raw) or "?"
     if fig.qualifier:
         label = f"{label} ({one_line(fig.qualifier)})"
+    if cell_len(label) > label_width:
+        label = set_cell_size(label, label_width - 1) + "…"
     change = change_label(fig.change)
     change_style = {"up": "green", "down": "red"}.get(fig.change.direction, "") if fig.change else ""
     return (
@@ -63,10 +67,6 @@ class MetricsTable(DataTable):
         super().__init__(name=name, id=id, classes=classes, cursor_type="row", zebra_stripes=True)
         self._figures: tuple[Figure, ...] = ()
 
-    def on_mount(self) -> None:
-        for key, label in COLUMNS:
-            self.add_column(Text(label), key=key)
-
     @property
     def figures(self) -> tuple[Figure, ...]:
         return self._figures
@@ -74,11 +74,22 @@ class MetricsTable(DataTable):
     def show_figures(self, figures: tuple[Figure, ...] | list[Figure], *, message: str | None = None) -> None:
         """Refill the table (clear and add: cheap for the tens of rows an article has)."""
         self._figures = tuple(figures)
-        self.clear()
+        # Columns go too: DataTable keeps the widest width ever seen otherwise.
+        self.clear(columns=True)
+        # Widths are set, not auto: an auto-width table drawn before its idle-time
+        # dimension update can keep blank cached lines (seen in Textual 8.2.8).
         if self._figures:
-            self.add_rows(figure_cells(fig) for fig in self._figures)
+            # About 40% of the pane for labels, between 16 and 48 cells.
+            label_width = max(16, min(48, int(self.size.width * 0.4) or 40))
+            rows = [figure_cells(fig, label_width) for fig in self._figures]
+            for index, (key, label) in enumerate(COLUMNS):
+                width = max([cell_len(label)] + [row[index].cell_len for row in rows])
+                self.add_column(Text(label), key=key, width=width)
+            self.add_rows(rows)
         else:
-            self.add_row(Text(message or "No figures found in this article.", style="italic dim"))
+            text = "No figures found in this article." if message is None else message
+            self.add_column(Text(""), key="message", width=max(1, cell_len(text)))
+            self.add_row(Text(text, style="italic dim"))
         self.move_cursor(row=0, animate=False)
 
     def select_figure(self, index: int) -> None:

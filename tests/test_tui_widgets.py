@@ -1,0 +1,134 @@
+"""Widget-level tests: word wrap offsets, the virtual list at scale, the detail pane's
+marks and search, the lookup pivot. No store involved except where named."""
+
+from __future__ import annotations
+
+import time
+
+from rich.cells import cell_len
+from textual.app import App, ComposeResult
+
+from store.record import ArticleMeta, FigureHit, StoredArticle
+from tui.dialogs.lookup import pivot, sparkline
+from tui.widgets.article_list import ArticleList
+from tui.widgets.article_view import ArticleView, safe_same_length
+from tui.wrap import line_of_offset, wrap_offsets
+
+from tui_helpers import KG_2019_BODY, demo_articles
+
+
+def test_wrap_offsets_cover_text_and_respect_width():
+    text = "Văn phòng UBND tỉnh tiếp nhận 27.172 văn bản đến.\n\nMộtTừRấtDàiKhôngCóKhoảngTrắngNàoCả và tiếp."
+    for width in (5, 10, 17, 40, 200):
+        lines = wrap_offsets(text, width)
+        assert all(cell_len(text[s:e].rstrip()) <= width for s, e in lines)
+        covered = "".join(text[s:e] for s, e in lines)
+        assert covered == text.replace("\n", "")
+        for offset in range(len(text)):
+            if text[offset] != "\n":
+                s, e = lines[line_of_offset(lines, offset)]
+                assert s <= offset < e
+
+
+def test_safe_same_length_removes_escapes_but_keeps_offsets():
+    raw = "a\x1b[31mred\x1b[0m\tb\u202ec"
+    safe = safe_same_length(raw)
+    assert len(safe) == len(raw)
+    assert "\x1b" not in safe and "\u202e" not in safe and "\t" not in safe
+
+
+def test_sparkline_and_pivot():
+    assert sparkline([1, None, 8]) == "▁ █"
+    assert sparkline([5, 5]) == "▅▅"
+    hits = [
+        FigureHit("a", 0, "Kiên Giang", 2019, "year", 27172, "văn bản", "văn bản đến", "in", "27.172 văn bản", 3),
+        FigureHit("b", 0, "Kiên Giang", 2018, "half-year", 11510, "văn bản", "văn bản đến", "in", "", 2),
+        FigureHit("c", 0, "An Giang", 2023, "year", 45268, "văn bản", "văn bản đến", "in", "", 2),
+        FigureHit("d", 0, "An Giang", 2023, "year", 1, "văn bản", "văn bản đi", "out", "", 1),
+    ]
+    provinces, years, cells, caption = pivot(hits)
+    assert provinces == ["An Giang", "Kiên Giang"]
+    assert years == [2018, 2019, 2023]
+    assert cells[("An Giang", 2023)].value == 45268  # the other metric is left out
+    assert "in" in caption
+
+
+class ListApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield ArticleList()
+
+
+def metas(n: int) -> list[ArticleMeta]:
+    return [
+        ArticleMeta(id=f"{i:016x}", title=f"Bài {i} [bold]x[/]", province="Kiên Giang", report_year=2000 + i % 25,
+                    period="year", published="2020-01-01", event_date=None, n_figures=0)
+        for i in range(n)
+    ]
+
+
+async def test_virtual_list_fills_100k_rows_fast_and_moves():
+    app = ListApp()
+    rows = metas(100_000)
+    async with app.run_test(size=(100, 30)) as pilot:
+        article_list = app.query_one(ArticleList)
+        article_list.focus()
+        started = time.perf_counter()
+        article_list.set_rows(rows)
+        await pilot.pause()
+        assert time.perf_counter() - started < 0.5  # DataTable needs 6-13 s for this
+        await pilot.press("G")
+        assert article_list.cursor == 99_999
+        assert article_list.scroll_offset.y > 99_000
+        await pilot.press("k", "k", "g")
+        assert article_list.cursor == 0
+        await pilot.press("j", "pagedown")
+        assert article_list.cursor > 10
+        assert article_list.select_id(rows[500].id)
+        assert article_list.current is rows[500]
+        await pilot.pause()
+        text = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        assert "Bài 500 [bold]x[/]" in text  # markup in data shows literally
+
+
+async def test_empty_list_shows_its_message():
+    app = ListApp()
+    async with app.run_test(size=(80, 10)) as pilot:
+        article_list = app.query_one(ArticleList)
+        article_list.set_empty_message("Nothing here [yet]")
+        article_list.set_rows([])
+        await pilot.pause()
+        text = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        assert "Nothing here [yet]" in text
+
+
+class ViewApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield ArticleView()
+
+
+async def test_article_view_marks_figures_and_steps_through_matches():
+    article = demo_articles()[0]
+    stored = StoredArticle(article=article, corrections={"title": article.title}, source_paths=(), ingested_at="")
+    app = ViewApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        view = app.query_one(ArticleView)
+        view.show(stored)
+        await pilot.pause()
+        assert "✎ corrected" in view.plain
+        # The last figure sits far down the long body: highlighting scrolls to it.
+        view.highlight_figure(2)
+        await pilot.pause()
+        assert view.scroll_offset.y > 5
+        assert "94,03%" in view.visible_text()
+        body_start = view.plain.index(KG_2019_BODY)
+        fig = article.figures[2]
+        assert view.plain[body_start + fig.span[0]: body_start + fig.span[1]] == "94,03%"
+        # Accent-insensitive search; n/N wrap around.
+        assert view.set_query("DOAN VAN BAN") == 60
+        assert view.step_match(1) is not None
+        first = view.match_index
+        assert view.step_match(-1) is not None
+        assert view.match_index == (first - 1) % 60
+        start, end = view.matches[view.match_index]
+        assert view.plain[start:end].lower() == "đoạn văn bản"
+        assert view.plain[start:end] in view.visible_text()
