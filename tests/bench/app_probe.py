@@ -103,6 +103,33 @@ class Frames:
         self.marks[name] = time.perf_counter()
 
 
+class PhaseProfiler:
+    """`TONGKET_BENCH_PROFILE=start|cursor|filter|lookup`: pyinstrument over that phase,
+    all threads (the app's workers too), printed to stderr."""
+
+    def __init__(self) -> None:
+        self.phase = os.environ.get("TONGKET_BENCH_PROFILE", "")
+        self.profiler: Any = None
+
+    def start(self, phase: str) -> None:
+        if phase != self.phase:
+            return
+        from pyinstrument import Profiler
+
+        self.profiler = Profiler(interval=0.0005, async_mode="disabled")
+        self.profiler.start()
+
+    def stop(self, phase: str) -> None:
+        if phase != self.phase or self.profiler is None:
+            return
+        self.profiler.stop()
+        print(self.profiler.output_text(unicode=False, color=False, show_all=False), file=sys.stderr)
+        self.profiler = None
+
+
+PROFILE = PhaseProfiler()
+
+
 async def wait_until(pilot: Any, cond: Callable[[], bool], timeout: float = 60.0) -> bool:
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
@@ -129,6 +156,7 @@ def wrap_method(cls: type, name: str, after: Callable[[Any, tuple, dict], None])
 async def probe(store: Path, spawned: float, repeats: int, notes: list[str]) -> dict[str, Any]:
     frames = Frames()
     frames.install()
+    PROFILE.start("start")
     from tui.widgets.article_list import ArticleList
 
     state: dict[str, Any] = {"rows_set": 0.0, "rows": 0}
@@ -152,34 +180,41 @@ async def probe(store: Path, spawned: float, repeats: int, notes: list[str]) -> 
             notes.append("the list never showed rows")
             return result
         result["start"] = frames.first_after(state["rows_set"], ("ArticleList",)) - t_spawn_perf
+        PROFILE.stop("start")
         await app_driver.settle(app, pilot)
         result["rows"] = state["rows"]
 
         # ---- cursor down: detail and metrics drawn for the new article
         samples = []
+        PROFILE.start("cursor")
         for _ in range(repeats):
             t = await app_driver.cursor_down(app, pilot, frames)
             if t is None:
                 notes.append("cursor down: detail/metrics never repainted")
                 break
             samples.append(t)
+        PROFILE.stop("cursor")
         if samples:
             result["cursor"] = samples
 
         # ---- filter change: province / year picked, list repainted
         samples = []
+        PROFILE.start("filter")
         for i in range(repeats):
             t = await app_driver.filter_change(app, pilot, frames, state, i)
             if t is None:
                 notes.append("filter change: list never repainted")
                 break
             samples.append(t)
+        PROFILE.stop("filter")
         if samples:
             result["filter"] = samples
         await app_driver.clear_filters(app, pilot)
 
         # ---- lookup: one keystroke in the lookup dialog to results drawn
+        PROFILE.start("lookup")
         samples = await app_driver.lookup_keystrokes(app, pilot, frames, repeats, notes)
+        PROFILE.stop("lookup")
         if samples:
             result["lookup"] = samples
     result["peak_rss_mb"] = vm_hwm_mb()
