@@ -212,9 +212,9 @@ def _skip_context(t: _Text, start: int, v: _Vocab) -> bool:
 
 def _is_widget(t: _Text, start: int, v: _Vocab) -> bool:
     """Portal counters: a short line "Thống kê: 600.974", "Online: 13", "Lượt xem: 698"."""
-    ls = t.body.rfind("\n", 0, start) + 1
-    le = t.body.find("\n", start)
-    le = len(t.body) if le < 0 else le
+    ls = t.body.rfind("\n", max(0, start - 100), start) + 1 or max(0, start - 100)
+    le = t.body.find("\n", start, start + 100)
+    le = min(len(t.body), start + 100) if le < 0 else le
     line = t.folded[ls:le]
     if le - ls > 80:
         prefix = t.folded[max(ls, start - 30):start]

@@ -41,9 +41,13 @@ def test_tiny_archive_parses_with_expected_figures(tmp_path: Path) -> None:
         assert fold(meta["province"]) in fold(path.read_text("utf-8"))
         assert 2015 <= meta["report_year"] <= 2025
         assert meta["period"] in ("year", "half-year", "quarter")
-        # the figure reader, once it is real, finds (about) the figures the generator wrote
-        if article.figures:
-            assert abs(len(article.figures) - len(meta["figures"])) <= 3, (path.name, len(article.figures))
+        # the figure reader finds the figures the generator wrote; a year-over-year change
+        # ("tăng 10,02% so với cùng kỳ") may be read as a figure of its own, as the corpus
+        # labels do it ("tăng 18,5%")
+        if article.figures:  # (the reader may still be a stub that finds nothing)
+            n = len(meta["figures"])
+            changes = sum(1 for f in meta["figures"] if f.get("change"))
+            assert n - 1 <= len(article.figures) <= n + changes + 1, (path.name, len(article.figures), n, changes)
     assert len(ids) == 20  # content ids differ
 
 

@@ -180,6 +180,7 @@ async def probe(store: Path, spawned: float, repeats: int, notes: list[str]) -> 
             notes.append("the list never showed rows")
             return result
         result["start"] = frames.first_after(state["rows_set"], ("ArticleList",)) - t_spawn_perf
+        result["start_cpu"] = time.process_time()  # CPU of every thread of the process so far
         PROFILE.stop("start")
         await app_driver.settle(app, pilot)
         result["rows"] = state["rows"]
@@ -218,7 +219,7 @@ async def probe(store: Path, spawned: float, repeats: int, notes: list[str]) -> 
         if samples:
             result["lookup"] = samples
     result["peak_rss_mb"] = vm_hwm_mb()
-    for key in ("picker_open", "lookup_first", "launch_app_s", "lookup_hits"):
+    for key in ("picker_open", "lookup_first", "launch_app_s", "lookup_hits", "cursor_cpu", "filter_cpu", "lookup_cpu"):
         if key in app_driver.marks:
             result[key] = app_driver.marks[key]
     return result

@@ -223,6 +223,11 @@ def app_rows(size: int, store_dir: Path, runs: int, *, timeout: float) -> list[R
         "lookup_first": ("first lookup keystroke of a session", "ms", 1000.0),
         "picker_open": ("p / y key → picker shown", "ms", 1000.0),
         "peak_rss_mb": ("app peak memory", "MB", 1.0),
+        "launch_app_s": ("  of which tui.cli.launch_app", "s", 1.0),
+        "start_cpu": ("  CPU time: start", "s", 1.0),
+        "filter_cpu": ("  CPU time: filter change", "ms", 1000.0),
+        "cursor_cpu": ("  CPU time: cursor down", "ms", 1000.0),
+        "lookup_cpu": ("  CPU time: lookup keystroke", "ms", 1000.0),
     }
     rows = {k: Row(n, size, u) for k, (n, u, _) in names.items()}
     notes: list[str] = []
@@ -372,6 +377,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="1k,10k; 3 runs; one ingest run")
     ap.add_argument("--record", action="store_true", help=f"rewrite {RESULTS.relative_to(REPO)}")
     ap.add_argument("--note", dest="notes", action="append", default=[], help="a line for RESULTS.md")
+    ap.add_argument("--ingest-max", default="100k", help="largest size whose ingest is measured")
+    ap.add_argument("--save", type=Path, help="also write the rows as JSON to this file")
+    ap.add_argument("--merge", type=Path, action="append", default=[],
+                    help="rows saved by an earlier --save, shown (and recorded) before this run's")
     ap.add_argument("--rebuild", action="store_true", help="rebuild the cached stores (after a change to store/)")
     ap.add_argument("--timeout", type=float, default=600, help="seconds allowed per app probe run")
     args = ap.parse_args(argv)
@@ -383,12 +392,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     args.load_start = loadavg()
     rows: list[Row] = []
+    for saved in args.merge:
+        rows += [Row(**r) for r in json.loads(saved.read_text())]
     for size in sizes:
         log(f"size {gen.size_name(size)}: text folder")
         folder = gen.ensure_corpus(size, args.work, args.seed, quiet=False)
         if "rg" in only:
             rows += rg_rows(size, folder, args.runs)
-        if "ingest" in only:
+        if "ingest" in only and size <= gen.parse_size(args.ingest_max):
             runs = args.ingest_runs or (args.runs if size <= 10_000 else 1)
             if size <= 10_000:
                 runs = min(runs, 3)
@@ -403,6 +414,10 @@ def main(argv: list[str] | None = None) -> int:
                 rows += app_rows(size, store_dir, args.runs, timeout=args.timeout)
         print("\n".join(table_lines(rows, markdown=False)), file=sys.stderr)
     elapsed = time.perf_counter() - started
+    if args.save:
+        from dataclasses import asdict
+
+        args.save.write_text(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=1))
     print()
     print(f"tongket benchmark — {machine()}")
     print("\n".join(table_lines(rows, markdown=False)))
