@@ -31,6 +31,7 @@ from .numbers import DOT_DATE, format_number, parse_numeral, read_scale, read_sp
 from .record import Change, Figure
 from .text import fold, fold_words
 
+_REACH = 300  # how far a figure's clause context reaches either side
 MAX_FIGURES = 5000  # a body with more numbers than this is not an article; stop and warn
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:[/:\-–]\d+(?:[.,]\d+)*)*")
@@ -112,7 +113,8 @@ class _Text:
         i = bisect.bisect_right(self.clause_starts, pos) - 1
         c0 = max(s0, self.clause_starts[i]) if i >= 0 else s0
         c1 = self.clause_starts[i + 1] - 1 if i + 1 < len(self.clause_starts) else s1
-        return c0, min(s1, max(c1, pos))
+        # bounded, so a run-on "sentence" of thousands of numbers stays linear
+        return max(c0, pos - _REACH), min(s1, max(c1, pos), pos + _REACH)
 
 
 def _prepare(body: str) -> _Text:
