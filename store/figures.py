@@ -8,9 +8,9 @@ counts ("hai cá nhân") and breakdown lists ("Tin tức chung 668; ...") are re
 
 Units and scale words: a scale word is multiplied into the value and the unit is the
 thing counted ("gần 40 nghìn văn bản" -> 40000 văn bản, "9,3 nghìn tỷ đồng" -> 9.3e12
-đồng). Foreign currency with a scale word is expressed in millions, the unit Vietnamese
-investment statistics use ("560 triệu USD" -> 560 triệu USD, "1,765 tỷ USD" -> 1765
-triệu USD); without one it stays as written ("3.500 USD").
+đồng, "1,765 tỷ USD" -> 1.765e9 USD). One exception, because Vietnamese investment
+statistics report in it: a currency written with exactly its statistical scale keeps that
+as its unit ("560 triệu USD" -> 560 triệu USD). Without a scale word it stays as written.
 
 The vocabulary is data (`data/units.json`); the metric keys come from `metrics.py`.
 Never raises: anything unreadable becomes a warning.
@@ -274,7 +274,7 @@ def _read_at(t: _Text, m: re.Match[str], v: _Vocab, warnings: list[str]) -> _Rea
     value *= scale
     if unit in v.currencies:
         scaled_unit, unit_scale = v.currencies[unit]
-        if scaled_unit and scale != 1.0:
+        if scaled_unit and scale == unit_scale:
             value, unit = value / unit_scale, scaled_unit
     return _Read(start, s_end, u_end if unit else s_end, value, unit, known)
 

@@ -62,14 +62,3 @@ def test_province_from_url_when_text_is_silent():
     a = parse_file(SEEDS / "002_f29c86931a869bbc.txt", url="https://vanphong.langson.gov.vn/tin/123")
     assert a.province == "Lạng Sơn" and "langson.gov.vn" in a.province_evidence
     assert a.source_url == "https://vanphong.langson.gov.vn/tin/123"
-
-
-def test_parse_speed():
-    import time
-
-    path = SEEDS / "004_680e882e674e16ff.txt"
-    parse_file(path)
-    t = time.perf_counter()
-    for _ in range(10):
-        parse_file(path)
-    assert (time.perf_counter() - t) / 10 < 0.05

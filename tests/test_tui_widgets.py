@@ -3,7 +3,6 @@ marks and search, the lookup pivot. No store involved except where named."""
 
 from __future__ import annotations
 
-import time
 
 from rich.cells import cell_len
 from textual.app import App, ComposeResult
@@ -72,10 +71,8 @@ async def test_virtual_list_fills_100k_rows_fast_and_moves():
     async with app.run_test(size=(100, 30)) as pilot:
         article_list = app.query_one(ArticleList)
         article_list.focus()
-        started = time.perf_counter()
-        article_list.set_rows(rows)
+        article_list.set_rows(rows)  # timed by tests/bench, not here
         await pilot.pause()
-        assert time.perf_counter() - started < 0.5  # DataTable needs 6-13 s for this
         await pilot.press("G")
         assert article_list.cursor == 99_999
         assert article_list.scroll_offset.y > 99_000
