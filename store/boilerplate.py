@@ -2,7 +2,9 @@
 
 The patterns are data (`data/boilerplate.json`) because every portal has its own widgets;
 adding one is a data change. Only short lines are ever matched, so a real paragraph that
-happens to start like a widget ("Đánh giá cao …") is never taken for chrome.
+happens to start like a widget ("Đánh giá cao …") is never taken for chrome. Breadcrumb
+trails are the exception: they end in the headline, so they are matched up to a longer limit
+but need the trail separators (">", "»") that prose does not use.
 """
 
 from __future__ import annotations
@@ -17,38 +19,53 @@ from importlib import resources
 
 @dataclass(frozen=True, slots=True)
 class Boilerplate:
-    stop: tuple[re.Pattern[str], ...]
-    drop: tuple[re.Pattern[str], ...]
-    head: tuple[re.Pattern[str], ...]
+    stop: re.Pattern[str]
+    drop: re.Pattern[str]
+    head: re.Pattern[str]
+    breadcrumb: re.Pattern[str]
     max_line: int
+    max_breadcrumb: int
 
-    def _match(self, patterns: tuple[re.Pattern[str], ...], line: str) -> bool:
+    def _match(self, pattern: re.Pattern[str], line: str) -> bool:
         s = line.strip()
-        if not s or len(s) > self.max_line:
-            return False
-        return any(p.fullmatch(s) for p in patterns)
+        return bool(s) and len(s) <= self.max_line and pattern.fullmatch(s) is not None
 
     def is_stop(self, line: str) -> bool:
-        """Opens a trailing block (comments, related news, counters)."""
+        """Opens a trailing block (comments, related news, counters, footer)."""
         return self._match(self.stop, line)
 
     def is_drop(self, line: str) -> bool:
-        """Chrome wherever it appears (font-size switches, counters, share buttons)."""
-        return self._match(self.drop, line)
+        """Chrome wherever it appears (font-size switches, counters, share buttons, trails)."""
+        return self._match(self.drop, line) or self.is_breadcrumb(line)
+
+    def is_breadcrumb(self, line: str) -> bool:
+        """A navigation trail ("Trang chủ > Tin tức > …", "> Tin tức > Văn phòng > …")."""
+        s = line.strip()
+        return bool(s) and len(s) <= self.max_breadcrumb and self.breadcrumb.fullmatch(s) is not None
 
     def is_head_chrome(self, line: str) -> bool:
         """Chrome of the page header (portal name, login links)."""
         return self._match(self.head, line) or self.is_drop(line)
 
 
+def _combine(patterns: list[str]) -> re.Pattern[str]:
+    """One alternation per category: a line is tested once, not once per pattern."""
+    if not patterns:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
 @cache
 def load_boilerplate() -> Boilerplate:
     raw = json.loads(resources.files("store").joinpath("data/boilerplate.json").read_text("utf-8"))
-
-    def comp(key: str) -> tuple[re.Pattern[str], ...]:
-        return tuple(re.compile(p, re.IGNORECASE) for p in raw.get(key, ()))
-
-    return Boilerplate(comp("stop"), comp("drop"), comp("head"), int(raw.get("max_line", 120)))
+    return Boilerplate(
+        stop=_combine(raw.get("stop", [])),
+        drop=_combine(raw.get("drop", [])),
+        head=_combine(raw.get("head", [])),
+        breadcrumb=_combine(raw.get("breadcrumb", [])),
+        max_line=int(raw.get("max_line", 120)),
+        max_breadcrumb=int(raw.get("max_breadcrumb", 300)),
+    )
 
 
 _SENTENCE_END = re.compile(r"[.!?…:;\"”)]\s*(?:/\.)?$|\./\.$")

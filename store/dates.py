@@ -19,7 +19,7 @@ _TIME = r"(\d{1,2})\s*[:hg]\s*(\d{2})(?:\s*:\s*\d{2})?"  # 14:04, 18:56:52, 14h0
 _WEEKDAY = r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật|CN|T[2-7])"
 _LABEL = (
     r"(?:cập nhật|ngày cập nhật|ngày đăng|đăng ngày|đăng lúc|thời gian đăng|ngày xuất bản|"
-    r"xuất bản|ngày|published|updated|posted)"
+    r"xuất bản|gửi lúc|gửi ngày|thời gian|ngày|published|updated|posted)"
 )
 
 # Each published form: (pattern, has_time_first). Matched against a whole (short) line.
@@ -67,6 +67,19 @@ def is_clock_widget(line: str) -> bool:
 def published_in_line(line: str, *, allow_bare: bool = False) -> str | None:
     """ISO publish stamp if the whole line is one; `allow_bare` accepts a date alone."""
     s = line.strip()
+    if not s or len(s) > 120 or is_clock_widget(s):
+        return None
+    iso = _stamp(s, allow_bare)
+    if iso is None and "|" in s and not s.startswith("("):
+        # "Lượt xem: 7370 | Gửi lúc: 05/12/2013 15:42:27": the stamp shares a line with widgets
+        for part in s.split("|"):
+            iso = _stamp(part.strip(), False)
+            if iso:
+                break
+    return iso
+
+
+def _stamp(s: str, allow_bare: bool) -> str | None:
     if not s or len(s) > 80 or is_clock_widget(s):
         return None
     m = _TIME_FIRST.fullmatch(s)
@@ -117,7 +130,7 @@ _DAYPART = r"(?:sáng|chiều|trưa|tối|đêm|tối qua|sáng qua|chiều qua|
 _EVENT_FORMS = (
     # Chiều 11/01, Sáng ngày 20/01, Chiều ngày 11-1, Chiều 20/1/2020, chiều 1.6, Sáng nay (26/6)
     re.compile(
-        rf"(?<!\w){_DAYPART}\s+(?:nay\s*\(\s*|hôm nay\s*\(\s*|qua\s*\(\s*)?(?:ngày\s+)?"
+        rf"(?<!\w){_DAYPART}\s+(?:(?:nay|hôm nay|qua)\s*\(?\s*)?(?:ngày\s+)?"
         rf"{_D}\s*[/.\-]\s*{_D}(?:\s*[/.\-]\s*(\d{{4}}))?(?!\d|[,.]\d)",
         re.IGNORECASE,
     ),
@@ -127,8 +140,15 @@ _EVENT_FORMS = (
         re.IGNORECASE,
     ),
 )
-# Without a day part, only at the start of the lead or "trong ngày 17/1".
+# Without a day part, only at the start of the lead, "trong ngày 17/1", a meeting verb
+# ("diễn ra ngày 22/6", "tổ chức vào ngày …") or a date followed by the venue ("ngày 1/7, tại").
 _EVENT_WEAK = (
+    re.compile(
+        rf"(?:(?:diễn\s+ra|tổ\s+chức|khai\s+mạc|họp|tiến\s+hành)\s+(?:vào\s+)?(?:hôm\s+)?ngày\s+"
+        rf"{_D}\s*[/.\-]\s*{_D}(?:\s*[/.\-]\s*(\d{{4}}))?(?!\d|[,.]\d)"
+        rf"|(?<!\w)ngày\s+{_D}\s*[/.\-]\s*{_D}(?:\s*[/.\-]\s*(\d{{4}}))?,?\s+tại\s)",
+        re.IGNORECASE,
+    ),
     re.compile(
         rf"(?:^|(?<=[.;]\s)|(?<=\)\s-\s)|(?<=-\s)|trong\s+)ngày\s+{_D}\s*[/.\-]\s*{_D}"
         rf"(?:\s*[/.\-]\s*(\d{{4}}))?(?!\d|[,.]\d)",
@@ -139,6 +159,13 @@ _EVENT_WEAK = (
         re.IGNORECASE,
     ),
 )
+
+
+def _day_month_year(m: re.Match[str]) -> tuple[int, int, int | None]:
+    """(day, month, year) from a form whose alternatives each capture day, month, year."""
+    g = m.groups()
+    i = next((i for i in range(0, len(g), 3) if g[i] is not None), 0)
+    return int(g[i]), int(g[i + 1]), int(g[i + 2]) if g[i + 2] else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,8 +185,7 @@ def find_event_date(paragraphs: list[str], published: str | None) -> EventDate |
         for para in paragraphs[:limit]:
             for rx in forms:
                 for m in rx.finditer(para):
-                    d, mo = int(m.group(1)), int(m.group(2))
-                    y = int(m.group(3)) if m.group(3) else None
+                    d, mo, y = _day_month_year(m)
                     if 1 <= d <= 31 and 1 <= mo <= 12 and _valid(y or 2000, mo, d):
                         found = (d, mo, y)
                         break

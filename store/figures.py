@@ -23,7 +23,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from .metrics import MetricCatalogue, load_catalogue
@@ -36,14 +36,27 @@ MAX_FIGURES = 5000  # a body with more numbers than this is not an article; stop
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:[/:\-–]\d+(?:[.,]\d+)*)*")
 _DOC_CODE = re.compile(r"[/\-][A-ZĐ]")
-_SENT_END = re.compile(r"(?<=[.!?…])\s+(?=[^\s\da-zà-ỹđ])|\n+")
+_SENT_END = re.compile(r"[.!?…]\s+(?=[^\s\da-zà-ỹđ])|\n+")  # the match ends where a sentence starts
 _CLAUSE_END = re.compile(r"[;\n]")
 _PAREN = re.compile(r"\([^()]*\)")
 _VS = re.compile(r"\s*\(?\s*so với ((?:[^\W_]+ ?){1,5})")
 _VS_STOP = re.compile(r"\s(?:và|được|đạt|là|có|đã|thì|nhưng|trong|của)\b.*$")
 _SO_VOI = re.compile(r"so với.*?(?=\bvà\b|,|$)", re.I)
 _VS_BEFORE = re.compile(r"so với ((?:[^\W_]+ ?){1,5}?)\s*,?\s*$", re.I)
-_SPELLED = re.compile(r"(?<!\w)(hai|ba|bốn|sáu|bảy|bẩy|tám|chín|mười|một trăm)(?!\w)")
+_SPELLED = re.compile(r"\b(hai|ba|bốn|sáu|bảy|bẩy|tám|chín|mười|một trăm)\b")
+_LAST_CUT = re.compile(r".*[.;:()|\n0-9]", re.S)  # greedy: ends after the last cut character
+_HEAD_CUT = re.compile(r".*[;:()\n]", re.S)
+_HEAD_TOKEN = re.compile(r"[^\W_][\w\-&]*|,")
+_DIGIT = re.compile(r"\d")
+_PAIR_SEP = re.compile(r"[/\-–]")
+_COMMA_PCT = re.compile(r",\s?%")
+_FW = re.compile(r"\w+")
+_GAP_STOP = re.compile(r"[\d;:]")
+_SPLIT_DECIMAL = re.compile(r"(\d+), (\d{1,3}) (?:nghìn|ngàn|triệu|tỷ|tỉ)")
+_BREAKDOWN = re.compile(
+    r"(?:(?<=[(:;,])|(?<=[(:;,] ))([A-ZĐÀ-Ỹ][^\W\d_]*(?: [^\W\d_]+){0,6}) (\d+(?:\.\d{3})*)(?=\s*(?:[;,)]|\.\s|\.?$|,\.\.\.))",
+    re.M,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,19 +65,26 @@ class _Vocab:
     unit_names: dict[str, str]  # lower-cased form -> written form
     time_re: re.Pattern[str]
     stopwords: frozenset[str]
-    qualifiers: tuple[str, ...]
     change_words: dict[str, str]
     skip_before: frozenset[str]
     skip_exempt: frozenset[str]
     year_before: frozenset[str]
     date_before: frozenset[str]
-    widget_labels: frozenset[str]
-    fillers: frozenset[str]
+    fillers: frozenset[tuple[str, ...]]  # word tuples
     currencies: dict[str, tuple[str | None, float]]
+    qualifier_re: re.Pattern[str]  # a qualifier ending right before a number
+    change_re: re.Pattern[str]
+    widget_end: re.Pattern[str]  # folded widget label at the end / start of a string
+    widget_start: re.Pattern[str]
 
 
 def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _ends_before_number(words: list[str]) -> re.Pattern[str]:
+    """One of `words`, not glued to a letter before it, then one space, then the number."""
+    return re.compile(rf"(?<![^\W\d_])({_alternation(words)}) \Z")
 
 
 @cache
@@ -76,15 +96,17 @@ def _vocab() -> _Vocab:
         unit_names={u.lower(): u for u in data["units"]},
         time_re=re.compile(rf"(?:{_alternation([t.lower() for t in data['time_units']])})(?![^\W_])"),
         stopwords=frozenset(w.lower() for w in data["stopwords"]),
-        qualifiers=tuple(sorted((q.lower() for q in data["qualifiers"]), key=len, reverse=True)),
         change_words={k.lower(): v for k, v in data["change_words"].items()},
         skip_before=frozenset(w.lower() for w in data["skip_before"]),
         skip_exempt=frozenset(w.lower() for w in data["skip_before_exempt_with_so"]),
         year_before=frozenset(w.lower() for w in data["year_before"]),
         date_before=frozenset(w.lower() for w in data["date_before"]),
-        widget_labels=frozenset(fold(w) for w in data["widget_labels"]),
-        fillers=frozenset(w.lower() for w in data["label_fillers"]),
+        fillers=frozenset(tuple(w.lower().split()) for w in data["label_fillers"]),
         currencies={k: (v.get("scaled_unit"), float(v.get("scale", 1))) for k, v in data["currencies"].items()},
+        qualifier_re=_ends_before_number([q.lower() for q in data["qualifiers"]]),
+        change_re=_ends_before_number([k.lower() for k in data["change_words"]]),
+        widget_end=re.compile(rf"(?:{_alternation([fold(w) for w in data['widget_labels']])})\Z"),
+        widget_start=re.compile(_alternation([fold(w) for w in data["widget_labels"]])),
     )
 
 
@@ -98,6 +120,10 @@ class _Text:
     sent_starts: tuple[int, ...]
     clause_starts: tuple[int, ...]
 
+    def folded_words(self, a: int, b: int) -> str:
+        """`fold_words` of body[a:b], read off the folded body instead of folding again."""
+        return " ".join(_FW.findall(self.folded, a, b)) if a < b else ""
+
     def sentence_span(self, pos: int) -> tuple[int, int]:
         i = bisect.bisect_right(self.sent_starts, pos) - 1
         start = self.sent_starts[i]
@@ -108,8 +134,8 @@ class _Text:
             start += 1
         return start, end
 
-    def clause_span(self, pos: int) -> tuple[int, int]:
-        s0, s1 = self.sentence_span(pos)
+    def clause_span(self, pos: int, sent: tuple[int, int] | None = None) -> tuple[int, int]:
+        s0, s1 = sent or self.sentence_span(pos)
         i = bisect.bisect_right(self.clause_starts, pos) - 1
         c0 = max(s0, self.clause_starts[i]) if i >= 0 else s0
         c1 = self.clause_starts[i + 1] - 1 if i + 1 < len(self.clause_starts) else s1
@@ -132,10 +158,10 @@ def _prepare(body: str) -> _Text:
 def _words_before(low: str, pos: int, n: int = 4, reach: int = 60) -> list[str]:
     """Up to `n` words right before `pos` (stops at digits and most punctuation)."""
     chunk = low[max(0, pos - reach):pos]
-    cut = max(chunk.rfind(c) for c in ".;:()|\n0123456789")
-    if cut >= 0:
-        chunk = chunk[cut + 1:]
-    return chunk.split()[-n:] if chunk.strip() else []
+    m = _LAST_CUT.match(chunk)
+    if m:
+        chunk = chunk[m.end():]
+    return chunk.split()[-n:]
 
 
 def _tail_phrases(words: list[str]) -> list[str]:
@@ -217,15 +243,14 @@ def _is_widget(t: _Text, start: int, v: _Vocab) -> bool:
     ls = t.body.rfind("\n", max(0, start - 100), start) + 1 or max(0, start - 100)
     le = t.body.find("\n", start, start + 100)
     le = min(len(t.body), start + 100) if le < 0 else le
-    line = t.folded[ls:le]
     if le - ls > 80:
         prefix = t.folded[max(ls, start - 30):start]
-        return any(prefix.rstrip(" :").endswith(w) for w in v.widget_labels) and ":" in prefix
-    head = line[: start - ls]
+        return ":" in prefix and v.widget_end.search(prefix.rstrip(" :")) is not None
+    head = t.folded[ls:start]
     if ":" not in head:
         return False
     head = head.strip(" :|-")
-    return any(head.endswith(w) or head.startswith(w) for w in v.widget_labels)
+    return v.widget_end.search(head) is not None or v.widget_start.match(head) is not None
 
 
 def _read_at(t: _Text, m: re.Match[str], v: _Vocab, warnings: list[str]) -> _Read | None:
@@ -246,8 +271,8 @@ def _read_at(t: _Text, m: re.Match[str], v: _Vocab, warnings: list[str]) -> _Rea
         return None  # 93/KH-UBND, 18-NQ/TW
     if ":" in token:
         return None  # times, ISO 9001:2008
-    parts = re.split(r"[/\-–]", token)
-    seps = re.findall(r"[/\-–]", token)
+    seps = _PAIR_SEP.findall(token) if not token.isdigit() else []
+    parts = _PAIR_SEP.split(token) if seps else [token]
     if len(parts) >= 3:
         return None  # full dates 20/1/2020, 24-12-2018
     if _skip_context(t, start, v) or _is_widget(t, start, v):
@@ -256,7 +281,7 @@ def _read_at(t: _Text, m: re.Match[str], v: _Vocab, warnings: list[str]) -> _Rea
         return _read_pair(t, start, end, parts, seps[0], v)
     if DOT_DATE.fullmatch(token) and "." in token:
         return None  # 13.1, 30.11.2019
-    comma_pct = re.match(r",\s?%", body[end:end + 3])
+    comma_pct = _COMMA_PCT.match(body, end, end + 3)
     if comma_pct:
         end += 1  # "16,%"
     if len(token) > 3 and token[0] == "0" and token[1:2].isdigit():
@@ -312,38 +337,37 @@ def _read_pair(t: _Text, start: int, end: int, parts: list[str], sep: str, v: _V
 
 
 def _qualifier(t: _Text, start: int, v: _Vocab) -> tuple[str | None, int]:
-    before = t.low[max(0, start - 16):start]
-    for q in v.qualifiers:
-        if before.endswith(q + " ") and (len(before) == len(q) + 1 or not before[-len(q) - 2].isalpha()):
-            qs = start - len(q) - 1
-            return t.body[qs:start - 1], qs
+    m = v.qualifier_re.search(t.low, max(0, start - 16), start)
+    if m:
+        return t.body[m.start():start - 1], m.start()
     return None, start
 
 
 def _change_word(t: _Text, pos: int, v: _Vocab) -> tuple[str | None, int]:
-    before = t.low[max(0, pos - 14):pos]
-    for w in sorted(v.change_words, key=len, reverse=True):
-        if before.endswith(w + " ") and (len(before) == len(w) + 1 or not before[-len(w) - 2].isalpha()):
-            return v.change_words[w], pos - len(w) - 1
+    m = v.change_re.search(t.low, max(0, pos - 14), pos)
+    if m:
+        return v.change_words[m.group(1)], m.start()
     return None, pos
 
 
 def _strip_fillers(words: list[str], v: _Vocab) -> list[str]:
-    changed = True
     while words and words[-1] == ",":
         words = words[:-1]
-    while words and changed:
+    low = [w.lower() for w in words]
+    a, b = 0, len(low)
+    changed = True
+    while a < b and changed:
         changed = False
         for n in (3, 2, 1):
-            if len(words) >= n and " ".join(words[-n:]).lower() in v.fillers:
-                words = words[:-n]
+            if b - a >= n and tuple(low[b - n:b]) in v.fillers:
+                b -= n
                 changed = True
                 break
-            if len(words) >= n and " ".join(words[:n]).lower() in v.fillers:
-                words = words[n:]
+            if b - a >= n and tuple(low[a:a + n]) in v.fillers:
+                a += n
                 changed = True
                 break
-    return words
+    return words[a:b]
 
 
 _TAIL_STOP = frozenset(
@@ -353,18 +377,25 @@ _TAIL_STOP = frozenset(
 _STARTERS = ("tỷ lệ", "tỉ lệ", "tốc độ", "tăng trưởng", "tổng thu", "tổng chi", "tổng số", "kim ngạch",
              "giá trị", "chỉ số", "thu nhập", "thu hút", "thu ngân sách", "thu nội địa", "tổng vốn", "vốn")
 _CUT_PREPS = (" của ", " tại ", " trên ", " thuộc ", " trong ", " so với ")
+_STARTER_AT = re.compile(f"(?=({_alternation(list(_STARTERS))}))")
 
 
 def _head(t: _Text, lo: int, hi: int, v: _Vocab) -> str:
     """The words naming a figure, written before it: from `lo` (previous figure or clause
     start) to `hi` (the qualifier), without brackets, numbers and filler verbs."""
-    text = _SO_VOI.sub(" ", _PAREN.sub(" ", t.body[lo:hi]))
-    for sep in (";", ":", "(", ")", "\n"):
-        text = text.rsplit(sep, 1)[-1]
-    tokens = [w for w in re.findall(r"[^\W_][\w\-&]*|,", text) if not any(c.isdigit() for c in w)]
+    text = t.body[lo:hi]
+    if "(" in text:
+        text = _PAREN.sub(" ", text)
+    if "so với" in t.low[lo:hi]:
+        text = _SO_VOI.sub(" ", text)
+    m = _HEAD_CUT.match(text)
+    if m:
+        text = text[m.end():]
+    tokens = [w for w in _HEAD_TOKEN.findall(text) if not _DIGIT.search(w)]
     tokens = _strip_fillers(tokens, v)
     low = " ".join(tokens).lower()
-    best = max((low.rfind(s) for s in _STARTERS), default=-1)
+    starts = [m.start() for m in _STARTER_AT.finditer(low)]
+    best = starts[-1] if starts else -1
     if best >= 0:
         for s in _STARTERS:  # "tốc độ tăng trưởng": keep the starter before the starter
             if low[:best].rstrip().endswith(s):
@@ -458,7 +489,9 @@ def _scan_digits(t: _Text, v: _Vocab, warnings: list[str]) -> list[tuple[_Read, 
 
 def _warn_split_decimals(t: _Text, reads: list, warnings: list[str]) -> None:
     """'37, 38 tỷ': a decimal comma with a stray space; which number is meant is unclear."""
-    for m in re.finditer(r"(?<![\d.,])(\d+), (\d{1,3}) (?:nghìn|ngàn|triệu|tỷ|tỉ)", t.body):
+    for m in _SPLIT_DECIMAL.finditer(t.body):
+        if m.start() and t.body[m.start() - 1] in "0123456789.,":
+            continue
         warnings.append(f"unreadable number {m.group(0)!r}")
         bad = {m.start(1), m.start(2)}
         reads[:] = [x for x in reads if x[0].start not in bad]
@@ -488,13 +521,12 @@ def _scan_spelled(t: _Text, v: _Vocab) -> list[tuple[_Read, str | None, int]]:
 def _scan_breakdowns(t: _Text, v: _Vocab, taken: set[int]) -> list[tuple[_Read, str | None, int]]:
     """'(trong đó: Tin tức chung 668; Hoạt động kỳ họp 182; ...)': a label, then a bare number."""
     reads = []
-    pat = re.compile(r"(?:(?<=[(:;,])|(?<=[(:;,] ))([A-ZĐÀ-Ỹ][^\W\d_]*(?: [^\W\d_]+){0,6}) (\d+(?:\.\d{3})*)(?=\s*(?:[;,)]|\.\s|\.?$|,\.\.\.))", re.M)
-    for m in pat.finditer(t.body):
+    for m in _BREAKDOWN.finditer(t.body):
         if m.start(2) in taken:
             continue
         label = m.group(1)
-        fl = fold(label)
-        if any(fl.startswith(w) or fl.endswith(w) for w in v.widget_labels):
+        fl = t.folded[m.start(1):m.end(1)]
+        if v.widget_start.match(fl) or v.widget_end.search(fl):
             continue
         if _skip_context(t, m.start(2), v):
             continue
@@ -559,12 +591,17 @@ def _extract(body: str, warnings: list[str]) -> list[Figure]:
     return _assemble(t, v, cat, reads)
 
 
+@lru_cache(maxsize=1024)
+def _fold_unit(unit: str | None) -> str:
+    return fold(unit or "").strip()
+
+
 def _assemble(t: _Text, v: _Vocab, cat: MetricCatalogue, reads: list) -> list[Figure]:
     found: list[_Found] = []
     prev_end_in_sentence: dict[tuple[int, int], int] = {}
     for idx, (r, q, qs) in enumerate(reads):
         sent = t.sentence_span(r.start)
-        clause = t.clause_span(r.start)
+        clause = t.clause_span(r.start, sent)
         direction, cs = _change_word(t, qs, v)
         raw_start = qs
         unit = r.unit
@@ -591,10 +628,10 @@ def _assemble(t: _Text, v: _Vocab, cat: MetricCatalogue, reads: list) -> list[Fi
                 label = f"tỷ lệ {found[-1].fig.label}"  # "2.998 hồ sơ, đạt tỷ lệ 99,9%"
         next_start = reads[idx + 1][2] if idx + 1 < len(reads) else clause[1]
         after_hi = min(next_start, clause[1]) if next_start > r.end else clause[1]
-        narrow_before = t.body[lo:head_hi]
-        key = cat.key_for(label, unit, narrow_before, t.body[r.end:after_hi])
+        label_f, unit_f = fold_words(label), _fold_unit(unit)
+        key = cat.key_for_folded(label_f, unit_f, t.folded_words(lo, head_hi), t.folded_words(r.end, after_hi))
         if key is None:  # "03 tập thể và 06 cá nhân được tặng Bằng khen": the clause's end names both
-            key = cat.key_for(label, unit, "", t.body[r.end:clause[1]])
+            key = cat.key_for_folded(label_f, unit_f, "", t.folded_words(r.end, clause[1]))
         span_end = r.end
         vs = None
         if direction:
@@ -635,7 +672,7 @@ def _attach_changes(t: _Text, found: list[_Found]) -> list[Figure]:
             gap = t.body[base.span[1]:f.fig.span[0]]
             same_sentence = base.sentence_span == f.fig.sentence_span
             unit_ok = f.fig.unit in ("%", None, base.unit) or (base.unit or "").startswith(f.fig.unit or "")
-            if same_sentence and base.change is None and len(gap) <= 40 and not re.search(r"[\d;:]", gap) and unit_ok:
+            if same_sentence and base.change is None and len(gap) <= 40 and not _GAP_STOP.search(gap) and unit_ok:
                 out[-1] = replace(base, change=Change(f.fig.value, f.fig.unit or base.unit, f.direction or "up", f.vs))
                 continue
         out.append(f.fig)

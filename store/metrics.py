@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -19,7 +19,10 @@ from .text import fold, fold_words
 
 @dataclass(frozen=True, slots=True)
 class Metric:
-    """One catalogue entry. `units` are folded; `patterns` are the compiled `match` phrases."""
+    """One catalogue entry. `units` are folded; `patterns` are the compiled `match` phrases.
+
+    `any_match` and `ends` join the patterns into one regex each, so a text is searched
+    once per entry instead of once per phrase (the reader asks for every figure)."""
 
     key: str
     name_vi: str
@@ -28,9 +31,12 @@ class Metric:
     patterns: tuple[re.Pattern[str], ...] = ()
     requires: tuple[re.Pattern[str], ...] = ()
     exclude: tuple[re.Pattern[str], ...] = ()
+    any_match: re.Pattern[str] | None = None  # leftmost match of any pattern
+    ends: re.Pattern[str] | None = None  # every (overlapping) match, longest first
+    any_exclude: re.Pattern[str] | None = None
 
 
-def _phrase(spec: str) -> re.Pattern[str]:
+def _phrase_source(spec: str) -> str:
     """'don -vi' -> the word 'don' not followed by the word 'vi' (in folded, word-joined text)."""
     words = spec.split()
     plain = [w for w in words if not w.startswith("-")]
@@ -38,23 +44,48 @@ def _phrase(spec: str) -> re.Pattern[str]:
     body = r"\b" + r" ".join(re.escape(w) for w in plain) + r"\b"
     if banned:
         body += "".join(rf"(?! {re.escape(b)}\b)" for b in banned)
-    return re.compile(body)
+    return body
 
 
-def _first(patterns: tuple[re.Pattern[str], ...], text: str) -> int | None:
-    starts = [m.start() for p in patterns if (m := p.search(text))]
-    return min(starts) if starts else None
+def _phrase(spec: str) -> re.Pattern[str]:
+    return re.compile(_phrase_source(spec))
 
 
-def _last(patterns: tuple[re.Pattern[str], ...], text: str) -> int | None:
+def _joined(specs: list[str]) -> str | None:
+    """One alternation of phrases, longest first, so at one position the longest wins."""
+    if not specs:
+        return None
+    ordered = sorted(specs, key=lambda s: len(" ".join(w for w in s.split() if not w.startswith("-"))), reverse=True)
+    return "|".join(f"(?:{_phrase_source(s)})" for s in ordered)
+
+
+def _first(pattern: re.Pattern[str] | None, text: str) -> int | None:
+    m = pattern.search(text) if pattern is not None else None
+    return m.start() if m else None
+
+
+def _last(pattern: re.Pattern[str] | None, text: str) -> int | None:
     """End of the match nearest to the end of `text` (the words just before a figure)."""
-    ends = [ms[-1].end() for p in patterns if (ms := list(p.finditer(text)))]
+    if pattern is None:
+        return None
+    ends = [m.end(1) for m in pattern.finditer(text)]
     return max(ends) if ends else None
+
+
+def _build_index(entries: tuple[Metric, ...]) -> tuple[dict[str, tuple[Metric, ...]], tuple[Metric, ...]]:
+    """Folded unit -> the entries that accept it, in catalogue order."""
+    units = {u for m in entries for u in m.units}
+    by_unit = {u: tuple(m for m in entries if not m.units or u in m.units) for u in units}
+    return by_unit, tuple(m for m in entries if not m.units)
 
 
 @dataclass(frozen=True, slots=True)
 class MetricCatalogue:
     entries: tuple[Metric, ...]
+    _index: tuple = field(default=(), compare=False, repr=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", _build_index(self.entries))
 
     def get(self, key: str) -> Metric | None:
         return next((m for m in self.entries if m.key == key), None)
@@ -77,33 +108,33 @@ class MetricCatalogue:
         decides first, then the context, then `after`; an entry without match phrases is
         used when its unit fits and nothing more specific matched.
         """
-        unit_f = fold(unit or "").strip()
-        lab = fold_words(label)
-        before = fold_words(context)
-        aft = fold_words(after)
+        return self.key_for_folded(fold_words(label), fold(unit or "").strip(), fold_words(context), fold_words(after))
+
+    def key_for_folded(self, lab: str, unit_f: str, before: str, aft: str) -> str | None:
+        """`key_for` on text already folded and word-joined (`fold_words`): the figure
+        reader folds the article once and passes slices of it."""
+        by_unit, unitless = self._index
         everything = f"{lab} | {before} | {aft}"
         near = before[-60:]
         candidates = []
-        for m in self.entries:
-            if m.units and unit_f not in m.units:
+        for m in by_unit.get(unit_f, unitless):
+            if m.requires and any(not p.search(everything) for p in m.requires):
                 continue
-            if any(not p.search(everything) for p in m.requires):
-                continue
-            if m.exclude and (_first(m.exclude, lab) is not None or _first(m.exclude, near) is not None):
+            if m.any_exclude is not None and (m.any_exclude.search(lab) or m.any_exclude.search(near)):
                 continue
             candidates.append(m)
         for m in candidates:
-            if m.patterns and _first(m.patterns, lab) is not None:
+            if m.any_match is not None and m.any_match.search(lab):
                 return m.key
         best: tuple[int, Metric] | None = None
         for m in candidates:
-            pos = _last(m.patterns, before) if m.patterns else None
+            pos = _last(m.ends, before)
             if pos is not None and (best is None or pos > best[0]):
                 best = (pos, m)
         if best:
             return best[1].key
         for m in candidates:
-            pos = _first(m.patterns, aft) if m.patterns else None
+            pos = _first(m.any_match, aft)
             if pos is not None and (best is None or pos < best[0]):
                 best = (pos, m)
         if best:
@@ -115,15 +146,20 @@ def catalogue_from_json(text: str) -> MetricCatalogue:
     data = json.loads(text)
     entries = []
     for raw in data["metrics"]:
+        match, exclude = raw.get("match", ()), raw.get("exclude", ())
+        joined, joined_ex = _joined(list(match)), _joined(list(exclude))
         entries.append(
             Metric(
                 key=raw["key"],
                 name_vi=raw["name_vi"],
                 name_en=raw["name_en"],
                 units=tuple(fold(u) for u in raw.get("units", ())),
-                patterns=tuple(_phrase(p) for p in raw.get("match", ())),
+                patterns=tuple(_phrase(p) for p in match),
                 requires=tuple(_phrase(p) for p in raw.get("requires", ())),
-                exclude=tuple(_phrase(p) for p in raw.get("exclude", ())),
+                exclude=tuple(_phrase(p) for p in exclude),
+                any_match=re.compile(joined) if joined else None,
+                ends=re.compile(f"(?=({joined}))") if joined else None,
+                any_exclude=re.compile(joined_ex) if joined_ex else None,
             )
         )
     return MetricCatalogue(tuple(entries))

@@ -75,11 +75,17 @@ def _empty(url: str | None, warnings: tuple[str, ...]) -> Article:
     )
 
 
+# A station or newspaper mark before a headline: "(TTV) Phiên họp …" (kept for the province).
+_TITLE_MARK = re.compile(r"^\([A-ZĐ][A-Za-zĐđ]{1,6}\)\s*[-–—:]?\s*(?=\w)")
+# Prose ends with a stop; a headline may end with a closing quote or bracket but not a stop.
+_PROSE_END = re.compile(r"(?:[.!?…:;]|\./\.)[\"”’)]*\s*$")
+
+
 def _is_lead(line: str) -> bool:
     """First line of the article proper: a dated or marked opening, or a prose paragraph."""
     if _DATE_OPEN.match(line) or (_MARK_OPEN.match(line) and len(line) > 40):
         return True
-    return (is_sentence(line) and len(line) >= 60) or len(line) >= 250
+    return (_PROSE_END.search(line) is not None and len(line) >= 60) or len(line) >= 250
 
 
 def _title_candidate(line: str) -> bool:
@@ -118,11 +124,12 @@ def _parse(text: str, *, url: str | None, html: HtmlArticle | None) -> Article:
 
     # title: the longest plausible head line (portal names and menus are shorter or chrome)
     cands = [ln for ln in head if _title_candidate(ln)]
-    title = max(cands, key=len) if cands else ""
+    title = _TITLE_MARK.sub("", max(cands, key=len), count=1) if cands else ""
     if html is not None and html.title and (not title or title not in lines):
         title = " ".join(html.title.split())
+    head_title = max(cands, key=len) if cands else ""
     title_derived = False
-    byline = next((b for b in (byline_of(ln) for ln in head if ln != title) if b), None)
+    byline = next((b for b in (byline_of(ln) for ln in head if ln not in (title, head_title)) if b), None)
 
     # the article: from the lead to the first trailing-chrome block
     tags = repeated_chrome(lines)
@@ -139,7 +146,7 @@ def _parse(text: str, *, url: str | None, html: HtmlArticle | None) -> Article:
             continue
         if len(ln) < 300:
             # a repeated caption, the headline again, or a repeat cut off by the excerpt
-            if ln == title or ln in seen_short or (kept and kept[-1].startswith(ln) and len(ln) >= 20):
+            if ln == title or ln == head_title or ln in seen_short or (kept and kept[-1].startswith(ln) and len(ln) >= 20):
                 continue
             seen_short.add(ln)
         if kept and ln[:1].islower() and not is_sentence(kept[-1]):

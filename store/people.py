@@ -125,11 +125,23 @@ def _not_a_name(name: str) -> bool:
 
 
 # ---- byline --------------------------------------------------------------------------------
-_BYLINE_PREFIX = r"(?:(?:Bài(?: và ảnh)?|Tin(?: và ảnh)?|Bài,\s*ảnh|Tin,\s*ảnh|Ảnh|Theo|Nguồn|PV|Tác giả)\s*:?\s*)?"
-_BYLINE = re.compile(
-    rf"{_BYLINE_PREFIX}(?P<who>{NAME}(?:\s*(?:[-–,&]|và)\s*{NAME})*|[{_UP}]{{2,}}(?:\s[{_UP}]{{2,}}){{1,3}})"
-    rf"\s*(?:\((?:[^()]{{1,40}})\))?\s*\|?"
+_BYLINE_PREFIX = (
+    r"(?:(?:Bài(?: và ảnh)?|Tin(?: và ảnh)?|Bài,\s*ảnh|Tin,\s*ảnh|Ảnh|Theo|Nguồn|PV|Tác giả(?: bài viết)?|"
+    r"Người viết|Thực hiện|Nhóm PV)\s*:?\s*)?"
 )
+# "N. Phó", "N.T.H", "Q.Thân": initials before a name, or initials alone
+_INITIALS = rf"(?:[{_UP}]\.\s?){{1,3}}{_SYL}(?:\s{_SYL}){{0,2}}|[{_UP}](?:\.[{_UP}]){{1,3}}\.?"
+_ONE = rf"(?:{NAME}|{_INITIALS})"
+_BYLINE = re.compile(
+    rf"{_BYLINE_PREFIX}(?P<who>{_ONE}(?:\s*(?:[-–,&]|và)\s*{_ONE})*|[{_UP}]{{2,}}(?:\s[{_UP}]{{2,}}){{1,3}}"
+    rf"|PV|Nhóm PV|Phóng viên)"
+    rf"\s*(?:[-–]\s*[{_UP}]{{2,6}})?"  # the writer's unit: "Đặng Văn A - BTG"
+    rf"\s*(?:\((?:[^()]{{1,40}})\))?\s*[|.]?"
+)
+
+
+# "Nguồn: baolangson.vn", "(Theo TTXVN)": the source a republished article names
+_SOURCE = re.compile(r"\(?\s*(?:Nguồn|Theo)\s*:?\s*((?:[\w.-]+\.(?:vn|com|net|org))|[A-ZĐ]{2,10})\s*\)?\.?")
 
 
 def byline_of(line: str) -> str | None:
@@ -137,10 +149,16 @@ def byline_of(line: str) -> str | None:
     s = line.strip()
     if not s or len(s) > 60:
         return None
+    src = _SOURCE.fullmatch(s)
+    if src:
+        return src.group(1).strip()
     m = _BYLINE.fullmatch(s)
     if not m:
         return None
-    who = " ".join(m.group("who").split())
-    if _not_a_name(who) or who.lower() in _patterns()[2]:
+    who = " ".join(m.group("who").split()).rstrip(".")
+    if who in ("PV", "Nhóm PV", "Phóng viên"):
+        return who
+    full_names = re.sub(rf"(?:[{_UP}]\.\s?)+{_SYL}", "", who)  # initials forms are names
+    if _not_a_name(full_names) or who.lower() in _patterns()[2]:
         return None
     return who

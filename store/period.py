@@ -13,8 +13,11 @@ from dataclasses import dataclass
 
 _YEAR = r"((?:19|20)\d{2})"
 
+# "6 tháng cuối năm" alone is the plan for the second half; it is a review only with "năm"
+# ("6 tháng cuối năm 2019") or after a review verb.
 _HALF = re.compile(
-    r"(?:6|06|sáu)\s+tháng\s+(?:đầu\s+năm|cuối\s+năm|năm)|sơ\s+kết\s+(?:công\s+tác\s+)?(?:6|06|sáu)\s+tháng"
+    r"(?:6|06|sáu)\s+tháng\s+(?:đầu\s+năm|năm)|(?:tổng\s+kết|sơ\s+kết|kết\s+quả)[^.;]{0,30}"
+    r"(?:6|06|sáu)\s+tháng\s+cuối\s+năm|(?<!nhiệm vụ )(?:6|06|sáu)\s+tháng\s+cuối\s+năm\s+(?:19|20)\d\d|sơ\s+kết\s+(?:công\s+tác\s+)?(?:6|06|sáu)\s+tháng"
     r"|nửa\s+đầu\s+năm|bán\s+niên",
     re.IGNORECASE,
 )
@@ -26,6 +29,12 @@ _QUARTER = re.compile(
     rf"quý\s+(I{{1,3}}|IV|[1-4])(?:\s*(?:/|năm|-)\s*{_YEAR})?|(?:3|03|ba|9|09|chín)\s+tháng\s+đầu\s+năm\s*(?:năm\s+)?{_YEAR}?",
     re.IGNORECASE,
 )
+# A monthly meeting ("phiên họp thường kỳ tháng 5/2023", "giao ban tháng 10-2015").
+_MONTHLY = re.compile(
+    rf"(?:thường\s+kỳ|giao\s+ban|định\s+kỳ)\s+tháng\s+\d{{1,2}}(?:\s*(?:/|-|năm)\s*{_YEAR})?",
+    re.IGNORECASE,
+)
+_MONTH_YEAR = re.compile(rf"tháng\s+\d{{1,2}}\s*(?:/|-|năm)\s*{_YEAR}", re.IGNORECASE)
 _TERM = re.compile(
     rf"(?:tổng\s+kết|kết\s+quả|đánh\s+giá)[^.;]{{0,40}}nhiệm\s+kỳ\s+{_YEAR}\s*[-–]\s*{_YEAR}",
     re.IGNORECASE,
@@ -83,6 +92,10 @@ def detect_period(title: str, paragraphs: list[str], fallback_year: int | None =
     m = _TERM.search(head)
     if m:
         return Period(int(m.group(2)), "term")
+    m = _MONTHLY.search(head)
+    if m:
+        y = m.group(1) or ((mm := _MONTH_YEAR.search(head)) and mm.group(1))
+        return Period(_int(y) or fallback_year, "other")
     if _CONGRESS.search(head):
         return Period(None, "other")
     if _SPAN.search(head) and not _first_year(head):

@@ -27,7 +27,9 @@ _TONE_PAIRS = {
     "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
 }
 # only in open syllables ("hoà", "thuỷ"): in "Đoàn" the mark belongs on the vowel it is on
-_TONE_RE = re.compile("(?:" + "|".join(sorted(_TONE_PAIRS, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE)
+_TONE_RE = re.compile(
+    "[oOuU][" + "".join(sorted({k[1] + k[1].upper() for k in _TONE_PAIRS} - set())) + r"](?!\w)"
+)
 
 
 def tone_norm(text: str) -> str:
@@ -35,7 +37,9 @@ def tone_norm(text: str) -> str:
 
     def repl(m: re.Match[str]) -> str:
         s = m.group(0)
-        out = _TONE_PAIRS[s.lower()]
+        out = _TONE_PAIRS.get(s.lower())
+        if out is None:  # "uà", "oỳ": not a pair the catalogue writes differently
+            return s
         return out.upper() if s.isupper() else (out[0].upper() + out[1:] if s[0].isupper() else out)
 
     return _TONE_RE.sub(repl, nfc(text))
@@ -146,7 +150,10 @@ class ProvinceCatalogue:
         for core in cores:
             if core in self._by_slug:
                 return self._by_slug[core]
-        return None
+        # "sxdthanhhoa", "tnmttuyenquang", "hanoimoi": an office or paper prefix/suffix that the
+        # lists do not know; the longest slug wins so "quangnam" never reads as "nam…"
+        fits = [s for s in self._by_slug if len(s) >= 5 and (label.endswith(s) or label.startswith(s))]
+        return self._by_slug[max(fits, key=len)] if fits else None
 
     def _name_of(self, alias: str) -> str:
         return self._alias_to_name.get(alias.lower()) or self.canonical(alias) or alias
