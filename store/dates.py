@@ -61,7 +61,8 @@ def _valid(y: int, m: int, d: int) -> bool:
 def is_clock_widget(line: str) -> bool:
     """A page clock ("Thứ tư, 21/04/2021", "Thứ 5 Ngày 14/5/2020, 10:13:21 AM"): the day the
     page was viewed, not the article's date."""
-    return bool(_CLOCK.fullmatch(line.strip()))
+    s = line.strip()
+    return len(s) <= 80 and any(c.isdigit() for c in s[:40]) and _CLOCK.fullmatch(s) is not None
 
 
 def published_in_line(line: str, *, allow_bare: bool = False) -> str | None:

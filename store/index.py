@@ -1,23 +1,26 @@
-"""In-memory indexes over the archive's metadata, built once per load.
+"""In-memory indexes over the archive's metadata, built once per load from a `Snapshot`.
 
 Listing, filtering and figure lookup must stay fast at 100,000 articles and 1.5M figures
 (filter ≤ 100 ms, lookup ≤ 50 ms per keystroke), and TinyDB has no indexes (tinydb #316).
-So the archive hands this module plain records once and asks it questions; nothing here
-touches the disk except through the `text_of` callback, which keeps the module ready to
-be fed from a compact derived cache file instead of the archive itself.
+So the archive hands this module a `store.snapshot.Snapshot` (read from its compact file, or
+built from plain records) and asks it questions; nothing here touches the disk except through
+the `text_of` callback.
 
-Figure lookup folds each distinct label once (a few thousand at 100k articles) and maps
-labels back to figures, so a query scans labels, not figures.
+Articles are known by their rank in the newest-first order (the snapshot stores them in it),
+so a filter is a set of small integers and a result is those ranks sorted. Figure lookup
+scores each distinct folded label once (about 1,800 at 100k articles; their words are split
+once, here) and then walks the best groups' members, which the snapshot keeps as contiguous
+runs of a permutation array, stopping at `limit`: a query costs labels, not figures.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections import Counter
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .record import PERIODS, ArticleMeta, FigureHit
+from .snapshot import Snapshot, build, sort_key_newest_first
 from .text import fold, fold_words
 
 UNKNOWN = "unknown"  # filter value meaning "no value" (no province / no year / no period)
@@ -102,7 +105,20 @@ class ProvinceNames:
 # ---------------------------------------------------------------- lookup scoring
 
 
-def _word_hits(qwords: list[str], lwords: list[str]) -> int:
+class _Label:
+    """A folded label (or unit, or metric name) with its words split once."""
+
+    __slots__ = ("text", "padded", "words", "wordset", "length")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.padded = f" {text} "
+        self.words = tuple(text.split())
+        self.wordset = frozenset(self.words)
+        self.length = len(text)
+
+
+def _word_hits(qwords: list[str], lwords: Sequence[str]) -> int:
     """How many query words occur as words of the label; the last one may be a prefix
     (the user is still typing it)."""
     hits = 0
@@ -113,22 +129,22 @@ def _word_hits(qwords: list[str], lwords: list[str]) -> int:
     return hits
 
 
-def label_score(query: str, qwords: list[str], label: str) -> float:
-    """Exact folded phrase in label > all words in label > partial (> 0 only on a match).
-
-    Within a level, labels closer in length to the query rank higher."""
-    if not label or not qwords:
+def _score(query: str, qwords: list[str], label: _Label) -> float:
+    if not label.text or not qwords:
         return 0.0
-    closeness = min(len(query) / len(label), 1.0) * 0.5
-    if label == query:
+    closeness = min(len(query) / label.length, 1.0) * 0.5
+    if label.text == query:
         return 5.0
-    padded = f" {label} "
+    padded = label.padded
     if f" {query} " in padded:
         return 4.0 + closeness
     if f" {query}" in padded:  # phrase whose last word is still being typed
         return 3.6 + closeness
-    lwords = label.split()
-    hits = _word_hits(qwords, lwords)
+    hits = 0
+    last = len(qwords) - 1
+    for i, w in enumerate(qwords):
+        if w in label.wordset or (i == last and any(lw.startswith(w) for lw in label.words)):
+            hits += 1
     if hits == len(qwords):
         return 3.0 + closeness
     if hits:
@@ -136,29 +152,38 @@ def label_score(query: str, qwords: list[str], label: str) -> float:
     return 0.0
 
 
-def metric_score(query: str, qwords: list[str], names: tuple[str, ...]) -> float:
+def label_score(query: str, qwords: list[str], label: str) -> float:
+    """Exact folded phrase in label > all words in label > partial (> 0 only on a match).
+
+    Within a level, labels closer in length to the query rank higher."""
+    return _score(query, qwords, _Label(label))
+
+
+def _metric_score(query: str, qwords: list[str], names: Sequence[_Label]) -> float:
     best = 0.0
     for name in names:
-        s = label_score(query, qwords, name)
+        s = _score(query, qwords, name)
         if s >= 3.0:
             best = max(best, 2.0 + (s - 3.0) / 10)
     return best
 
 
-def unit_score(query: str, qwords: list[str], unit: str) -> float:
-    s = label_score(query, qwords, unit)
+def metric_score(query: str, qwords: list[str], names: tuple[str, ...]) -> float:
+    return _metric_score(query, qwords, [_Label(n) for n in names])
+
+
+def _unit_score(query: str, qwords: list[str], unit: _Label) -> float:
+    s = _score(query, qwords, unit)
     if s >= 3.0:
         return 1.5
     return min(s, 0.9)
 
 
+def unit_score(query: str, qwords: list[str], unit: str) -> float:
+    return _unit_score(query, qwords, _Label(unit))
+
+
 # ---------------------------------------------------------------- the index
-
-
-@dataclass(frozen=True, slots=True)
-class _Group:
-    score: float
-    members: tuple[tuple[str, int], ...]  # (article id, figure index), best first
 
 
 class ArchiveIndex:
@@ -173,25 +198,61 @@ class ArchiveIndex:
         provinces: ProvinceNames | None = None,
         metric_names: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
-        self._order: list[ArticleMeta] = sort_newest_first(metas)
-        self._by_id = {m.id: m for m in self._order}
-        self._figures = figures
+        self._setup(build(metas, figures), text_of, provinces, metric_names)
+
+    @classmethod
+    def from_snapshot(
+        cls,
+        snapshot: Snapshot,
+        *,
+        text_of: Callable[[str], str],
+        provinces: ProvinceNames | None = None,
+        metric_names: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> "ArchiveIndex":
+        index = cls.__new__(cls)
+        index._setup(snapshot, text_of, provinces, metric_names)
+        return index
+
+    def _setup(
+        self,
+        snap: Snapshot,
+        text_of: Callable[[str], str],
+        provinces: ProvinceNames | None,
+        metric_names: Mapping[str, tuple[str, ...]] | None,
+    ) -> None:
+        self.snapshot = snap
         self._text_of = text_of
-        self.provinces = provinces or ProvinceNames(m.province for m in self._order if m.province)
-        self._metric_names = dict(metric_names or {})
-        self._by_province: dict[str | None, set[str]] = defaultdict(set)
-        self._by_year: dict[int | None, set[str]] = defaultdict(set)
-        self._by_period: dict[str | None, set[str]] = defaultdict(set)
-        self._title_folded: dict[str, str] = {}
-        for m in self._order:
-            self._by_province[self.province_key(m.province)].add(m.id)
-            self._by_year[m.report_year].add(m.id)
-            self._by_period[m.period].add(m.id)
-            self._title_folded[m.id] = " ".join(fold(m.title).split())
-        self._lookup_built = False
-        self._labels: dict[str, list[tuple[str, int]]] = {}
-        self._units: dict[str, list[tuple[str, int]]] = {}
-        self._keys: dict[str, list[tuple[str, int]]] = {}
+        n = len(snap)
+        self._order: list[ArticleMeta] = [snap.meta(r) for r in range(n)]
+        self._rank = {aid: r for r, aid in enumerate(snap.ids)}
+        self.provinces = provinces or ProvinceNames(snap.provinces)
+        self._metric_names = {k: tuple(_Label(x) for x in v) for k, v in (metric_names or {}).items()}
+        # Province names as stored -> the key they are filtered and counted under; resolved
+        # once per distinct name (63 or so), not once per article.
+        self._pkey = [self.province_key(p) for p in snap.provinces]
+        by_pkey: dict[str | None, set[int]] = {}
+        by_year: dict[int | None, set[int]] = {}
+        by_period: dict[str | None, set[int]] = {}
+        per_pid: dict[int, list[int]] = {}
+        for r, pid in enumerate(snap.province):
+            per_pid.setdefault(pid, []).append(r)
+        for pid, ranks in per_pid.items():
+            by_pkey.setdefault(self._pkey[pid] if pid >= 0 else None, set()).update(ranks)
+        per_year: dict[int, list[int]] = {}
+        for r, y in enumerate(snap.year):
+            per_year.setdefault(y, []).append(r)
+        for y, ranks in per_year.items():
+            by_year[y or None] = set(ranks)
+        per_period: dict[int, list[int]] = {}
+        for r, p in enumerate(snap.period):
+            per_period.setdefault(p, []).append(r)
+        for p, ranks in per_period.items():
+            by_period[snap.periods[p] if p >= 0 else None] = set(ranks)
+        self._by_province, self._by_year, self._by_period = by_pkey, by_year, by_period
+        self._title_folded: list[str] | None = None
+        self._flabels: list[_Label] | None = None
+        self._funits: list[_Label] | None = None
+        self._key_gid = {k: i for i, k in enumerate(snap.keys)}
 
     # ------------------------------------------------------------ articles
 
@@ -202,36 +263,40 @@ class ArchiveIndex:
         return list(self._order)
 
     def meta(self, article_id: str) -> ArticleMeta | None:
-        return self._by_id.get(article_id)
+        r = self._rank.get(article_id)
+        return None if r is None else self._order[r]
+
+    def rank(self, article_id: str) -> int | None:
+        return self._rank.get(article_id)
 
     def ids(self) -> Iterable[str]:
-        return self._by_id.keys()
+        return self._rank.keys()
 
     def province_key(self, name: str | None) -> str | None:
         if not name:
             return None
         return self.provinces.canonical(name) or name
 
-    def _province_ids(self, province: str, merged: bool) -> set[str]:
+    def _province_ranks(self, province: str, merged: bool) -> set[int]:
         if province.strip().lower() == UNKNOWN:
             return self._by_province.get(None, set())
         key = self.province_key(province)
         if not merged:
             return self._by_province.get(key, set())
         unit = self.provinces.merged_unit(key)
-        out: set[str] = set()
-        for name, ids in self._by_province.items():
+        out: set[int] = set()
+        for name, ranks in self._by_province.items():
             if name is not None and (name == key or self.provinces.merged_unit(name) == unit):
-                out |= ids
+                out |= ranks
         return out
 
     def _candidates(
         self, province: str | None, year: int | str | None, period: str | None, merged: bool
-    ) -> set[str] | None:
-        """Ids allowed by the set filters, or None for "no filter"."""
-        sets: list[set[str]] = []
+    ) -> set[int] | None:
+        """Ranks allowed by the set filters, or None for "no filter"."""
+        sets: list[set[int]] = []
         if province:
-            sets.append(self._province_ids(province, merged))
+            sets.append(self._province_ranks(province, merged))
         if year is not None and year != "":
             if isinstance(year, str) and year.strip().lower() == UNKNOWN:
                 sets.append(self._by_year.get(None, set()))
@@ -251,16 +316,15 @@ class ArchiveIndex:
             result &= s
         return result
 
-    def _text_ids(self, text: str, among: set[str] | None) -> set[str]:
+    def _text_ranks(self, text: str, among: set[int] | None) -> set[int]:
         needle = " ".join(fold(text).split())
-        pool = among if among is not None else self._by_id.keys()
-        out: set[str] = set()
-        for aid in pool:
-            if needle in self._title_folded.get(aid, "") or needle in self._text_of(aid):
-                out.add(aid)
-        return out
+        if self._title_folded is None:  # folded on the first text filter, not at open
+            self._title_folded = [" ".join(fold(t).split()) for t in self.snapshot.titles]
+        titles, ids = self._title_folded, self.snapshot.ids
+        pool = among if among is not None else range(len(ids))
+        return {r for r in pool if needle in titles[r] or needle in self._text_of(ids[r])}
 
-    def select_ids(
+    def _select_ranks(
         self,
         *,
         province: str | None = None,
@@ -268,67 +332,84 @@ class ArchiveIndex:
         period: str | None = None,
         text: str | None = None,
         merged: bool = False,
-    ) -> set[str] | None:
-        ids = self._candidates(province, year, period, merged)
+    ) -> set[int] | None:
+        ranks = self._candidates(province, year, period, merged)
         if text and text.strip():
-            ids = self._text_ids(text, ids)
-        return ids
+            ranks = self._text_ranks(text, ranks)
+        return ranks
+
+    def select_ids(self, **filters: Any) -> set[str] | None:
+        ranks = self._select_ranks(**filters)
+        if ranks is None:
+            return None
+        ids = self.snapshot.ids
+        return {ids[r] for r in ranks}
 
     def select(self, **filters: Any) -> list[ArticleMeta]:
-        ids = self.select_ids(**filters)
-        if ids is None:
+        ranks = self._select_ranks(**filters)
+        if ranks is None:
             return list(self._order)
-        return [m for m in self._order if m.id in ids]
+        order = self._order
+        return [order[r] for r in sorted(ranks)]
 
-    def _metas(self, ids: set[str] | None) -> Iterable[ArticleMeta]:
-        if ids is None:
+    def _metas(self, ranks: set[int] | None) -> Iterable[ArticleMeta]:
+        if ranks is None:
             return self._order
-        return (self._by_id[i] for i in ids)
+        return (self._order[r] for r in ranks)
 
     def province_counts(self, *, merged: bool = False, **filters: Any) -> list[tuple[str | None, int]]:
+        ranks = self._select_ranks(**filters)
+        snap_province = self.snapshot.province
+        by_pid = Counter(snap_province) if ranks is None else Counter(snap_province[r] for r in ranks)
         counts: Counter[str | None] = Counter()
-        for m in self._metas(self.select_ids(**filters)):
-            key = self.province_key(m.province)
+        for pid, n in by_pid.items():  # per distinct province, not per article
+            key = self._pkey[pid] if pid >= 0 else None
             if merged and key is not None:
                 key = self.provinces.merged_unit(key)
-            counts[key] += 1
+            counts[key] += n
         return sorted(counts.items(), key=lambda kv: (kv[0] is None, fold(kv[0] or "")))
 
     def year_counts(self, **filters: Any) -> list[tuple[int | None, int]]:
-        counts = Counter(m.report_year for m in self._metas(self.select_ids(**filters)))
+        ranks = self._select_ranks(**filters)
+        years = self.snapshot.year
+        raw = Counter(years) if ranks is None else Counter(years[r] for r in ranks)
+        counts = {(y or None): n for y, n in raw.items()}
         return sorted(counts.items(), key=lambda kv: (kv[0] is None, -(kv[0] or 0)))
 
     def period_counts(self, **filters: Any) -> list[tuple[str | None, int]]:
-        counts = Counter(m.period for m in self._metas(self.select_ids(**filters)))
+        ranks = self._select_ranks(**filters)
+        snap = self.snapshot
+        raw = Counter(snap.period) if ranks is None else Counter(snap.period[r] for r in ranks)
+        counts = {(snap.periods[p] if p >= 0 else None): n for p, n in raw.items()}
         rank = {p: i for i, p in enumerate(PERIODS)}
         return sorted(counts.items(), key=lambda kv: (kv[0] is None, rank.get(kv[0], len(rank)), kv[0] or ""))
 
     # ------------------------------------------------------------ figure lookup
 
-    def _build_lookup(self) -> None:
-        """Group figures by folded label, folded unit and metric key (each folded once)."""
-        fold_cache: dict[str, str] = {}
-
-        def folded(s: str) -> str:
-            f = fold_cache.get(s)
-            if f is None:
-                f = fold_cache[s] = fold_words(s)
-            return f
-
-        labels: dict[str, list[tuple[str, int]]] = defaultdict(list)
-        units: dict[str, list[tuple[str, int]]] = defaultdict(list)
-        keys: dict[str, list[tuple[str, int]]] = defaultdict(list)
-        for m in self._order:  # newest first, so every group lists newest figures first
-            for i, fig in enumerate(self._figures.get(m.id, ())):
-                _value, unit, label, key, _display = fig
-                if label:
-                    labels[folded(label)].append((m.id, i))
-                if unit:
-                    units[folded(unit)].append((m.id, i))
-                if key:
-                    keys[key].append((m.id, i))
-        self._labels, self._units, self._keys = dict(labels), dict(units), dict(keys)
-        self._lookup_built = True
+    def _groups(self, q: str, words: list[str]) -> list[tuple[float, Sequence[int]]]:
+        """Matching groups, best first: (score, members as figure indices, newest first).
+        Ties keep the order labels, metric names, units (each in first-seen order)."""
+        snap = self.snapshot
+        if self._flabels is None:
+            self._flabels = [_Label(t) for t in snap.flabels]
+            self._funits = [_Label(t) for t in snap.funits]
+        scored: list[tuple[float, Sequence[int], int, int]] = []
+        for gid, label in enumerate(self._flabels):
+            s = _score(q, words, label)
+            if s > 0:
+                scored.append((s, snap.flabel_perm, snap.flabel_start[gid], snap.flabel_start[gid + 1]))
+        for key, names in self._metric_names.items():
+            gid = self._key_gid.get(key)
+            if gid is not None and snap.key_start[gid + 1] > snap.key_start[gid]:
+                s = _metric_score(q, words, names)
+                if s > 0:
+                    scored.append((s, snap.key_perm, snap.key_start[gid], snap.key_start[gid + 1]))
+        for gid, unit in enumerate(self._funits or ()):
+            s = _unit_score(q, words, unit)
+            if s > 0:
+                scored.append((s, snap.funit_perm, snap.funit_start[gid], snap.funit_start[gid + 1]))
+        scored.sort(key=lambda g: -g[0])  # stable
+        return [(s, perm[a:b]) for s, perm, a, b in scored]
 
     def lookup(
         self,
@@ -352,46 +433,29 @@ class ArchiveIndex:
                 province, words = found, rest
         if not words:
             return []
-        if not self._lookup_built:
-            self._build_lookup()
         q = " ".join(words)
-        groups: list[_Group] = []
-        for label, members in self._labels.items():
-            s = label_score(q, words, label)
-            if s > 0:
-                groups.append(_Group(s, tuple(members)))
-        for key, names in self._metric_names.items():
-            members = self._keys.get(key)
-            if members:
-                s = metric_score(q, words, names)
-                if s > 0:
-                    groups.append(_Group(s, tuple(members)))
-        for unit, members in self._units.items():
-            s = unit_score(q, words, unit)
-            if s > 0:
-                groups.append(_Group(s, tuple(members)))
-        groups.sort(key=lambda g: -g.score)
-
         allowed = self._candidates(province, year, period, merged)
+        fig_article = self.snapshot.fig_article
         hits: list[FigureHit] = []
-        seen: set[tuple[str, int]] = set()
-        for group in groups:  # best groups first: the first time a figure is seen is its best score
-            for member in group.members:
-                if member in seen or (allowed is not None and member[0] not in allowed):
+        seen: set[int] = set()
+        for score, members in self._groups(q, words):
+            # best groups first: the first time a figure is seen is its best score
+            for fi in members:
+                if fi in seen or (allowed is not None and fig_article[fi] not in allowed):
                     continue
-                seen.add(member)
-                hits.append(self._hit(member, group.score))
+                seen.add(fi)
+                hits.append(self._hit(fi, score))
                 if len(hits) >= limit:
                     return hits
         return hits
 
-    def _hit(self, member: tuple[str, int], score: float) -> FigureHit:
-        aid, i = member
-        m = self._by_id[aid]
-        value, unit, label, key, display = self._figures[aid][i]
+    def _hit(self, fi: int, score: float) -> FigureHit:
+        snap = self.snapshot
+        m = self._order[snap.fig_article[fi]]
+        value, unit, label, key, display = snap.compact_figure(fi)
         return FigureHit(
-            article_id=aid,
-            figure_index=i,
+            article_id=m.id,
+            figure_index=snap.fig_pos[fi],
             province=m.province,
             report_year=m.report_year,
             period=m.period,
@@ -406,5 +470,4 @@ class ArchiveIndex:
 
 def sort_newest_first(metas: Iterable[ArticleMeta]) -> list[ArticleMeta]:
     """Published (or event) date descending, undated last, then title."""
-    by_title = sorted(metas, key=lambda m: (fold(m.title), m.id))
-    return sorted(by_title, key=lambda m: (m.published or m.event_date or ""), reverse=True)
+    return sort_key_newest_first(metas)

@@ -32,18 +32,22 @@ class Metric:
     requires: tuple[re.Pattern[str], ...] = ()
     exclude: tuple[re.Pattern[str], ...] = ()
     any_match: re.Pattern[str] | None = None  # leftmost match of any pattern
-    ends: re.Pattern[str] | None = None  # every (overlapping) match, longest first
+    last: re.Pattern[str] | None = None  # the match starting last, found scanning back
     any_exclude: re.Pattern[str] | None = None
 
 
+_GAP = r"[\W]+"  # between two words: what `fold_words` turns into one space
+
+
 def _phrase_source(spec: str) -> str:
-    """'don -vi' -> the word 'don' not followed by the word 'vi' (in folded, word-joined text)."""
+    """'don -vi' -> the word 'don' not followed by the word 'vi' (in folded text; any
+    run of spaces and punctuation between words counts as one space, as `fold_words` has it)."""
     words = spec.split()
     plain = [w for w in words if not w.startswith("-")]
     banned = [w[1:] for w in words if w.startswith("-") and len(w) > 1]
-    body = r"\b" + r" ".join(re.escape(w) for w in plain) + r"\b"
+    body = r"\b" + _GAP.join(re.escape(w) for w in plain) + r"\b"
     if banned:
-        body += "".join(rf"(?! {re.escape(b)}\b)" for b in banned)
+        body += "".join(rf"(?!{_GAP}{re.escape(b)}\b)" for b in banned)
     return body
 
 
@@ -65,11 +69,15 @@ def _first(pattern: re.Pattern[str] | None, text: str) -> int | None:
 
 
 def _last(pattern: re.Pattern[str] | None, text: str) -> int | None:
-    """End of the match nearest to the end of `text` (the words just before a figure)."""
-    if pattern is None:
-        return None
-    ends = [m.end(1) for m in pattern.finditer(text)]
-    return max(ends) if ends else None
+    """End of the match nearest to the end of `text` (the words just before a figure):
+    the one that starts last, found by a greedy scan back from the end."""
+    m = pattern.match(text) if pattern is not None else None
+    return m.end(1) if m else None
+
+
+def _near(before: str) -> str:
+    """The last 60 characters of the words before a figure, as `fold_words` writes them."""
+    return " ".join(re.findall(r"\w+", before[-240:]))[-60:]
 
 
 def _build_index(entries: tuple[Metric, ...]) -> tuple[dict[str, tuple[Metric, ...]], tuple[Metric, ...]]:
@@ -108,27 +116,29 @@ class MetricCatalogue:
         decides first, then the context, then `after`; an entry without match phrases is
         used when its unit fits and nothing more specific matched.
         """
-        return self.key_for_folded(fold_words(label), fold(unit or "").strip(), fold_words(context), fold_words(after))
+        return self.key_for_folded(fold(label), fold(unit or "").strip(), fold(context), fold(after))
 
     def key_for_folded(self, lab: str, unit_f: str, before: str, aft: str) -> str | None:
-        """`key_for` on text already folded and word-joined (`fold_words`): the figure
-        reader folds the article once and passes slices of it."""
+        """`key_for` on text already folded (`fold`): the figure reader folds the article
+        once and passes slices of it."""
         by_unit, unitless = self._index
         everything = f"{lab} | {before} | {aft}"
-        near = before[-60:]
+        near = None
         candidates = []
         for m in by_unit.get(unit_f, unitless):
             if m.requires and any(not p.search(everything) for p in m.requires):
                 continue
-            if m.any_exclude is not None and (m.any_exclude.search(lab) or m.any_exclude.search(near)):
-                continue
+            if m.any_exclude is not None:
+                near = _near(before) if near is None else near
+                if m.any_exclude.search(lab) or m.any_exclude.search(near):
+                    continue
             candidates.append(m)
         for m in candidates:
             if m.any_match is not None and m.any_match.search(lab):
                 return m.key
         best: tuple[int, Metric] | None = None
         for m in candidates:
-            pos = _last(m.ends, before)
+            pos = _last(m.last, before)
             if pos is not None and (best is None or pos > best[0]):
                 best = (pos, m)
         if best:
@@ -158,7 +168,7 @@ def catalogue_from_json(text: str) -> MetricCatalogue:
                 requires=tuple(_phrase(p) for p in raw.get("requires", ())),
                 exclude=tuple(_phrase(p) for p in exclude),
                 any_match=re.compile(joined) if joined else None,
-                ends=re.compile(f"(?=({joined}))") if joined else None,
+                last=re.compile(f"(?s:.*)(?=({joined}))") if joined else None,
                 any_exclude=re.compile(joined_ex) if joined_ex else None,
             )
         )

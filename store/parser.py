@@ -187,6 +187,10 @@ def _parse(text: str, *, url: str | None, html: HtmlArticle | None) -> Article:
     if byline is None and html is not None and html.author:
         byline = " ".join(html.author.split())
 
+    # the headline opens the body: headlines carry figures ("biểu dương 3 tập thể, 6 cá nhân")
+    # and every figure's span must point into `body`; `title` stays the headline alone
+    if title and not title_derived:
+        body = f"{title}\n\n{body}" if body else title
     figures, fig_warnings = extract_figures(body)
     return Article(
         id=article_id(title, body),

@@ -31,7 +31,7 @@ _QUARTER = re.compile(
 )
 # A monthly meeting ("phiên họp thường kỳ tháng 5/2023", "giao ban tháng 10-2015").
 _MONTHLY = re.compile(
-    rf"(?:thường\s+kỳ|giao\s+ban|định\s+kỳ)\s+tháng\s+\d{{1,2}}(?:\s*(?:/|-|năm)\s*{_YEAR})?",
+    rf"(?:thường\s+kỳ|giao\s+ban|định\s+kỳ)(?:\s+[^\s,.;]+){{0,4}}?\s+tháng\s+\d{{1,2}}(?:\s*(?:/|-|năm)\s*{_YEAR})?",
     re.IGNORECASE,
 )
 _MONTH_YEAR = re.compile(rf"tháng\s+\d{{1,2}}\s*(?:/|-|năm)\s*{_YEAR}", re.IGNORECASE)

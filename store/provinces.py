@@ -78,8 +78,9 @@ class ProvinceCatalogue:
     _alias_to_name: Mapping[str, str]  # tone-normalised, lower-case alias -> official name
     _prefixes: tuple[str, ...]
     _suffixes: tuple[str, ...]
-    _strong_re: re.Pattern[str]
-    _general_re: re.Pattern[str]
+    _by_text: Mapping[str, str]  # "quảng nam", "thừa thiên huế" (lower, tone-normalised) -> name
+    _max_words: int
+    _max_chars: int
     _bare_re: re.Pattern[str]
     _mark_re: re.Pattern[str] | None
 
@@ -171,15 +172,13 @@ class ProvinceCatalogue:
             return None, None
 
     def _detect(self, text_head: str, body: str, url: str | None) -> tuple[str | None, str | None]:
-        head = tone_norm(text_head)
-        body = tone_norm(body)
-        head_lines = [ln.strip() for ln in head.split("\n") if ln.strip()]
+        head_lines = [ln.strip() for ln in text_head.split("\n") if ln.strip()]
         body_paras = [p.strip() for p in body.split("\n") if p.strip()]
 
         # 1. portal header: "Cổng thông tin điện tử văn phòng UBND tỉnh Kiên Giang"
         for line in head_lines[:8] + body_paras[:1]:
-            if re.match(r"(?i)(cổng thông tin|cổng ttđt|trang thông tin điện tử|website)\b", line):
-                m = self._bare_re.search(line)
+            if _PORTAL.match(line):
+                m = self._bare_re.search(tone_norm(line))
                 if m:
                     return self._name_of(m.group(1)), f"portal header '{_short(line)}'"
 
@@ -191,21 +190,19 @@ class ProvinceCatalogue:
                     mark = m.group(1)
                     return self._by_mark[mark], f"newspaper mark '{m.group(0).strip()}'"
 
+        # one scan per zone: every "tỉnh X" / "UBND tỉnh X" / "Báo X" with its strength
+        head_hits = self._hits(text_head)
+        body_hits = self._hits(body)
+        lead_end = _para_end(body, 2)
+        lead_hits = [h for h in body_hits if h[0] < lead_end]
         # 3. an office of the province named in the header/title/tag lines, then the lead
-        lead = "\n".join(body_paras[:2])
-        for zone in (head, lead):
-            hit = self._best(self._strong_re, zone)
-            if hit:
-                return hit
         # 4. "tỉnh X" in the header, title or lead
-        for zone in (head, lead):
-            hit = self._best(self._general_re, zone)
+        # 5. an office of the province named anywhere in the text
+        for strong_only, hits in ((True, head_hits), (True, lead_hits), (False, head_hits),
+                                  (False, lead_hits), (True, body_hits)):
+            hit = _best([h for h in hits if h[3] or not strong_only])
             if hit:
                 return hit
-        # 5. an office of the province named anywhere in the text
-        hit = self._best(self._strong_re, body)
-        if hit:
-            return hit
         # 6. the site's domain
         prov = self.from_url(url)
         if prov:
@@ -213,23 +210,82 @@ class ProvinceCatalogue:
             return prov, f"source URL domain {host}"
         # 7. "tỉnh X" in the body, only when a single province is named that way
         found: dict[str, str] = {}
-        for m in self._general_re.finditer(body):
-            found.setdefault(self._name_of(m.group(1)), m.group(0))
+        for _, name, phrase, strong in body_hits:
+            found.setdefault(name, phrase)
         if len(found) == 1:
             (name, phrase), = found.items()
             return name, f"text '{_short(phrase)}'"
         return None, None
 
-    def _best(self, pattern: re.Pattern[str], zone: str) -> tuple[str, str] | None:
-        counts: dict[str, list] = {}
-        for m in pattern.finditer(zone):
-            name = self._name_of(m.group(1))
-            entry = counts.setdefault(name, [0, m.start(), m.group(0)])
-            entry[0] += 1
-        if not counts:
+    def _hits(self, text: str) -> list[tuple[int, str, str, bool]]:
+        """(position, province, phrase, strong) for each province named after an
+        administrative word; strong when an office ("UBND tỉnh X") or "Tỉnh ủy X"/"Báo X".
+        The trigger words are rare, so the text is scanned once with a short pattern and
+        the words after each trigger are looked up in a dict, not matched against 63 names."""
+        out = []
+        for m in _TRIGGER.finditer(text):
+            found = self._name_at(text, m.end())
+            if found is None:
+                continue
+            name, end = found
+            start, strong = m.start(), m.group(1) is not None
+            if not strong:
+                before = _ORG_END.search(tone_norm(text[max(0, start - 45):start]))
+                if before:
+                    start, strong = start - (len(before.string) - before.start()), True
+            out.append((start, name, text[start:end], strong))
+        return out
+
+    def _name_at(self, text: str, pos: int) -> tuple[str, int] | None:
+        """The province whose name starts at `pos` (longest alias first) and where it ends."""
+        window = text[pos: pos + self._max_chars]
+        words = []
+        for w in _WORD.finditer(window):
+            if words and _JOIN.fullmatch(window, words[-1][1], w.start()) is None:
+                break
+            words.append((w.start(), w.end()))
+            if len(words) == self._max_words:
+                break
+        if not words:
             return None
-        name, (_, _, phrase) = max(counts.items(), key=lambda kv: (kv[1][0], -kv[1][1]))
-        return name, f"text '{_short(phrase)}'"
+        norm = tone_norm(window).lower()
+        for n in range(len(words), 0, -1):
+            key = " ".join(norm[a:b] for a, b in words[:n])
+            name = self._by_text.get(key)
+            if name:
+                return name, pos + words[n - 1][1]
+        return None
+
+
+_PORTAL = re.compile(r"(?i)(cổng thông tin|cổng ttđt|trang thông tin điện tử|website)\b")
+_TRIGGER = re.compile(r"(?<!\w)(?:((?:tỉnh|thành)\s+(?:ủy|uỷ)|báo)|tỉnh|thành\s+phố|tp\.?)\s+", re.IGNORECASE)
+_ORG_END = re.compile(rf"{_ORG}\s+$", re.IGNORECASE)
+_WORD = re.compile(r"\w+")
+_JOIN = re.compile(r"\s*[-–]?\s*")
+
+
+def _para_end(text: str, n: int) -> int:
+    """Offset just past the n-th non-empty line of `text`."""
+    pos, seen = 0, 0
+    for line in text.split("\n"):
+        pos += len(line) + 1
+        if line.strip():
+            seen += 1
+            if seen == n:
+                return pos
+    return len(text)
+
+
+def _best(hits: list[tuple[int, str, str, bool]]) -> tuple[str, str] | None:
+    """The most named province (ties: the first named), with its first phrase."""
+    counts: dict[str, list] = {}
+    for pos, name, phrase, _ in hits:
+        entry = counts.setdefault(name, [0, pos, phrase])
+        entry[0] += 1
+    if not counts:
+        return None
+    name, (_, _, phrase) = max(counts.items(), key=lambda kv: (kv[1][0], -kv[1][1]))
+    return name, f"text '{_short(phrase)}'"
 
 
 def _short(text: str, limit: int = 80) -> str:
@@ -283,11 +339,10 @@ def load_provinces() -> ProvinceCatalogue:
         alias_to_name.setdefault(a.lower(), alias_to_name.get(a.lower()) or name_for(a, by_key))
     names_alt = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in bare)
     names_grp = rf"({names_alt})(?![\w])"
-    admin = r"(?:tỉnh|thành phố|TP\.?)\s+"
-    strong = re.compile(
-        rf"(?:{_ORG}\s+{admin}|(?:Tỉnh ủy|Thành ủy|Báo)\s+){names_grp}", re.IGNORECASE
-    )
-    general = re.compile(rf"(?<![\w]){admin}{names_grp}", re.IGNORECASE)
+    by_text: dict[str, str] = {}
+    for a in bare:
+        key = " ".join(_WORD.findall(a.lower()))
+        by_text.setdefault(key, alias_to_name.get(a.lower()) or name_for(a, by_key))
     bare_re = re.compile(rf"(?<![\w]){names_grp}", re.IGNORECASE)
     marks = sorted(by_mark, key=len, reverse=True)
     mark_re = (
@@ -303,8 +358,9 @@ def load_provinces() -> ProvinceCatalogue:
         _alias_to_name=MappingProxyType(alias_to_name),
         _prefixes=tuple(raw.get("domain_prefixes", ())),
         _suffixes=tuple(raw.get("domain_suffixes", ())),
-        _strong_re=strong,
-        _general_re=general,
+        _by_text=MappingProxyType(by_text),
+        _max_words=max(len(k.split()) for k in by_text),
+        _max_chars=max(len(a) for a in bare) + 8,
         _bare_re=bare_re,
         _mark_re=mark_re,
     )

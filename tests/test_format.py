@@ -6,6 +6,7 @@ from tui.format import (
     change_long,
     count_label,
     date_label,
+    list_date,
     figure_value,
     figure_with_unit,
     vn_compact,
@@ -42,7 +43,8 @@ def test_percent_and_compact_amounts():
 def test_figure_value_prefers_display_without_repeating_the_unit():
     assert figure_value(fig(27172, "văn bản", "27.172 văn bản")) == "27.172"
     assert figure_value(fig(9.3e12, "đồng", "9,3 nghìn tỷ đồng")) == "9,3 nghìn tỷ"
-    assert figure_value(fig(94.03, "%", "")) == "94,03"
+    assert figure_value(fig(94.03, "%", "")) == "94,03%"
+    assert figure_value(fig(94.03, "%", "đạt 94,03%")) == "94,03%"
     assert figure_value(fig(9.3e12, "đồng", "")) == "9,3 nghìn tỷ"
     assert figure_with_unit(27172, "văn bản") == "27.172 văn bản"
     assert figure_with_unit(94.03, "%") == "94,03%"
@@ -63,3 +65,23 @@ def test_changes_periods_dates_counts():
     assert date_label(None) == ""
     assert count_label(1) == "1 article"
     assert count_label(27172) == "27.172 articles"
+
+
+def test_zero_padded_and_spelled_numbers_show_as_numbers_but_scales_stay_written():
+    assert figure_value(fig(1, "hồ sơ", "01 hồ sơ")) == "1"
+    assert figure_value(fig(3, "hồ sơ", "03 hồ sơ")) == "3"
+    assert figure_value(fig(2, "cá nhân", "hai cá nhân")) == "2"
+    assert figure_value(fig(16, "%", "16,%")) == "16%"
+    assert figure_value(fig(10000, "văn bản", "10 nghìn văn bản")) == "10 nghìn"
+    assert figure_value(fig(2e6, "lượt", "trên 2 triệu lượt")) == "2 triệu"
+    assert figure_value(fig(140, "nội dung", "140/145 nội dung")) == "140/145"
+    assert figure_value(fig(1239717, "văn bản", "1.239.717 văn bản")) == "1.239.717"
+    assert figure_with_unit(1, "hồ sơ", "01 hồ sơ") == "1 hồ sơ"
+    assert figure_with_unit(9.3e12, "đồng", "9,3 nghìn tỷ đồng") == "9,3 nghìn tỷ đồng"
+    assert figure_with_unit(9.3e12, "đồng") == "9,3 nghìn tỷ đồng"
+
+
+def test_list_date_falls_back_to_the_event_date():
+    assert list_date("2020-01-20T14:04", "2020-01-19") == ("2020-01-20", False)
+    assert list_date(None, "2020-01-19") == ("2020-01-19", True)
+    assert list_date(None, None) == ("", False)

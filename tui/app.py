@@ -26,7 +26,7 @@ from .commands import ActionCommands
 from .dialogs.correct import CorrectDialog
 from .dialogs.export import ExportDialog
 from .dialogs.lookup import LookupDialog
-from .dialogs.picker import Choice, Picked, PickerDialog
+from .dialogs.picker import Choice, Picked, PickerDialog, merged_members
 from .format import period_label
 from .messages import (
     ArchiveChanged,
@@ -47,7 +47,7 @@ from .widgets.search_bar import SearchBar
 
 UNKNOWN = "unknown"  # the store's UNKNOWN_PROVINCE; also accepted for year and period
 EMPTY_ARCHIVE = "The archive is empty. Add articles with: tongket ingest FOLDER"
-NO_MATCH = "No article matches these filters. Press x to clear them."
+NO_MATCH = "No article matches these filters; Esc clears them."
 NO_ARTICLE = "No article to show."
 
 
@@ -302,7 +302,11 @@ class TongketApp(App[None]):
                 if kind == "province":
                     counts = self.archive.province_counts(year=filters.year, period=filters.period, text=text)
                     merged = self.archive.province_counts(merged=True, year=filters.year, period=filters.period, text=text)
-                    alternative = [Choice(p or UNKNOWN, p or "unknown (no province found)", n) for p, n in merged]
+                    members = merged_members(p for p, _n in counts)
+                    alternative = [
+                        Choice(p or UNKNOWN, p or "unknown (no province found)", n, tuple(members.get(p, ())))
+                        for p, n in merged
+                    ]
                     choices = [Choice(p or UNKNOWN, p or "unknown (no province found)", n) for p, n in counts]
                 elif kind == "year":
                     counts = self.archive.year_counts(

@@ -7,6 +7,8 @@ strings; callers wrap them in `Text` so nothing is ever parsed as markup.
 
 from __future__ import annotations
 
+import re
+
 from store.record import Change, Figure
 
 PERIOD_LABELS = {
@@ -55,37 +57,68 @@ def vn_compact(value: float) -> str:
     return vn_number(value)
 
 
+SCALE_WORDS = ("nghìn tỷ", "ngàn tỷ", "nghìn", "ngàn", "triệu", "tỷ", "tỉ")
+_WRITTEN = re.compile(r"^(?P<num>\d[\d.,]*)(?:\s*/\s*(?P<of>\d[\d.,]*))?\s*(?P<rest>.*)$")
+
+
+def _strip_unit(display: str, unit: str) -> str:
+    if unit and display.endswith(unit) and display != unit:
+        return display[: -len(unit)].strip()
+    return display
+
+
+def _written_number(token: str) -> float | None:
+    """A number as Vietnamese reports write it ("27.172", "9,3", "01") -> float."""
+    token = token.rstrip(".,")
+    if not token:
+        return None
+    try:
+        return float(token.replace(".", "").replace(",", "."))
+    except ValueError:
+        return None
+
+
 def figure_value(fig: Figure) -> str:
     """The value column of the metrics table, without the unit (the unit has its own column).
 
-    Uses `Figure.display` (the number as the article wrote it) when given, minus a trailing
-    copy of the unit; otherwise formats the parsed value.
+    The number is always re-formatted the Vietnamese way from the parsed value, so a
+    zero-padded "01" shows as "1" and "hai" as "2"; a written scale ("9,3 nghìn tỷ",
+    "10 nghìn") is kept as written because that is how readers know the amount, and a
+    ratio ("140/145") keeps both sides. Percentages carry their sign: "94,03%".
     """
-    display = (fig.display or "").strip()
     unit = (fig.unit or "").strip()
-    if display:
-        if unit and display.endswith(unit) and display != unit:
-            display = display[: -len(unit)].strip()
-        if display:
-            return display
     if unit == "%":
-        return vn_number(fig.value)
+        return vn_percent(fig.value)
+    shown = _strip_unit((fig.display or "").strip(), unit)
+    match = _WRITTEN.match(shown)
+    if match:
+        rest = match.group("rest").strip()
+        if rest and any(rest.startswith(w) for w in SCALE_WORDS):
+            number = _written_number(match.group("num"))
+            written = vn_number(number) if number is not None else match.group("num")
+            return f"{written} {rest}"
+        if match.group("of"):
+            whole = _written_number(match.group("of"))
+            if whole is not None:
+                return f"{vn_number(fig.value)}/{vn_number(whole)}"
     if unit.endswith("đồng") and abs(fig.value) >= 1e6:
         return vn_compact(fig.value)
     return vn_number(fig.value)
 
 
 def figure_with_unit(value: float, unit: str | None, display: str | None = None) -> str:
-    """A value and its unit in one string, for lookup results: "27.172 văn bản"."""
-    if display:
-        return display.strip()
-    if not unit:
-        return vn_number(value)
+    """A value and its unit in one string, for lookup results: "27.172 văn bản"
+    (the number normalised as in `figure_value`: "01 hồ sơ" shows as "1 hồ sơ")."""
+    unit = (unit or "").strip()
     if unit == "%":
         return vn_percent(value)
-    if unit.endswith("đồng") and abs(value) >= 1e6:
-        return f"{vn_compact(value)} {unit}".replace(" đồng đồng", " đồng")
-    return f"{vn_number(value)} {unit}"
+    shown = figure_value(Figure(value=value, unit=unit or None, label="", raw="", display=display or "",
+                                sentence="", span=(0, 0), sentence_span=(0, 0)))
+    if not unit:
+        return shown
+    if unit.endswith("đồng") and shown.endswith("đồng"):
+        return shown
+    return f"{shown} {unit}"
 
 
 def change_label(change: Change | None) -> str:
@@ -136,6 +169,16 @@ def date_label(value: str | None) -> str:
     if not value:
         return ""
     return value[:10]
+
+
+def list_date(published: str | None, event_date: str | None) -> tuple[str, bool]:
+    """The list's date column: the publish date, else the event date; the flag says
+    the fallback was used (the list shows it dimmer)."""
+    if published:
+        return date_label(published), False
+    if event_date:
+        return date_label(event_date), True
+    return "", False
 
 
 def count_label(n: int, noun: str = "article") -> str:

@@ -14,11 +14,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from store.record import PERIODS, StoredArticle
 from store.text import one_line
+
+from .typeahead import TypeAheadScreen
 
 FIELDS = (
     ("province", "Province"),
@@ -32,8 +33,10 @@ def _shown(value: Any) -> str:
     return "" if value is None else one_line(str(value))
 
 
-class CorrectDialog(ModalScreen[dict[str, Any] | None]):
+class CorrectDialog(TypeAheadScreen[dict[str, Any] | None]):
     """Dismisses with only the fields that changed ({} if none); None on cancel."""
+
+    TYPE_AHEAD_INPUT = "#correct-province"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="correct.cancel"),
@@ -82,7 +85,7 @@ class CorrectDialog(ModalScreen[dict[str, Any] | None]):
             )
 
     def on_mount(self) -> None:
-        self.query_one("#correct-province", Input).focus()
+        self.focus_input()
 
     def _values(self) -> dict[str, Any] | str:
         """Changed fields, or an error message."""

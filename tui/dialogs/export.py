@@ -15,7 +15,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from store.errors import TongketError
@@ -23,9 +22,13 @@ from store.export import default_export_name, write_markdown
 from store.record import StoredArticle
 from store.text import one_line
 
+from .typeahead import TypeAheadScreen
 
-class ExportDialog(ModalScreen[Path | None]):
+
+class ExportDialog(TypeAheadScreen[Path | None]):
     """Ask where to write the Markdown file; dismisses with the path written."""
+
+    TYPE_AHEAD_INPUT = "#export-path"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="export.cancel"),
@@ -62,7 +65,7 @@ class ExportDialog(ModalScreen[Path | None]):
             yield Static(Text("Enter: write · ctrl+o: overwrite an existing file · Esc: cancel"), id="export-hint")
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        self.focus_input()
 
     @property
     def error(self) -> str:

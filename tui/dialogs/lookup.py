@@ -18,13 +18,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 
 from store.record import FigureHit
 from store.text import one_line
 
+from .typeahead import TypeAheadScreen
+
 from ..format import figure_with_unit, vn_number, year_period
+from ..widgets.scrollbars import use_whole_cell_scrollbars
 
 RESULT_COLUMNS = (("province", "Province"), ("report", "Year"), ("value", "Value"), ("label", "Label"), ("metric", "Metric"))
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -70,8 +72,10 @@ def pivot(hits: list[FigureHit]) -> tuple[list[str], list[int], dict[tuple[str, 
     return provinces, years, cells, caption
 
 
-class LookupDialog(ModalScreen[FigureHit | None]):
+class LookupDialog(TypeAheadScreen[FigureHit | None]):
     """Search figures; Enter opens the article with the chosen figure highlighted."""
+
+    TYPE_AHEAD_INPUT = "#lookup-input"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Close", id="lookup.cancel"),
@@ -131,7 +135,8 @@ class LookupDialog(ModalScreen[FigureHit | None]):
             yield DataTable(id="lookup-pivot", cursor_type="cell")
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        use_whole_cell_scrollbars(*self.query(DataTable))
+        self.focus_input()
         self._start(self.query_one(Input).value)
 
     # -- searching ----------------------------------------------------------------------

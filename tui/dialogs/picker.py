@@ -15,13 +15,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store.text import fold, one_line
 
+from .typeahead import TypeAheadScreen
+
 from ..format import vn_number
+from ..widgets.scrollbars import use_whole_cell_scrollbars
 
 @dataclass(frozen=True, slots=True)
 class Choice:
@@ -31,6 +33,11 @@ class Choice:
     value: Any
     label: str
     count: int
+    also: tuple[str, ...] = ()  # other names it answers to (a merged unit's old provinces)
+
+    def matches(self, needle: str) -> bool:
+        """`needle` is folded: "kien giang" matches "Kiên Giang" and the merged "An Giang"."""
+        return any(needle in " ".join(fold(name).split()) for name in (self.label, *self.also))
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +46,27 @@ class Picked:
 
     value: Any
     merged: bool = False
+
+
+def merged_members(provinces: Any) -> dict[str, list[str]]:
+    """2025 merged unit -> the archive's old provinces inside it (An Giang -> An Giang,
+    Kiên Giang), so the merged picker can show and match the old names."""
+    try:
+        from store.provinces import load_provinces
+
+        table = load_provinces()
+    except Exception:  # the catalogue is optional; the picker works without it
+        return {}
+    members: dict[str, list[str]] = {}
+    for name in provinces:
+        if not name:
+            continue
+        try:
+            unit = table.merged_unit(name)
+        except Exception:
+            continue
+        members.setdefault(unit, []).append(name)
+    return {unit: sorted(names) for unit, names in members.items()}
 
 
 class ChoiceOption(Option):
@@ -52,12 +80,17 @@ class ChoiceOption(Option):
         else:
             prompt.append(one_line(choice.label).ljust(label_width))
             prompt.append(f" {vn_number(choice.count):>7}", style="dim")
+            others = [n for n in choice.also if n != choice.label]
+            if others:
+                prompt.append("  incl. " + ", ".join(one_line(n) for n in others), style="dim italic")
         super().__init__(prompt)
 
 
-class PickerDialog(ModalScreen[Picked | None]):
+class PickerDialog(TypeAheadScreen[Picked | None]):
     """Choose a filter value. Enter picks, Escape cancels, ctrl+t toggles the alternative
     grouping when there is one (the 2025 merged provinces)."""
+
+    TYPE_AHEAD_INPUT = "#picker-input"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="picker.cancel"),
@@ -109,8 +142,9 @@ class PickerDialog(ModalScreen[Picked | None]):
             yield Static(id="picker-hint")
 
     def on_mount(self) -> None:
+        use_whole_cell_scrollbars(self.query_one(OptionList))
         self._refill()
-        self.query_one(Input).focus()
+        self.focus_input()
 
     @property
     def choices(self) -> list[Choice]:
@@ -129,9 +163,9 @@ class PickerDialog(ModalScreen[Picked | None]):
         self.query_one("#picker-title", Static).update(Text(title))
         needle = " ".join(fold(self.query_one(Input).value).split())
         options = self.query_one(OptionList)
-        choices = [c for c in self.choices if not needle or needle in " ".join(fold(c.label).split())]
-        width = max((len(one_line(c.label)) for c in choices), default=10)
-        width = min(width, 36)
+        choices = [c for c in self.choices if not needle or c.matches(needle)]
+        # Width from every choice, not the narrowed ones, so counts do not jump as you type.
+        width = min(36, max((len(one_line(c.label)) for c in self.choices), default=10))
         options.clear_options()
         items: list[Option] = []
         if not needle:
@@ -149,6 +183,10 @@ class PickerDialog(ModalScreen[Picked | None]):
         hint = Text(style="dim")
         if not choices and needle:
             hint.append("Nothing matches. ", style="bold")
+            other = self._choices if self._use_alt else self._alternative
+            if other and any(c.matches(needle) for c in other):
+                hint.append("ctrl+t finds it in the " + ("old provinces" if self._use_alt else "2025 merged units") + ". ",
+                            style="bold")
         hint.append("Enter: choose · Esc: cancel")
         if self._alternative is not None:
             hint.append(" · ctrl+t: " + ("old provinces" if self._use_alt else "2025 merged units"))

@@ -11,6 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
+from ..widgets.scrollbars import use_whole_cell_scrollbars
 
 GLOBAL_KEYS = (
     ("tab / shift+tab", "Move between the list, the article and the figures"),
@@ -88,6 +89,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(help_text(self._sections), id="help-text")
 
     def on_mount(self) -> None:
+        use_whole_cell_scrollbars(self.query_one(VerticalScroll))
         self.query_one(VerticalScroll).focus()
 
     def action_close(self) -> None:

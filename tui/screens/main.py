@@ -8,6 +8,7 @@ change from the keyboard (`<`/`>`, `-`/`+`).
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -18,6 +19,7 @@ from ..widgets.article_list import ArticleList
 from ..widgets.article_view import ArticleView
 from ..widgets.filter_bar import FilterBar
 from ..widgets.metrics_table import MetricsTable
+from ..widgets.scrollbars import use_whole_cell_scrollbars
 from ..widgets.search_bar import SearchBar
 
 MIN_LIST_WIDTH = 20
@@ -50,8 +52,13 @@ class MainScreen(Screen[None]):
         self.article_view.border_title = Text("Article")
         self.metrics.border_title = Text("Figures")
         self.set_list_width(self._list_width)
+        use_whole_cell_scrollbars(self.article_list, self.article_view, self.metrics)
         self.article_list.focus()
         self.post_message(self.Ready())
+
+    def on_resize(self, event: events.Resize) -> None:
+        # A compact footer keeps every key (up to "? Help" and "q Quit") on an 80-column line.
+        self.query_one(Footer).compact = event.size.width < 110
 
     @property
     def article_list(self) -> ArticleList:

@@ -25,15 +25,16 @@ from textual.strip import Strip
 from store.record import ArticleMeta
 from store.text import one_line
 
-from ..format import date_label, year_period
+from ..format import list_date, year_period
 
 PROVINCE_WIDTH = 14
-REPORT_WIDTH = 10
+REPORT_WIDTH = 9
 DATE_WIDTH = 10
 
 
 class ArticleList(ScrollView, can_focus=True):
-    """One row per article: province, report year and period, publish date, title."""
+    """One row per article: province, report year and period, publish date (else the
+    event date, in italics), title."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
@@ -213,16 +214,16 @@ class ArticleList(ScrollView, can_focus=True):
     def _columns(self, width: int) -> tuple[int, int, int, int]:
         """Column widths (province, report, date, title) for a given line width.
 
-        Narrow panes drop the date first, then shrink the province, so the title keeps
-        at least a third of the line.
+        The date (publish date, else event date) shows from 50 cells up, which is the
+        list pane of a 100-column terminal; the province narrows first, and below 50
+        cells the date goes so the title keeps room to be read.
         """
         province, report, date = PROVINCE_WIDTH, REPORT_WIDTH, DATE_WIDTH
-        gaps = 3
-        if width < 90:
-            date = 0
-            gaps = 2
+        if width < 70:
+            province = 12
         if width < 50:
-            province = 10
+            province, date = 10, 0
+        gaps = 3 if date else 2
         title = max(0, width - province - report - date - gaps)
         return province, report, date, title
 
@@ -246,8 +247,12 @@ class ArticleList(ScrollView, can_focus=True):
 
         cursor_style = self.get_component_rich_style("article-list--cursor") if is_cursor else Style()
 
-        def cell(value: str, size: int, component: str | None) -> Segment:
+        def cell(value: str, size: int, component: str | None, extra: Style | None = None) -> Segment:
             style = base + self.get_component_rich_style(component) if component else base
+            if extra is not None:
+                style += extra
+            if cell_len(value) > size > 1:
+                value = set_cell_size(value, size - 1) + "…"
             return Segment(set_cell_size(value, size), style + cursor_style)
 
         gap = Segment(" ", base + cursor_style)
@@ -262,12 +267,12 @@ class ArticleList(ScrollView, can_focus=True):
             gap,
         ]
         if date_w:
-            segments += [cell(date_label(meta.published), date_w, "article-list--date"), gap]
+            date, fallback = list_date(meta.published, meta.event_date)
+            extra = Style(italic=True, dim=True) if fallback else None
+            segments += [cell(date, date_w, "article-list--date", extra), gap]
         title = one_line(meta.title) or "(untitled)"
         if corrected:
             title = "✎ " + title
-        if cell_len(title) > title_w and title_w > 1:
-            title = set_cell_size(title, title_w - 1) + "…"
         segments.append(cell(title, title_w, None))
         return Strip(segments).crop_extend(0, width, base + cursor_style)
 

@@ -24,23 +24,57 @@ from ..format import change_label, figure_value
 COLUMNS = (("label", "Label"), ("value", "Value"), ("unit", "Unit"), ("change", "Change"), ("key", "Metric"))
 
 
-def figure_cells(fig: Figure, label_width: int = 40) -> tuple[Text, ...]:
-    """The row for one figure; labels are cut to one line (and to `label_width` cells, so
-    the value column stays on screen in a narrow pane) and never read as markup."""
+def _fit(text: str, width: int) -> str:
+    """Cut to `width` cells with an ellipsis."""
+    if width > 1 and cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return text
+
+
+def figure_texts(fig: Figure) -> tuple[str, str, str, str, str]:
+    """Label, value, unit, change and metric key of one figure, as plain one-line text."""
     label = one_line(fig.label) or one_line(fig.raw) or "?"
     if fig.qualifier:
         label = f"{label} ({one_line(fig.qualifier)})"
-    if cell_len(label) > label_width:
-        label = set_cell_size(label, label_width - 1) + "…"
-    change = change_label(fig.change)
+    unit = "" if (fig.unit or "").strip() == "%" else one_line(fig.unit or "")  # "%" is in the value
+    return label, one_line(figure_value(fig)), unit, one_line(change_label(fig.change)), one_line(fig.key or "")
+
+
+def figure_cells(fig: Figure, widths: tuple[int, ...] | None = None) -> tuple[Text, ...]:
+    """The row for one figure, each cell cut to its column's width (`widths`) and never
+    read as markup."""
+    texts = figure_texts(fig)
+    if widths is not None:
+        texts = tuple(_fit(t, w) for t, w in zip(texts, widths))
+    label, value, unit, change, key = texts
     change_style = {"up": "green", "down": "red"}.get(fig.change.direction, "") if fig.change else ""
     return (
-        Text(label, no_wrap=True, overflow="ellipsis"),
-        Text(one_line(figure_value(fig)), justify="right", style="bold"),
-        Text(one_line(fig.unit or "")),
-        Text(one_line(change), style=change_style),
-        Text(one_line(fig.key or ""), style="italic"),
+        Text(label, no_wrap=True),
+        Text(value, justify="right", style="bold"),
+        Text(unit, no_wrap=True),
+        Text(change, style=change_style, no_wrap=True),
+        Text(key, style="italic", no_wrap=True),
     )
+
+
+UNIT_MAX, CHANGE_MAX, LABEL_MIN, KEY_MIN = 14, 14, 16, 12
+
+
+def column_widths(figures: tuple[Figure, ...] | list[Figure], table_width: int) -> tuple[int, ...]:
+    """Widths for label, value, unit, change and metric key that fit `table_width`.
+
+    The value keeps its natural width; unit and change are capped; label and metric key
+    share the rest: the key is what a lookup searches for, so it keeps its full width
+    whenever the label can still have 16 cells, and is never cut below 12.
+    """
+    texts = [figure_texts(f) for f in figures]
+    natural = [max([cell_len(head)] + [cell_len(t[i]) for t in texts]) for i, (_k, head) in enumerate(COLUMNS)]
+    label_n, value, unit, change, key_n = natural
+    unit, change = min(unit, UNIT_MAX), min(change, CHANGE_MAX)
+    room = (table_width or 80) - value - unit - change - 2 * len(COLUMNS) - 1  # padding, scrollbar
+    key = min(key_n, max(KEY_MIN, room - min(label_n, LABEL_MIN)))
+    label = max(min(label_n, LABEL_MIN), min(label_n, 48, room - key))
+    return label, value, unit, change, key
 
 
 class MetricsTable(DataTable):
@@ -66,6 +100,8 @@ class MetricsTable(DataTable):
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes, cursor_type="row", zebra_stripes=True)
         self._figures: tuple[Figure, ...] = ()
+        self._message: str | None = None
+        self._filled_width = 0
 
     @property
     def figures(self) -> tuple[Figure, ...]:
@@ -74,23 +110,30 @@ class MetricsTable(DataTable):
     def show_figures(self, figures: tuple[Figure, ...] | list[Figure], *, message: str | None = None) -> None:
         """Refill the table (clear and add: cheap for the tens of rows an article has)."""
         self._figures = tuple(figures)
+        self._message = message
+        self._fill(0)
+
+    def _fill(self, cursor: int) -> None:
         # Columns go too: DataTable keeps the widest width ever seen otherwise.
         self.clear(columns=True)
         # Widths are set, not auto: an auto-width table drawn before its idle-time
         # dimension update can keep blank cached lines (seen in Textual 8.2.8).
+        self._filled_width = self.size.width
         if self._figures:
-            # About 40% of the pane for labels, between 16 and 48 cells.
-            label_width = max(16, min(48, int(self.size.width * 0.4) or 40))
-            rows = [figure_cells(fig, label_width) for fig in self._figures]
-            for index, (key, label) in enumerate(COLUMNS):
-                width = max([cell_len(label)] + [row[index].cell_len for row in rows])
+            widths = column_widths(self._figures, self.size.width)
+            rows = [figure_cells(fig, widths) for fig in self._figures]
+            for (key, label), width in zip(COLUMNS, widths):
                 self.add_column(Text(label), key=key, width=width)
             self.add_rows(rows)
         else:
-            text = "No figures found in this article." if message is None else message
+            text = "No figures found in this article." if self._message is None else self._message
             self.add_column(Text(""), key="message", width=max(1, cell_len(text)))
             self.add_row(Text(text, style="italic dim"))
-        self.move_cursor(row=0, animate=False)
+        self.move_cursor(row=min(cursor, max(0, len(self._figures) - 1)), animate=False)
+
+    def on_resize(self) -> None:
+        if self.size.width != self._filled_width and self._figures:
+            self._fill(self.cursor_row)
 
     def select_figure(self, index: int) -> None:
         """Put the cursor on a figure's row (announced only if the table has focus)."""

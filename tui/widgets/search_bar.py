@@ -44,7 +44,9 @@ class SearchBar(Input):
 
     def open(self) -> None:
         self.add_class("-active")
-        self.focus()
+        # Focus now, not on the next idle (`Widget.focus`): keys typed right after "/"
+        # are already queued and must reach the input, not the list's bindings.
+        self.screen.set_focus(self)
 
     def close(self, *, keep: bool) -> None:
         self.remove_class("-active")

@@ -1,0 +1,481 @@
+"""A compact, derived copy of what listing and lookup need: `archive.snapshot` next to archive.json.
+
+Why: archive.json (TinyDB, the store of record) is one JSON document; at 100,000 articles it is
+~220 MB and parsing it takes ~10 s and ~1.5 GB. The app only needs, per article, the list row
+(id, title, province, year, period, dates, number of figures, corrected fields) and, per figure,
+(article, position, value, unit, label, key, display). Those are written here as columns: a small
+JSON header with the distinct strings (provinces, labels, units, keys, each once) and raw
+machine arrays (`array('i')`, `array('d')`) and NUL-joined UTF-8 string columns, so loading is a
+file read plus a few `str.split` calls and memoryview casts, with no per-figure Python objects.
+
+Everything is precomputed at write time, where the cost is paid once per batch rather than once
+per app start: the newest-first order (articles are stored in it), the lookup groups (figures
+grouped by folded label, folded unit and metric key, each group a contiguous run of a
+permutation array, members newest first) and, for `Archive.get`, each full TinyDB record
+(minus the compact figures) as an orjson blob read on demand.
+
+Trust: the snapshot records the (mtime_ns, size, inode) of the archive.json it was built from;
+a reader uses it only when archive.json still has that signature, otherwise the archive is
+loaded from TinyDB and the snapshot rebuilt. It is written with the same discipline as
+archive.json (temp file, fsync, atomic replace) right after each archive write, under the lock.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from array import array
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import orjson
+
+from .record import ArticleMeta
+from .text import fold, fold_words
+
+SNAPSHOT_FILE = "archive.snapshot"
+FORMAT = 1
+MAGIC = b"TONGKET-SNAPSHOT\n"
+CORRECTABLE = ("province", "report_year", "period", "title")
+_SEP = "\x00"  # never in a title, id, date or display: clean_text strips control characters
+_HEAD = struct.Struct("<Q")
+
+Signature = tuple[int, int, int]
+
+
+def sort_key_newest_first(metas: Iterable[ArticleMeta]) -> list[ArticleMeta]:
+    """Published (or event) date descending, undated last, then folded title and id.
+    Each title is folded once (the sort key is computed once per item)."""
+    by_title = sorted(metas, key=lambda m: (fold(m.title), m.id))
+    return sorted(by_title, key=lambda m: (m.published or m.event_date or ""), reverse=True)
+
+
+class _Interner:
+    """Distinct strings, each given a small integer in first-seen order."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.items: list[str] = []
+
+    def __call__(self, value: str | None) -> int:
+        if value is None:
+            return -1
+        i = self.ids.get(value)
+        if i is None:
+            i = self.ids[value] = len(self.items)
+            self.items.append(value)
+        return i
+
+
+def _groups(keys: Sequence[int], n_groups: int) -> tuple[array, array]:
+    """Counting sort of figure indices by group: (permutation, starts), group g's members are
+    perm[starts[g]:starts[g + 1]], in ascending figure order (newest article first)."""
+    counts = [0] * (n_groups + 1)
+    for g in keys:
+        if g >= 0:
+            counts[g + 1] += 1
+    for g in range(n_groups):
+        counts[g + 1] += counts[g]
+    starts = array("i", counts)
+    fill = counts[:-1]
+    perm = array("i", bytes(4 * counts[-1]))
+    for fi, g in enumerate(keys):
+        if g >= 0:
+            perm[fill[g]] = fi
+            fill[g] += 1
+    return perm, starts
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """Articles in newest-first order (position = rank) and their figures, in rank order."""
+
+    source: Signature | None  # archive.json signature this was built from (None: in memory only)
+    generation: int
+    schema: int
+    # articles, by rank
+    ids: list[str]
+    refs: list[str]  # body file ref when it differs from the id, else ""
+    titles: list[str]
+    province: Sequence[int]  # index into `provinces`, -1: none
+    year: Sequence[int]  # 0: none
+    period: Sequence[int]  # index into `periods`, -1: none
+    published: list[str | None]
+    event_date: list[str | None]
+    n_figures: Sequence[int]
+    corrected: Sequence[int]  # bit i set: CORRECTABLE[i] corrected
+    provinces: list[str]
+    periods: list[str]
+    corrections: dict[str, dict[str, Any]]
+    # figures, in rank order then position in the article
+    fig_article: Sequence[int]
+    fig_pos: Sequence[int]
+    fig_value: Sequence[float]
+    fig_unit: Sequence[int]  # index into `units`, -1: none
+    fig_label: Sequence[int]  # index into `labels`, -1: none
+    fig_key: Sequence[int]  # index into `keys`, -1: none
+    display_blob: bytes
+    display_off: Sequence[int]  # n_figures + 1 offsets into display_blob
+    units: list[str]
+    labels: list[str]
+    keys: list[str]
+    # lookup groups: folded label / folded unit / key -> contiguous runs of a permutation
+    flabels: list[str]
+    flabel_perm: Sequence[int]
+    flabel_start: Sequence[int]
+    funits: list[str]
+    funit_perm: Sequence[int]
+    funit_start: Sequence[int]
+    key_perm: Sequence[int]  # groups are `keys`
+    key_start: Sequence[int]
+    record_of: Callable[[int], dict[str, Any] | None] = field(default=lambda _rank: None, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def meta(self, rank: int) -> ArticleMeta:
+        prov = self.province[rank]
+        per = self.period[rank]
+        bits = self.corrected[rank]
+        return ArticleMeta(
+            id=self.ids[rank],
+            title=self.titles[rank],
+            province=self.provinces[prov] if prov >= 0 else None,
+            report_year=self.year[rank] or None,
+            period=self.periods[per] if per >= 0 else None,
+            published=self.published[rank],
+            event_date=self.event_date[rank],
+            n_figures=self.n_figures[rank],
+            corrected=tuple(name for i, name in enumerate(CORRECTABLE) if bits >> i & 1) if bits else (),
+        )
+
+    def display(self, fi: int) -> str:
+        return self.display_blob[self.display_off[fi] : self.display_off[fi + 1]].decode("utf-8")
+
+    def compact_figure(self, fi: int) -> list[Any]:
+        """[value, unit, label, key, display], as archive.json keeps a figure."""
+        u, lab, k = self.fig_unit[fi], self.fig_label[fi], self.fig_key[fi]
+        return [
+            self.fig_value[fi],
+            self.units[u] if u >= 0 else None,
+            self.labels[lab] if lab >= 0 else None,
+            self.keys[k] if k >= 0 else None,
+            self.display(fi),
+        ]
+
+    def figure_starts(self) -> list[int]:
+        """First figure index of each article (prefix sums of n_figures)."""
+        out = [0] * (len(self.ids) + 1)
+        total = 0
+        for r, n in enumerate(self.n_figures):
+            total += n
+            out[r + 1] = total
+        return out
+
+
+# ---------------------------------------------------------------- building
+
+
+def build(
+    metas: Iterable[ArticleMeta],
+    figures: Mapping[str, Sequence[Sequence[Any]]],
+    *,
+    corrections: Mapping[str, Mapping[str, Any]] | None = None,
+    source: Signature | None = None,
+    generation: int = 0,
+    record_of: Callable[[int], dict[str, Any] | None] | None = None,
+    fold_cache: dict[str, str] | None = None,
+    refs: Mapping[str, str] | None = None,
+    schema: int = 1,
+) -> Snapshot:
+    """A snapshot of effective (corrected) metadata and compact figures.
+
+    `fold_cache` (folded label/unit by raw string) may be kept by the caller across builds:
+    the same few thousand labels come back in every batch of an ingest."""
+    order = sort_key_newest_first(metas)
+    provinces, periods = _Interner(), _Interner()
+    units, labels, keys = _Interner(), _Interner(), _Interner()
+    flabels, funits = _Interner(), _Interner()
+    folded_cache = fold_cache if fold_cache is not None else {}
+
+    def folded(s: str) -> str:
+        f = folded_cache.get(s)
+        if f is None:
+            f = folded_cache[s] = fold_words(s)
+        return f
+
+    n = len(order)
+    province = array("i", [0]) * n
+    year = array("i", [0]) * n
+    period = array("i", [0]) * n
+    n_figures = array("i", [0]) * n
+    corrected = array("i", [0]) * n
+    fig_article, fig_pos, fig_value = array("i"), array("i"), array("d")
+    fig_unit, fig_label, fig_key = array("i"), array("i"), array("i")
+    flabel_of, funit_of = array("i"), array("i")
+    displays: list[str] = []
+    label_folded: dict[int, int] = {}  # raw label id -> folded label id (-1: empty)
+    unit_folded: dict[int, int] = {}
+    for rank, m in enumerate(order):
+        province[rank] = provinces(m.province or None)
+        year[rank] = m.report_year or 0
+        period[rank] = periods(m.period or None)
+        corrected[rank] = sum(1 << i for i, name in enumerate(CORRECTABLE) if name in m.corrected)
+        figs = figures.get(m.id) or ()
+        n_figures[rank] = len(figs)
+        for pos, fig in enumerate(figs):
+            value, unit, label, key, display = fig
+            fig_article.append(rank)
+            fig_pos.append(pos)
+            fig_value.append(float(value))
+            lid = labels(label)
+            fig_label.append(lid)
+            fl = label_folded.get(lid)
+            if fl is None:
+                fl = label_folded[lid] = flabels(folded(label)) if label else -1
+            flabel_of.append(fl)
+            uid = units(unit)
+            fig_unit.append(uid)
+            fu = unit_folded.get(uid)
+            if fu is None:
+                fu = unit_folded[uid] = funits(folded(unit)) if unit else -1
+            funit_of.append(fu)
+            fig_key.append(keys(key) if key else -1)
+            displays.append(display or "")
+    encoded = [d.encode("utf-8") for d in displays]
+    blob = b"".join(encoded)
+    display_off = array("q", [0]) * (len(encoded) + 1)
+    off = 0
+    for i, d in enumerate(encoded):
+        off += len(d)
+        display_off[i + 1] = off
+    flabel_perm, flabel_start = _groups(flabel_of, len(flabels.items))
+    funit_perm, funit_start = _groups(funit_of, len(funits.items))
+    key_perm, key_start = _groups(fig_key, len(keys.items))
+    return Snapshot(
+        source=source,
+        generation=generation,
+        schema=schema,
+        ids=[m.id for m in order],
+        refs=[(refs.get(m.id) or m.id) if refs else m.id for m in order],
+        titles=[m.title for m in order],
+        province=province,
+        year=year,
+        period=period,
+        published=[m.published or None for m in order],
+        event_date=[m.event_date or None for m in order],
+        n_figures=n_figures,
+        corrected=corrected,
+        provinces=provinces.items,
+        periods=periods.items,
+        corrections={k: dict(v) for k, v in (corrections or {}).items() if v},
+        fig_article=fig_article,
+        fig_pos=fig_pos,
+        fig_value=fig_value,
+        fig_unit=fig_unit,
+        fig_label=fig_label,
+        fig_key=fig_key,
+        display_blob=blob,
+        display_off=display_off,
+        units=units.items,
+        labels=labels.items,
+        keys=keys.items,
+        flabels=flabels.items,
+        flabel_perm=flabel_perm,
+        flabel_start=flabel_start,
+        funits=funits.items,
+        funit_perm=funit_perm,
+        funit_start=funit_start,
+        key_perm=key_perm,
+        key_start=key_start,
+        record_of=record_of or (lambda _rank: None),
+    )
+
+
+# ---------------------------------------------------------------- file format
+#
+#   MAGIC, u64 header length, header (orjson), padding to 8, sections (each 8-aligned).
+#   Header: format, source signature, generation, counts, string tables, corrections and
+#   {section: [offset from the data start, bytes, kind]}; kind is an array typecode, "s"
+#   (NUL-joined UTF-8 strings), "b" (raw bytes) or "r" (records: orjson blobs + offsets).
+#   The records section comes last and is not read at load; `get` reads one record from it.
+
+_ARRAYS = (
+    "province", "year", "period", "n_figures", "corrected",
+    "fig_article", "fig_pos", "fig_value", "fig_unit", "fig_label", "fig_key", "display_off",
+    "flabel_perm", "flabel_start", "funit_perm", "funit_start", "key_perm", "key_start",
+)
+_STRINGS = ("ids", "refs", "titles", "published", "event_date")
+_TABLES = ("provinces", "periods", "units", "labels", "keys", "flabels", "funits")
+
+
+def _pad(n: int) -> int:
+    return (8 - n % 8) % 8
+
+
+def encode(snap: Snapshot, records: Sequence[bytes] | None = None) -> bytes:
+    """The file's bytes. `records`: one orjson blob per article, by rank (for `get`)."""
+    chunks: list[bytes] = []
+    sections: dict[str, list[Any]] = {}
+    offset = 0
+
+    def add(name: str, data: bytes, kind: str) -> None:
+        nonlocal offset
+        sections[name] = [offset, len(data), kind]
+        chunks.append(data)
+        pad = _pad(len(data))
+        if pad:
+            chunks.append(b"\x00" * pad)
+        offset += len(data) + pad
+
+    for name in _ARRAYS:
+        arr = getattr(snap, name)  # an array, or a memoryview cast of a snapshot read back
+        add(name, arr.tobytes(), arr.typecode if isinstance(arr, array) else arr.format)
+    for name in _STRINGS:
+        values = getattr(snap, name)
+        if name == "refs":
+            values = ["" if ref == aid else ref for ref, aid in zip(values, snap.ids)]
+        add(name, _SEP.join(v or "" for v in values).encode("utf-8"), "s")
+    add("displays", bytes(snap.display_blob), "b")
+    if records is not None:
+        rec_off = array("q", [0]) * (len(records) + 1)
+        total = 0
+        for i, r in enumerate(records):
+            total += len(r)
+            rec_off[i + 1] = total
+        add("record_off", rec_off.tobytes(), "q")
+        add("records", b"".join(records), "r")
+    header = {
+        "format": FORMAT,
+        "source": list(snap.source) if snap.source else None,
+        "generation": snap.generation,
+        "schema": snap.schema,
+        "n": len(snap.ids),
+        "nf": len(snap.fig_article),
+        "corrections": snap.corrections,
+        "sections": sections,
+        **{name: getattr(snap, name) for name in _TABLES},
+    }
+    head = orjson.dumps(header)
+    prefix = MAGIC + _HEAD.pack(len(head)) + head
+    prefix += b"\x00" * _pad(len(prefix))
+    return prefix + b"".join(chunks)
+
+
+def read_source(path: Path) -> Signature | None:
+    """The archive.json signature a snapshot file was built from (reads only its header)."""
+    try:
+        with open(path, "rb") as handle:
+            header, _ = _read_header(handle)
+    except (OSError, ValueError):
+        return None
+    src = header.get("source")
+    return tuple(src) if src else None  # type: ignore[return-value]
+
+
+def _read_header(handle: Any) -> tuple[dict[str, Any], int]:
+    start = handle.read(len(MAGIC) + _HEAD.size)
+    if len(start) != len(MAGIC) + _HEAD.size or not start.startswith(MAGIC):
+        raise ValueError("not a tongket snapshot")
+    (size,) = _HEAD.unpack_from(start, len(MAGIC))
+    head = handle.read(size)
+    if len(head) != size:
+        raise ValueError("truncated snapshot header")
+    header = orjson.loads(head)
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise ValueError("unknown snapshot format")
+    prefix = len(start) + size
+    return header, prefix + _pad(prefix)
+
+
+def read(path: Path, expect: Signature | None) -> Snapshot | None:
+    """The snapshot at `path` if it was built from the archive.json whose signature is
+    `expect`; None when it is missing, damaged, of another format or stale."""
+    try:
+        handle = open(path, "rb")
+    except OSError:
+        return None
+    try:
+        header, data_start = _read_header(handle)
+        src = header.get("source")
+        if expect is None or not src or tuple(src) != tuple(expect):
+            handle.close()
+            return None
+        sections = header["sections"]
+        end = data_start + (sections["displays"][0] + sections["displays"][1])
+        if "record_off" in sections:
+            end = data_start + sections["record_off"][0] + sections["record_off"][1]
+        handle.seek(data_start)
+        data = handle.read(end - data_start)
+        size = os.fstat(handle.fileno()).st_size
+        last = max(off + length for off, length, _kind in sections.values())
+        if len(data) != end - data_start or size < data_start + last:
+            raise ValueError("truncated snapshot")
+        view = memoryview(data)
+        cols: dict[str, Any] = {}
+        for name, (off, length, kind) in sections.items():
+            if kind in ("r", "q"):
+                continue
+            part = view[off : off + length]
+            if kind == "s":
+                text = bytes(part).decode("utf-8")
+                cols[name] = text.split(_SEP) if header["n"] else []
+            elif kind == "b":
+                cols[name] = bytes(part)
+            else:
+                cols[name] = part.cast(kind)
+    except (OSError, ValueError, KeyError, TypeError, UnicodeError):
+        handle.close()
+        return None
+    record_of: Callable[[int], dict[str, Any] | None] = lambda _rank: None
+    if "record_off" in sections:
+        off_sec, rec_sec = sections["record_off"], sections["records"]
+        rec_off = view[off_sec[0] : off_sec[0] + off_sec[1]].cast("q")
+        base = data_start + rec_sec[0]
+        record_of = _RecordReader(handle, base, rec_off)
+    else:
+        handle.close()
+    return Snapshot(
+        source=tuple(src),  # type: ignore[arg-type]
+        generation=int(header.get("generation") or 0),
+        schema=int(header.get("schema") or 1),
+        ids=cols["ids"],
+        refs=[ref or aid for ref, aid in zip(cols["refs"], cols["ids"])],
+        titles=cols["titles"],
+        published=[v or None for v in cols["published"]],
+        event_date=[v or None for v in cols["event_date"]],
+        corrections=header.get("corrections") or {},
+        display_blob=cols["displays"],
+        record_of=record_of,
+        **{name: cols[name] for name in _ARRAYS},
+        **{name: header[name] for name in _TABLES},
+    )
+
+
+class _RecordReader:
+    """Reads one article's full record from the open snapshot file (the handle keeps the
+    file it was opened on, even after a newer snapshot replaces it)."""
+
+    def __init__(self, handle: Any, base: int, offsets: Sequence[int]) -> None:
+        self._handle = handle
+        self._base = base
+        self._offsets = offsets
+
+    def __call__(self, rank: int) -> dict[str, Any] | None:
+        start, end = self._offsets[rank], self._offsets[rank + 1]
+        try:
+            if hasattr(os, "pread"):
+                raw = os.pread(self._handle.fileno(), end - start, self._base + start)
+            else:  # pragma: no cover
+                self._handle.seek(self._base + start)
+                raw = self._handle.read(end - start)
+            return orjson.loads(raw)
+        except (OSError, ValueError):
+            return None
+
+    def __del__(self) -> None:
+        try:
+            self._handle.close()
+        except Exception:
+            pass
