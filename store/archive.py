@@ -21,6 +21,7 @@ import gc
 import hashlib
 import os
 import threading
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,6 +30,7 @@ from typing import Any, Callable, Iterable, Iterator
 from .errors import InputError, NotFound, StoreError, TongketError
 from .index import UNKNOWN, ArchiveIndex, ProvinceNames, _load_metric_names, _load_province_table
 from .lock import write_lock
+from . import snapshot as snapshots
 from .record import (
     PERIODS,
     Article,
@@ -39,7 +41,7 @@ from .record import (
     StoredArticle,
     article_from_dict,
 )
-from .storage import AtomicJSONStorage, atomic_write_bytes, dumps, fsync_dir, loads
+from .storage import AtomicJSONStorage, atomic_write_bytes, describe_os_error, dumps, fsync_dir, loads
 from .text import fold
 
 UNKNOWN_PROVINCE = UNKNOWN  # province filter value meaning "no province"
@@ -111,6 +113,10 @@ class Archive:
         self._generation = 0
         self._signature: tuple[int, int, int] | None = None
         self._index: ArchiveIndex | None = None
+        self._snapshot: snapshots.Snapshot | None = None  # what the index is built from
+        self._defer_snapshot = False  # True while ingest_files writes batch after batch
+        self._snapshot_pending = False  # archive.json written, its snapshot not yet
+        self._fold_cache: dict[str, str] = {}  # folded labels/units, kept across snapshot builds
         self._text_cache: dict[str, str] = {}  # body ref -> folded search text
         self._province_table: Any | None = _load_province_table()
         self._metric_names: dict[str, tuple[str, ...]] | None = None
@@ -123,10 +129,12 @@ class Archive:
     def open(cls, path: str | Path | None = None) -> "Archive":
         """Open (creating if missing) the archive folder; StoreError if it cannot be read."""
         folder = Path(path).expanduser() if path is not None else default_store_path()
+        if folder.exists() and not folder.is_dir():
+            raise StoreError(f"the archive path {folder} is a file, not a folder")
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"cannot create the archive folder {folder}: {exc.strerror or exc}") from None
+            raise StoreError(f"cannot create the archive folder {folder}: {describe_os_error(exc)}") from None
         if not folder.is_dir():
             raise StoreError(f"the archive path {folder} is not a folder")
         archive = cls(folder)
@@ -140,8 +148,42 @@ class Archive:
             return None
         return (st.st_mtime_ns, st.st_size, st.st_ino)
 
-    def _load(self) -> None:
+    # The store of record (TinyDB's archive.json) is read only when something needs it: a
+    # write, or a record the snapshot cannot give. Reading just lists and looks up figures
+    # through the snapshot (store/snapshot.py), which loads in a fraction of the time.
+    @property
+    def _records(self) -> dict[str, dict[str, Any]]:
+        if self._records_data is None:
+            index, snap = self._index, self._snapshot
+            self._load(full=True)
+            if snap is not None and snap.source == self._signature:  # same file: keep the index
+                self._snapshot, self._index = snap, index
+        return self._records_data  # type: ignore[return-value]
+
+    @_records.setter
+    def _records(self, value: dict[str, dict[str, Any]]) -> None:
+        self._records_data = value
+
+    def _load_snapshot(self, signature: tuple[int, int, int] | None) -> bool:
+        """Open from the snapshot when it was built from this very archive.json."""
+        if signature is None:
+            return False
+        snap = snapshots.read(self.path / snapshots.SNAPSHOT_FILE, signature)
+        if snap is None:
+            return False
+        self._schema = snap.schema
+        self._generation = snap.generation
+        self._records_data = None
+        self._corrections = {aid: dict(fields) for aid, fields in snap.corrections.items()}
+        self._signature = signature
+        self._snapshot = snap
+        self._index = None
+        return True
+
+    def _load(self, *, full: bool = False) -> None:
         signature = self._stat_signature()
+        if not full and self._load_snapshot(signature):
+            return
         gc_was_enabled = gc.isenabled()
         gc.disable()  # big loads create many containers; the cyclic GC only slows them down
         try:
@@ -149,16 +191,19 @@ class Archive:
         finally:
             if gc_was_enabled:
                 gc.enable()
-        meta = next(iter((data.get("_meta") or {}).values()), {}) if data else {}
+        tables = {name: self._table(data, name) for name in ("_meta", "articles", "corrections")}
+        meta = next(iter(tables["_meta"].values()), {})
         schema = meta.get("schema", SCHEMA_VERSION) if isinstance(meta, dict) else SCHEMA_VERSION
         if not isinstance(schema, int):
-            raise StoreError(f"the archive {self._file} has an unreadable schema version {schema!r}")
+            raise self._storage.damaged(f"its schema version {schema!r} is not a number")
         records: dict[str, dict[str, Any]] = {}
-        for doc in (data.get("articles") or {}).values():
-            if isinstance(doc, dict) and isinstance(doc.get("id"), str):
-                records[doc["id"]] = doc
+        for key, doc in tables["articles"].items():
+            if not (isinstance(doc, dict) and isinstance(doc.get("id"), str)):
+                # Skipping it would drop it from disk at the next write: refuse instead.
+                raise self._storage.damaged(f"article record {key!r} has no id")
+            records[doc["id"]] = doc
         corrections: dict[str, dict[str, Any]] = {}
-        for doc in (data.get("corrections") or {}).values():
+        for doc in tables["corrections"].values():
             if isinstance(doc, dict) and doc.get("id") in records and isinstance(doc.get("fields"), dict):
                 corrections[doc["id"]] = dict(doc["fields"])
         self._schema = schema
@@ -167,6 +212,15 @@ class Archive:
         self._corrections = corrections
         self._signature = signature
         self._index = None
+
+    def _table(self, data: dict[str, Any], name: str) -> dict[str, Any]:
+        """One TinyDB table of the file; a table that is not an object means damage."""
+        table = data.get(name)
+        if table is None:
+            return {}
+        if not isinstance(table, dict):
+            raise self._storage.damaged(f"its {name!r} table is a {type(table).__name__}, not an object")
+        return table
 
     def reload_if_changed(self) -> bool:
         """True (and reloaded) when another process has written the archive since we read it."""
@@ -178,6 +232,7 @@ class Archive:
     # ------------------------------------------------------------ writing
 
     def _check_writable(self) -> None:
+        self._records  # writing needs the store of record loaded (and its real schema)
         if self._schema > SCHEMA_VERSION:
             raise StoreError(
                 f"the archive {self._file} was written by a newer tongket (format {self._schema}, "
@@ -198,33 +253,102 @@ class Archive:
                 if fields
             },
         }
-        self._storage.write(data)
+        try:
+            self._storage.write(data)
+        except StoreError:
+            self._generation -= 1
+            self._rollback()
+            raise
         self._signature = self._stat_signature()
         self._index = None
+        if self._defer_snapshot:
+            self._snapshot, self._snapshot_pending = None, True
+        else:
+            self._refresh_snapshot(save=True)
+
+    @contextmanager
+    def _one_snapshot(self, defer: bool) -> Iterator[None]:
+        """During a many-batch ingest, write the snapshot once at the end instead of after
+        every batch (its build is O(archive), so per batch it would make ingest quadratic).
+        Meanwhile the snapshot on disk is stale by signature, so readers use archive.json."""
+        self._defer_snapshot = defer
+        try:
+            yield
+        finally:
+            self._defer_snapshot = False
+            if self._snapshot_pending:
+                try:
+                    with write_lock(self.path):
+                        if self._stat_signature() == self._signature:
+                            self._refresh_snapshot(save=True)
+                except StoreError:
+                    pass  # the next open rebuilds it
+
+    def _rollback(self) -> None:
+        """After a failed write, forget the unsaved changes: memory shows what is on disk."""
+        try:
+            self._load()
+        except StoreError:
+            self._signature = None  # reload at the next chance
+
+    def _refresh_snapshot(self, *, save: bool) -> snapshots.Snapshot:
+        """Build the snapshot from the records in memory; with `save` (the caller holds the
+        lock, archive.json was just written) also write it next to archive.json. A snapshot
+        that cannot be written is only a slower next start, never an error."""
+        records = self._records
+        snap = snapshots.build(
+            [self._meta_of(r) for r in records.values()],
+            {aid: r.get("figs") or [] for aid, r in records.items()},
+            corrections=self._corrections,
+            source=self._signature,
+            generation=self._generation,
+            schema=self._schema,
+            refs={aid: r.get("body_ref", aid) for aid, r in records.items()},
+            fold_cache=self._fold_cache,
+        )
+        self._snapshot = snap
+        self._snapshot_pending = False
+        if save and self._signature is not None:
+            try:
+                self._save_snapshot(snap)
+            except OSError:
+                pass
+        return snap
+
+    def _save_snapshot(self, snap: snapshots.Snapshot) -> None:
+        """Write the snapshot file, with each record (minus its figures) for `get`."""
+        records = self._records
+        blobs = [dumps({k: v for k, v in records[aid].items() if k != "figs"}) for aid in snap.ids]
+        atomic_write_bytes(self.path / snapshots.SNAPSHOT_FILE, snapshots.encode(snap, blobs))
 
     def _sync_bodies(self) -> None:
         """Make the article texts written since the last write durable, all at once."""
         if not self._unsynced:
             return
         if hasattr(os, "sync"):
+            # sync(2) writes all dirty data and metadata, the new directory entries included,
+            # so no fsync per body folder is needed after it (there are up to 256 of them).
             os.sync()
         else:  # pragma: no cover - platforms without sync(2)
             for path in self._unsynced:
                 with open(path, "rb+") as handle:
                     os.fsync(handle.fileno())
-        for folder in {p.parent for p in self._unsynced}:
-            fsync_dir(folder)
+            for folder in {p.parent for p in self._unsynced}:
+                fsync_dir(folder)
         self._unsynced.clear()
 
     def _body_file(self, ref: str) -> Path:
         return self.path / BODIES_DIR / ref[:2] / f"{ref}.json"
 
-    def _write_body(self, ref: str, article: Article) -> None:
+    def _write_body(self, ref: str, article: Article, source_path: str | None = None) -> None:
         target = self._body_file(ref)
         if target.exists():  # content-addressed: same ref, same content
             return
         search = " ".join(fold(article.title + "\n" + article.body).split())
-        payload = dumps({"body": article.body, "figures": article.figures, "search": search})
+        # "meta": the parsed fields too, so `tongket doctor --salvage` can rebuild the article
+        # from this file alone if archive.json and its backup are both lost.
+        meta = {**_parsed_fields(article), "source_path": source_path}
+        payload = dumps({"body": article.body, "figures": article.figures, "search": search, "meta": meta})
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             # No fsync per file (it would cost more than parsing); `_sync_bodies` makes the
@@ -232,7 +356,7 @@ class Archive:
             atomic_write_bytes(target, payload, fsync=False)
             self._unsynced.append(target)
         except OSError as exc:
-            raise StoreError(f"cannot write the article text {target}: {exc.strerror or exc}") from None
+            raise StoreError(f"cannot write the article text {target}: {describe_os_error(exc)}") from None
         self._text_cache[ref] = search
 
     def _read_body(self, ref: str) -> dict[str, Any] | None:
@@ -268,11 +392,30 @@ class Archive:
             corrected=tuple(k for k in CORRECTABLE if k in self._corrections.get(record["id"], {})),
         )
 
+    def _body_ref(self, article_id: str) -> str | None:
+        if self._records_data is not None:
+            record = self._records_data.get(article_id)
+            return None if record is None else record.get("body_ref", article_id)
+        rank = self.index.rank(article_id)
+        return None if rank is None else self.index.snapshot.refs[rank]
+
+    def _record(self, aid: str) -> dict[str, Any]:
+        """The TinyDB record of an article, from the snapshot when the archive is not loaded."""
+        if self._records_data is None:
+            index = self.index
+            rank = index.rank(aid)
+            record = index.snapshot.record_of(rank) if rank is not None else None
+            if record is not None:
+                if "figs" not in record:
+                    start, end = index.figure_range(rank)
+                    record["figs"] = [index.snapshot.compact_figure(fi) for fi in range(start, end)]
+                return record
+        return self._records[aid]
+
     def _search_text(self, article_id: str) -> str:
-        record = self._records.get(article_id)
-        if record is None:
+        ref = self._body_ref(article_id)
+        if ref is None:
             return ""
-        ref = record.get("body_ref", article_id)
         text = self._text_cache.get(ref)
         if text is None:
             body = self._read_body(ref) or {}
@@ -286,19 +429,37 @@ class Archive:
         if self._index is None:
             if self._metric_names is None:
                 self._metric_names = _load_metric_names()
-            self._index = ArchiveIndex(
-                (self._meta_of(r) for r in self._records.values()),
-                {aid: r.get("figs") or [] for aid, r in self._records.items()},
+            snap = self._snapshot
+            if snap is None or snap.source != self._signature:
+                snap = self._rebuild_snapshot()
+            self._index = ArchiveIndex.from_snapshot(
+                snap,
                 text_of=self._search_text,
-                provinces=self._provinces(),
+                provinces=ProvinceNames(snap.provinces, self._province_table),
                 metric_names=self._metric_names,
             )
         return self._index
 
     # ------------------------------------------------------------ queries
 
+    def _rebuild_snapshot(self) -> snapshots.Snapshot:
+        """No usable snapshot (older archive, a crash between the two writes, another writer):
+        build it from archive.json, and save it if the lock is free and the file unchanged."""
+        snap = self._refresh_snapshot(save=False)
+        if snap.source is None:
+            return snap
+        try:
+            with write_lock(self.path, timeout=1.0):
+                if self._stat_signature() == snap.source:
+                    self._save_snapshot(snap)
+        except (StoreError, OSError):
+            pass
+        return snap
+
     def __len__(self) -> int:
-        return len(self._records)
+        if self._records_data is None:
+            return len(self.index)
+        return len(self._records_data)
 
     def articles(self) -> list[ArticleMeta]:
         """All articles, newest first."""
@@ -329,9 +490,10 @@ class Archive:
         prefix = (id_or_prefix or "").strip().lower()
         if not prefix:
             raise NotFound("no article id given")
-        if prefix in self._records:
+        known = self._records_data if self._records_data is not None else self.index.ids()
+        if prefix in known:
             return prefix
-        matches = [aid for aid in self._records if aid.startswith(prefix)]
+        matches = [aid for aid in known if aid.startswith(prefix)]
         if not matches:
             raise NotFound(f"no article with id {prefix!r} in {self.path}")
         if len(matches) > 1:
@@ -342,7 +504,7 @@ class Archive:
     def get(self, id_or_prefix: str) -> StoredArticle:
         """The full article (body read from its own file) with the user's corrections applied."""
         aid = self.resolve(id_or_prefix)
-        record = self._records[aid]
+        record = self._record(aid)
         eff = self._effective(record)
         body = self._read_body(record.get("body_ref", aid))
         warnings = list(record.get("warnings") or ())
@@ -395,7 +557,7 @@ class Archive:
                 lookups.by_url[article.source_url] = aid
                 self._dirty = True
             if rec.get("fingerprint") != fingerprint:  # same text, better parser: refresh
-                self._write_body(article.id, article)
+                self._write_body(article.id, article, source_path)
                 self._fill(rec, article, data, fingerprint)
                 status = "updated"
                 self._dirty = True
@@ -403,7 +565,7 @@ class Archive:
         aid = (lookups.by_path.get(source_path) if source_path else None) or (
             lookups.by_url.get(article.source_url) if article.source_url else None
         )
-        self._write_body(article.id, article)
+        self._write_body(article.id, article, source_path)
         self._dirty = True
         if aid is not None:  # an edited source: keep the id and the user's corrections
             rec = self._records[aid]
@@ -449,9 +611,11 @@ class Archive:
         sources: Iterable[tuple[Path, str | None]],
         *,
         progress: Callable[[int, int], None] | None = None,
+        max_bytes: int | None = None,
     ) -> IngestReport:
         """Parse and store many files, one archive write per batch. A file that fails
-        becomes a Rejection in the report; it never stops the batch."""
+        becomes a Rejection in the report; it never stops the batch. Files over
+        `max_bytes` (default: the decoder's 5 MB) are refused unread."""
         items = list(sources)
         total = len(items)
         added: list[str] = []
@@ -460,7 +624,7 @@ class Archive:
         failed: list[Rejection] = []
         self._check_writable()
         done = 0
-        with _FileParser(total) as parser:
+        with self._one_snapshot(total > INGEST_BATCH), _FileParser(total, max_bytes=max_bytes) as parser:
             for start in range(0, total, INGEST_BATCH):
                 chunk = items[start : start + INGEST_BATCH]
                 parsed: list[tuple[Article, str]] = []
@@ -580,8 +744,8 @@ def _warm_parser() -> None:
         pass
 
 
-def _parse_packed(item: tuple[Path | str, str | None]) -> Article | Rejection:
-    return _parse_one(Path(item[0]), item[1])
+def _parse_packed(item: tuple[Path | str, str | None, int | None]) -> Article | Rejection:
+    return _parse_one(Path(item[0]), item[1], item[2])
 
 
 class _FileParser:
@@ -591,7 +755,8 @@ class _FileParser:
     otherwise they start with forkserver/spawn. Where worker
     processes cannot start, it parses in-process."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int, *, max_bytes: int | None = None) -> None:
+        self._max_bytes = max_bytes
         self._workers = min(os.cpu_count() or 1, 8)
         self._parallel = (
             total >= PARALLEL_THRESHOLD and self._workers > 1 and not os.environ.get("TONGKET_NO_PARALLEL")
@@ -625,15 +790,16 @@ class _FileParser:
         done = 0
         if self._parallel:
             try:
-                for result in self._start_pool().map(_parse_packed, [(str(p), u) for p, u in chunk], chunksize=8):
+                packed = [(str(p), u, self._max_bytes) for p, u in chunk]
+                for result in self._start_pool().map(_parse_packed, packed, chunksize=8):
                     done += 1
                     yield result
                 return
             except Exception:  # workers unavailable or died: finish in-process
                 self._parallel = False
                 self.__exit__()
-        for item in chunk[done:]:
-            yield _parse_packed(item)
+        for path, url in chunk[done:]:
+            yield _parse_one(Path(path), url, self._max_bytes)
 
 
 def _normal_path(path: str | Path | None) -> str | None:
@@ -645,12 +811,14 @@ def _normal_path(path: str | Path | None) -> str | None:
         return str(path)
 
 
-def _parse_one(path: Path, url: str | None) -> Article | Rejection:
+def _parse_one(path: Path, url: str | None, max_bytes: int | None = None) -> Article | Rejection:
     """Parse one file; any failure becomes a Rejection with a one-line reason."""
     from .parser import parse_file
 
     try:
-        return parse_file(path, url=url)
+        if max_bytes is None:
+            return parse_file(path, url=url)
+        return parse_file(path, url=url, max_bytes=max_bytes)
     except InputError as exc:
         return Rejection(str(path), exc.reason)
     except TongketError as exc:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
+import re
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -18,9 +20,12 @@ from typing import Any, Callable, Sequence
 
 from .errors import InputError, TongketError
 from .record import PERIODS, Article, ArticleMeta, FigureHit, Rejection, StoredArticle, article_to_dict
+from .storage import describe_os_error
 from .text import one_line
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+MAX_BYTES_ENV = "TONGKET_MAX_BYTES"
+MAX_BYTES_HELP = f"refuse input files larger than this (bytes, or with K/M/G; default ${MAX_BYTES_ENV}, else 5M)"
 SOURCE_SUFFIXES = (".txt", ".html", ".htm")
 PROGRESS_THRESHOLD = 20  # files; fewer finish before a bar would be worth drawing
 
@@ -50,10 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--url", help="the page the file was saved from")
     p.add_argument("--json", action="store_true", help="print a JSON array of records")
 
+    p.add_argument("--max-bytes", metavar="SIZE", help=MAX_BYTES_HELP)
+
     p = sub.add_parser("ingest", parents=[store], help="add files or folders to the archive")
     p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--url", help="source URL (only with a single file)")
     p.add_argument("--manifest", metavar="FILE", help="CSV with columns file,url")
+    p.add_argument("--max-bytes", metavar="SIZE", help=MAX_BYTES_HELP)
 
     p = sub.add_parser("list", parents=[store], help="list articles, newest first")
     _filters(p)
@@ -85,6 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
                    choices=("province", "year", "period", "title"), help="undo a correction (repeatable)")
 
     sub.add_parser("sample", parents=[store], help="load the bundled sample articles into the archive")
+
+    p = sub.add_parser("doctor", parents=[store], help="check the archive; repair it after damage (README: Recovery)")
+    repair = p.add_mutually_exclusive_group()
+    repair.add_argument("--restore", action="store_true", help="put the previous version (archive.json.bak) back")
+    repair.add_argument("--salvage", action="store_true", help="rebuild archive.json from every readable article")
     return parser
 
 
@@ -114,8 +127,14 @@ def _err(message: str) -> None:
     print(f"tongket: {one_line(message)}", file=sys.stderr)
 
 
+_C1 = re.compile("[\x7f-\x9f]")
+
+
 def _json_out(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+    """JSON on stdout. json escapes C0 controls (ESC becomes \\u001b); the C1 range, which
+    some terminals obey (\\x9b is CSI), is escaped here too, so data never drives the terminal."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    sys.stdout.write(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
     sys.stdout.write("\n")
 
 
@@ -124,6 +143,26 @@ def _t(value: Any) -> Any:
     from rich.text import Text
 
     return Text(one_line("" if value is None else str(value)))
+
+
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*", re.IGNORECASE)
+
+
+def parse_size(text: str, what: str) -> int:
+    """ "5000000", "500K", "5M", "1.5MB" -> bytes; UsageError naming `what` otherwise."""
+    match = _SIZE.fullmatch(text or "")
+    if not match or float(match.group(1)) <= 0:
+        raise UsageError(f"{what} must be a size in bytes such as 5000000, 500K or 5M, not {text!r}")
+    scale = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[match.group(2).lower()]
+    return int(float(match.group(1)) * scale)
+
+
+def _max_bytes(args: argparse.Namespace) -> int | None:
+    """The size limit for input files: --max-bytes, else $TONGKET_MAX_BYTES, else the default."""
+    if getattr(args, "max_bytes", None):
+        return parse_size(args.max_bytes, "--max-bytes")
+    env = os.environ.get(MAX_BYTES_ENV, "").strip()
+    return parse_size(env, MAX_BYTES_ENV) if env else None
 
 
 def _store_path(args: argparse.Namespace) -> str | None:
@@ -144,11 +183,15 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
     if args.url and len(args.files) > 1:
         raise UsageError("--url applies to a single file")
+    limit = _max_bytes(args)
     articles: list[Article] = []
     failed = 0
     for name in args.files:
         try:
-            articles.append(parse_file(Path(name), url=args.url))
+            if limit is None:
+                articles.append(parse_file(Path(name), url=args.url))
+            else:
+                articles.append(parse_file(Path(name), url=args.url, max_bytes=limit))
         except InputError as exc:
             failed += 1
             _err(f"{name}: {exc.reason}")
@@ -274,6 +317,7 @@ def _with_progress(run: Callable[[Callable[[int, int], None] | None], Any], tota
 def cmd_ingest(args: argparse.Namespace) -> int:
     if not args.paths and not args.manifest:
         raise UsageError("give files or folders to ingest, or --manifest FILE")
+    limit = _max_bytes(args)
     sources: list[tuple[Path, str | None]] = []
     rejected: list[Rejection] = []
     if args.paths:
@@ -287,7 +331,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         sources.extend(rows)
         rejected.extend(bad)
     archive = _open(args)
-    report = _with_progress(lambda progress: archive.ingest_files(sources, progress=progress), len(sources))
+    report = _with_progress(lambda progress: archive.ingest_files(sources, progress=progress, max_bytes=limit),
+                            len(sources))
     failures = list(rejected) + list(report.failed)
     print(f"added {len(report.added)}, updated {len(report.updated)}, unchanged {len(report.unchanged)}, "
           f"failed {len(failures)}  ({archive.path})")
@@ -425,9 +470,25 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return EXIT_FAILED if report.failed else EXIT_OK
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Report the archive's state (exit 1 if something is wrong); repair on request."""
+    from . import doctor
+    from .archive import default_store_path
+
+    folder = Path(_store_path(args) or default_store_path()).expanduser()
+    if not folder.is_dir():
+        raise TongketError(f"no archive folder at {folder}")
+    if args.restore or args.salvage:
+        print(one_line(doctor.restore(folder) if args.restore else doctor.salvage(folder)))
+    diagnosis = doctor.diagnose(folder)
+    for line in diagnosis.lines():
+        print(one_line(line))
+    return EXIT_OK if diagnosis.healthy else EXIT_FAILED
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "parse": cmd_parse, "ingest": cmd_ingest, "list": cmd_list, "lookup": cmd_lookup, "show": cmd_show,
-    "export": cmd_export, "set": cmd_set, "sample": cmd_sample,
+    "export": cmd_export, "set": cmd_set, "sample": cmd_sample, "doctor": cmd_doctor,
 }
 
 
@@ -444,13 +505,31 @@ def run(args: argparse.Namespace) -> int:
     except TongketError as exc:
         _err(str(exc))
         return EXIT_FAILED
+    except BrokenPipeError:  # `tongket list | head`: the reader left; not an error
+        _silence_stdout()
+        return EXIT_OK
     except OSError as exc:
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-        _err(f"{where}{exc.strerror or exc}")
+        _err(f"{where}{describe_os_error(exc)}")
         return EXIT_FAILED
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
+    except Exception as exc:  # noqa: BLE001 - a bug: still one line, never a traceback
+        if os.environ.get("TONGKET_DEBUG"):
+            raise
+        _err(f"internal error ({type(exc).__name__}: {exc}); nothing more was changed. "
+             f"Please report it; TONGKET_DEBUG=1 shows the details")
+        return EXIT_FAILED
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import TongketError
 from .record import Article, Figure, StoredArticle
-from .storage import atomic_write_bytes
+from .storage import atomic_write_bytes, describe_os_error
 from .text import fold_words, one_line, strip_control
 
 
@@ -46,15 +46,19 @@ def format_value(value: float | None, unit: str | None) -> str:
 
 # ---------------------------------------------------------------- escaping
 
-_INLINE = re.compile(r"([\\`*_{}\[\]|<>])")
+_INLINE = re.compile(r"([\\`*_{}\[\]|<>~$])")  # ~ strikes through (GFM), $ starts maths (GitHub)
 _HTML = {"<": "&lt;", ">": "&gt;"}
-_BLOCK_START = re.compile(r"^(\s*)(#|(?:[+=-]|\d+[.)])(?=\s|$))")
+_ENTITY = re.compile(r"&(?=#\d+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")  # "&amp;" would show as "&"
+# A line that starts a block: heading, list item, setext underline ("---", "==").
+_CLOSING_HASHES = re.compile(r"(?<=\s)(#+\s*)$")
+_BLOCK_START = re.compile(r"^(\s*)(#|(?:[+=-]|\d+[.)])(?=\s|$)|[=-]{2,}(?=\s*$))")
 
 
 def escape_inline(text: str | None) -> str:
     """One line of Markdown that renders as the literal text (table cells, titles, metadata)."""
-    text = one_line(text or "")
+    text = _ENTITY.sub("&amp;", one_line(text or ""))
     text = _INLINE.sub(lambda m: _HTML.get(m.group(1), "\\" + m.group(1)), text)
+    text = _CLOSING_HASHES.sub(r"\\\1", text)  # "Tổng kết #" in a heading would lose its "#"
     return _escape_block_start(text)
 
 
@@ -143,28 +147,39 @@ def write_markdown(stored: StoredArticle, path: str | Path, *, force: bool = Fal
     """Write the article as Markdown; returns the file written.
 
     `path` may be a folder (the default name is used inside it). An existing file is
-    replaced only with `force`. Missing parent folders are created only inside `base`
-    (default: the current folder), so a typo cannot scatter folders across the disk.
+    replaced only with `force` (without it, the check and the write are one atomic step).
+    Missing parent folders are created only inside `base` (default: the current folder),
+    so a typo cannot scatter folders across the disk, and a path that climbs out of `base`
+    with ".." is refused.
     """
+    root = Path(base or os.getcwd()).expanduser().resolve()
     target = Path(path).expanduser()
+    if ".." in target.parts and not _inside(target.resolve(), root):
+        raise ExportError(f"{target} leads outside {root} (through '..'); give a path inside it or an absolute path")
     if target.is_dir():
         target = target / default_export_name(stored)
+    if target.is_dir():
+        raise ExportError(f"{target} is a folder")
     if target.exists() and not force:
         raise ExportError(f"{target} already exists; choose another name or overwrite it (--force)")
-    if target.exists() and target.is_dir():
-        raise ExportError(f"{target} is a folder")
     parent = target.parent
     if not parent.exists():
-        root = Path(base or os.getcwd()).resolve()
-        resolved = parent.resolve()
-        if resolved != root and root not in resolved.parents:
-            raise ExportError(f"the folder {parent} does not exist")
+        if not _inside(parent.resolve(), root):
+            raise ExportError(f"the folder {parent} does not exist (tongket creates folders only inside {root})")
         try:
             parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise ExportError(f"cannot create the folder {parent}: {exc.strerror or exc}") from None
+            raise ExportError(f"cannot create the folder {parent}: {describe_os_error(exc)}") from None
+    elif not parent.is_dir():
+        raise ExportError(f"{parent} is a file, not a folder")
     try:
-        atomic_write_bytes(target, to_markdown(stored).encode("utf-8"))
+        atomic_write_bytes(target, to_markdown(stored).encode("utf-8"), overwrite=force)
+    except FileExistsError:
+        raise ExportError(f"{target} already exists; choose another name or overwrite it (--force)") from None
     except OSError as exc:
-        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise ExportError(f"cannot write {target}: {describe_os_error(exc)}") from None
     return target
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents

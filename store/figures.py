@@ -12,8 +12,21 @@ thing counted ("gần 40 nghìn văn bản" -> 40000 văn bản, "9,3 nghìn t�
 statistics report in it: a currency written with exactly its statistical scale keeps that
 as its unit ("560 triệu USD" -> 560 triệu USD). Without a scale word it stays as written.
 
+Labels are the article's words for what is counted: the unit and the words after it, or
+for rates and money the words before it, without dates, document numbers, the clause's
+subject ("trung tâm đã | tiếp nhận") or a person's name. A percentage with no words of its
+own is named by what it is compared with ("so với dự toán") or is the rate of the figure
+before it. Both ends of a range share the label, and a bare first end shares the unit of
+the second ("56.000 - 61.000 tỷ đồng"). An amount in brackets is named by the words before
+the bracket.
+
 The vocabulary is data (`data/units.json`); the metric keys come from `metrics.py`.
-Never raises: anything unreadable becomes a warning.
+Words are compared lower-cased with one placement of tone marks ("hoà" = "hòa"), so the
+vocabulary lists each word once. Never raises: anything unreadable becomes a warning.
+
+Speed: the body is lower-cased and folded once per article (the fold goes through a byte
+code, see `_byte_fold`), the full-text scans open with a character set so the regex engine
+skips ahead, and the metric catalogue is asked with slices of the folded body.
 """
 
 from __future__ import annotations
@@ -43,6 +56,9 @@ _SENT_END = re.compile(r"[.!?…\n](?:(?<=\n)\n*|(?<!\n)\s+(?=[^\s\da-zà-ỹđ]
 _CLAUSE_END = re.compile(r"[;\n]")
 _PAREN = re.compile(r"\([^()]*\)")
 _VS = re.compile(r"\s*\(?\s*so với ((?:[^\W_]+ ?){1,5})")
+_SO_AFTER = re.compile(r"\s*(so (?:với )?(?:[^\W\d_]+ ?){1,5})")
+_RATIO_UNITS = frozenset(("%", "lần"))
+_AMOUNT_QUALIFIERS = frozenset(("đạt", "ước đạt", "ước"))
 _VS_STOP = re.compile(r"\s(?:và|được|đạt|là|có|đã|thì|nhưng|trong|của)\b.*$")
 _SO_VOI = re.compile(r"so với.*?(?=\bvà\b|,|$)", re.I)
 _VS_BEFORE = re.compile(r"so với ((?:[^\W_]+ ?){1,5}?)\s*,?\s*$", re.I)
@@ -50,14 +66,25 @@ _SPELLED = re.compile(r"(?:hai|ba|bốn|sáu|bảy|bẩy|tám|chín|mười|mộ
 _LAST_CUT = re.compile(r".*[.;:()|\n0-9]", re.S)  # greedy: ends after the last cut character
 _HEAD_CUT = re.compile(r".*[;:()\n]", re.S)
 _HEAD_TOKEN = re.compile(r"[^\W_][\w\-&]*|,")
-_DIGIT_WORD = re.compile(r"[\w\-&]*\d[\w\-&]*")  # a word with a digit in it: not part of a label
+# a word with a digit in it is not part of a label, nor are the calendar words that lead to it
+# ("từ ngày 1.1.2019 đến 15.8.2019", "Nghị định số 63/2010/NĐ-CP")
+_DIGIT_WORD = re.compile(
+    r"(?:\b(?:tính|từ|đến|tới|trong|ngày|tháng|năm|quý|đầu|cuối|số|hết)\s+)*[\w\-&/.]*\d[\w\-&/.]*", re.I
+)
+# words after which what follows names the thing counted: "trung tâm đã | tiếp nhận"
+_ENDS_WITH_FIGURE = re.compile(r"[0-9][0-9.,]*%?(?:\s+[^\W\d_]+){0,3}\s*\Z")
+_ANY_DIGIT = re.compile(r"[0-9]")
+_HEAD_REACH = 90  # characters before a figure that its label is looked for in
+_MARKERS = frozenset("đã được là".split())
+_LABEL_WORDS = 6
+_LABEL_PREPS = frozenset("về của cho tại trong theo thuộc để".split())  # a unit's label keeps this many words of the text before it
 _PAIR_SEP = re.compile(r"[/\-–]")
 _COMMA_PCT = re.compile(r",\s?%")
 _FW = re.compile(r"\w+")
 _GAP_STOP = re.compile(r"[\d;:]")
 _SPLIT_TAIL = re.compile(r", ([0-9]{1,3}) (?:nghìn|ngàn|triệu|tỷ|tỉ)")
 _BREAKDOWN = re.compile(
-    r"[(:;,] ?([A-ZĐÀ-Ỹ][^\W\d_]*(?: [^\W\d_]+){0,6}) (\d+(?:\.\d{3})*)(?=\s*(?:[;,)]|\.\s|\.?$|,\.\.\.))",
+    r"[(:;,] ?([A-ZĐÀ-Ỹ][^\W\d_]*(?: [^\W\d_]+){0,6}) (\d+(?:\.\d{3})*)(?!,\d)(?=\s*(?:[;,)]|\.\s|\.?$|,\.\.\.))",
     re.M,
 )
 
@@ -75,6 +102,7 @@ class _Vocab:
     date_before: frozenset[str]
     fillers: frozenset[tuple[str, ...]]  # word tuples
     filler_edges: frozenset[str]  # first and last words of fillers: a quick "no filler here"
+    keep: frozenset[tuple[str, ...]]  # "tiếp nhận": a filler opening a compound stays
     currencies: dict[str, tuple[str | None, float]]
     qualifier_re: re.Pattern[str]  # a qualifier ending right before a number
     change_re: re.Pattern[str]
@@ -92,24 +120,54 @@ def _ends_before_number(words: list[str]) -> re.Pattern[str]:
 
 
 @cache
+def _tone_pairs() -> dict[str, str]:
+    """Tone marks written on either vowel of 'oa', 'oe', 'uy' ("hòa"/"hoà", "thủy"/"thuỷ")
+    -> one spelling, so that words compare after one normalisation instead of being
+    listed twice. Two characters in, two out: offsets are kept."""
+    pairs = {}
+    for mark in "\u0300\u0301\u0303\u0309\u0323":
+        for a, b in (("o", "a"), ("o", "e"), ("u", "y")):
+            pairs[unicodedata.normalize("NFC", a + mark) + b] = a + unicodedata.normalize("NFC", b + mark)
+    return pairs
+
+
+@cache
+def _tone_re() -> re.Pattern[str]:
+    return re.compile("|".join(_tone_pairs()))
+
+
+def _tone_norm(low: str) -> str:
+    pairs = _tone_pairs()
+    return _tone_re().sub(lambda m: pairs[m.group(0)], low)
+
+
+def _low(text: str) -> str:
+    """Lower case with one placement of tone marks: how the reader compares words."""
+    return _tone_norm(text.lower())
+
+
+@cache
 def _vocab() -> _Vocab:
     data = json.loads(resources.files("store").joinpath("data/units.json").read_text(encoding="utf-8"))
-    units = [u.lower() for u in data["units"]]
+    low = _low  # vocabulary is compared with the reader's lower-cased, tone-normalised view
+    units = [low(u) for u in data["units"]]
     return _Vocab(
         unit_re=re.compile(rf"(?:{_alternation(units)})(?![^\W_])"),
-        unit_names={u.lower(): u for u in data["units"]},
-        time_re=re.compile(rf"(?:{_alternation([t.lower() for t in data['time_units']])})(?![^\W_])"),
-        stopwords=frozenset(w.lower() for w in data["stopwords"]),
-        change_words={k.lower(): v for k, v in data["change_words"].items()},
-        skip_before=frozenset(w.lower() for w in data["skip_before"]),
-        skip_exempt=frozenset(w.lower() for w in data["skip_before_exempt_with_so"]),
-        year_before=frozenset(w.lower() for w in data["year_before"]),
-        date_before=frozenset(w.lower() for w in data["date_before"]),
+        unit_names={low(u): u for u in data["units"]},
+        time_re=re.compile(rf"(?:{_alternation([low(t) for t in data['time_units']])})(?![^\W_])"),
+        stopwords=frozenset(low(w) for w in data["stopwords"]),
+        change_words={low(k): v for k, v in data["change_words"].items()},
+        skip_before=frozenset(low(w) for w in data["skip_before"]),
+        skip_exempt=frozenset(low(w) for w in data["skip_before_exempt_with_so"]),
+        year_before=frozenset(low(w) for w in data["year_before"]),
+        date_before=frozenset(low(w) for w in data["date_before"]),
         fillers=frozenset(tuple(w.lower().split()) for w in data["label_fillers"]),
+        keep=frozenset(tuple(w.lower().split()) for w in data.get("label_keep", ())),
+
         filler_edges=frozenset(e for w in data["label_fillers"] for e in (w.lower().split()[0], w.lower().split()[-1])),
         currencies={k: (v.get("scaled_unit"), float(v.get("scale", 1))) for k, v in data["currencies"].items()},
-        qualifier_re=_ends_before_number([q.lower() for q in data["qualifiers"]]),
-        change_re=_ends_before_number([k.lower() for k in data["change_words"]]),
+        qualifier_re=_ends_before_number([low(q) for q in data["qualifiers"]]),
+        change_re=_ends_before_number([low(k) for k in data["change_words"]]),
         widget_end=re.compile(rf"(?:{_alternation([fold(w) for w in data['widget_labels']])})\Z"),
         widget_start=re.compile(_alternation([fold(w) for w in data["widget_labels"]])),
     )
@@ -180,6 +238,7 @@ def _prepare(body: str) -> _Text:
     folded = _fold_view(body, low)
     if len(low) != len(body):  # a few characters lower-case to two; keep offsets
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in body)
+    low = _tone_norm(low)
     sents = [0] + [m.end() for m in _SENT_END.finditer(body)]
     clauses = [0] + [m.end() for m in _CLAUSE_END.finditer(body)]
     return _Text(body, low, folded, tuple(sents), tuple(clauses))
@@ -192,6 +251,16 @@ def _words_before(low: str, pos: int, n: int = 4, reach: int = 60) -> list[str]:
     if m:
         chunk = chunk[m.end():]
     return chunk.split()[-n:]
+
+
+def _ends_with_one_of(words: list[str], phrases: frozenset[str]) -> bool:
+    """Are the last one, two, ... of `words` one of `phrases`?"""
+    tail = ""
+    for w in reversed(words):
+        tail = f"{w} {tail}" if tail else w
+        if tail in phrases:
+            return True
+    return False
 
 
 def _tail_phrases(words: list[str]) -> list[str]:
@@ -236,7 +305,7 @@ def _read_unit(t: _Text, pos: int, v: _Vocab) -> tuple[str | None, int, bool, bo
         if not wm or (words and t.body[wm.start() - 1] != " "):
             break
         w = wm.group(0)
-        if w.lower() in v.stopwords or not w[0].islower():
+        if _low(w) in v.stopwords or not w[0].islower():
             break
         words.append(w)
         j = wm.end()
@@ -254,6 +323,8 @@ def _skip_context(t: _Text, start: int, v: _Vocab) -> bool:
     words = _words_before(t.low, start, 4)
     if not words:
         return False
+    if words[-1] != "số":
+        return _ends_with_one_of(words, v.skip_before)
     phrases = _tail_phrases(words)
     if words[-1] == "số":
         if any(p in v.skip_exempt for p in phrases):
@@ -326,6 +397,9 @@ def _read_at(t: _Text, m: re.Match[str], v: _Vocab, warnings: list[str]) -> _Rea
     unit, u_end, known, is_time = _read_unit(t, s_end, v)
     if is_time:
         return None
+    if unit is None and s_end == end:
+        scale, unit, known = _range_unit(t, end, v, scale, unit, known)
+        u_end = s_end
     value *= scale
     if unit in v.currencies:
         scaled_unit, unit_scale = v.currencies[unit]
@@ -334,11 +408,26 @@ def _read_at(t: _Text, m: re.Match[str], v: _Vocab, warnings: list[str]) -> _Rea
     return _Read(start, s_end, u_end if unit else s_end, value, unit, known)
 
 
+def _range_unit(t: _Text, end: int, v: _Vocab, scale: float, unit: str | None, known: bool) -> tuple[float, str | None, bool]:
+    """'56.000 - 61.000 tỷ đồng', 'từ 5 đến 7 hồ sơ': the first end of a range is written
+    bare and shares the scale and unit of the second."""
+    g = _RANGE_TO.match(t.low, end)
+    if not g:
+        return scale, unit, known
+    nxt = _NUMBER.match(t.body, g.end())
+    if not nxt:
+        return scale, unit, known
+    scale2, s2 = read_scale(t.folded, nxt.end())
+    unit2, _, known2, is_time = _read_unit(t, s2, v)
+    if is_time or not known2:
+        return scale, unit, known
+    return scale2, unit2, known2
+
+
 def _is_year(t: _Text, start: int, token: str, value: float, end: int, v: _Vocab) -> bool:
     if not (len(token) == 4 and token.isdigit() and 1900 <= value <= 2100):
         return False
-    words = _words_before(t.low, start, 2)
-    if words and any(p in v.year_before for p in _tail_phrases(words)):
+    if _ends_with_one_of(_words_before(t.low, start, 2), v.year_before):
         return True
     unit, _, known, _ = _read_unit(t, end, v)
     return not (known and unit not in ("%",))
@@ -357,8 +446,7 @@ def _read_pair(t: _Text, start: int, end: int, parts: list[str], sep: str, v: _V
     if is_time:
         return None
     datelike = 1 <= a <= 31 and 1 <= b <= 12 and len(parts[0]) <= 2 and len(parts[1]) <= 2
-    words = _words_before(t.low, start, 2)
-    after_date_word = bool(words) and any(p in v.date_before for p in _tail_phrases(words))
+    after_date_word = _ends_with_one_of(_words_before(t.low, start, 2), v.date_before)
     if datelike and (unit is None or after_date_word):
         return None
     if a > b:
@@ -381,20 +469,25 @@ def _change_word(t: _Text, pos: int, v: _Vocab) -> tuple[str | None, int]:
 
 
 def _strip_fillers(words: list[str], v: _Vocab) -> list[str]:
-    while words and words[-1] == ",":
-        words = words[:-1]
-    low = [w.lower() for w in words]
-    a, b = 0, len(low)
+    """Drop filler verbs and words ("đạt", "tổng số", "trong đó") from both ends."""
+    a, b = 0, len(words)
+    while b > a and words[b - 1] == ",":
+        b -= 1
+    if a == b:
+        return []
+    low = " ".join(words).lower().split(" ")  # words hold no spaces: one lower() for all
+    edges, fillers = v.filler_edges, v.fillers
     changed = True
-    edges = v.filler_edges
-    while a < b and changed and (low[a] in edges or low[b - 1] in edges):
+    while a < b and changed:
         changed = False
+        if low[a] not in edges and low[b - 1] not in edges:
+            break
         for n in (3, 2, 1):
-            if b - a >= n and tuple(low[b - n:b]) in v.fillers:
+            if b - a >= n and tuple(low[b - n:b]) in fillers:
                 b -= n
                 changed = True
                 break
-            if b - a >= n and tuple(low[a:a + n]) in v.fillers:
+            if b - a >= n and tuple(low[a:a + n]) in fillers and tuple(low[a:a + n + 1]) not in v.keep:
                 a += n
                 changed = True
                 break
@@ -407,13 +500,19 @@ _TAIL_STOP = frozenset(
 )
 _STARTERS = ("tỷ lệ", "tỉ lệ", "tốc độ", "tăng trưởng", "tổng thu", "tổng chi", "tổng số", "kim ngạch",
              "giá trị", "chỉ số", "thu nhập", "thu hút", "thu ngân sách", "thu nội địa", "tổng vốn", "vốn")
+_RANGE_NEXT = re.compile(r"(?:đến|tới) [0-9]")  # "7,5% đến 8%": the second end of a range, not a word about the first
+_RANGE_TO = re.compile(r"\s*(?:-|–)\s*|\s+(?:đến|tới)\s+")
+_RANGE_GAP = re.compile(r"\s*(?:đến|tới|-|–)\s*\Z")  # all that stands between the two ends of a range
 _CUT_PREPS = (" của ", " tại ", " trên ", " thuộc ", " trong ", " so với ")
 _STARTER_AT = re.compile(f"(?=({_alternation(list(_STARTERS))}))")
 
 
-def _head(t: _Text, lo: int, hi: int, v: _Vocab) -> str:
+def _head(t: _Text, lo: int, hi: int, v: _Vocab, bracketed: bool = True) -> str:
     """The words naming a figure, written before it: from `lo` (previous figure or clause
-    start) to `hi` (the qualifier), without brackets, numbers and filler verbs."""
+    start) to `hi` (the qualifier), without brackets, numbers and filler verbs. A figure
+    that opens a bracket (`bracketed`) is named by the words before the bracket."""
+    if hi - lo > _HEAD_REACH:  # only the last words can name the figure; start at a word
+        lo = t.body.find(" ", hi - _HEAD_REACH, hi) + 1 or hi - _HEAD_REACH
     text = t.body[lo:hi]
     if "(" in text:
         text = _PAREN.sub(" ", text)
@@ -421,21 +520,48 @@ def _head(t: _Text, lo: int, hi: int, v: _Vocab) -> str:
         text = _SO_VOI.sub(" ", text)
     m = _HEAD_CUT.match(text)
     if m:
-        text = text[m.end():]
-    tokens = _HEAD_TOKEN.findall(_DIGIT_WORD.sub(" ", text))
+        rest = text[m.end():]
+        if bracketed and text[m.end() - 1] == "(" and not rest.strip(" ,:") and not _ENDS_WITH_FIGURE.search(text, 0, m.end() - 1):
+            rest = text[:m.end() - 1]  # "thu xổ số (5.056 tỷ đồng)": named before the bracket
+            m2 = _HEAD_CUT.match(rest)
+            rest = rest[m2.end():] if m2 else rest
+        text = rest
+    tokens = _HEAD_TOKEN.findall(_DIGIT_WORD.sub(" ", text) if _ANY_DIGIT.search(text) else text)
     tokens = _strip_fillers(tokens, v)
     low = " ".join(tokens).lower()
     starts = [m.start() for m in _STARTER_AT.finditer(low)]
     best = starts[-1] if starts else -1
     if best >= 0:
+        pre = low[:best].rstrip()
         for s in _STARTERS:  # "tốc độ tăng trưởng": keep the starter before the starter
-            if low[:best].rstrip().endswith(s):
-                best = low[:best].rstrip().rfind(s)
+            if pre.endswith(s):
+                best = pre.rfind(s)
+                pre = low[:best].rstrip()
         tokens = low[:best].count(" ") and tokens[len(low[:best].split()):] or tokens
-    elif "," in tokens:
-        tokens = tokens[len(tokens) - tokens[::-1].index(","):]
+    else:
+        if "," in tokens:
+            tokens = tokens[len(tokens) - tokens[::-1].index(","):]
+        tokens = _after_subject(tokens)
     words = _strip_fillers([w for w in tokens if w != ","], v)
     return " ".join(words[-10:])
+
+
+def _is_name_word(w: str) -> bool:
+    return w[:1].isupper() and not w.isupper()
+
+
+def _after_subject(tokens: list[str]) -> list[str]:
+    """Drop the clause's subject: what follows its last verb marker ("trung tâm đã tiếp
+    nhận" -> "tiếp nhận") or its last name ("Nguyễn Văn Sơn trao Bằng khen" -> "trao
+    Bằng khen"), as long as some words are left."""
+    cut = 0
+    names = [_is_name_word(w) for w in tokens]
+    for i in range(len(tokens) - 1):
+        if tokens[i].lower() in _MARKERS:
+            cut = i + 1
+        elif names[i] and i >= 2 and names[i - 1] and names[i - 2] and tokens[i + 1][:1].islower():
+            cut = i + 1  # a name of three or more capitalised words, then lower-case words
+    return tokens[cut:] if cut < len(tokens) else tokens
 
 
 def _cut_preps(label: str) -> str:
@@ -447,8 +573,9 @@ def _cut_preps(label: str) -> str:
     return label
 
 
-def _tail(t: _Text, pos: int, v: _Vocab) -> tuple[str, int]:
-    """Words right after the unit that say more about it ("văn bản đến", "tin nhắn được gửi đi")."""
+def _tail(t: _Text, pos: int, v: _Vocab, about: bool = False) -> tuple[str, int]:
+    """Words right after the unit that say more about it ("văn bản đến", "tin nhắn được gửi đi").
+    A ratio (`about`) may go on with what it measures ("tăng 2 lần về số dự án")."""
     words = []
     j = pos
     ends = []
@@ -459,7 +586,9 @@ def _tail(t: _Text, pos: int, v: _Vocab) -> tuple[str, int]:
         if not wm:
             break
         w = wm.group(0)
-        if w.lower() in _TAIL_STOP:
+        if w.lower() in _TAIL_STOP and not (about and not words and w.lower() == "về"):
+            break
+        if _RANGE_NEXT.match(t.low, wm.start()):
             break
         words.append(w)
         ends.append(wm.end())
@@ -484,8 +613,34 @@ def _label(t: _Text, r: _Read, head: str, tail: str, clause_head: str) -> str:
         return head
     head = _cut_preps(head)
     if head:
-        return f"{unit} {' '.join(head.split()[-5:])}"
+        return f"{unit} {_last_words(head, _LABEL_WORDS)}"
     return unit
+
+
+def _last_words(text: str, n: int) -> str:
+    """The last `n` words. A cut lands at a preposition when one is near ("khiếu nại | về
+    lĩnh vực"), else reaches back over a capitalised word cut in two ("Trung | tâm")."""
+    words = text.split()
+    i = max(0, len(words) - n)
+    if i == 0:
+        return text
+    at = next((j for j in range(max(1, i - 2), min(i + 3, len(words) - 1)) if words[j].lower() in _LABEL_PREPS), None)
+    if at is not None:
+        return " ".join(words[at:])
+    while 0 < i and words[i - 1][:1].isupper() and i > len(words) - n - 2:
+        i -= 1
+    return " ".join(words[i:])
+
+
+def _rate_label(t: _Text, end: int, prev: Figure | None, start: int) -> str:
+    """A percentage with no words of its own: of what it is compared with ("đạt 24,9% so
+    với dự toán"), else a rate of the figure just before it ("2.998 hồ sơ, đạt 99,9%")."""
+    m = _SO_AFTER.match(t.body, end)
+    if m:
+        return _VS_STOP.sub("", m.group(1)).strip()
+    if prev and start - prev.span[1] <= 60 and not _GAP_STOP.search(t.body, prev.span[1], start):
+        return f"tỷ lệ {prev.label}"
+    return ""
 
 
 def _vs_after(t: _Text, pos: int) -> tuple[str | None, int]:
@@ -645,6 +800,8 @@ def _assemble(t: _Text, v: _Vocab, cat: MetricCatalogue, reads: list) -> list[Fi
         sent = t.sentence_span(r.start)
         clause = t.clause_span(r.start, sent)
         direction, cs = _change_word(t, qs, v)
+        if direction and q and q.lower() in _AMOUNT_QUALIFIERS:
+            direction, cs = None, qs  # "vốn tăng thêm đạt 179,2 triệu USD": a noun, not a change
         raw_start = qs
         unit = r.unit
         prev_end = prev_end_in_sentence.get(sent, sent[0])
@@ -659,20 +816,29 @@ def _assemble(t: _Text, v: _Vocab, cat: MetricCatalogue, reads: list) -> list[Fi
                 prev_end_in_sentence[sent] = r.end
                 continue  # a bare number that no list or unit explains
         head_hi = cs if direction else raw_start
-        head = t.body[qs:r.start].strip() if is_breakdown else _head(t, lo, head_hi, v)
-        tail, tail_end = _tail(t, r.end, v) if r.unit else ("", r.end)
+        head = t.body[qs:r.start].strip() if is_breakdown else _head(t, lo, head_hi, v, bracketed=not direction)
+        tail, tail_end = _tail(t, r.end, v, about=r.unit in _RATIO_UNITS) if r.unit else ("", r.end)
+        prev = found[-1].fig if found and found[-1].fig.sentence_span == sent else None
         if is_breakdown:
             label = head
+        elif prev and prev.unit == unit and _RANGE_GAP.match(t.body[prev.span[1]:raw_start]):
+            label = prev.label  # "từ 7,5% đến 8%": both ends of one range
+        elif unit == "%" and not head and not tail:
+            label = _rate_label(t, r.end, prev, raw_start) or _label(t, r, head, tail, _head(t, clause[0], head_hi, v))
+            if label in ("%", "") and prev:
+                label = f"tỷ lệ {prev.label}"
         else:
             clause_head = "" if head or tail else _head(t, clause[0], head_hi, v)
             label = _label(t, r, head, tail, clause_head)
-            if unit == "%" and label in ("%", "") and found and found[-1].fig.sentence_span == sent:
-                label = f"tỷ lệ {found[-1].fig.label}"  # "2.998 hồ sơ, đạt tỷ lệ 99,9%"
+            if unit == "%" and label in ("%", "") and prev:
+                label = f"tỷ lệ {prev.label}"  # "2.998 hồ sơ, đạt tỷ lệ 99,9%"
         next_start = reads[idx + 1][2] if idx + 1 < len(reads) else clause[1]
         after_hi = min(next_start, clause[1]) if next_start > r.end else clause[1]
         label_f, unit_f = fold(label), _fold_unit(unit)
         key = cat.key_for_folded(label_f, unit_f, t.folded[max(lo, head_hi - _KEY_REACH):head_hi], t.folded[r.end:after_hi])
-        if key is None:  # "03 tập thể và 06 cá nhân được tặng Bằng khen": the clause's end names both
+        if key is None and prev and label == f"tỷ lệ {prev.label}":  # "trả trước hạn 22.357 hồ sơ, đạt 83%"
+            key = cat.key_for_folded(label_f, unit_f, t.folded[max(clause[0], head_hi - _KEY_REACH):head_hi], "")
+        if key is None and after_hi < clause[1]:  # "03 tập thể và 06 cá nhân được tặng Bằng khen": the clause's end names both
             key = cat.key_for_folded(label_f, unit_f, "", t.folded[r.end:clause[1]])
         span_end = r.end
         vs = None

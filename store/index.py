@@ -15,6 +15,7 @@ runs of a permutation array, stopping at `limit`: a query costs labels, not figu
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import Counter
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -222,37 +223,29 @@ class ArchiveIndex:
     ) -> None:
         self.snapshot = snap
         self._text_of = text_of
-        n = len(snap)
-        self._order: list[ArticleMeta] = [snap.meta(r) for r in range(n)]
-        self._rank = {aid: r for r, aid in enumerate(snap.ids)}
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # 100k new objects would trigger full collections that find nothing to free
+        try:
+            self._order: list[ArticleMeta] = snap.metas()
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+        self._rank_of: dict[str, int] | None = None  # id -> rank, made on first use
         self.provinces = provinces or ProvinceNames(snap.provinces)
         self._metric_names = {k: tuple(_Label(x) for x in v) for k, v in (metric_names or {}).items()}
         # Province names as stored -> the key they are filtered and counted under; resolved
         # once per distinct name (63 or so), not once per article.
         self._pkey = [self.province_key(p) for p in snap.provinces]
-        by_pkey: dict[str | None, set[int]] = {}
-        by_year: dict[int | None, set[int]] = {}
-        by_period: dict[str | None, set[int]] = {}
-        per_pid: dict[int, list[int]] = {}
-        for r, pid in enumerate(snap.province):
-            per_pid.setdefault(pid, []).append(r)
-        for pid, ranks in per_pid.items():
-            by_pkey.setdefault(self._pkey[pid] if pid >= 0 else None, set()).update(ranks)
-        per_year: dict[int, list[int]] = {}
-        for r, y in enumerate(snap.year):
-            per_year.setdefault(y, []).append(r)
-        for y, ranks in per_year.items():
-            by_year[y or None] = set(ranks)
-        per_period: dict[int, list[int]] = {}
-        for r, p in enumerate(snap.period):
-            per_period.setdefault(p, []).append(r)
-        for p, ranks in per_period.items():
-            by_period[snap.periods[p] if p >= 0 else None] = set(ranks)
-        self._by_province, self._by_year, self._by_period = by_pkey, by_year, by_period
+        # Filters work on the snapshot's small codes: province id, year (0: none), period id;
+        # the position sets are made on the first filter, not before the first paint.
+        self._positions: tuple[dict[int, set[int]], ...] | None = None
+        self._cells: Counter[tuple[int, int, int]] | None = None  # (province, year, period) -> articles
         self._title_folded: list[str] | None = None
-        self._flabels: list[_Label] | None = None
-        self._funits: list[_Label] | None = None
+        # Words of each distinct folded label and unit, split once (not once per query).
+        self._flabels = [_Label(t) for t in snap.flabels]
+        self._funits = [_Label(t) for t in snap.funits]
         self._key_gid = {k: i for i, k in enumerate(snap.keys)}
+        self._fig_starts: list[int] | None = None
 
     # ------------------------------------------------------------ articles
 
@@ -263,51 +256,78 @@ class ArchiveIndex:
         return list(self._order)
 
     def meta(self, article_id: str) -> ArticleMeta | None:
-        r = self._rank.get(article_id)
+        r = self._ranks().get(article_id)
         return None if r is None else self._order[r]
 
     def rank(self, article_id: str) -> int | None:
-        return self._rank.get(article_id)
+        return self._ranks().get(article_id)
 
     def ids(self) -> Iterable[str]:
-        return self._rank.keys()
+        return self._ranks().keys()
+
+    def _ranks(self) -> dict[str, int]:
+        if self._rank_of is None:
+            self._rank_of = {aid: r for r, aid in enumerate(self.snapshot.ids)}
+        return self._rank_of
+
+    def _position_sets(self) -> tuple[dict[int, set[int]], ...]:
+        if self._positions is None:
+            snap = self.snapshot
+            self._positions = (_positions(snap.province), _positions(snap.year), _positions(snap.period))
+        return self._positions
+
+    def figure_range(self, rank: int) -> tuple[int, int]:
+        """The snapshot's figure indices of the article at `rank`: range(start, end)."""
+        if self._fig_starts is None:
+            self._fig_starts = self.snapshot.figure_starts()
+        return self._fig_starts[rank], self._fig_starts[rank + 1]
 
     def province_key(self, name: str | None) -> str | None:
         if not name:
             return None
         return self.provinces.canonical(name) or name
 
-    def _province_ranks(self, province: str, merged: bool) -> set[int]:
-        if province.strip().lower() == UNKNOWN:
-            return self._by_province.get(None, set())
-        key = self.province_key(province)
-        if not merged:
-            return self._by_province.get(key, set())
-        unit = self.provinces.merged_unit(key)
-        out: set[int] = set()
-        for name, ranks in self._by_province.items():
-            if name is not None and (name == key or self.provinces.merged_unit(name) == unit):
-                out |= ranks
-        return out
+    def _allowed(
+        self, province: str | None, year: int | str | None, period: str | None, merged: bool
+    ) -> tuple[set[int] | None, set[int] | None, set[int] | None]:
+        """The province ids, years and period ids the set filters allow (None: no filter)."""
+        pids = years = periods = None
+        if province:
+            if province.strip().lower() == UNKNOWN:
+                pids = {-1}
+            else:
+                key = self.province_key(province)
+                if merged:
+                    unit = self.provinces.merged_unit(key)
+                    pids = {p for p, k in enumerate(self._pkey) if k == key or self.provinces.merged_unit(k) == unit}
+                else:
+                    pids = {p for p, k in enumerate(self._pkey) if k == key}
+        if year is not None and year != "":
+            if isinstance(year, str) and year.strip().lower() == UNKNOWN:
+                years = {0}
+            else:
+                try:
+                    years = {int(year)} if int(year) else set()
+                except (TypeError, ValueError):
+                    years = set()
+        if period:
+            wanted = period.strip().lower()
+            if wanted == UNKNOWN:
+                periods = {-1}
+            else:
+                periods = {i for i, name in enumerate(self.snapshot.periods) if name == wanted}
+        return pids, years, periods
 
     def _candidates(
         self, province: str | None, year: int | str | None, period: str | None, merged: bool
     ) -> set[int] | None:
         """Ranks allowed by the set filters, or None for "no filter"."""
         sets: list[set[int]] = []
-        if province:
-            sets.append(self._province_ranks(province, merged))
-        if year is not None and year != "":
-            if isinstance(year, str) and year.strip().lower() == UNKNOWN:
-                sets.append(self._by_year.get(None, set()))
-            else:
-                try:
-                    sets.append(self._by_year.get(int(year), set()))
-                except (TypeError, ValueError):
-                    sets.append(set())
-        if period:
-            key = None if period.strip().lower() == UNKNOWN else period.strip().lower()
-            sets.append(self._by_period.get(key, set()))
+        for values, positions in zip(self._allowed(province, year, period, merged),
+                                     self._position_sets()):
+            if values is not None:
+                found = [positions[v] for v in values if v in positions]
+                sets.append(found[0] if len(found) == 1 else set().union(*found))
         if not sets:
             return None
         sets.sort(key=len)
@@ -352,17 +372,33 @@ class ArchiveIndex:
         order = self._order
         return [order[r] for r in sorted(ranks)]
 
-    def _metas(self, ranks: set[int] | None) -> Iterable[ArticleMeta]:
-        if ranks is None:
-            return self._order
-        return (self._order[r] for r in ranks)
+    def _counts(
+        self,
+        *,
+        province: str | None = None,
+        year: int | str | None = None,
+        period: str | None = None,
+        text: str | None = None,
+        merged: bool = False,
+    ) -> Counter[tuple[int, int, int]]:
+        """Articles per (province id, year, period id) under the filters. Without a text
+        filter this reads the precomputed table (a few thousand cells at 100k articles)."""
+        snap = self.snapshot
+        if text and text.strip():
+            ranks = self._select_ranks(province=province, year=year, period=period, text=text, merged=merged)
+            return Counter((snap.province[r], snap.year[r], snap.period[r]) for r in ranks or ())
+        if self._cells is None:
+            self._cells = Counter(zip(snap.province, snap.year, snap.period))
+        pids, years, periods = self._allowed(province, year, period, merged)
+        return Counter({
+            cell: n for cell, n in self._cells.items()
+            if (pids is None or cell[0] in pids) and (years is None or cell[1] in years)
+            and (periods is None or cell[2] in periods)
+        })
 
     def province_counts(self, *, merged: bool = False, **filters: Any) -> list[tuple[str | None, int]]:
-        ranks = self._select_ranks(**filters)
-        snap_province = self.snapshot.province
-        by_pid = Counter(snap_province) if ranks is None else Counter(snap_province[r] for r in ranks)
         counts: Counter[str | None] = Counter()
-        for pid, n in by_pid.items():  # per distinct province, not per article
+        for (pid, _y, _p), n in self._counts(**filters).items():
             key = self._pkey[pid] if pid >= 0 else None
             if merged and key is not None:
                 key = self.provinces.merged_unit(key)
@@ -370,46 +406,75 @@ class ArchiveIndex:
         return sorted(counts.items(), key=lambda kv: (kv[0] is None, fold(kv[0] or "")))
 
     def year_counts(self, **filters: Any) -> list[tuple[int | None, int]]:
-        ranks = self._select_ranks(**filters)
-        years = self.snapshot.year
-        raw = Counter(years) if ranks is None else Counter(years[r] for r in ranks)
-        counts = {(y or None): n for y, n in raw.items()}
+        counts: Counter[int | None] = Counter()
+        for (_pid, y, _p), n in self._counts(**filters).items():
+            counts[y or None] += n
         return sorted(counts.items(), key=lambda kv: (kv[0] is None, -(kv[0] or 0)))
 
     def period_counts(self, **filters: Any) -> list[tuple[str | None, int]]:
-        ranks = self._select_ranks(**filters)
-        snap = self.snapshot
-        raw = Counter(snap.period) if ranks is None else Counter(snap.period[r] for r in ranks)
-        counts = {(snap.periods[p] if p >= 0 else None): n for p, n in raw.items()}
+        periods = self.snapshot.periods
+        counts: Counter[str | None] = Counter()
+        for (_pid, _y, p), n in self._counts(**filters).items():
+            counts[periods[p] if p >= 0 else None] += n
         rank = {p: i for i, p in enumerate(PERIODS)}
         return sorted(counts.items(), key=lambda kv: (kv[0] is None, rank.get(kv[0], len(rank)), kv[0] or ""))
 
     # ------------------------------------------------------------ figure lookup
 
-    def _groups(self, q: str, words: list[str]) -> list[tuple[float, Sequence[int]]]:
-        """Matching groups, best first: (score, members as figure indices, newest first).
+    def _groups(self, q: str, words: list[str]) -> list[tuple[float, int, int]]:
+        """Matching groups, best first: (score, kind, group id).
         Ties keep the order labels, metric names, units (each in first-seen order)."""
         snap = self.snapshot
-        if self._flabels is None:
-            self._flabels = [_Label(t) for t in snap.flabels]
-            self._funits = [_Label(t) for t in snap.funits]
-        scored: list[tuple[float, Sequence[int], int, int]] = []
+        scored: list[tuple[float, int, int]] = []  # (score, kind, group): kinds 0 label, 1 key, 2 unit
         for gid, label in enumerate(self._flabels):
             s = _score(q, words, label)
             if s > 0:
-                scored.append((s, snap.flabel_perm, snap.flabel_start[gid], snap.flabel_start[gid + 1]))
+                scored.append((s, 0, gid))
         for key, names in self._metric_names.items():
             gid = self._key_gid.get(key)
             if gid is not None and snap.key_start[gid + 1] > snap.key_start[gid]:
                 s = _metric_score(q, words, names)
                 if s > 0:
-                    scored.append((s, snap.key_perm, snap.key_start[gid], snap.key_start[gid + 1]))
-        for gid, unit in enumerate(self._funits or ()):
+                    scored.append((s, 1, gid))
+        for gid, unit in enumerate(self._funits):
             s = _unit_score(q, words, unit)
             if s > 0:
-                scored.append((s, snap.funit_perm, snap.funit_start[gid], snap.funit_start[gid + 1]))
+                scored.append((s, 2, gid))
         scored.sort(key=lambda g: -g[0])  # stable
-        return [(s, perm[a:b]) for s, perm, a, b in scored]
+        return scored
+
+    def _members(self, scored: list[tuple[float, int, int]], allowed: set[int] | None) -> Iterable[tuple[float, Sequence[int]]]:
+        """Each group's members (figure indices, ascending = newest first) among `allowed`.
+
+        Without a filter, or with a wide one, a group is a slice of its permutation array.
+        With a narrow filter (a province and a year: ~0.1% of the archive) walking whole
+        groups to find the few allowed members would cost more than bucketing the allowed
+        articles' own figures by group once; both give the same members in the same order."""
+        snap = self.snapshot
+        perms = (snap.flabel_perm, snap.key_perm, snap.funit_perm)
+        starts = (snap.flabel_start, snap.key_start, snap.funit_start)
+        if allowed is not None:
+            matched = sum(starts[k][g + 1] - starts[k][g] for _s, k, g in scored)
+            if len(allowed) * 16 < matched:
+                buckets: tuple[dict[int, list[int]], ...] = ({}, {}, {})
+                label_fl, unit_fu = snap.label_flabel, snap.unit_funit
+                for r in sorted(allowed):
+                    start, end = self.figure_range(r)
+                    for fi in range(start, end):
+                        lab, key, unit = snap.fig_label[fi], snap.fig_key[fi], snap.fig_unit[fi]
+                        if lab >= 0 and label_fl[lab] >= 0:
+                            buckets[0].setdefault(label_fl[lab], []).append(fi)
+                        if key >= 0:
+                            buckets[1].setdefault(key, []).append(fi)
+                        if unit >= 0 and unit_fu[unit] >= 0:
+                            buckets[2].setdefault(unit_fu[unit], []).append(fi)
+                for s, k, g in scored:
+                    members = buckets[k].get(g)
+                    if members:
+                        yield s, members
+                return
+        for s, k, g in scored:
+            yield s, perms[k][starts[k][g] : starts[k][g + 1]]
 
     def lookup(
         self,
@@ -438,7 +503,7 @@ class ArchiveIndex:
         fig_article = self.snapshot.fig_article
         hits: list[FigureHit] = []
         seen: set[int] = set()
-        for score, members in self._groups(q, words):
+        for score, members in self._members(self._groups(q, words), allowed):
             # best groups first: the first time a figure is seen is its best score
             for fi in members:
                 if fi in seen or (allowed is not None and fig_article[fi] not in allowed):
@@ -466,6 +531,18 @@ class ArchiveIndex:
             display=display,
             score=round(score, 4),
         )
+
+
+def _positions(codes: Sequence[int]) -> dict[int, set[int]]:
+    """code -> set of the positions holding it (one pass; sets made once per code)."""
+    lists: dict[int, list[int]] = {}
+    for r, code in enumerate(codes):
+        lst = lists.get(code)
+        if lst is None:
+            lists[code] = [r]
+        else:
+            lst.append(r)
+    return {code: set(rs) for code, rs in lists.items()}
 
 
 def sort_newest_first(metas: Iterable[ArticleMeta]) -> list[ArticleMeta]:

@@ -14,21 +14,42 @@ from typing import Iterator
 from filelock import FileLock, Timeout
 
 from .errors import StoreError
+from .storage import describe_os_error
 
 LOCK_NAME = "archive.lock"
 
 
 @contextmanager
 def write_lock(folder: Path, *, timeout: float = 30.0) -> Iterator[None]:
+    """Hold the archive's lock for a write; StoreError (one line) when it cannot be had."""
     path = Path(folder) / LOCK_NAME
     lock = FileLock(str(path), timeout=timeout)
     try:
         lock.acquire()
     except Timeout:
-        raise StoreError(f"another tongket process is writing the archive (lock {path} held for {timeout:.0f} s)") from None
+        raise StoreError(
+            f"another tongket process has been writing the archive for over {timeout:.0f} s (lock {path}); "
+            f"nothing was changed - try again when it has finished"
+        ) from None
     except OSError as exc:
-        raise StoreError(f"cannot lock the archive at {path}: {exc.strerror or exc}") from None
+        raise StoreError(f"cannot lock the archive at {path}: {describe_os_error(exc)}") from None
     try:
         yield
     finally:
         lock.release()
+
+
+def lock_is_held(folder: Path) -> bool:
+    """True while another process holds the archive's lock (for `tongket doctor`)."""
+    path = Path(folder) / LOCK_NAME
+    if not path.exists():
+        return False
+    lock = FileLock(str(path), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        return True
+    except OSError:
+        return False
+    lock.release()
+    return False

@@ -75,9 +75,7 @@ def _last(pattern: re.Pattern[str] | None, text: str) -> int | None:
     return m.end(1) if m else None
 
 
-def _near(before: str) -> str:
-    """The last 60 characters of the words before a figure, as `fold_words` writes them."""
-    return " ".join(re.findall(r"\w+", before[-240:]))[-60:]
+_NEAR = 70  # characters just before a figure in which an `exclude` phrase rules an entry out
 
 
 def _build_index(entries: tuple[Metric, ...]) -> tuple[dict[str, tuple[Metric, ...]], tuple[Metric, ...]]:
@@ -122,16 +120,16 @@ class MetricCatalogue:
         """`key_for` on text already folded (`fold`): the figure reader folds the article
         once and passes slices of it."""
         by_unit, unitless = self._index
-        everything = f"{lab} | {before} | {aft}"
-        near = None
+        everything = None
+        near = before[-_NEAR:]
         candidates = []
         for m in by_unit.get(unit_f, unitless):
-            if m.requires and any(not p.search(everything) for p in m.requires):
-                continue
-            if m.any_exclude is not None:
-                near = _near(before) if near is None else near
-                if m.any_exclude.search(lab) or m.any_exclude.search(near):
+            if m.requires:
+                everything = everything or f"{lab} | {before} | {aft}"
+                if any(not p.search(everything) for p in m.requires):
                     continue
+            if m.any_exclude is not None and (m.any_exclude.search(lab) or m.any_exclude.search(near)):
+                continue
             candidates.append(m)
         for m in candidates:
             if m.any_match is not None and m.any_match.search(lab):

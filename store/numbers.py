@@ -43,6 +43,8 @@ def parse_numeral(token: str) -> float | None:
     malformed "16,%"), "03" -> 3. "13.1" (a dot date) and "1.23" are None.
     """
     token = token.strip()
+    if token.isdigit() and token.isascii():
+        return float(token)  # the common case, without a regex
     if not token:
         return None
     if _GROUPED.fullmatch(token):

@@ -10,8 +10,11 @@ escapes) and is several times faster than the json module.
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import threading
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +24,25 @@ from tinydb.storages import Storage
 from .errors import StoreError
 
 BACKUP_SUFFIX = ".bak"
+CORRUPT_SUFFIX = ".corrupt-"  # archive.json.corrupt-20250101T120000: a damaged file kept aside
+
+
+class EncodeError(StoreError, TypeError):
+    """The data cannot be written as JSON (a bug, not a user error); nothing was written.
+
+    Also a TypeError, which is what serialisers raise and what older callers catch."""
+
+
+def describe_os_error(exc: OSError) -> str:
+    """The OS error for people, with what it means for their data when that is known."""
+    text = exc.strerror or str(exc) or type(exc).__name__
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        return f"{text}: the disk is full; nothing was changed (free some space and try again)"
+    if exc.errno == errno.EROFS:
+        return f"{text}: the disk is mounted read-only; nothing was changed"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"{text}: the folder or file is read-only or not yours; nothing was changed"
+    return text
 
 
 def fsync_dir(folder: Path) -> None:
@@ -37,23 +59,79 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, fsync: bool = True, backup: bool = False) -> None:
+def temp_name(path: Path) -> Path:
+    """The temp file a write of `path` goes through: hidden, in the same folder, named
+    after the writing process so a leftover from a killed writer can be recognised."""
+    return path.parent / f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
+
+
+_TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.\d+\.tmp$")
+
+
+def stale_temps(folder: Path, name: str | None = None) -> list[Path]:
+    """Temp files in `folder` left by writers that no longer run (killed mid-write).
+
+    Safe to delete: a temp file only becomes a real file by a rename its writer makes."""
+    found = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    for entry in entries:
+        match = _TEMP.match(entry.name)
+        if match and (name is None or match["name"] == name) and not _pid_alive(int(match["pid"])):
+            found.append(Path(entry.path))
+    return found
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists but is not ours, or cannot tell: leave its files alone
+    return True
+
+
+def remove_stale_temps(folder: Path, name: str | None = None) -> int:
+    """Delete the leftovers `stale_temps` finds; returns how many went."""
+    removed = 0
+    for path in stale_temps(folder, name):
+        try:
+            path.unlink()
+            removed += 1
+        except OSError:
+            pass
+    return removed
+
+
+def atomic_write_bytes(
+    path: Path, data: bytes, *, fsync: bool = True, backup: bool = False, overwrite: bool = True
+) -> None:
     """Replace `path` with `data` so that readers see the old or the new content, never a mix.
 
     With `backup`, the file being replaced is kept as `path.bak` (a hard link, so no copy).
+    With `overwrite=False`, FileExistsError if `path` exists, decided atomically (a hard
+    link from the temp file), so a file created meanwhile by someone else is never replaced.
     """
     path = Path(path)
     folder = path.parent
-    tmp = folder / f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp"
+    tmp = temp_name(path)
     try:
         with open(tmp, "wb") as handle:
             handle.write(data)
             handle.flush()
             if fsync:
                 os.fsync(handle.fileno())
-        if backup and path.exists():
-            _keep_backup(path)
-        os.replace(tmp, path)
+        if not overwrite:
+            _link_new(tmp, path)
+        else:
+            if backup and path.exists():
+                _keep_backup(path)
+            os.replace(tmp, path)
     except BaseException:
         try:
             tmp.unlink()
@@ -62,6 +140,69 @@ def atomic_write_bytes(path: Path, data: bytes, *, fsync: bool = True, backup: b
         raise
     if fsync:
         fsync_dir(folder)
+
+
+def _link_new(tmp: Path, path: Path) -> None:
+    """Put `tmp` at `path` only if nothing is there yet; `tmp` is gone afterwards."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links here: check, then rename (a small window, but no link support)
+        if os.path.lexists(path):
+            raise FileExistsError(errno.EEXIST, "File exists", str(path)) from None
+        os.replace(tmp, path)
+        return
+    os.unlink(tmp)
+
+
+def keep_corrupt_copy(path: Path) -> Path | None:
+    """Keep the damaged `path` aside as `<name>.corrupt-<its mtime>` before anything replaces
+    it; the same damaged file is kept once however often it is opened. None if impossible."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    stamp = datetime.fromtimestamp(st.st_mtime, timezone.utc).strftime("%Y%m%dT%H%M%S")
+    copy = path.with_name(f"{path.name}{CORRUPT_SUFFIX}{stamp}")
+    try:
+        if copy.exists():
+            if copy.stat().st_size == st.st_size:
+                return copy
+            copy = path.with_name(f"{path.name}{CORRUPT_SUFFIX}{stamp}-{st.st_ino}")
+            if copy.exists():
+                return copy
+        try:
+            os.link(path, copy)
+        except OSError:
+            import shutil
+
+            shutil.copyfile(path, copy)
+    except OSError:
+        return None
+    return copy
+
+
+def describe_json_error(exc: Exception, raw: bytes) -> str:
+    """Where and how a JSON file is broken: "cut off at byte 1,234 of 1,234 (…)" or
+    "invalid JSON at line 3, column 7 (byte 120): …"."""
+    pos = getattr(exc, "pos", None)
+    msg = getattr(exc, "msg", None) or str(exc)
+    if "UTF-8" in msg:  # orjson checks the encoding first and reports byte 0: find the real spot
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            if bad.reason == "unexpected end of data":
+                msg, pos = "unexpected end of data", bad.start
+            else:
+                msg, pos = f"bytes that are not UTF-8 ({bad.reason})", bad.start
+    if "end of data" in msg:
+        return f"it is cut off (truncated): it ends at byte {len(raw):,}, in the middle of the data"
+    if isinstance(pos, int):
+        line = raw.count(b"\n", 0, pos) + 1
+        column = pos - (raw.rfind(b"\n", 0, pos) + 1) + 1
+        return f"invalid JSON at line {line}, column {column} (byte {pos:,}): {msg}"
+    return f"invalid JSON: {msg}"
 
 
 def _keep_backup(path: Path) -> None:
@@ -116,24 +257,48 @@ class AtomicJSONStorage(Storage):
         except OSError as exc:
             raise StoreError(f"cannot read the archive {self.path}: {exc.strerror or exc}") from None
         if not raw.strip():
+            if self._backup_has_data():  # our writes never leave an empty file: it was cut off
+                raise self.damaged(f"it is empty ({len(raw)} bytes) while {self.path.name}{BACKUP_SUFFIX} is not (truncated)")
             return None
         try:
             data = loads(raw)
         except orjson.JSONDecodeError as exc:
-            raise StoreError(
-                f"the archive {self.path} is damaged ({exc}); the previous version is "
-                f"{self.path.name}{BACKUP_SUFFIX} in the same folder (see README: Recovery)"
-            ) from None
+            raise self.damaged(describe_json_error(exc, raw)) from None
         if not isinstance(data, dict):
-            raise StoreError(f"the archive {self.path} is not a tongket archive (top level is not an object)")
+            raise self.damaged("the top level is not a JSON object")
         return data
 
+    def _backup_has_data(self) -> bool:
+        try:
+            return self.path.with_name(self.path.name + BACKUP_SUFFIX).stat().st_size > 2
+        except OSError:
+            return False
+
+    def damaged(self, what: str) -> StoreError:
+        """The error for a damaged file, after keeping a copy of it aside. tongket refuses
+        to write over it until `tongket doctor` has restored or salvaged it."""
+        copy = keep_corrupt_copy(self.path)
+        kept = f"; a copy is kept as {copy.name}" if copy else ""
+        return StoreError(
+            f"the archive {self.path} is damaged: {what}{kept}; nothing will be written to it. "
+            f"Run `tongket doctor` to see what can be recovered, then `tongket doctor --restore` "
+            f"(previous version, {self.path.name}{BACKUP_SUFFIX}) or `tongket doctor --salvage` "
+            f"(every readable article) - README: Recovery"
+        )
+
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        payload = dumps(data)  # serialise first: a failure here leaves the file untouched
+        try:
+            payload = dumps(data)  # serialise first: a failure here leaves the file untouched
+        except TypeError as exc:  # orjson.JSONEncodeError is a TypeError
+            raise EncodeError(
+                f"cannot save the archive {self.path}: a record cannot be written as JSON ({exc}); "
+                f"nothing was changed"
+            ) from None
+        remove_stale_temps(self.path.parent, self.path.name)
         try:
             atomic_write_bytes(self.path, payload, backup=self.backup)
         except OSError as exc:
-            raise StoreError(f"cannot write the archive {self.path}: {exc.strerror or exc}") from None
+            raise StoreError(f"cannot write the archive {self.path}: {describe_os_error(exc)}") from None
 
     def close(self) -> None:
         pass

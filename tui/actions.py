@@ -2,8 +2,12 @@
 the command palette, so the three can never disagree (harlequin and posting do the same).
 
 Binding ids ("tongket.province", ...) make every key remappable with `App.set_keymap`.
-Single-letter keys are never `priority=True`: a priority binding would steal the letter
-from the text inputs in dialogs.
+Keys that open something ("/", "f", "p", ...) are `priority=True` so the app acts on
+them before it routes the keys typed right after ("fvan ban den" arrives in one read): a
+non-priority binding only runs once the key has bubbled up from the focused widget, by
+which time the following keys have already gone to the list and are lost. So that a
+priority letter never steals from a text input, `TongketApp.check_action` refuses these
+actions while an input has focus or a dialog is open (`TYPING_SAFE` lists the others).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ class ActionSpec:
     help: str  # one sentence for the help screen and the palette
     show: bool = True  # in the footer
     palette: bool = True  # offered by ctrl+p
+    priority: bool = True  # acted on before later keys are routed (see the module docstring)
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -31,7 +36,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("tongket.year", "y", "year_filter", "Year", "Filter by report year (with counts)."),
     ActionSpec("tongket.period", "t,P", "period_filter", "Period", "Filter by report period: year, half-year, quarter, term."),
     ActionSpec("tongket.search", "slash", "search", "Search", "Live filter over titles and bodies, with or without diacritics."),
-    ActionSpec("tongket.clear", "x,escape", "clear_filters", "Clear", "Clear every filter and show all articles.", show=False),
+    ActionSpec("tongket.clear", "x,escape", "clear_filters", "Clear", "Clear every filter and show all articles.", show=False, priority=False),
     ActionSpec("tongket.next_match", "n", "next_match", "Next match", "Jump to the next match of the text filter in the article.", show=False),
     ActionSpec("tongket.prev_match", "N", "prev_match", "Prev match", "Jump to the previous match of the text filter in the article.", show=False),
     ActionSpec("tongket.lookup", "f", "lookup", "Lookup", "Look up a figure (e.g. “van ban den”) across the archive, by province and year."),
@@ -48,9 +53,18 @@ ACTIONS: tuple[ActionSpec, ...] = (
 def app_bindings() -> list[Binding]:
     """Bindings for the app, in registry order."""
     return [
-        Binding(spec.keys, spec.action, spec.description, show=spec.show, id=spec.id, tooltip=spec.help)
+        Binding(spec.keys, spec.action, spec.description, show=spec.show, id=spec.id, tooltip=spec.help,
+                priority=spec.priority)
         for spec in ACTIONS
     ]
+
+
+TYPING_SAFE = frozenset({"reload", "help_quit"})  # never typed into an input
+
+
+def blocked_while_typing(action: str) -> bool:
+    """Actions of the main screen that must not fire while an input or a dialog has the keys."""
+    return action in {spec.action for spec in ACTIONS if spec.priority} - TYPING_SAFE
 
 
 def palette_actions() -> list[ActionSpec]:

@@ -21,7 +21,7 @@ from textual.widgets import Input
 from store.record import FigureHit, StoredArticle
 from store.text import one_line
 
-from .actions import app_bindings
+from .actions import app_bindings, blocked_while_typing
 from .commands import ActionCommands
 from .dialogs.correct import CorrectDialog
 from .dialogs.export import ExportDialog
@@ -85,6 +85,14 @@ class TongketApp(App[None]):
 
     def get_default_screen(self) -> MainScreen:
         return self._main
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The main screen's keys are priority bindings (see `tui.actions`): refuse them
+        while the user types into an input or a dialog is open, so the key reaches it."""
+        if blocked_while_typing(action):
+            if self.screen is not self._main or isinstance(self.focused, Input):
+                return False
+        return True
 
     # -- widgets ------------------------------------------------------------------------
 

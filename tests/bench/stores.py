@@ -131,11 +131,23 @@ def write_batch(store_dir: Path, items: Iterable[tuple[Any, str | None]]) -> int
     return count
 
 
+def _ensure_snapshot(folder: Path) -> None:
+    """A store cached before the snapshot existed (or from an older snapshot format) gets its
+    snapshot here, once (one full load of archive.json), so no timed run pays for it."""
+    try:
+        from store.archive import Archive
+
+        Archive.open(folder).articles()  # rebuilds and saves archive.snapshot when missing or stale
+    except Exception:
+        pass
+
+
 def ensure_truth_store(n: int, root: Path, seed: int = 0, *, corpus: Path | None = None, quiet: bool = True,
                        rebuild: bool = False) -> Path:
     folder = root / f"store-truth-{gen.size_name(n)}-s{seed}-v{gen.GEN_VERSION}-{store_format()}"
     marker = folder / ".complete"
     if marker.exists() and not rebuild:
+        _ensure_snapshot(folder)
         return folder
     for stale in root.glob(f"store-truth-{gen.size_name(n)}-s{seed}-*"):
         shutil.rmtree(stale, ignore_errors=True)

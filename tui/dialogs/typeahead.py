@@ -27,6 +27,8 @@ class TypeAheadScreen(ModalScreen[ResultType]):
     def focus_input(self) -> Input:
         """Focus the main input now (not on the next idle, as `Widget.focus` does)."""
         target = self.query_one(self.TYPE_AHEAD_INPUT, Input)
+        # Selecting everything on focus would make the next typed key replace the query.
+        target.select_on_focus = False
         self.set_focus(target)
         return target
 
@@ -38,6 +40,7 @@ class TypeAheadScreen(ModalScreen[ResultType]):
             return
         focused = self.focused
         target = focused if isinstance(focused, Input) else self.focus_input()
+        target.action_end()
         target.insert_text_at_cursor(event.character)
         event.stop()
         event.prevent_default()

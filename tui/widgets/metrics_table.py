@@ -51,30 +51,36 @@ def figure_cells(fig: Figure, widths: tuple[int, ...] | None = None) -> tuple[Te
     return (
         Text(label, no_wrap=True),
         Text(value, justify="right", style="bold"),
-        Text(unit, no_wrap=True),
+        Text(" " + unit, no_wrap=True),  # the table has no cell padding: the unit opens a gap
         Text(change, style=change_style, no_wrap=True),
         Text(key, style="italic", no_wrap=True),
     )
 
 
-UNIT_MAX, CHANGE_MAX, LABEL_MIN, KEY_MIN = 14, 14, 16, 12
+# Column order for giving up cells when the pane is narrow: (column, floor) stages.
+SHRINK_ORDER = ((0, 14), (2, 8), (3, 7), (4, 12), (0, 10), (2, 5), (3, 6), (4, 8))
 
 
 def column_widths(figures: tuple[Figure, ...] | list[Figure], table_width: int) -> tuple[int, ...]:
     """Widths for label, value, unit, change and metric key that fit `table_width`.
 
-    The value keeps its natural width; unit and change are capped; label and metric key
-    share the rest: the key is what a lookup searches for, so it keeps its full width
-    whenever the label can still have 16 cells, and is never cut below 12.
+    Every column starts at its natural width (label at most 48, unit and change at most
+    14); when that is too wide they give up cells in `SHRINK_ORDER`: the label first
+    (down to 14), then unit and change, and only then the metric key, which is what a
+    lookup searches for, so it is never cut below 12 cells. The value is never cut.
     """
     texts = [figure_texts(f) for f in figures]
-    natural = [max([cell_len(head)] + [cell_len(t[i]) for t in texts]) for i, (_k, head) in enumerate(COLUMNS)]
-    label_n, value, unit, change, key_n = natural
-    unit, change = min(unit, UNIT_MAX), min(change, CHANGE_MAX)
-    room = (table_width or 80) - value - unit - change - 2 * len(COLUMNS) - 1  # padding, scrollbar
-    key = min(key_n, max(KEY_MIN, room - min(label_n, LABEL_MIN)))
-    label = max(min(label_n, LABEL_MIN), min(label_n, 48, room - key))
-    return label, value, unit, change, key
+    widths = [max([cell_len(head)] + [cell_len(t[i]) for t in texts]) for i, (_k, head) in enumerate(COLUMNS)]
+    widths[0] = min(widths[0], 48)
+    widths[2], widths[3] = min(widths[2], 14), min(widths[3], 14)
+    room = (table_width or 80) - (len(COLUMNS) - 1) - 1  # one-cell gaps between columns, scrollbar
+    for column, floor in SHRINK_ORDER:
+        excess = sum(widths) - room
+        if excess <= 0:
+            break
+        if widths[column] > floor:
+            widths[column] -= min(excess, widths[column] - floor)
+    return tuple(widths)
 
 
 class MetricsTable(DataTable):
@@ -98,7 +104,7 @@ class MetricsTable(DataTable):
             return isinstance(message, MetricsTable.FigureChosen)
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(name=name, id=id, classes=classes, cursor_type="row", zebra_stripes=True)
+        super().__init__(name=name, id=id, classes=classes, cursor_type="row", zebra_stripes=True, cell_padding=0)
         self._figures: tuple[Figure, ...] = ()
         self._message: str | None = None
         self._filled_width = 0
@@ -122,8 +128,12 @@ class MetricsTable(DataTable):
         if self._figures:
             widths = column_widths(self._figures, self.size.width)
             rows = [figure_cells(fig, widths) for fig in self._figures]
+            # No cell padding (it would cost ten cells): one gap cell between columns,
+            # on the unit's left for the right-aligned value.
+            gaps = {"label": 1, "value": 0, "unit": 2, "change": 1, "key": 0}
             for (key, label), width in zip(COLUMNS, widths):
-                self.add_column(Text(label), key=key, width=width)
+                header = Text(label, justify="right") if key == "value" else Text((" " if key == "unit" else "") + label)
+                self.add_column(header, key=key, width=width + gaps[key])
             self.add_rows(rows)
         else:
             text = "No figures found in this article." if self._message is None else self._message

@@ -1,0 +1,124 @@
+"""Patterns found on articles the reader had not seen, each in a short sentence of our own."""
+
+from __future__ import annotations
+
+import pytest
+
+from store.figures import extract_figures
+from store.metrics import load_catalogue
+
+
+def figs(text):
+    found, _ = extract_figures(text)
+    for f in found:
+        assert text[f.span[0]:f.span[1]] == f.raw
+    return found
+
+
+def one(text, value):
+    hits = [f for f in figs(text) if f.value == pytest.approx(value)]
+    assert len(hits) == 1, [(f.value, f.unit, f.label) for f in figs(text)]
+    return hits[0]
+
+
+def test_decimal_comma_is_not_a_list_separator():
+    text = "Đã nhận 12 nghìn hồ sơ (trong đó: Sở Tài chính 3,5 nghìn hồ sơ, Sở Xây dựng 1,2 nghìn hồ sơ)."
+    assert sorted(f.value for f in figs(text)) == [1200, 3500, 12000]
+
+
+def test_abbreviated_units():
+    f = one("Trung tâm đã tiếp nhận 4,2 ngàn HS các loại.", 4200)
+    assert (f.unit, f.key) == ("HS", "dossiers_received")
+    assert one("Năm nay có 150 DN thành lập mới.", 150).unit == "DN"
+
+
+def test_times_as_a_unit():
+    f = one("Số dự án mới gấp 2,5 lần so với năm trước.", 2.5)
+    assert f.unit == "lần" and f.change and f.change.direction == "up"
+
+
+def test_bare_first_end_of_a_range_shares_the_unit():
+    found = figs("Tổng vốn dự kiến 12.000 - 15.000 tỷ đồng.")
+    assert [(f.value, f.unit) for f in found] == [(1.2e13, "đồng"), (1.5e13, "đồng")]
+    assert found[0].label == found[1].label
+
+
+def test_both_ends_of_a_range_share_a_clean_label():
+    found = figs("Tốc độ tăng trưởng kinh tế từ 6,5% đến 7%.")
+    assert [f.value for f in found] == [6.5, 7]
+    assert found[0].label == found[1].label == "Tốc độ tăng trưởng kinh tế"
+
+
+def test_a_rank_out_of_provinces_is_not_a_share():
+    assert all(f.of != 63 for f in figs("Chỉ số cải cách hành chính của tỉnh xếp 5/63 tỉnh, thành phố."))
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "key"),
+    [
+        ("Kim ngạch nhập khẩu ước đạt 800 triệu USD.", 800, "import_value"),
+        ("Kim ngạch xuất khẩu đạt 1,2 tỷ USD.", 1.2e9, "export_value"),
+        ("Kim ngạch xuất nhập khẩu đạt 900 triệu USD.", 900, None),
+        ("Cơ cấu kinh tế: tỷ trọng công nghiệp chiếm 40%.", 40, None),
+        ("Có 100% cán bộ xử lý văn bản trên môi trường mạng.", 100, None),
+        ("Trung tâm trả trước thời hạn 950 hồ sơ, đạt 95%.", 950, "dossiers_on_time"),
+        ("Trung tâm trả trước thời hạn 950 hồ sơ, đạt 95%.", 95, "on_time_rate"),
+    ],
+)
+def test_keys(text, value, key):
+    assert one(text, value).key == key
+
+
+def test_amount_in_brackets_is_named_by_the_words_before():
+    f = one("Không kể khoản thu từ đất (2.000 tỷ đồng), thu nội địa đạt 9.000 tỷ đồng.", 2e12)
+    assert "thu từ đất" in f.label
+
+
+def test_percentage_named_by_what_it_is_compared_with():
+    assert one("Thu ngân sách đạt 5.000 tỷ đồng, đạt 40% so với dự toán.", 40).label == "so với dự toán"
+
+
+def test_percentage_after_a_count_is_its_rate():
+    text = "Đã giải quyết 1.200 đơn khiếu nại thuộc thẩm quyền của các cấp, đạt gần 96%."
+    assert one(text, 96).label.startswith("tỷ lệ đơn")
+
+
+def test_change_word_before_a_qualifier_is_part_of_the_name():
+    f = one("Vốn đăng ký tăng thêm đạt 120 triệu USD.", 120)
+    assert f.change is None and f.qualifier == "đạt"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "banned"),
+    [
+        ("Từ ngày 1/1 đến ngày 30/6, trung tâm đã tiếp nhận 800 hồ sơ.", 800, ("ngày", "trung tâm")),
+        ("Đồng chí Trần Văn Minh trao Bằng khen cho 4 cá nhân.", 4, ("Minh",)),
+        ("Thực hiện Nghị định số 45/2020/NĐ-CP, đã giải quyết 12 trường hợp.", 12, ("NĐ-CP", "số")),
+        ("Bộ phận một cửa của Trung tâm Phục vụ hành chính công có 9 quầy giao dịch.", 9, ("tâm Phục",)),
+    ],
+)
+def test_label_leaves_out_dates_names_and_document_numbers(text, value, banned):
+    label = one(text, value).label
+    assert not any(b in label.split() or b in label for b in banned), label
+
+
+def test_long_label_starts_at_a_preposition_rather_than_mid_word():
+    f = one("Nội dung đơn khiếu nại về lĩnh vực đất đai hành chính 40 vụ việc.", 40)
+    assert f.label == "vụ việc về lĩnh vực đất đai hành chính"
+
+
+def test_tone_mark_placement_does_not_matter():
+    old, new = one("Mở 2 khoá tập huấn.", 2), one("Mở 2 khóa tập huấn.", 2)
+    assert old.unit == new.unit and old.label.replace("khoá", "khóa") == new.label.replace("khoá", "khóa")
+
+
+def test_zero_padded_counts_keep_their_value_and_written_form():
+    f = one("Văn phòng đón tiếp 05 đoàn công tác.", 5)
+    assert f.value == 5.0 and f.display == "05 đoàn"
+
+
+def test_catalogue_matches_across_punctuation_like_fold_words():
+    cat = load_catalogue()
+    assert cat.key_for("văn bản", "văn bản", "đã tiếp nhận, xử lý") == "incoming_documents"
+    assert cat.key_for("đơn, thư", "đơn thư") == "petitions"
+    assert cat.key_for("đơn vị", "đơn") is None

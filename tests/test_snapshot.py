@@ -1,0 +1,258 @@
+"""The derived snapshot (store/snapshot.py) and the indexes built from it.
+
+The snapshot is a cache: an archive opened through it must answer exactly as one loaded
+from archive.json, and a stale or damaged snapshot must never be used. The lookup over the
+snapshot's precomputed groups must return what a plain scan over every figure returns.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections import defaultdict
+from pathlib import Path
+
+import orjson
+import pytest
+
+from store import snapshot as snapshots
+from store.archive import Archive
+from store.index import ArchiveIndex, ProvinceNames, _load_metric_names, _load_province_table, label_score, metric_score, unit_score
+from store.record import ArticleMeta, FigureHit
+from store.text import fold_words as _fold_words
+from tests.bench import stores
+
+N_ARTICLES = 600
+fold_words = functools.cache(_fold_words)  # the scan below folds every label of every query
+CORRECTED_PROVINCE = "Bắc Giang"
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated archive (the benchmark's ground-truth articles), with a few corrections."""
+    folder = tmp_path_factory.mktemp("gen") / "store"
+    stores.write_batch(folder, stores.truth_articles(N_ARTICLES, seed=3))
+    archive = Archive.open(folder)
+    rows = archive.articles()
+    archive.correct(rows[0].id, province=CORRECTED_PROVINCE, report_year=2016)
+    archive.correct(rows[7].id, title="Một tiêu đề đã sửa", period="quarter")
+    return folder
+
+
+def _reference(folder: Path) -> tuple[list[ArticleMeta], dict[str, list], dict[str, dict]]:
+    """Metadata and compact figures straight from archive.json (corrections applied)."""
+    data = orjson.loads((folder / "archive.json").read_bytes())
+    corrections = {d["id"]: d["fields"] for d in data.get("corrections", {}).values()}
+    metas, figs = [], {}
+    for rec in data["articles"].values():
+        eff = {**rec, **corrections.get(rec["id"], {})}
+        metas.append(ArticleMeta(
+            id=rec["id"], title=eff["title"], province=eff["province"], report_year=eff["report_year"],
+            period=eff["period"], published=eff["published"], event_date=eff["event_date"],
+            n_figures=len(rec["figs"]),
+            corrected=tuple(k for k in ("province", "report_year", "period", "title") if k in corrections.get(rec["id"], {})),
+        ))
+        figs[rec["id"]] = rec["figs"]
+    return metas, figs, corrections
+
+
+def _scan_lookup(metas, figs, query, *, provinces, metric_names, province=None, year=None, period=None, limit=200):
+    """Lookup by a plain scan over every figure, no precomputed groups: the behaviour the
+    indexed lookup must reproduce (groups by folded label, metric key and folded unit, best
+    group first, ties in that order; members newest first; a figure counts once)."""
+    import re
+
+    from store.index import sort_newest_first
+
+    words = fold_words(query).split()
+    if year is None:
+        years = [w for w in words if re.match(r"^(19[5-9]\d|20\d\d|2100)$", w)]
+        if years:
+            year = int(years[0])
+            words = [w for w in words if w != years[0]]
+    if province is None:
+        found, rest = provinces.find_in_words(words)
+        if found and rest:
+            province, words = found, rest
+    if not words:
+        return []
+    q = " ".join(words)
+    order = sort_newest_first(metas)
+    labels, units, keys = defaultdict(list), defaultdict(list), defaultdict(list)
+    for m in order:
+        for i, (_v, unit, label, key, _d) in enumerate(figs[m.id]):
+            if label:
+                labels[fold_words(label)].append((m, i))
+            if unit:
+                units[fold_words(unit)].append((m, i))
+            if key:
+                keys[key].append((m, i))
+    groups = []
+    for label, members in labels.items():
+        if (s := label_score(q, words, label)) > 0:
+            groups.append((s, members))
+    for key, names in metric_names.items():
+        if keys.get(key) and (s := metric_score(q, words, names)) > 0:
+            groups.append((s, keys[key]))
+    for unit, members in units.items():
+        if (s := unit_score(q, words, unit)) > 0:
+            groups.append((s, members))
+    groups.sort(key=lambda g: -g[0])
+
+    def allowed(m: ArticleMeta) -> bool:
+        if province is not None:
+            want = provinces.canonical(province) or province
+            if not m.province or (provinces.canonical(m.province) or m.province) != want:
+                return False
+        if year is not None and m.report_year != int(year):
+            return False
+        return period is None or m.period == period
+
+    hits, seen = [], set()
+    for score, members in groups:
+        for m, i in members:
+            if (m.id, i) in seen or not allowed(m):
+                continue
+            seen.add((m.id, i))
+            value, unit, label, key, display = figs[m.id][i]
+            hits.append(FigureHit(m.id, i, m.province, m.report_year, m.period, value, unit, label, key,
+                                  display, round(score, 4)))
+            if len(hits) >= limit:
+                return hits
+    return hits
+
+
+QUERIES = ["v", "va", "van", "van ban", "van ban d", "van ban den", "văn bản đến", "ty le", "tỷ lệ %",
+           "ho so", "ho so truc tuyen", "cong dan den", "nghin ty dong", "ty dong", "incoming documents",
+           "van ban den 2019", "van ban den kien giang", "quyet dinh", "%", "zzz"]
+
+
+@pytest.mark.parametrize("filters", [{}, {"year": 2019}, {"province": "Kiên Giang"}, {"period": "half-year"},
+                                     {"province": CORRECTED_PROVINCE, "year": 2016}])
+def test_indexed_lookup_equals_a_plain_scan(generated: Path, filters: dict) -> None:
+    archive = Archive.open(generated)
+    assert archive._records_data is None  # opened from the snapshot, archive.json not parsed
+    metas, figs, _ = _reference(generated)
+    provinces = ProvinceNames({m.province for m in metas if m.province}, _load_province_table())
+    names = _load_metric_names()
+    for query in QUERIES:
+        for limit in (200, 10**9):
+            got = archive.lookup(query, limit=limit, **filters)
+            want = _scan_lookup(metas, figs, query, provinces=provinces, metric_names=names, limit=limit, **filters)
+            assert got == want, (query, filters, limit)
+    # and the unlimited result is exactly the set of figures any group matches
+    assert len(archive.lookup("van", limit=10**9, **filters)) > (0 if filters else 1000)
+
+
+def test_snapshot_answers_like_archive_json(generated: Path) -> None:
+    fast = Archive.open(generated)
+    slow = Archive.open(generated)
+    slow._records  # force the full TinyDB load, and an index built from the records
+    slow._snapshot = None
+    slow._index = None
+    metas, _, corrections = _reference(generated)
+    assert fast._records_data is None and slow._records_data is not None
+    assert fast.articles() == slow.articles()
+    assert {m.id for m in fast.articles()} == {m.id for m in metas}
+    for kw in ({}, {"province": "Kiên Giang"}, {"year": 2016}, {"province": CORRECTED_PROVINCE, "merged": True},
+               {"period": "unknown"}, {"year": "unknown"}, {"text": "tiêu đề đã sửa"}):
+        assert fast.query(**kw) == slow.query(**kw), kw
+        assert fast.province_counts(**{k: v for k, v in kw.items() if k != "province"}) == \
+            slow.province_counts(**{k: v for k, v in kw.items() if k != "province"})
+        assert fast.year_counts(**{k: v for k, v in kw.items() if k != "year"}) == \
+            slow.year_counts(**{k: v for k, v in kw.items() if k != "year"})
+    # and against a plain scan of archive.json's records
+    from collections import Counter
+
+    from store.index import sort_newest_first
+
+    order = sort_newest_first(metas)
+    assert fast.articles() == order
+    for kw in ({"province": "Kiên Giang"}, {"year": 2016}, {"period": "half-year"}, {"year": 2019, "period": "year"}):
+        want = [m for m in order if all(getattr(m, {"year": "report_year"}.get(k, k)) == v for k, v in kw.items())]
+        assert fast.query(**kw) == want, kw
+        assert dict(fast.year_counts(**{k: v for k, v in kw.items() if k != "year"})) == \
+            dict(Counter(m.report_year for m in order if all(getattr(m, {"year": "report_year"}.get(k, k)) == v
+                                                             for k, v in kw.items() if k != "year")))
+    assert dict(fast.province_counts()) == dict(Counter(m.province for m in order))
+    assert dict(fast.period_counts(year=2016)) == dict(Counter(m.period for m in order if m.report_year == 2016))
+    for m in fast.articles()[:20] + [fast.articles()[-1]]:
+        assert fast.get(m.id) == slow.get(m.id)
+        assert fast.resolve(m.id[:8]) == m.id
+    assert fast._records_data is None  # all of the above without parsing archive.json
+    assert len(fast) == len(slow) == N_ARTICLES
+    assert set(corrections) <= {m.id for m in fast.articles() if m.corrected}
+
+
+def test_stale_snapshot_is_never_used(generated: Path, tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "copy"
+    shutil.copytree(generated, folder)
+    # archive.json replaced behind the snapshot's back (a crash between the two writes, or
+    # an older tongket that does not know the snapshot): same content, new file
+    data = (folder / "archive.json").read_bytes()
+    old_source = snapshots.read_source(folder / snapshots.SNAPSHOT_FILE)
+    (folder / "archive.json").unlink()
+    (folder / "archive.json").write_bytes(data.replace('"Một tiêu đề đã sửa"'.encode(), '"Tiêu đề khác"'.encode()))
+    archive = Archive.open(folder)
+    assert archive._records_data is not None  # loaded from archive.json
+    assert any(m.title == "Tiêu đề khác" for m in archive.articles())
+    new_source = snapshots.read_source(folder / snapshots.SNAPSHOT_FILE)
+    assert new_source != old_source and new_source == archive._stat_signature()  # rebuilt
+    again = Archive.open(folder)
+    assert again._records_data is None and again.articles() == archive.articles()
+
+
+def test_damaged_snapshot_falls_back_to_archive_json(generated: Path, tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "copy"
+    shutil.copytree(generated, folder)
+    snap = folder / snapshots.SNAPSHOT_FILE
+    want = Archive.open(folder).articles()
+    raw = snap.read_bytes()
+    snap.write_bytes(raw[: len(raw) // 2])
+    os.utime(folder / "archive.json")  # irrelevant to the check, but a truncated file must not load
+    archive = Archive.open(folder)
+    assert archive.articles() == want
+
+
+def test_writes_from_a_snapshot_opened_archive_keep_everything(generated: Path, tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "copy"
+    shutil.copytree(generated, folder)
+    archive = Archive.open(folder)
+    before = {m.id: m for m in archive.articles()}
+    target = archive.articles()[3].id
+    archive.correct(target, period="year")
+    reopened = Archive.open(folder)
+    assert reopened._records_data is None
+    after = {m.id: m for m in reopened.articles()}
+    assert after[target].period == "year" and "period" in after[target].corrected
+    corrected_before = {aid for aid, m in before.items() if m.corrected}
+    assert corrected_before <= {aid for aid, m in after.items() if m.corrected}
+    other = Archive.open(folder)
+    archive.correct(target, period=None)
+    assert other.reload_if_changed() and other._records_data is None
+    assert "period" not in other.index.meta(target).corrected
+
+
+def test_snapshot_round_trip_and_empty_archive(tmp_path: Path) -> None:
+    meta = ArticleMeta(id="a1", title="Tiêu đề", province=None, report_year=None, period=None, published=None,
+                       event_date=None, n_figures=2, corrected=("title",))
+    figs = {"a1": [[1.5, "%", "tỷ lệ", None, "1,5%"], [2.0, None, "", "k", "2"]]}
+    snap = snapshots.build([meta], figs, source=(1, 2, 3), generation=4)
+    path = tmp_path / "s"
+    path.write_bytes(snapshots.encode(snap, [b'{"id":"a1"}']))
+    assert snapshots.read(path, (1, 2, 4)) is None
+    back = snapshots.read(path, (1, 2, 3))
+    assert back is not None and back.meta(0) == meta and back.generation == 4
+    assert [back.compact_figure(i) for i in range(2)] == figs["a1"]
+    assert back.record_of(0) == {"id": "a1"}
+    empty = snapshots.build([], {}, source=(5, 6, 7))
+    path.write_bytes(snapshots.encode(empty, []))
+    assert len(snapshots.read(path, (5, 6, 7))) == 0
+    assert ArchiveIndex.from_snapshot(empty, text_of=lambda _i: "").lookup("van") == []
+    assert len(Archive.open(tmp_path / "new")) == 0
