@@ -267,13 +267,20 @@ class ArchiveIndex:
 
     def _ranks(self) -> dict[str, int]:
         if self._rank_of is None:
-            self._rank_of = {aid: r for r, aid in enumerate(self.snapshot.ids)}
+            self._rank_of = dict(zip(self.snapshot.ids, range(len(self.snapshot.ids))))
         return self._rank_of
 
     def _position_sets(self) -> tuple[dict[int, set[int]], ...]:
         if self._positions is None:
             snap = self.snapshot
-            self._positions = (_positions(snap.province), _positions(snap.year), _positions(snap.period))
+            self._positions = tuple(
+                {code: set(perm[starts[i] : starts[i + 1]]) for i, code in enumerate(codes)}
+                for codes, perm, starts in (
+                    (snap.province_codes, snap.province_perm, snap.province_start),
+                    (snap.year_codes, snap.year_perm, snap.year_start),
+                    (snap.period_codes, snap.period_perm, snap.period_start),
+                )
+            )
         return self._positions
 
     def figure_range(self, rank: int) -> tuple[int, int]:
@@ -323,8 +330,10 @@ class ArchiveIndex:
     ) -> set[int] | None:
         """Ranks allowed by the set filters, or None for "no filter"."""
         sets: list[set[int]] = []
-        for values, positions in zip(self._allowed(province, year, period, merged),
-                                     self._position_sets()):
+        allowed = self._allowed(province, year, period, merged)
+        if all(values is None for values in allowed):
+            return None
+        for values, positions in zip(allowed, self._position_sets()):
             if values is not None:
                 found = [positions[v] for v in values if v in positions]
                 sets.append(found[0] if len(found) == 1 else set().union(*found))
@@ -388,7 +397,7 @@ class ArchiveIndex:
             ranks = self._select_ranks(province=province, year=year, period=period, text=text, merged=merged)
             return Counter((snap.province[r], snap.year[r], snap.period[r]) for r in ranks or ())
         if self._cells is None:
-            self._cells = Counter(zip(snap.province, snap.year, snap.period))
+            self._cells = Counter({(p, y, q): c for p, y, q, c in snap.cells})
         pids, years, periods = self._allowed(province, year, period, merged)
         return Counter({
             cell: n for cell, n in self._cells.items()
@@ -531,18 +540,6 @@ class ArchiveIndex:
             display=display,
             score=round(score, 4),
         )
-
-
-def _positions(codes: Sequence[int]) -> dict[int, set[int]]:
-    """code -> set of the positions holding it (one pass; sets made once per code)."""
-    lists: dict[int, list[int]] = {}
-    for r, code in enumerate(codes):
-        lst = lists.get(code)
-        if lst is None:
-            lists[code] = [r]
-        else:
-            lst.append(r)
-    return {code: set(rs) for code, rs in lists.items()}
 
 
 def sort_newest_first(metas: Iterable[ArticleMeta]) -> list[ArticleMeta]:

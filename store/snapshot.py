@@ -26,7 +26,9 @@ import mmap
 import os
 import struct
 from array import array
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -36,7 +38,7 @@ from .record import ArticleMeta
 from .text import fold, fold_words
 
 SNAPSHOT_FILE = "archive.snapshot"
-FORMAT = 2
+FORMAT = 3
 MAGIC = b"TONGKET-SNAPSHOT\n"
 CORRECTABLE = ("province", "report_year", "period", "title")
 _SEP = "\x00"  # never in a title, id, date or display: clean_text strips control characters
@@ -67,6 +69,14 @@ class _Interner:
             i = self.ids[value] = len(self.items)
             self.items.append(value)
         return i
+
+
+def _by_code(codes: Sequence[int]) -> tuple[list[int], array, array]:
+    """Distinct codes (sorted) and the positions of each as runs of a permutation."""
+    values = sorted(set(codes))
+    index = {v: i for i, v in enumerate(values)}
+    perm, starts = _groups([index[c] for c in codes], len(values))
+    return values, perm, starts
 
 
 def _groups(keys: Sequence[int], n_groups: int) -> tuple[array, array]:
@@ -132,6 +142,19 @@ class Snapshot:
     key_start: Sequence[int]
     label_flabel: list[int]  # raw label id -> folded label group (-1: empty label)
     unit_funit: list[int]  # raw unit id -> folded unit group
+    # filters and pickers: the articles of each province / year / period code (a contiguous
+    # run of a permutation, ranks ascending) and the article count of each
+    # (province, year, period) cell, so a picker sums a few thousand cells, not 100k rows
+    province_codes: list[int]
+    province_perm: Sequence[int]
+    province_start: Sequence[int]
+    year_codes: list[int]
+    year_perm: Sequence[int]
+    year_start: Sequence[int]
+    period_codes: list[int]
+    period_perm: Sequence[int]
+    period_start: Sequence[int]
+    cells: list[list[int]]  # [province code, year, period code, articles]
     record_of: Callable[[int], dict[str, Any] | None] = field(default=lambda _rank: None, repr=False)
 
     def __len__(self) -> int:
@@ -187,13 +210,8 @@ class Snapshot:
         ]
 
     def figure_starts(self) -> list[int]:
-        """First figure index of each article (prefix sums of n_figures)."""
-        out = [0] * (len(self.ids) + 1)
-        total = 0
-        for r, n in enumerate(self.n_figures):
-            total += n
-            out[r + 1] = total
-        return out
+        """First figure index of each article (prefix sums of n_figures), and the end."""
+        return list(accumulate(self.n_figures, initial=0))
 
 
 # ---------------------------------------------------------------- building
@@ -275,6 +293,10 @@ def build(
     flabel_perm, flabel_start = _groups(flabel_of, len(flabels.items))
     funit_perm, funit_start = _groups(funit_of, len(funits.items))
     key_perm, key_start = _groups(fig_key, len(keys.items))
+    province_codes, province_perm, province_start = _by_code(province)
+    year_codes, year_perm, year_start = _by_code(year)
+    period_codes, period_perm, period_start = _by_code(period)
+    cells = [[p, y, q, c] for (p, y, q), c in Counter(zip(province, year, period)).items()]
     return Snapshot(
         source=source,
         generation=generation,
@@ -313,6 +335,16 @@ def build(
         key_start=key_start,
         label_flabel=[label_folded[i] for i in range(len(labels.items))],
         unit_funit=[unit_folded[i] for i in range(len(units.items))],
+        province_codes=province_codes,
+        province_perm=province_perm,
+        province_start=province_start,
+        year_codes=year_codes,
+        year_perm=year_perm,
+        year_start=year_start,
+        period_codes=period_codes,
+        period_perm=period_perm,
+        period_start=period_start,
+        cells=cells,
         record_of=record_of or (lambda _rank: None),
     )
 
@@ -329,9 +361,11 @@ _ARRAYS = (
     "province", "year", "period", "n_figures", "corrected",
     "fig_article", "fig_pos", "fig_value", "fig_unit", "fig_label", "fig_key", "display_off",
     "flabel_perm", "flabel_start", "funit_perm", "funit_start", "key_perm", "key_start",
+    "province_perm", "province_start", "year_perm", "year_start", "period_perm", "period_start",
 )
 _STRINGS = ("ids", "refs", "titles", "published", "event_date")
-_TABLES = ("provinces", "periods", "units", "labels", "keys", "flabels", "funits", "label_flabel", "unit_funit")
+_TABLES = ("provinces", "periods", "units", "labels", "keys", "flabels", "funits", "label_flabel", "unit_funit",
+           "province_codes", "year_codes", "period_codes", "cells")
 
 
 def _pad(n: int) -> int:
