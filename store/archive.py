@@ -10,6 +10,10 @@ Layout of the folder (see README "Where the archive lives"):
                       named by content id, so an update writes a new file and a crash
                       before archive.json is replaced leaves the old pair intact
     archive.lock      file lock held while writing
+    archive.snapshot  derived, rebuildable: list metadata, figures and lookup groups in columns
+                      (store/snapshot.py), written after archive.json under the same lock and
+                      used only while archive.json is the one it was built from; opening and
+                      reading go through it, archive.json is parsed only for a write
 
 The archive keeps its own in-memory state and writes the whole TinyDB file once per batch
 through `AtomicJSONStorage`, so ingesting many files costs one write, not one per article.

@@ -188,7 +188,10 @@ for p in ("Kiên Giang", "Hà Nội", "Cà Mau", "Lào Cai"):
     s = time.perf_counter(); a.query(province=p); fl.append(time.perf_counter() - s)
 for y in (2019, 2024):
     s = time.perf_counter(); a.query(year=y); fl.append(time.perf_counter() - s)
-print(json.dumps({"import": t1 - t0, "open": t2 - t1, "lookup_build": t3 - t2, "lookup": lk, "query": fl, "n": len(rows)}))
+import resource
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"import": t1 - t0, "open": t2 - t1, "lookup_build": t3 - t2, "lookup": lk, "query": fl, "n": len(rows),
+                  "rss_mb": rss}))
 """
 
 
@@ -197,6 +200,7 @@ def store_rows(size: int, store_dir: Path, runs: int) -> list[Row]:
     build_row = Row("store: first lookup (builds groups)", size, "s")
     lookup_row = Row("store: Archive.lookup per query", size, "ms")
     query_row = Row("store: Archive.query (province/year)", size, "ms")
+    rss_row = Row("store: peak memory (open, lookups, queries)", size, "MB")
     for _ in range(runs):
         proc = subprocess.run([PY, "-c", _STORE_PROBE, str(store_dir)], cwd=REPO, capture_output=True, text=True)
         if proc.returncode != 0:
@@ -207,8 +211,45 @@ def store_rows(size: int, store_dir: Path, runs: int) -> list[Row]:
         build_row.samples.append(data["lookup_build"])
         lookup_row.samples += [x * 1000 for x in data["lookup"]]
         query_row.samples += [x * 1000 for x in data["query"]]
+        if "rss_mb" in data:
+            rss_row.samples.append(data["rss_mb"])
     lookup_row.note = "10 prefixes of 'van ban den' + 1 other query, per run"
-    return [open_row, build_row, lookup_row, query_row]
+    return [open_row, build_row, lookup_row, query_row] + ([rss_row] if rss_row.samples else [])
+
+
+_STORE_INGEST = r"""
+import json, shutil, sys, time
+from pathlib import Path
+from tests.bench import stores
+from store.archive import INGEST_BATCH, Archive
+n, out = int(sys.argv[1]), Path(sys.argv[2])
+shutil.rmtree(out, ignore_errors=True)
+items = [(a, f"/bench/{i:06d}.txt") for i, (a, _s) in enumerate(stores.truth_articles(n, seed=0))]
+archive = Archive.open(out)
+t, c = time.perf_counter(), time.process_time()
+with archive._one_snapshot(True):  # as ingest_files does: one archive.json write per batch, one snapshot
+    for start in range(0, n, INGEST_BATCH):
+        archive._store_batch(items[start : start + INGEST_BATCH], [])
+print(json.dumps({"wall": time.perf_counter() - t, "cpu": time.process_time() - c, "n": n}))
+shutil.rmtree(out, ignore_errors=True)
+"""
+
+
+def store_ingest_rows(size: int, work: Path, runs: int) -> list[Row]:
+    """Storage alone: pre-parsed articles (the generator's truth) through the batch path."""
+    row = Row("ingest: storage only (pre-parsed)", size, "art/s")
+    cpu_row = Row("  CPU: storage only (pre-parsed)", size, "art/s")
+    for _ in range(runs):
+        proc = subprocess.run([PY, "-c", _STORE_INGEST, str(size), str(work / f"store-ingest-{gen.size_name(size)}")],
+                              cwd=REPO, capture_output=True, text=True)
+        if proc.returncode != 0:
+            log(f"storage ingest probe failed: {proc.stderr[-800:]}")
+            return []
+        data = json.loads(proc.stdout.strip().splitlines()[-1])
+        row.samples.append(data["n"] / data["wall"])
+        cpu_row.samples.append(data["n"] / data["cpu"])
+    row.note = "Archive._store_batch per 500 + one snapshot; bodies, archive.json, archive.snapshot"
+    return [row, cpu_row]
 
 
 # --------------------------------------------------------------------------- app
@@ -380,7 +421,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="runs of the ingest measurement (default: runs at ≤10k, 1 at 100k)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "tongket-bench")
-    ap.add_argument("--only", default="rg,ingest,store,app", help="comma list of: rg, ingest, store, app")
+    ap.add_argument("--only", default="rg,ingest,storeingest,store,app", help="comma list of: rg, ingest, storeingest, store, app")
     ap.add_argument("--quick", action="store_true", help="1k,10k; 3 runs; one ingest run")
     ap.add_argument("--record", action="store_true", help=f"rewrite {RESULTS.relative_to(REPO)}")
     ap.add_argument("--note", dest="notes", action="append", default=[], help="a line for RESULTS.md")
@@ -411,6 +452,8 @@ def main(argv: list[str] | None = None) -> int:
             if size <= 10_000:
                 runs = min(runs, 3)
             rows += ingest_rows(size, folder, args.work, runs)
+        if "storeingest" in only and size <= gen.parse_size(args.ingest_max):
+            rows += store_ingest_rows(size, args.work, min(args.ingest_runs or 1, 3))
         if only & {"store", "app"}:
             log(f"size {gen.size_name(size)}: truth store")
             store_dir = stores.ensure_truth_store(size, args.work, args.seed, corpus=folder, quiet=False,
