@@ -427,10 +427,13 @@ def _range_unit(t: _Text, end: int, v: _Vocab, scale: float, unit: str | None, k
 def _is_year(t: _Text, start: int, token: str, value: float, end: int, v: _Vocab) -> bool:
     if not (len(token) == 4 and token.isdigit() and 1900 <= value <= 2100):
         return False
+    if start and t.body[start - 1] in "/-":
+        return True  # the year of a date or period: "quý I/2021", "tháng 6/2020", "2017-2019"
     if _ends_with_one_of(_words_before(t.low, start, 2), v.year_before):
         return True
     unit, _, known, _ = _read_unit(t, end, v)
-    return not (known and unit not in ("%",))
+    next_word = t.body[end:end + 2].strip()[:1]
+    return not (known and unit not in ("%",) and not next_word.isupper())  # "2022 Trung tâm …" is a year
 
 
 def _read_pair(t: _Text, start: int, end: int, parts: list[str], sep: str, v: _Vocab) -> _Read | None:

@@ -122,3 +122,16 @@ def test_catalogue_matches_across_punctuation_like_fold_words():
     assert cat.key_for("văn bản", "văn bản", "đã tiếp nhận, xử lý") == "incoming_documents"
     assert cat.key_for("đơn, thư", "đơn thư") == "petitions"
     assert cat.key_for("đơn vị", "đơn") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Quý I/2021 Bộ phận một cửa đã giải quyết nhiều hồ sơ.",
+        "Trong quý II/2022 Trung tâm làm việc liên tục.",
+        "Giai đoạn 2016-2020 Sở đã nỗ lực.",
+        "Năm 2023 Văn phòng hoàn thành nhiệm vụ.",
+    ],
+)
+def test_year_of_a_period_is_not_a_figure(text):
+    assert extract_figures(text)[0] == []

@@ -23,6 +23,9 @@ def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
     so any offset can be mapped to a line with `line_of_offset`.
     """
     width = max(1, width)
+    # Vietnamese text is one cell per character almost always: then cells are lengths,
+    # and measuring every word (rich's slow path for non-ASCII letters) is skipped.
+    measure = len if all(get_character_cell_size(ch) == 1 for ch in set(text) - {"\n"}) else cell_len
     lines: list[tuple[int, int]] = []
     pos = 0
     for para in text.split("\n"):
@@ -35,12 +38,12 @@ def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
         line_cells = 0
         lead = len(para) - len(para.lstrip(" "))
         if lead:
-            line_cells = cell_len(para[:lead])
+            line_cells = measure(para[:lead])
         for match in _WORD.finditer(para, lead):
             word_start = para_start + match.start()
             word = match.group()
             word_core = word.rstrip()
-            core_cells = cell_len(word_core)
+            core_cells = measure(word_core)
             if line_cells and line_cells + core_cells > width:
                 lines.append((line_start, word_start))
                 line_start = word_start
@@ -56,9 +59,9 @@ def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
                         line_cells = 0
                     line_cells += size
                     offset += 1
-                line_cells += cell_len(word) - core_cells
+                line_cells += measure(word) - core_cells
                 continue
-            line_cells += cell_len(word)
+            line_cells += measure(word)
         lines.append((line_start, para_start + len(para)))
     return lines
 

@@ -9,9 +9,11 @@ never with markup, so brackets in titles and bodies show literally.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -112,8 +114,10 @@ class ArticleView(ScrollView, can_focus=True):
         self._body_start = 0
         self._lines: list[tuple[int, int]] = []
         self._wrap_width = 0
-        self._text: Text | None = None
-        self._cache: LRUCache[int, Strip] = LRUCache(1024)
+        self._run_starts: list[int] = [0]
+        self._run_styles: list[Style] = [Style()]
+        self._cache: LRUCache[tuple[int, int], Strip] = LRUCache(1024)
+        self._cache_base: Style | None = None
         self._figure_index: int | None = None
         self._query = ""
         self._matches: list[tuple[int, int]] = []
@@ -151,7 +155,7 @@ class ArticleView(ScrollView, can_focus=True):
             return
         self._build(stored)
         self._find_matches()
-        self._restyle()
+        self._new_text()
         self.scroll_to(y=0, animate=False, immediate=True)
         if figure_index is not None:
             self.highlight_figure(figure_index)
@@ -165,7 +169,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._spans = [Span(0, len(self._plain), "article-view--muted")]
         self._body_start = len(self._plain)
         self._matches, self._match_index = [], None
-        self._restyle()
+        self._new_text()
         self.scroll_to(y=0, animate=False, immediate=True)
         self._update_subtitle()
 
@@ -309,24 +313,39 @@ class ArticleView(ScrollView, can_focus=True):
             return Style()
 
     def _restyle(self) -> None:
-        """Rebuild the styled text from the plain text and the current marks."""
-        text = Text(self._plain, no_wrap=True, end="")
-        for span in self._spans:
-            text.stylize(self._style(span.component), span.start, span.end)
+        """Recompute the style runs from the spans and the current marks.
+
+        Only styles change here (a figure or a match becomes current): the wrap is kept,
+        and screen lines are rebuilt lazily from the runs when they are drawn.
+        """
+        styles: dict[str, Style] = {}
+
+        def style(component: str) -> Style:
+            if component not in styles:
+                styles[component] = self._style(component)
+            return styles[component]
+
+        marks: list[tuple[int, int, Style]] = [(s.start, s.end, style(s.component)) for s in self._spans]
         article = self.article
         if article is not None and self._figure_index is not None:
             fig = article.figures[self._figure_index]
             s0, s1 = fig.sentence_span
             if s1 > s0:
-                text.stylize(self._style("article-view--sentence"), self._body_start + s0, self._body_start + s1)
-            text.stylize(
-                self._style("article-view--figure-current"), self._body_start + fig.span[0], self._body_start + fig.span[1]
+                marks.append((self._body_start + s0, self._body_start + s1, style("article-view--sentence")))
+            marks.append(
+                (self._body_start + fig.span[0], self._body_start + fig.span[1], style("article-view--figure-current"))
             )
         for i, (start, end) in enumerate(self._matches):
             component = "article-view--match-current" if i == self._match_index else "article-view--match"
-            text.stylize(self._style(component), start, end)
-        self._text = text
+            marks.append((start, end, style(component)))
+        self._run_starts, self._run_styles = style_runs(marks, len(self._plain))
+        self._cache.clear()
+        self.refresh()
+
+    def _new_text(self) -> None:
+        """The plain text changed: wrap it again, then style it."""
         self._rewrap(force=True)
+        self._restyle()
 
     def _rewrap(self, *, force: bool = False) -> None:
         width = self.scrollable_content_region.width
@@ -371,19 +390,73 @@ class ArticleView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        if self._text is not None:
-            self._restyle()
+        self._restyle()
 
     def render_line(self, y: int) -> Strip:
+        """One screen line, built once per (line, width) from the style runs and cached:
+        no rich `Text` is sliced or rendered while drawing."""
         width = self.scrollable_content_region.width
         base = self.rich_style
         index = int(self.scroll_offset.y) + y
-        if self._text is None or index >= len(self._lines):
+        if index >= len(self._lines):
             return Strip.blank(width, base)
-        strip = self._cache.get(index)
-        if strip is None:
+        key = (index, width)
+        strip = self._cache.get(key)
+        if strip is None or self._cache_base != base:
+            if self._cache_base != base:
+                self._cache.clear()
+                self._cache_base = base
             start, end = self._lines[index]
-            line = self._text[start:end]
-            strip = Strip(line.render(self.app.console)).apply_style(base)
-            self._cache[index] = strip
-        return strip.crop_extend(0, width, base)
+            segments = line_segments(self._plain, start, end, self._run_starts, self._run_styles, base)
+            strip = Strip(segments).crop_extend(0, width, base)
+            self._cache[key] = strip
+        return strip
+
+
+def style_runs(marks: list[tuple[int, int, Style]], length: int) -> tuple[list[int], list[Style]]:
+    """Flatten overlapping (start, end, style) marks into runs: `starts[i]` begins a run
+    styled `styles[i]` (until `starts[i + 1]`). Where marks overlap, later marks are added
+    on top of earlier ones, as `Text.stylize` in that order would do."""
+    events: list[tuple[int, int, int]] = []
+    for order, (start, end, _style) in enumerate(marks):
+        start, end = max(0, start), min(length, end)
+        if end > start:
+            events.append((start, 1, order))
+            events.append((end, 0, order))  # ends sort before starts at the same offset
+    events.sort()
+    starts, styles = [0], [Style()]
+    active: dict[int, Style] = {}
+    i, n = 0, len(events)
+    while i < n:
+        pos = events[i][0]
+        while i < n and events[i][0] == pos:
+            _pos, is_start, order = events[i]
+            if is_start:
+                active[order] = marks[order][2]
+            else:
+                active.pop(order, None)
+            i += 1
+        style = Style.combine(active[k] for k in sorted(active)) if active else Style()
+        if starts[-1] == pos:
+            styles[-1] = style
+        else:
+            starts.append(pos)
+            styles.append(style)
+    return starts, styles
+
+
+def line_segments(
+    plain: str, start: int, end: int, starts: list[int], styles: list[Style], base: Style
+) -> list[Segment]:
+    """Segments for `plain[start:end]`, cut where the style runs change."""
+    segments: list[Segment] = []
+    k = max(0, bisect_right(starts, start) - 1)
+    pos = start
+    last = len(starts) - 1
+    while pos < end:
+        stop = min(end, starts[k + 1]) if k < last else end
+        if stop > pos:
+            segments.append(Segment(plain[pos:stop], base + styles[k]))
+        pos = stop
+        k += 1
+    return segments
