@@ -28,7 +28,7 @@ import struct
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, chain, repeat
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -80,21 +80,15 @@ def _by_code(codes: Sequence[int]) -> tuple[list[int], array, array]:
 
 
 def _groups(keys: Sequence[int], n_groups: int) -> tuple[array, array]:
-    """Counting sort of figure indices by group: (permutation, starts), group g's members are
+    """Bucket sort of figure indices by group: (permutation, starts), group g's members are
     perm[starts[g]:starts[g + 1]], in ascending figure order (newest article first)."""
-    counts = [0] * (n_groups + 1)
-    for g in keys:
-        if g >= 0:
-            counts[g + 1] += 1
-    for g in range(n_groups):
-        counts[g + 1] += counts[g]
-    starts = array("i", counts)
-    fill = counts[:-1]
-    perm = array("i", bytes(4 * counts[-1]))
+    buckets: list[list[int]] = [[] for _ in range(n_groups + 1)]  # the last one takes key -1
+    appenders = [b.append for b in buckets]
     for fi, g in enumerate(keys):
-        if g >= 0:
-            perm[fill[g]] = fi
-            fill[g] += 1
+        appenders[g](fi)
+    del buckets[-1]
+    perm = array("i", chain.from_iterable(buckets))
+    starts = array("i", accumulate(map(len, buckets), initial=0))
     return perm, starts
 
 
@@ -251,10 +245,14 @@ def build(
     period = array("i", [0]) * n
     n_figures = array("i", [0]) * n
     corrected = array("i", [0]) * n
-    fig_article, fig_pos, fig_value = array("i"), array("i"), array("d")
-    fig_unit, fig_label, fig_key = array("i"), array("i"), array("i")
-    flabel_of, funit_of = array("i"), array("i")
+    fig_article, fig_pos = array("i"), array("i")
+    values: list[float] = []
     displays: list[str] = []
+    # A figure's (unit, label, key) is one of a few thousand combinations: intern and fold
+    # each combination once, keep one small id per figure, and expand the columns at the end.
+    combo_ids: dict[tuple[Any, Any, Any], int] = {}
+    combos: list[tuple[int, int, int, int, int]] = []  # (unit, label, key, folded label, folded unit)
+    combo_of: list[int] = []
     label_folded: dict[int, int] = {}  # raw label id -> folded label id (-1: empty)
     unit_folded: dict[int, int] = {}
     for rank, m in enumerate(order):
@@ -263,33 +261,36 @@ def build(
         period[rank] = periods(m.period or None)
         corrected[rank] = sum(1 << i for i, name in enumerate(CORRECTABLE) if name in m.corrected)
         figs = figures.get(m.id) or ()
-        n_figures[rank] = len(figs)
-        for pos, fig in enumerate(figs):
-            value, unit, label, key, display = fig
-            fig_article.append(rank)
-            fig_pos.append(pos)
-            fig_value.append(float(value))
-            lid = labels(label)
-            fig_label.append(lid)
-            fl = label_folded.get(lid)
-            if fl is None:
-                fl = label_folded[lid] = flabels(folded(label)) if label else -1
-            flabel_of.append(fl)
-            uid = units(unit)
-            fig_unit.append(uid)
-            fu = unit_folded.get(uid)
-            if fu is None:
-                fu = unit_folded[uid] = funits(folded(unit)) if unit else -1
-            funit_of.append(fu)
-            fig_key.append(keys(key) if key else -1)
+        count = len(figs)
+        n_figures[rank] = count
+        if not count:
+            continue
+        fig_article.extend(repeat(rank, count))
+        fig_pos.extend(range(count))
+        for value, unit, label, key, display in figs:
+            values.append(value)
             displays.append(display or "")
+            ck = (unit, label, key)
+            cid = combo_ids.get(ck)
+            if cid is None:
+                lid = labels(label)
+                fl = label_folded.get(lid)
+                if fl is None:
+                    fl = label_folded[lid] = flabels(folded(label)) if label else -1
+                uid = units(unit)
+                fu = unit_folded.get(uid)
+                if fu is None:
+                    fu = unit_folded[uid] = funits(folded(unit)) if unit else -1
+                cid = combo_ids[ck] = len(combos)
+                combos.append((uid, lid, keys(key) if key else -1, fl, fu))
+            combo_of.append(cid)
+    fig_value = array("d", map(float, values))
+    fig_unit, fig_label, fig_key, flabel_of, funit_of = (
+        array("i", map(column.__getitem__, combo_of)) for column in map(list, zip(*combos) if combos else [()] * 5)
+    )
     encoded = [d.encode("utf-8") for d in displays]
     blob = b"".join(encoded)
-    display_off = array("q", [0]) * (len(encoded) + 1)
-    off = 0
-    for i, d in enumerate(encoded):
-        off += len(d)
-        display_off[i + 1] = off
+    display_off = array("q", accumulate(map(len, encoded), initial=0))
     flabel_perm, flabel_start = _groups(flabel_of, len(flabels.items))
     funit_perm, funit_start = _groups(funit_of, len(funits.items))
     key_perm, key_start = _groups(fig_key, len(keys.items))

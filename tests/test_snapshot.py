@@ -256,3 +256,33 @@ def test_snapshot_round_trip_and_empty_archive(tmp_path: Path) -> None:
     assert len(snapshots.read(path, (5, 6, 7))) == 0
     assert ArchiveIndex.from_snapshot(empty, text_of=lambda _i: "").lookup("van") == []
     assert len(Archive.open(tmp_path / "new")) == 0
+
+
+def test_reader_sees_another_writers_articles_through_the_new_snapshot(generated: Path, tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "copy"
+    shutil.copytree(generated, folder)
+    reader, writer = Archive.open(folder), Archive.open(folder)
+    article, _ = next(stores.truth_articles(1, seed=99))
+    assert writer.ingest_article(article) == "added"
+    assert reader.reload_if_changed()
+    assert reader._records_data is None  # the writer's snapshot, not a parse of archive.json
+    assert len(reader) == N_ARTICLES + 1 and reader.get(article.id).article.body == article.body
+    assert any(h.article_id == article.id for h in reader.lookup(article.figures[0].label, limit=10**9))
+
+
+def test_many_batch_ingest_writes_one_fresh_snapshot_at_the_end(archive: Archive, fixture_files: list[Path],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import store.archive as archive_module
+
+    monkeypatch.setattr(archive_module, "INGEST_BATCH", 2)
+    monkeypatch.setenv("TONGKET_NO_PARALLEL", "1")
+    saves: list[int] = []
+    original = Archive._save_snapshot
+    monkeypatch.setattr(Archive, "_save_snapshot", lambda self, snap: (saves.append(len(snap)), original(self, snap)))
+    report = archive.ingest_files([(p, None) for p in fixture_files[:5]])
+    assert len(report.added) == 5 and len(saves) == 1  # three archive.json writes, one snapshot
+    assert snapshots.read_source(archive.path / snapshots.SNAPSHOT_FILE) == archive._stat_signature()
+    again = Archive.open(archive.path)
+    assert again._records_data is None and again.articles() == archive.articles()

@@ -81,6 +81,7 @@ class TongketApp(App[None]):
         self._lock = threading.Lock()
         self._generation = 0
         self._pending_figure: tuple[str, int] | None = None
+        self._shown_meta: Any = None  # the list row whose article the detail pane shows
         self._main = MainScreen()
 
     def get_default_screen(self) -> MainScreen:
@@ -172,7 +173,9 @@ class TongketApp(App[None]):
         except Exception as exc:
             self.post_message(StoreFailed("query", str(exc)))
             return
-        self.post_message(RowsReady(generation, rows, total, keep_id))
+        # Found here, not on the UI thread: a scan of up to 100,000 rows.
+        keep_index = next((i for i, meta in enumerate(rows) if meta.id == keep_id), None) if keep_id else None
+        self.post_message(RowsReady(generation, rows, total, keep_id, keep_index))
 
     def on_rows_ready(self, message: RowsReady) -> None:
         if message.generation != self._generation:
@@ -184,7 +187,7 @@ class TongketApp(App[None]):
             article_list.set_empty_message(Text(EMPTY_ARCHIVE))
         else:
             article_list.set_empty_message(Text(NO_MATCH))
-        article_list.set_rows(message.rows, keep_id=message.keep_id)
+        article_list.set_rows(message.rows, keep_id=message.keep_id, keep_index=message.keep_index)
         if message.keep_id and self._pending_figure and self._pending_figure[0] == message.keep_id:
             if article_list.current is None or article_list.current.id != message.keep_id:
                 self._load_article(message.keep_id, forced=True)
@@ -205,7 +208,12 @@ class TongketApp(App[None]):
                 text = f"Cannot open the archive: {self.load_error}"
             self.article_view.show_message(text)
             self.metrics.show_figures((), message="No article selected.")
+            self._shown_meta = None
             return
+        shown = self.article_view.stored
+        if message.meta == self._shown_meta and shown is not None and shown.article.id == message.meta.id:
+            return  # a re-query kept the cursor on the same, unchanged row: keep the pane
+        self._shown_meta = message.meta
         self._load_article(message.meta.id)
 
     def on_article_list_opened(self, message: ArticleList.Opened) -> None:
@@ -451,6 +459,7 @@ class TongketApp(App[None]):
 
     def on_correction_saved(self, message: CorrectionSaved) -> None:
         self.notify("Correction saved.", markup=False)
+        self._shown_meta = None  # reload the corrected article
         self._requery(keep_id=message.stored.article.id)
 
     # -- changes by other processes -----------------------------------------------------
@@ -477,6 +486,7 @@ class TongketApp(App[None]):
     def on_archive_changed(self, message: ArchiveChanged) -> None:
         if message.changed:
             self.notify("The archive changed on disk; reloaded.", markup=False)
+            self._shown_meta = None
             self._requery()
         elif message.manual:
             self.notify("The archive has not changed.", markup=False)

@@ -36,6 +36,7 @@ class RowsReady(Message):
     rows: list[ArticleMeta]
     total: int
     keep_id: str | None
+    keep_index: int | None = None  # where keep_id is in rows (found off the UI thread)
 
 
 @dataclass

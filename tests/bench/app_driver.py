@@ -141,6 +141,9 @@ async def filter_change(app: Any, pilot: Any, frames: Any, state: dict[str, Any]
         await pilot.press(ch if ch != " " else "space")
     await settle(app, pilot)
     rows_before = state["rows_set"]
+    from .app_probe import PROFILE
+
+    PROFILE.start("filter_enter")  # only the timed part: Enter to the repainted list
     c0 = time.process_time()
     t0 = time.perf_counter()
     await pilot.press("enter")
@@ -155,6 +158,7 @@ async def filter_change(app: Any, pilot: Any, frames: Any, state: dict[str, Any]
             await settle(app, pilot)
         return None
     marks.setdefault("filter_cpu", []).append(time.process_time() - c0)
+    PROFILE.stop("filter_enter")
     t1 = frames.first_after(state["rows_set"], ("ArticleList",))
     await settle(app, pilot)
     return t1 - t0

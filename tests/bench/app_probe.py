@@ -123,7 +123,7 @@ class PhaseProfiler:
         if phase != self.phase or self.profiler is None:
             return
         self.profiler.stop()
-        print(self.profiler.output_text(unicode=False, color=False, show_all=False), file=sys.stderr)
+        print(self.profiler.output_text(unicode=False, color=False, show_all=bool(os.environ.get("TONGKET_BENCH_PROFILE_ALL"))), file=sys.stderr)
         self.profiler = None
 
 

@@ -28,6 +28,7 @@ from .typeahead import TypeAheadScreen
 from ..format import figure_with_unit, vn_number, year_period
 from ..widgets.scrollbars import use_whole_cell_scrollbars
 
+PAGE = 50  # result rows added at a time: the first page on each keystroke, more on scrolling
 RESULT_COLUMNS = (("province", "Province"), ("report", "Year"), ("value", "Value"), ("label", "Label"), ("metric", "Metric"))
 SPARKS = "▁▂▃▄▅▆▇█"
 PERIOD_MARK = {"half-year": "½", "quarter": "q", "term": "t", "other": "?"}
@@ -84,7 +85,8 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
     ]
 
     DEFAULT_CSS = """
-    LookupDialog { align: center middle; }
+    /* Opaque: a see-through modal redraws the whole main screen under it on every frame. */
+    LookupDialog { align: center middle; background: $background; }
     LookupDialog > Vertical {
         width: 95%;
         height: 90%;
@@ -122,6 +124,7 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
         self._hits: list[FigureHit] = []
         self._query = ""
         self._cells: dict[tuple[int, int], FigureHit] = {}
+        self._pivot_for: list[FigureHit] | None = None  # the hits the pivot table shows
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -181,9 +184,11 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
         if query != self.query_one(Input).value.strip():
             return
         self._query = query
-        self._hits = list(hits)
-        self._fill_results()
-        self._fill_pivot()
+        if hits is not self._hits:  # not a mere refresh of the status line
+            self._hits = list(hits)
+            self._fill_results()
+        if self.pivoted:
+            self._fill_pivot()
         if not query:
             self._set_status(Text("Type a metric name or a label: “van ban den”, “văn bản đến”, “hồ sơ”."))
         elif not hits:
@@ -201,10 +206,16 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
         self.query_one("#lookup-status", Static).update(text)
 
     def _fill_results(self) -> None:
+        """The first `PAGE` hits only: a keystroke must not format and lay out hundreds of
+        rows nobody scrolls to. More are added as the cursor reaches the last row."""
         table = self.query_one("#lookup-results", DataTable)
         table.clear(columns=True)  # DataTable keeps the widest width ever seen otherwise
         for key, label in RESULT_COLUMNS:
             table.add_column(Text(label), key=key)
+        self._add_result_rows(table)
+
+    def _add_result_rows(self, table: DataTable) -> None:
+        start = table.row_count
         table.add_rows(
             (
                 Text(one_line(hit.province or "unknown")),
@@ -213,10 +224,20 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
                 Text(one_line(hit.label), no_wrap=True, overflow="ellipsis"),
                 Text(one_line(hit.key or ""), style="italic"),
             )
-            for hit in self._hits
+            for hit in self._hits[start : start + PAGE]
         )
 
+    @on(DataTable.RowHighlighted, "#lookup-results")
+    def _more_rows(self, event: DataTable.RowHighlighted) -> None:
+        table = event.data_table
+        if event.cursor_row >= table.row_count - 1 and table.row_count < len(self._hits):
+            self._add_result_rows(table)
+
     def _fill_pivot(self) -> None:
+        """Built only while the pivot is on show (and once per set of hits)."""
+        if self._pivot_for is self._hits:
+            return
+        self._pivot_for = self._hits
         table = self.query_one("#lookup-pivot", DataTable)
         table.clear(columns=True)
         self._cells = {}

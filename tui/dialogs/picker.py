@@ -102,7 +102,8 @@ class PickerDialog(TypeAheadScreen[Picked | None]):
     ]
 
     DEFAULT_CSS = """
-    PickerDialog { align: center middle; }
+    /* Opaque: a see-through modal redraws the whole main screen under it on every frame. */
+    PickerDialog { align: center middle; background: $background; }
     PickerDialog > Vertical {
         width: 60;
         max-width: 90%;

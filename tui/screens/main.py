@@ -18,6 +18,7 @@ from textual.widgets import Footer
 from ..widgets.article_list import ArticleList
 from ..widgets.article_view import ArticleView
 from ..widgets.filter_bar import FilterBar
+from ..widgets.footer import SteadyFooter
 from ..widgets.metrics_table import MetricsTable
 from ..widgets.scrollbars import use_whole_cell_scrollbars
 from ..widgets.search_bar import SearchBar
@@ -45,7 +46,7 @@ class MainScreen(Screen[None]):
             with Vertical(id="right-pane"):
                 yield ArticleView(id="article-view")
                 yield MetricsTable(id="metrics")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.article_list.border_title = Text("Articles")

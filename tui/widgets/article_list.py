@@ -16,6 +16,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -26,6 +27,7 @@ from store.record import ArticleMeta
 from store.text import one_line
 
 from ..format import list_date, year_period
+from .scrollbars import set_virtual_size_quietly
 
 PROVINCE_WIDTH = 14
 REPORT_WIDTH = 9
@@ -99,7 +101,10 @@ class ArticleList(ScrollView, can_focus=True):
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._rows: list[ArticleMeta] = []
-        self._index: dict[str, int] = {}
+        self._index: dict[str, int] | None = {}  # id -> row, built on first use
+        # Drawn rows by (row, is the cursor row): a cursor move redraws two rows, not all.
+        self._strips: LRUCache[tuple[int, bool], Strip] = LRUCache(512)
+        self._strips_key: tuple[int, bool, Style] | None = None
         self._empty_message: Text = Text("")
         self._last_posted: str | None | object = object()
 
@@ -116,28 +121,44 @@ class ArticleList(ScrollView, can_focus=True):
             return self._rows[self.cursor]
         return None
 
-    def set_rows(self, rows: list[ArticleMeta], *, keep_id: str | None = None) -> None:
-        """Replace every row; keep the cursor on `keep_id` if it is still listed."""
-        self._rows = list(rows)
-        self._index = {meta.id: i for i, meta in enumerate(self._rows)}
-        self.virtual_size = Size(self.size.width, len(self._rows))
-        target = self._index.get(keep_id, 0) if keep_id is not None else 0
-        self._set_cursor(target, force_post=True)
+    def set_rows(self, rows: list[ArticleMeta], *, keep_id: str | None = None, keep_index: int | None = None) -> None:
+        """Replace every row; keep the cursor on `keep_id` if it is still listed.
+
+        Nothing here is proportional to the number of rows (100,000 at most): rows are
+        formatted when drawn, the id index is built on first use, and a caller that
+        already knows where `keep_id` is (the query worker does) passes `keep_index`.
+        """
+        self._rows = rows if isinstance(rows, list) else list(rows)
+        self._index = None
+        self._strips.clear()
+        set_virtual_size_quietly(self, Size(self.size.width, len(self._rows)))
+        if keep_index is not None and 0 <= keep_index < len(self._rows) and self._rows[keep_index].id == keep_id:
+            target = keep_index
+        else:
+            target = self.index_of(keep_id) if keep_id is not None else None
+        self._set_cursor(target or 0, force_post=True)
         self.refresh()
+
+    def index_of(self, article_id: str | None) -> int | None:
+        """Row of an article, or None if it is not listed."""
+        if self._index is None:
+            self._index = {meta.id: i for i, meta in enumerate(self._rows)}
+        return self._index.get(article_id) if article_id is not None else None
 
     def replace_row(self, meta: ArticleMeta) -> None:
         """Swap one row in place (after a correction) without moving the cursor."""
-        index = self._index.get(meta.id)
+        index = self.index_of(meta.id)
         if index is None:
             return
         self._rows[index] = meta
+        self._strips.clear()
         self.refresh()
         if index == self.cursor:
             self._post_highlight(force=True)
 
     def select_id(self, article_id: str) -> bool:
         """Move the cursor to an article; False if it is not in the list."""
-        index = self._index.get(article_id)
+        index = self.index_of(article_id)
         if index is None:
             return False
         self._set_cursor(index, force_post=True)
@@ -152,7 +173,12 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _set_cursor(self, index: int, *, force_post: bool = False) -> None:
         index = max(0, min(index, len(self._rows) - 1)) if self._rows else 0
-        self.cursor = index
+        old = self.cursor
+        self.set_reactive(ArticleList.cursor, index)
+        # Only the rows whose cursor state changed are redrawn; scrolling (below) redraws
+        # the whole list by itself.
+        self.refresh_line(old)
+        self.refresh_line(index)
         self._scroll_cursor_into_view()
         self._post_highlight(force=force_post)
 
@@ -171,6 +197,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
+        self._strips.clear()
         self.virtual_size = Size(event.size.width, len(self._rows))
         self._scroll_cursor_into_view()
 
@@ -231,6 +258,16 @@ class ArticleList(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base = self.rich_style
         index = int(self.scroll_offset.y) + y
+        if self._rows and index < len(self._rows):
+            key = (width, self.has_focus, base)
+            if key != self._strips_key:
+                self._strips.clear()
+                self._strips_key = key
+            cached = self._strips.get((index, index == self.cursor))
+            if cached is None:
+                cached = self._render_row(index, width, base)
+                self._strips[(index, index == self.cursor)] = cached
+            return cached
         if not self._rows:
             if y == 1:
                 style = base + self.get_component_rich_style("article-list--empty")
@@ -239,8 +276,9 @@ class ArticleList(ScrollView, can_focus=True):
                 line = Strip([Segment("  ", base)] + list(text.render(self.app.console)))
                 return line.apply_style(style).crop_extend(0, width, base)
             return Strip.blank(width, base)
-        if index >= len(self._rows):
-            return Strip.blank(width, base)
+        return Strip.blank(width, base)
+
+    def _render_row(self, index: int, width: int, base: Style) -> Strip:
         meta = self._rows[index]
         is_cursor = index == self.cursor
         province_w, report_w, date_w, title_w = self._columns(width)
@@ -283,5 +321,6 @@ class ArticleList(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._strips.clear()
         self.refresh()
 

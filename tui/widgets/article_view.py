@@ -28,6 +28,7 @@ from store.text import fold, nfc, one_line
 
 from ..format import change_long, date_label, period_label
 from ..wrap import line_of_offset, wrap_offsets
+from .scrollbars import set_virtual_size_quietly
 
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 _UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff]")
@@ -355,7 +356,7 @@ class ArticleView(ScrollView, can_focus=True):
             self._wrap_width = width
             self._lines = wrap_offsets(self._plain, width)
             self._cache.clear()
-            self.virtual_size = Size(width, len(self._lines))
+            set_virtual_size_quietly(self, Size(width, len(self._lines)))
             self.refresh()
 
     def _scroll_to_offset(self, start: int, focus: int | None = None) -> None:
