@@ -2,10 +2,17 @@
 
 Layout of the folder (see README "Where the archive lives"):
 
-    archive.json      TinyDB file (store of record): tables `_meta` (schema, generation),
-                      `articles` (metadata, compact figures, source paths) and `corrections`
-                      (the user's edits, kept apart so re-ingest never loses them)
+    archive.json      TinyDB file (store of record): tables `_meta` (schema, generation) and
+                      `articles` (parsed metadata, compact figures, source paths); an archive
+                      written before corrections.json existed also has a `corrections` table
     archive.json.bak  the previous good archive.json, for recovery
+    corrections.json  TinyDB file: the user's edits (`_meta`, `corrections`: id -> fields),
+                      apart from the parsed fields so re-ingest never loses them, and small,
+                      so a correction rewrites a few KB instead of the whole archive (100k:
+                      ~220 MB, 15-20 s). Applied as an overlay on open and in `get`.
+                      Authoritative once it exists; until then the legacy table in
+                      archive.json is used, and the first write of either file moves it here.
+    corrections.json.bak  its previous good version
     bodies/ab/<ref>.json  one file per article text: body, full figures, folded search text;
                       named by content id, so an update writes a new file and a crash
                       before archive.json is replaced leaves the old pair intact
@@ -13,7 +20,9 @@ Layout of the folder (see README "Where the archive lives"):
     archive.snapshot  derived, rebuildable: list metadata, figures and lookup groups in columns
                       (store/snapshot.py), written after archive.json under the same lock and
                       used only while archive.json is the one it was built from; opening and
-                      reading go through it, archive.json is parsed only for a write
+                      reading go through it, archive.json is parsed only for an ingest
+    search.txt, search.idx  derived: every article's folded text, packed for the `/` filter
+                      (store/textindex.py); appended after each write, rebuilt when missing
 
 The archive keeps its own in-memory state and writes the whole TinyDB file once per batch
 through `AtomicJSONStorage`, so ingesting many files costs one write, not one per article.
@@ -35,6 +44,7 @@ from .errors import InputError, NotFound, StoreError, TongketError
 from .index import UNKNOWN, ArchiveIndex, ProvinceNames, _load_metric_names, _load_province_table
 from .lock import write_lock
 from . import snapshot as snapshots
+from . import textindex
 from .record import (
     PERIODS,
     Article,
@@ -52,6 +62,8 @@ UNKNOWN_PROVINCE = UNKNOWN  # province filter value meaning "no province"
 SCHEMA_VERSION = 1
 ARCHIVE_FILE = "archive.json"
 BODIES_DIR = "bodies"
+CORRECTIONS_FILE = "corrections.json"
+CORRECTIONS_SCHEMA = 1
 CORRECTABLE = ("province", "report_year", "period", "title")
 INGEST_BATCH = 500  # articles parsed between two writes of archive.json
 
@@ -112,7 +124,13 @@ class Archive:
         self._file = self.path / ARCHIVE_FILE
         self._storage = AtomicJSONStorage(self._file)
         self._records: dict[str, dict[str, Any]] = {}
-        self._corrections: dict[str, dict[str, Any]] = {}
+        self._corrections: dict[str, dict[str, Any]] = {}  # effective: the file's, else the legacy table
+        self._legacy_corrections: dict[str, dict[str, Any]] = {}  # archive.json's old `corrections` table
+        self._corr_file = self.path / CORRECTIONS_FILE
+        self._corr_storage = AtomicJSONStorage(self._corr_file)
+        self._corr_signature: tuple[int, int, int] | None = None
+        self._corr_schema = CORRECTIONS_SCHEMA
+        self._corr_generation = 0
         self._schema = SCHEMA_VERSION
         self._generation = 0
         self._signature: tuple[int, int, int] | None = None
@@ -121,7 +139,10 @@ class Archive:
         self._defer_snapshot = False  # True while ingest_files writes batch after batch
         self._snapshot_pending = False  # archive.json written, its snapshot not yet
         self._fold_cache: dict[str, str] = {}  # folded labels/units, kept across snapshot builds
-        self._text_cache: dict[str, str] = {}  # body ref -> folded search text
+        self._texts: textindex.TextIndex | None = None  # packed search text, bound to the index
+        self._texts_for: snapshots.Snapshot | None = None  # the snapshot `_texts` is bound to
+        self._new_texts: list[tuple[str, str]] = []  # (ref, text) of bodies written since the last write
+        self._replaced_text = False  # an article got a new body ref: the packed file may need compaction
         self._province_table: Any | None = _load_province_table()
         self._metric_names: dict[str, tuple[str, ...]] | None = None
         self._dirty = False
@@ -145,9 +166,9 @@ class Archive:
         archive._load()
         return archive
 
-    def _stat_signature(self) -> tuple[int, int, int] | None:
+    def _stat_signature(self, file: Path | None = None) -> tuple[int, int, int] | None:
         try:
-            st = self._file.stat()
+            st = (file or self._file).stat()
         except FileNotFoundError:
             return None
         return (st.st_mtime_ns, st.st_size, st.st_ino)
@@ -162,6 +183,8 @@ class Archive:
             self._load(full=True)
             if snap is not None and snap.source == self._signature:  # same file: keep the index
                 self._snapshot, self._index = snap, index
+                if index is not None:
+                    index.set_corrections(self._corrections)
         return self._records_data  # type: ignore[return-value]
 
     @_records.setter
@@ -178,10 +201,11 @@ class Archive:
         self._schema = snap.schema
         self._generation = snap.generation
         self._records_data = None
-        self._corrections = {aid: dict(fields) for aid, fields in snap.corrections.items()}
+        self._legacy_corrections = {aid: dict(fields) for aid, fields in snap.corrections.items()}
         self._signature = signature
         self._snapshot = snap
         self._index = None
+        self._load_corrections()
         return True
 
     def _load(self, *, full: bool = False) -> None:
@@ -206,37 +230,83 @@ class Archive:
                 # Skipping it would drop it from disk at the next write: refuse instead.
                 raise self._storage.damaged(f"article record {key!r} has no id")
             records[doc["id"]] = doc
-        corrections: dict[str, dict[str, Any]] = {}
-        for doc in tables["corrections"].values():
-            if isinstance(doc, dict) and doc.get("id") in records and isinstance(doc.get("fields"), dict):
-                corrections[doc["id"]] = dict(doc["fields"])
         self._schema = schema
         self._generation = int(meta.get("generation", 0)) if isinstance(meta, dict) else 0
         self._records = records
-        self._corrections = corrections
+        self._legacy_corrections = _corrections_table(tables["corrections"])
         self._signature = signature
         self._index = None
+        self._load_corrections()
 
+    def _load_corrections(self) -> None:
+        """The user's corrections: corrections.json when it exists (it is small: read on
+        every open), else the legacy table of archive.json. A damaged file is refused like
+        a damaged archive (a copy kept aside, `tongket doctor` to repair)."""
+        signature = self._stat_signature(self._corr_file)
+        data = self._corr_storage.read() if signature is not None else None
+        if data is None:
+            self._corrections = {aid: dict(f) for aid, f in self._legacy_corrections.items()}
+            self._corr_schema, self._corr_generation = CORRECTIONS_SCHEMA, 0
+        else:
+            meta = next(iter(self._table_of(self._corr_storage, data, "_meta").values()), {})
+            meta = meta if isinstance(meta, dict) else {}
+            schema = meta.get("schema", CORRECTIONS_SCHEMA)
+            if not isinstance(schema, int):
+                raise self._corr_storage.damaged(f"its schema version {schema!r} is not a number")
+            self._corr_schema = schema
+            self._corr_generation = int(meta.get("generation") or 0)
+            self._corrections = _corrections_table(self._table_of(self._corr_storage, data, "corrections"))
+        self._corr_signature = signature
+        if self._index is not None:
+            self._index.set_corrections(self._corrections)
+
+    def _write_corrections(self) -> None:
+        """Write corrections.json (caller holds the lock): a few KB, archive.json untouched."""
+        if self._corr_schema > CORRECTIONS_SCHEMA:
+            raise StoreError(
+                f"the corrections {self._corr_file} were written by a newer tongket (format {self._corr_schema}); "
+                f"upgrade tongket before changing them"
+            )
+        data = {
+            "_meta": {"1": {"schema": CORRECTIONS_SCHEMA, "generation": self._corr_generation + 1, "app": "tongket"}},
+            "corrections": {
+                str(i): {"id": aid, "fields": fields}
+                for i, (aid, fields) in enumerate(self._corrections.items(), 1)
+                if fields
+            },
+        }
+        self._corr_storage.write(data)
+        self._corr_generation += 1
+        self._corr_signature = self._stat_signature(self._corr_file)
     def _table(self, data: dict[str, Any], name: str) -> dict[str, Any]:
+        return self._table_of(self._storage, data, name)
+
+    @staticmethod
+    def _table_of(storage: AtomicJSONStorage, data: dict[str, Any], name: str) -> dict[str, Any]:
         """One TinyDB table of the file; a table that is not an object means damage."""
         table = data.get(name)
         if table is None:
             return {}
         if not isinstance(table, dict):
-            raise self._storage.damaged(f"its {name!r} table is a {type(table).__name__}, not an object")
+            raise storage.damaged(f"its {name!r} table is a {type(table).__name__}, not an object")
         return table
 
     def reload_if_changed(self) -> bool:
-        """True (and reloaded) when another process has written the archive since we read it."""
-        if self._stat_signature() == self._signature:
-            return False
-        self._load()
-        return True
+        """True (and reloaded) when another process has written the archive or the
+        corrections since we read them. Corrections alone only redo the overlay."""
+        if self._stat_signature() != self._signature:
+            self._load()
+            return True
+        if self._stat_signature(self._corr_file) != self._corr_signature:
+            self._load_corrections()
+            return True
+        return False
 
     # ------------------------------------------------------------ writing
 
-    def _check_writable(self) -> None:
-        self._records  # writing needs the store of record loaded (and its real schema)
+    def _check_writable(self, *, records: bool = True) -> None:
+        if records:
+            self._records  # writing needs the store of record loaded (and its real schema)
         if self._schema > SCHEMA_VERSION:
             raise StoreError(
                 f"the archive {self._file} was written by a newer tongket (format {self._schema}, "
@@ -247,15 +317,18 @@ class Archive:
         """Write archive.json once (caller holds the lock)."""
         self._check_writable()
         self._sync_bodies()
+        if self._legacy_corrections and self._corr_signature is None:
+            # Migration: the corrections go to their own file first, so a crash before
+            # archive.json is replaced leaves them in both places, never in neither.
+            try:
+                self._write_corrections()
+            except StoreError:
+                self._rollback()
+                raise
         self._generation += 1
         data = {
             "_meta": {"1": {"schema": SCHEMA_VERSION, "generation": self._generation, "app": "tongket"}},
             "articles": {str(i): rec for i, rec in enumerate(self._records.values(), 1)},
-            "corrections": {
-                str(i): {"id": aid, "fields": fields}
-                for i, (aid, fields) in enumerate(self._corrections.items(), 1)
-                if fields
-            },
         }
         try:
             self._storage.write(data)
@@ -263,8 +336,11 @@ class Archive:
             self._generation -= 1
             self._rollback()
             raise
+        self._legacy_corrections = {}
         self._signature = self._stat_signature()
         self._index = None
+        self._texts = None
+        self._save_texts()
         if self._defer_snapshot:
             self._snapshot, self._snapshot_pending = None, True
         else:
@@ -303,7 +379,7 @@ class Archive:
         snap = snapshots.build(
             [self._meta_of(r) for r in records.values()],
             {aid: r.get("figs") or [] for aid, r in records.items()},
-            corrections=self._corrections,
+            corrections=self._legacy_corrections,
             source=self._signature,
             generation=self._generation,
             schema=self._schema,
@@ -348,7 +424,7 @@ class Archive:
         target = self._body_file(ref)
         if target.exists():  # content-addressed: same ref, same content
             return
-        search = " ".join(fold(article.title + "\n" + article.body).split())
+        search = textindex.search_text(article.title, article.body)
         # "meta": the parsed fields too, so `tongket doctor --salvage` can rebuild the article
         # from this file alone if archive.json and its backup are both lost.
         meta = {**_parsed_fields(article), "source_path": source_path}
@@ -361,7 +437,21 @@ class Archive:
             self._unsynced.append(target)
         except OSError as exc:
             raise StoreError(f"cannot write the article text {target}: {describe_os_error(exc)}") from None
-        self._text_cache[ref] = search
+        self._new_texts.append((ref, search))
+
+    def _save_texts(self) -> None:
+        """After a write of archive.json (lock held): append the new articles' folded texts
+        to the packed search file, and compact it when edits left much dead text. Derived
+        data: a failure only means the next text filter reads those bodies again."""
+        items, self._new_texts = self._new_texts, []
+        try:
+            textindex.append(self.path, items)
+            if self._replaced_text and self._records_data is not None:
+                refs = {r.get("body_ref", aid) for aid, r in self._records_data.items()}
+                textindex.compact(self.path, refs)
+        except (OSError, ValueError):
+            pass
+        self._replaced_text = False
 
     def _read_body(self, ref: str) -> dict[str, Any] | None:
         try:
@@ -372,7 +462,8 @@ class Archive:
     # ------------------------------------------------------------ derived views
 
     def _provinces(self) -> ProvinceNames:
-        known = {r.get("province") for r in self._records.values()}
+        """Province names the archive holds (parsed and corrected), for resolving input."""
+        known = set(self.index.snapshot.provinces)
         known |= {c.get("province") for c in self._corrections.values()}
         return ProvinceNames((k for k in known if k), self._province_table)
 
@@ -382,18 +473,20 @@ class Archive:
             return record
         return {**record, **fields}
 
-    def _meta_of(self, record: dict[str, Any]) -> ArticleMeta:
-        eff = self._effective(record)
+    @staticmethod
+    def _meta_of(record: dict[str, Any]) -> ArticleMeta:
+        """The parsed list row of a record (the snapshot keeps these; corrections are an
+        overlay on top, see ArchiveIndex.set_corrections)."""
         return ArticleMeta(
             id=record["id"],
-            title=eff.get("title") or "",
-            province=eff.get("province"),
-            report_year=eff.get("report_year"),
-            period=eff.get("period"),
-            published=eff.get("published"),
-            event_date=eff.get("event_date"),
+            title=record.get("title") or "",
+            province=record.get("province"),
+            report_year=record.get("report_year"),
+            period=record.get("period"),
+            published=record.get("published"),
+            event_date=record.get("event_date"),
             n_figures=len(record.get("figs") or ()),
-            corrected=tuple(k for k in CORRECTABLE if k in self._corrections.get(record["id"], {})),
+            corrected=(),
         )
 
     def _body_ref(self, article_id: str) -> str | None:
@@ -416,16 +509,34 @@ class Archive:
                 return record
         return self._records[aid]
 
-    def _search_text(self, article_id: str) -> str:
-        ref = self._body_ref(article_id)
-        if ref is None:
-            return ""
-        text = self._text_cache.get(ref)
-        if text is None:
-            body = self._read_body(ref) or {}
-            text = body.get("search") or " ".join(fold(body.get("body", "")).split())
-            self._text_cache[ref] = text
-        return text
+    def _body_search_text(self, ref: str) -> str:
+        """The folded text of one body file (for records the packed file lacks)."""
+        body = self._read_body(ref) or {}
+        return body.get("search") or " ".join(fold(body.get("body", "")).split())
+
+    def _text_search(self, needle: str, among: set[int] | None) -> set[int]:
+        """Ranks whose body text holds `needle`, through the packed file (store/textindex.py).
+        Records it lacks (an archive from before it, or a file deleted) are read from the
+        body files once and appended, under the lock if it is free, else kept in memory."""
+        snap = self.index.snapshot
+        if self._texts is None or self._texts_for is not snap:
+            texts = textindex.TextIndex(self.path, snap.refs)
+            if texts.missing:
+                missing = [(r, snap.refs[r]) for r in texts.missing]
+                unsaved = textindex.fill_missing(self.path, missing, self._body_search_text, save=self._append_texts)
+                if len(unsaved) < len(missing):
+                    texts = textindex.TextIndex(self.path, snap.refs)  # map what was appended
+                texts.add_loose({r: t for r, t in unsaved.items() if r in set(texts.missing)})
+            self._texts, self._texts_for = texts, snap
+        return self._texts.search(needle, among, len(snap.ids))
+
+    def _append_texts(self, items: list[tuple[str, str]]) -> bool:
+        try:
+            with write_lock(self.path, timeout=1.0):
+                textindex.append(self.path, items)
+            return True
+        except (StoreError, OSError):
+            return False
 
     @property
     def index(self) -> ArchiveIndex:
@@ -436,11 +547,13 @@ class Archive:
             snap = self._snapshot
             if snap is None or snap.source != self._signature:
                 snap = self._rebuild_snapshot()
+            corrected = [c.get("province") for c in self._corrections.values()]
             self._index = ArchiveIndex.from_snapshot(
                 snap,
-                text_of=self._search_text,
-                provinces=ProvinceNames(snap.provinces, self._province_table),
+                text_search=self._text_search,
+                provinces=ProvinceNames(list(snap.provinces) + [p for p in corrected if p], self._province_table),
                 metric_names=self._metric_names,
+                corrections=self._corrections,
             )
         return self._index
 
@@ -574,6 +687,7 @@ class Archive:
         if aid is not None:  # an edited source: keep the id and the user's corrections
             rec = self._records[aid]
             lookups.by_content.pop(rec.get("content_id", aid), None)
+            self._replaced_text = self._replaced_text or rec.get("body_ref") != article.id
             self._fill(rec, article, data, fingerprint)
             if source_path and source_path not in rec["source_paths"]:
                 rec["source_paths"].append(source_path)
@@ -672,7 +786,7 @@ class Archive:
             raise InputError(id_or_prefix, f"cannot correct {', '.join(sorted(unknown))} (only {', '.join(CORRECTABLE)})")
         with write_lock(self.path):
             self.reload_if_changed()
-            self._check_writable()
+            self._check_writable(records=False)  # archive.json is neither read nor written
             aid = self.resolve(id_or_prefix)
             current = dict(self._corrections.get(aid, {}))
             for name, value in fields.items():
@@ -680,10 +794,17 @@ class Archive:
                     current.pop(name, None)
                 else:
                     current[name] = self._validated(aid, name, value)
+            before = dict(self._corrections)
             self._corrections[aid] = current
             if not current:
                 del self._corrections[aid]
-            self._write()
+            try:
+                self._write_corrections()
+            except StoreError:
+                self._corrections = before
+                raise
+            if self._index is not None:
+                self._index.set_corrections(self._corrections)
         return self.get(aid)
 
     def _validated(self, aid: str, name: str, value: Any) -> Any:
@@ -715,6 +836,16 @@ class Archive:
         if self._province_table is not None:
             raise InputError(aid, f"unknown province {text!r}")
         return text
+
+
+def _corrections_table(table: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """id -> corrected fields, from a TinyDB `corrections` table (malformed documents skipped)."""
+    corrections: dict[str, dict[str, Any]] = {}
+    for doc in table.values():
+        if isinstance(doc, dict) and isinstance(doc.get("id"), str) and isinstance(doc.get("fields"), dict):
+            if doc["fields"]:
+                corrections[doc["id"]] = dict(doc["fields"])
+    return corrections
 
 
 class _Lookups:

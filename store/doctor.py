@@ -5,10 +5,16 @@ it aside). This module is the way back, working on the files alone so it runs wh
 `Archive` class cannot open the folder:
 
 - `diagnose` reads archive.json, its backup and the article texts, and reports;
-- `restore` puts the previous good version (archive.json.bak) back;
+- `restore` puts the previous good version (archive.json.bak, corrections.json.bak) back;
 - `salvage` rebuilds archive.json from every record still readable: the damaged file
   (scanned record by record, so a truncated file gives up only its tail), the backup,
-  and the article text files, which carry each article's parsed fields.
+  and the article text files, which carry each article's parsed fields; a damaged
+  corrections.json is rebuilt from what it and its backup still hold.
+
+corrections.json (the user's edits, store/archive.py) is a small TinyDB file of its own;
+when it exists it is the archive's corrections, and archive.json's old `corrections` table
+(archives written before it) is ignored. Derived files (archive.snapshot, search.txt,
+search.idx) need no repair: tongket rebuilds them when they are missing or stale.
 
 Repairs take the write lock, keep the damaged file as `archive.json.corrupt-<time>` and
 write through the same atomic path as every other write.
@@ -40,6 +46,7 @@ from .storage import (
 
 ARCHIVE_FILE = "archive.json"  # the same names as store/archive.py, kept here so that the
 BODIES_DIR = "bodies"  # doctor does not depend on the class it is there to rescue
+CORRECTIONS_FILE = "corrections.json"
 SCHEMA_VERSION = 1
 TABLES = ("_meta", "articles", "corrections")
 _META_FIELDS = (
@@ -70,6 +77,8 @@ class FileState:
         if self.status == "damaged":
             return f"{name}: DAMAGED - {self.detail}"
         counts = f"{self.articles} articles, {self.corrections} corrections, generation {self.generation or 0}"
+        if name.startswith(CORRECTIONS_FILE):
+            counts = f"{self.corrections} corrections, generation {self.generation or 0}"
         if self.status == "newer":
             return f"{name}: written by a newer tongket (format {self.schema}; this one knows {SCHEMA_VERSION}) - {counts}"
         return f"{name}: ok - {counts}"
@@ -143,17 +152,24 @@ class Diagnosis:
     temps: tuple[Path, ...] = ()  # leftovers of killed writers
     corrupt_copies: tuple[Path, ...] = ()
     locked: bool = False
+    corrections: FileState | None = None  # corrections.json and its backup
+    corrections_backup: FileState | None = None
 
     @property
     def healthy(self) -> bool:
         return (
             self.archive.status in ("ok", "missing")
+            and (self.corrections is None or self.corrections.status in ("ok", "missing"))
             and not self.missing_bodies
             and not self.unreadable_bodies
         )
 
     def lines(self) -> list[str]:
         out = [f"archive folder: {self.folder}", self.archive.line(), self.backup.line()]
+        if self.corrections is not None and self.corrections.status != "missing":
+            out.append(self.corrections.line())
+            if self.corrections_backup is not None:
+                out.append(self.corrections_backup.line())
         out.append(f"article texts: {self.bodies} files")
         if self.missing_bodies:
             shown = ", ".join(self.missing_bodies[:5]) + (" …" if len(self.missing_bodies) > 5 else "")
@@ -175,6 +191,11 @@ class Diagnosis:
                 return ("to repair: `tongket doctor --restore` puts back the previous version (you lose the last "
                         "change), or `tongket doctor --salvage` keeps every readable article")
             return "to repair: `tongket doctor --salvage` rebuilds the archive from every readable article"
+        if self.corrections is not None and self.corrections.status == "damaged":
+            if self.corrections_backup is not None and self.corrections_backup.status == "ok":
+                return ("to repair: `tongket doctor --restore` puts back the previous corrections (you lose the "
+                        "last one), or `tongket doctor --salvage` keeps every readable correction")
+            return "to repair: `tongket doctor --salvage` keeps every readable correction"
         if self.archive.status == "newer":
             return "this tongket can read the archive but will not change it: upgrade tongket"
         if self.missing_bodies or self.unreadable_bodies:
@@ -220,7 +241,15 @@ def diagnose(folder: Path) -> Diagnosis:
             continue
         if not isinstance(body, dict) or not isinstance(body.get("body"), str):
             unreadable.append(path)
-    corrupt = sorted(folder.glob(ARCHIVE_FILE + CORRUPT_SUFFIX + "*"))
+    corrupt = sorted(folder.glob(ARCHIVE_FILE + CORRUPT_SUFFIX + "*")) + sorted(
+        folder.glob(CORRECTIONS_FILE + CORRUPT_SUFFIX + "*"))
+    corr_state, _ = inspect_file(folder / CORRECTIONS_FILE)
+    corr_backup, _ = inspect_file(folder / (CORRECTIONS_FILE + BACKUP_SUFFIX))
+    if corr_state.status in ("ok", "newer") and archive_state.status in ("ok", "newer"):
+        # the archive's corrections are those of corrections.json (its own table is legacy)
+        from dataclasses import replace
+
+        archive_state = replace(archive_state, corrections=corr_state.corrections)
     return Diagnosis(
         folder=folder,
         archive=archive_state,
@@ -231,6 +260,8 @@ def diagnose(folder: Path) -> Diagnosis:
         temps=tuple(stale_temps(folder) + _body_temps(folder)),
         corrupt_copies=tuple(corrupt),
         locked=lock_is_held(folder),
+        corrections=corr_state,
+        corrections_backup=corr_backup,
     )
 
 
@@ -244,6 +275,9 @@ def restore(folder: Path) -> str:
     backup = folder / (ARCHIVE_FILE + BACKUP_SUFFIX)
     with write_lock(folder):
         state, _ = inspect_file(target)
+        restored_corrections = _restore_corrections(folder)
+        if state.status == "ok" and restored_corrections:
+            return restored_corrections
         if state.status == "ok":
             raise StoreError(f"{target} is readable: nothing to restore (the previous version stays in {backup.name})")
         if state.status == "newer":
@@ -259,8 +293,57 @@ def restore(folder: Path) -> str:
             raise StoreError(f"cannot restore {target}: {describe_os_error(exc)}") from None
         _clean_temps(folder)
     note = f"; the damaged file is kept as {kept.name}" if kept else ""
+    also = f"; {restored_corrections}" if restored_corrections else ""
     return (f"restored {target.name} from {backup.name}: {backup_state.articles} articles, "
-            f"{backup_state.corrections} corrections{note}")
+            f"{backup_state.corrections} corrections{note}{also}")
+
+
+def _restore_corrections(folder: Path) -> str:
+    """Put corrections.json.bak back when corrections.json is damaged (lock held); "" if
+    there was nothing to do. A damaged file without a usable backup is left to --salvage."""
+    target = folder / CORRECTIONS_FILE
+    backup = folder / (CORRECTIONS_FILE + BACKUP_SUFFIX)
+    state, _ = inspect_file(target)
+    if state.status != "damaged":
+        return ""
+    backup_state, _ = inspect_file(backup)
+    if backup_state.status != "ok":
+        raise StoreError(f"cannot restore {target.name}: its backup {backup.name} is {backup_state.status}; "
+                         f"try `tongket doctor --salvage`")
+    kept = keep_corrupt_copy(target)
+    try:
+        atomic_write_bytes(target, backup.read_bytes())
+    except OSError as exc:
+        raise StoreError(f"cannot restore {target}: {describe_os_error(exc)}") from None
+    note = f"; the damaged file is kept as {kept.name}" if kept else ""
+    return f"restored {target.name} from {backup.name}: {backup_state.corrections} corrections{note}"
+
+
+def _salvage_corrections(folder: Path, legacy: dict[str, dict[str, Any]]) -> str:
+    """Rebuild a damaged corrections.json from every correction it, its backup and the
+    archive's legacy table still hold (lock held); "" when it is not damaged."""
+    target = folder / CORRECTIONS_FILE
+    state, _ = inspect_file(target)
+    if state.status != "damaged":
+        return ""
+    found = _Salvage()
+    for path in (target, folder / (CORRECTIONS_FILE + BACKUP_SUFFIX)):
+        _gather_file(path, found, path.name)
+    for aid, fields in legacy.items():
+        found.add_correction(aid, fields)
+    data = {
+        "_meta": {"1": {"schema": 1, "generation": found.generation + 1, "app": "tongket"}},
+        "corrections": {
+            str(i): {"id": aid, "fields": fields} for i, (aid, fields) in enumerate(found.corrections.items(), 1)
+        },
+    }
+    kept = keep_corrupt_copy(target)
+    try:
+        atomic_write_bytes(target, dumps(data), backup=False)
+    except OSError as exc:
+        raise StoreError(f"cannot write the salvaged corrections {target}: {describe_os_error(exc)}") from None
+    note = f"; the damaged file is kept as {kept.name}" if kept else ""
+    return f"salvaged {len(found.corrections)} corrections into {target.name}{note}"
 
 
 @dataclass
@@ -399,11 +482,16 @@ def salvage(folder: Path) -> str:
         state, _ = inspect_file(target)
         if state.status == "newer":
             raise StoreError(f"{target} was written by a newer tongket; upgrade tongket instead of salvaging")
+        if state.status == "ok":
+            salvaged = _salvage_corrections(folder, {})
+            if salvaged:  # only the corrections are damaged: archive.json stays as it is
+                return salvaged
         found = _Salvage()
         _gather_file(target, found, target.name)
         _gather_file(backup, found, backup.name)
         _gather_bodies(folder, found)
         found.corrections = {aid: f for aid, f in found.corrections.items() if aid in found.articles}
+        salvaged_corrections = _salvage_corrections(folder, found.corrections)
         data = {
             "_meta": {"1": {"schema": SCHEMA_VERSION, "generation": found.generation + 1, "app": "tongket"}},
             "articles": {str(i): doc for i, doc in enumerate(found.articles.values(), 1)},
@@ -420,8 +508,9 @@ def salvage(folder: Path) -> str:
         _clean_temps(folder)
     sources = ", ".join(f"{n} from {name}" for name, n in found.counts.items()) or "nothing readable"
     note = f"; the damaged file is kept as {kept.name}" if kept else ""
+    also = f"; {salvaged_corrections}" if salvaged_corrections else ""
     return (f"salvaged {len(found.articles)} articles ({sources}) and {len(found.corrections)} corrections "
-            f"into {target.name}{note}")
+            f"into {target.name}{note}{also}")
 
 
 def _clean_temps(folder: Path) -> None:

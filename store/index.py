@@ -4,7 +4,13 @@ Listing, filtering and figure lookup must stay fast at 100,000 articles and 1.5M
 (filter ≤ 100 ms, lookup ≤ 50 ms per keystroke), and TinyDB has no indexes (tinydb #316).
 So the archive hands this module a `store.snapshot.Snapshot` (read from its compact file, or
 built from plain records) and asks it questions; nothing here touches the disk except through
-the `text_of` callback.
+the `text_of` / `text_search` callbacks.
+
+The snapshot holds the parsed metadata; the user's corrections (a few, in their own small
+file) are an overlay applied here (`set_corrections`): the corrected articles' list rows,
+their filter codes and the (province, year, period) counts. A correction then changes this
+overlay in memory instead of rebuilding the snapshot. Newest-first order stays that of the
+parsed titles (a corrected title does not move an article among same-date ones).
 
 Articles are known by their rank in the newest-first order (the snapshot stores them in it),
 so a filter is a set of small integers and a result is those ranks sorted. Figure lookup
@@ -18,10 +24,11 @@ from __future__ import annotations
 import gc
 import re
 from collections import Counter
+from dataclasses import replace
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .record import PERIODS, ArticleMeta, FigureHit
-from .snapshot import Snapshot, build, sort_key_newest_first
+from .snapshot import CORRECTABLE, Snapshot, build, sort_key_newest_first
 from .text import fold, fold_words
 
 UNKNOWN = "unknown"  # filter value meaning "no value" (no province / no year / no period)
@@ -200,18 +207,26 @@ class ArchiveIndex:
         metric_names: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         self._setup(build(metas, figures), text_of, provinces, metric_names)
+        self._text_search = None
 
     @classmethod
     def from_snapshot(
         cls,
         snapshot: Snapshot,
         *,
-        text_of: Callable[[str], str],
+        text_of: Callable[[str], str] | None = None,
+        text_search: Callable[[str, set[int] | None], set[int]] | None = None,
         provinces: ProvinceNames | None = None,
         metric_names: Mapping[str, tuple[str, ...]] | None = None,
+        corrections: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> "ArchiveIndex":
+        """`text_search(needle, among)`: the ranks whose body text holds the folded needle
+        (the packed text index); else `text_of(id)` gives each article's text."""
         index = cls.__new__(cls)
-        index._setup(snapshot, text_of, provinces, metric_names)
+        index._setup(snapshot, text_of or (lambda _id: ""), provinces, metric_names)
+        index._text_search = text_search
+        if corrections:
+            index.set_corrections(corrections)
         return index
 
     def _setup(
@@ -246,6 +261,70 @@ class ArchiveIndex:
         self._funits = [_Label(t) for t in snap.funits]
         self._key_gid = {k: i for i, k in enumerate(snap.keys)}
         self._fig_starts: list[int] | None = None
+        # the corrections overlay: names beyond the snapshot's, and each corrected rank's
+        # effective (province id, year, period id)
+        self._province_names = list(snap.provinces)
+        self._period_names = list(snap.periods)
+        self._override: dict[int, tuple[int, int, int]] = {}
+        self._corrections: dict[str, dict[str, Any]] = {}
+
+    # ------------------------------------------------------------ corrections overlay
+
+    def set_corrections(self, corrections: Mapping[str, Mapping[str, Any]]) -> None:
+        """Apply the user's corrections (article id -> corrected fields) over the parsed
+        metadata, replacing the previous overlay. Costs the corrected articles, not the archive."""
+        wanted = {aid: dict(f) for aid, f in corrections.items() if f}
+        if wanted == self._corrections:
+            return
+        snap = self.snapshot
+        for rank in self._corrected_ranks():
+            self._order[rank] = snap.meta(rank)
+        self._override = {}
+        ranks = self._ranks()
+        for aid, fields in wanted.items():
+            rank = ranks.get(aid)
+            if rank is None:
+                continue  # a correction of an article this archive no longer has
+            base = snap.meta(rank)
+            meta = replace(
+                base,
+                title=fields.get("title", base.title),
+                province=fields.get("province", base.province),
+                report_year=fields.get("report_year", base.report_year),
+                period=fields.get("period", base.period),
+                corrected=tuple(k for k in CORRECTABLE if k in fields),
+            )
+            self._order[rank] = meta
+            self._override[rank] = (
+                self._code(self._province_names, meta.province, self._pkey),
+                meta.report_year or 0,
+                self._code(self._period_names, meta.period, None),
+            )
+        self._corrections = wanted
+        self._positions = self._cells = self._title_folded = None  # rebuilt with the overlay
+
+    def _corrected_ranks(self) -> list[int]:
+        ranks = self._ranks()
+        return [ranks[aid] for aid in self._corrections if aid in ranks]
+
+    def _code(self, names: list[str], value: str | None, keys: list[str | None] | None) -> int:
+        if not value:
+            return -1
+        try:
+            return names.index(value)
+        except ValueError:
+            names.append(value)
+            if keys is not None:
+                keys.append(self.province_key(value))
+            return len(names) - 1
+
+    def codes(self, rank: int) -> tuple[int, int, int]:
+        """Effective (province id, year, period id) of an article, corrections applied."""
+        over = self._override.get(rank)
+        if over is not None:
+            return over
+        snap = self.snapshot
+        return snap.province[rank], snap.year[rank], snap.period[rank]
 
     # ------------------------------------------------------------ articles
 
@@ -281,6 +360,12 @@ class ArchiveIndex:
                     (snap.period_codes, snap.period_perm, snap.period_start),
                 )
             )
+            for rank, new in self._override.items():
+                old = (snap.province[rank], snap.year[rank], snap.period[rank])
+                for positions, was, now in zip(self._positions, old, new):
+                    if was != now:
+                        positions[was].discard(rank)
+                        positions.setdefault(now, set()).add(rank)
         return self._positions
 
     def figure_range(self, rank: int) -> tuple[int, int]:
@@ -322,7 +407,7 @@ class ArchiveIndex:
             if wanted == UNKNOWN:
                 periods = {-1}
             else:
-                periods = {i for i, name in enumerate(self.snapshot.periods) if name == wanted}
+                periods = {i for i, name in enumerate(self._period_names) if name == wanted}
         return pids, years, periods
 
     def _candidates(
@@ -348,9 +433,11 @@ class ArchiveIndex:
     def _text_ranks(self, text: str, among: set[int] | None) -> set[int]:
         needle = " ".join(fold(text).split())
         if self._title_folded is None:  # folded on the first text filter, not at open
-            self._title_folded = [" ".join(fold(t).split()) for t in self.snapshot.titles]
+            self._title_folded = [" ".join(fold(m.title).split()) for m in self._order]
         titles, ids = self._title_folded, self.snapshot.ids
         pool = among if among is not None else range(len(ids))
+        if self._text_search is not None:
+            return {r for r in pool if needle in titles[r]} | self._text_search(needle, among)
         return {r for r in pool if needle in titles[r] or needle in self._text_of(ids[r])}
 
     def _select_ranks(
@@ -395,9 +482,13 @@ class ArchiveIndex:
         snap = self.snapshot
         if text and text.strip():
             ranks = self._select_ranks(province=province, year=year, period=period, text=text, merged=merged)
-            return Counter((snap.province[r], snap.year[r], snap.period[r]) for r in ranks or ())
+            return Counter(map(self.codes, ranks or ()))
         if self._cells is None:
             self._cells = Counter({(p, y, q): c for p, y, q, c in snap.cells})
+            for rank, new in self._override.items():
+                self._cells[(snap.province[rank], snap.year[rank], snap.period[rank])] -= 1
+                self._cells[new] += 1
+            self._cells = +self._cells  # drop emptied cells
         pids, years, periods = self._allowed(province, year, period, merged)
         return Counter({
             cell: n for cell, n in self._cells.items()
@@ -421,7 +512,7 @@ class ArchiveIndex:
         return sorted(counts.items(), key=lambda kv: (kv[0] is None, -(kv[0] or 0)))
 
     def period_counts(self, **filters: Any) -> list[tuple[str | None, int]]:
-        periods = self.snapshot.periods
+        periods = self._period_names
         counts: Counter[str | None] = Counter()
         for (_pid, _y, p), n in self._counts(**filters).items():
             counts[periods[p] if p >= 0 else None] += n

@@ -8,6 +8,10 @@ JSON header with the distinct strings (provinces, labels, units, keys, each once
 machine arrays (`array('i')`, `array('d')`) and NUL-joined UTF-8 string columns, so loading is a
 file read plus a few `str.split` calls and memoryview casts, with no per-figure Python objects.
 
+The metadata columns are the parsed values: the user's corrections live in corrections.json
+and are applied over the snapshot when the archive opens, so a correction never rebuilds it.
+`corrections` (header) is only the legacy table of an archive.json from before that file.
+
 Everything is precomputed at write time, where the cost is paid once per batch rather than once
 per app start: the newest-first order (articles are stored in it), the lookup groups (figures
 grouped by folded label, folded unit and metric key, each group a contiguous run of a
@@ -38,7 +42,7 @@ from .record import ArticleMeta
 from .text import fold, fold_words
 
 SNAPSHOT_FILE = "archive.snapshot"
-FORMAT = 3
+FORMAT = 4  # 4: parsed metadata only; corrections are an overlay (store/index.py)
 MAGIC = b"TONGKET-SNAPSHOT\n"
 CORRECTABLE = ("province", "report_year", "period", "title")
 _SEP = "\x00"  # never in a title, id, date or display: clean_text strips control characters

@@ -214,7 +214,7 @@ def test_full_disk_while_writing_archive_json(capsys, filled: Path, monkeypatch:
     real_open = open
 
     def full_for_archive(path, mode="r", *args, **kwargs):
-        if "archive.json" in str(path) and "w" in mode:
+        if ("archive.json" in str(path) or "corrections.json" in str(path)) and "w" in mode:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
         return real_open(path, mode, *args, **kwargs)
 

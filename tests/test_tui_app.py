@@ -11,6 +11,7 @@ from pathlib import Path
 from textual.widgets import DataTable, Input
 
 from store.archive import Archive
+from store.record import FigureHit
 from store.export import default_export_name
 from tui.app import EMPTY_ARCHIVE, NO_MATCH, TongketApp
 from tui.dialogs.correct import CorrectDialog
@@ -415,3 +416,66 @@ async def test_small_terminal(tmp_path: Path):
         await pilot.press("f", *"van ban den")
         await settle(pilot)
         assert "27.172" in screen_text(app)
+
+
+def _cells_match_datatable(table) -> int:
+    """Every cell of a FastTable, drawn by its fast path and by DataTable itself (with
+    and without the cursor), gives the same characters in the same styles."""
+    from rich.segment import Segment
+
+    checked = 0
+    base = table.rich_style
+    for row in range(-1, table.row_count):
+        for column, spec in enumerate(table.ordered_columns):
+            width = spec.get_render_width(table)
+            for cursor in (False, True):
+                table._cell_render_cache.clear()
+                fast = table._render_cell(row, column, base, width, cursor, False)
+                table._cell_render_cache.clear()
+                slow = DataTable._render_cell(table, row, column, base, width, cursor, False)
+                assert [list(Segment.simplify(line)) for line in fast] == [list(Segment.simplify(line)) for line in slow]
+                checked += 1
+    return checked
+
+
+async def test_fast_table_cells_look_like_datatable_cells(tmp_path: Path):
+    app = make_app(demo_archive(tmp_path), tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j")
+        await settle(pilot)
+        assert _cells_match_datatable(app.metrics) > 10  # no cell padding
+        await pilot.press("f", *"van ban den")
+        await settle(pilot)
+        assert _cells_match_datatable(app.screen.query_one("#lookup-results", DataTable)) > 10  # padded
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert _cells_match_datatable(app.screen.query_one("#lookup-pivot", DataTable)) > 4
+
+
+async def test_lookup_shows_a_page_of_hits_and_more_on_scrolling(tmp_path: Path):
+    from tui.dialogs import lookup
+
+    hits = [
+        FigureHit(f"id{i}", 0, "Kiên Giang", 2000 + i % 20, "year", float(i), "văn bản", "văn bản đến",
+                  "incoming_documents", f"{i} văn bản", 1.0)
+        for i in range(lookup.PAGE * 2 + 5)
+    ]
+    app = make_app(demo_archive(tmp_path), tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(LookupDialog(lambda query: hits))
+        await settle(pilot)
+        await pilot.press(*"van")
+        await settle(pilot)
+        dialog = app.screen
+        table = dialog.query_one("#lookup-results", DataTable)
+        assert len(dialog.hits) == len(hits)
+        assert table.row_count == lookup.PAGE
+        table.focus()
+        table.move_cursor(row=table.row_count - 1)
+        await settle(pilot)
+        assert table.row_count == 2 * lookup.PAGE
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert dialog.query_one("#lookup-pivot", DataTable).row_count == 1

@@ -129,3 +129,43 @@ async def test_article_view_marks_figures_and_steps_through_matches():
         start, end = view.matches[view.match_index]
         assert view.plain[start:end].lower() == "đoạn văn bản"
         assert view.plain[start:end] in view.visible_text()
+
+
+async def test_list_cursor_move_redraws_the_old_and_new_rows():
+    """Rows are cached as strips; moving the cursor must still restyle both rows."""
+    app = ListApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        article_list = app.query_one(ArticleList)
+        article_list.focus()
+        article_list.set_rows(metas(50))
+        await pilot.pause()
+        cursor_bg = article_list.get_component_rich_style("article-list--cursor").bgcolor
+
+        def row_bg(y: int):
+            strip = app.screen._compositor.render_strips()[article_list.content_region.y + y]
+            x = article_list.content_region.x + 20
+            return strip.crop(x, x + 1)._segments[0].style.bgcolor
+
+        assert row_bg(0) == cursor_bg and row_bg(1) != cursor_bg
+        await pilot.press("j")
+        await pilot.pause()
+        assert row_bg(0) != cursor_bg and row_bg(1) == cursor_bg
+        assert article_list.set_rows(metas(50), keep_id=metas(50)[7].id, keep_index=7) is None
+        assert article_list.cursor == 7
+        article_list.set_rows(metas(50), keep_id=metas(50)[9].id, keep_index=3)  # a wrong hint is checked
+        assert article_list.cursor == 9
+
+
+def test_style_runs_layer_overlapping_marks_in_order():
+    from rich.style import Style
+
+    from tui.widgets.article_view import line_segments, style_runs
+
+    bold, red, blue_bg = Style(bold=True), Style(color="red"), Style(bgcolor="blue")
+    starts, styles = style_runs([(0, 10, bold), (5, 15, red), (8, 9, blue_bg), (20, 99, red)], 25)
+    assert starts == [0, 5, 8, 9, 10, 15, 20, 25]  # the last run is past the text, unstyled
+    assert styles[2] == bold + red + blue_bg and styles[4] == red and styles[5] == Style() and styles[6] == red
+    plain = "abcdefghijklmnopqrstuvwxy"
+    segments = line_segments(plain, 3, 12, starts, styles, Style())
+    assert "".join(s.text for s in segments) == plain[3:12]
+    assert [s.text for s in segments] == ["de", "fgh", "i", "j", "kl"]

@@ -82,6 +82,7 @@ class TongketApp(App[None]):
         self._generation = 0
         self._pending_figure: tuple[str, int] | None = None
         self._shown_meta: Any = None  # the list row whose article the detail pane shows
+        self._detail_after_paint = False
         self._main = MainScreen()
 
     def get_default_screen(self) -> MainScreen:
@@ -187,6 +188,7 @@ class TongketApp(App[None]):
             article_list.set_empty_message(Text(EMPTY_ARCHIVE))
         else:
             article_list.set_empty_message(Text(NO_MATCH))
+        self._detail_after_paint = True  # the list first: see on_article_list_highlighted
         article_list.set_rows(message.rows, keep_id=message.keep_id, keep_index=message.keep_index)
         if message.keep_id and self._pending_figure and self._pending_figure[0] == message.keep_id:
             if article_list.current is None or article_list.current.id != message.keep_id:
@@ -202,6 +204,7 @@ class TongketApp(App[None]):
             self.article_list.border_title = label
 
     def on_article_list_highlighted(self, message: ArticleList.Highlighted) -> None:
+        after_paint, self._detail_after_paint = self._detail_after_paint, False
         if message.meta is None:
             text = EMPTY_ARCHIVE if not self.total else NO_MATCH
             if self.load_error:
@@ -214,7 +217,12 @@ class TongketApp(App[None]):
         if message.meta == self._shown_meta and shown is not None and shown.article.id == message.meta.id:
             return  # a re-query kept the cursor on the same, unchanged row: keep the pane
         self._shown_meta = message.meta
-        self._load_article(message.meta.id)
+        if after_paint:
+            # New rows (start, a filter change): paint the list before building the
+            # article, so the detail pane's work does not hold back the list's frame.
+            self.call_after_refresh(self._load_article, message.meta.id)
+        else:
+            self._load_article(message.meta.id)
 
     def on_article_list_opened(self, message: ArticleList.Opened) -> None:
         self.article_view.focus()

@@ -104,8 +104,9 @@ class Frames:
 
 
 class PhaseProfiler:
-    """`TONGKET_BENCH_PROFILE=start|cursor|filter|lookup`: pyinstrument over that phase,
-    all threads (the app's workers too), printed to stderr."""
+    """`TONGKET_BENCH_PROFILE=start|cursor|filter|filter_enter|lookup`: pyinstrument over
+    that phase, printed to stderr (`filter_enter`: only the timed part of each filter
+    change, Enter to the repainted list). `TONGKET_BENCH_PROFILE_ALL=1` shows every frame."""
 
     def __init__(self) -> None:
         self.phase = os.environ.get("TONGKET_BENCH_PROFILE", "")

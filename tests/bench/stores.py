@@ -133,11 +133,14 @@ def write_batch(store_dir: Path, items: Iterable[tuple[Any, str | None]]) -> int
 
 def _ensure_snapshot(folder: Path) -> None:
     """A store cached before the snapshot existed (or from an older snapshot format) gets its
-    snapshot here, once (one full load of archive.json), so no timed run pays for it."""
+    snapshot here, once (one full load of archive.json), and its packed search text (one read
+    of every body file), so no timed run pays for them."""
     try:
         from store.archive import Archive
 
-        Archive.open(folder).articles()  # rebuilds and saves archive.snapshot when missing or stale
+        archive = Archive.open(folder)
+        archive.articles()  # rebuilds and saves archive.snapshot when missing or stale
+        archive.query(text="van ban den")  # writes the packed search text (search.txt) when missing
     except Exception:
         pass
 

@@ -26,6 +26,7 @@ from store.text import one_line
 from .typeahead import TypeAheadScreen
 
 from ..format import figure_with_unit, vn_number, year_period
+from ..widgets.fast_table import FastTable
 from ..widgets.scrollbars import use_whole_cell_scrollbars
 
 PAGE = 50  # result rows added at a time: the first page on each keystroke, more on scrolling
@@ -134,8 +135,8 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
             yield Static(title, id="lookup-title")
             yield Input(value=self._initial, placeholder="metric or label, e.g. van ban den", id="lookup-input")
             yield Static(id="lookup-status")
-            yield DataTable(id="lookup-results", cursor_type="row", zebra_stripes=True)
-            yield DataTable(id="lookup-pivot", cursor_type="cell")
+            yield FastTable(id="lookup-results", cursor_type="row", zebra_stripes=True)
+            yield FastTable(id="lookup-pivot", cursor_type="cell")
 
     def on_mount(self) -> None:
         use_whole_cell_scrollbars(*self.query(DataTable))

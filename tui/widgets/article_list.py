@@ -105,6 +105,8 @@ class ArticleList(ScrollView, can_focus=True):
         # Drawn rows by (row, is the cursor row): a cursor move redraws two rows, not all.
         self._strips: LRUCache[tuple[int, bool], Strip] = LRUCache(512)
         self._strips_key: tuple[int, bool, Style] | None = None
+        self._frame: tuple[int, Style, int] | None = None
+        self._components: dict[str, Style] = {}
         self._empty_message: Text = Text("")
         self._last_posted: str | None | object = object()
 
@@ -254,19 +256,30 @@ class ArticleList(ScrollView, can_focus=True):
         title = max(0, width - province - report - date - gaps)
         return province, report, date, title
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # What every row depends on, looked up once per draw instead of once per row.
+        self._frame = (self.scrollable_content_region.width, self.rich_style, int(self.scroll_offset.y))
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        base = self.rich_style
-        index = int(self.scroll_offset.y) + y
+        if self._frame is not None:
+            width, base, top = self._frame
+        else:
+            width, base, top = self.scrollable_content_region.width, self.rich_style, int(self.scroll_offset.y)
+        index = top + y
         if self._rows and index < len(self._rows):
             key = (width, self.has_focus, base)
             if key != self._strips_key:
                 self._strips.clear()
+                self._components.clear()
                 self._strips_key = key
-            cached = self._strips.get((index, index == self.cursor))
+            row_key = (index, index == self.cursor)
+            cached = self._strips.get(row_key)
             if cached is None:
-                cached = self._render_row(index, width, base)
-                self._strips[(index, index == self.cursor)] = cached
+                cached = self._strips[row_key] = self._render_row(index, width, base)
             return cached
         if not self._rows:
             if y == 1:
@@ -278,15 +291,22 @@ class ArticleList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         return Strip.blank(width, base)
 
+    def _component(self, name: str) -> Style:
+        """A component class's style, kept until the styles or the focus change."""
+        style = self._components.get(name)
+        if style is None:
+            style = self._components[name] = self.get_component_rich_style(name)
+        return style
+
     def _render_row(self, index: int, width: int, base: Style) -> Strip:
         meta = self._rows[index]
         is_cursor = index == self.cursor
         province_w, report_w, date_w, title_w = self._columns(width)
 
-        cursor_style = self.get_component_rich_style("article-list--cursor") if is_cursor else Style()
+        cursor_style = self._component("article-list--cursor") if is_cursor else Style()
 
         def cell(value: str, size: int, component: str | None, extra: Style | None = None) -> Segment:
-            style = base + self.get_component_rich_style(component) if component else base
+            style = base + self._component(component) if component else base
             if extra is not None:
                 style += extra
             if cell_len(value) > size > 1:
@@ -322,5 +342,6 @@ class ArticleList(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
+        self._components.clear()
         self.refresh()
 

@@ -19,7 +19,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -119,6 +119,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._run_styles: list[Style] = [Style()]
         self._cache: LRUCache[tuple[int, int], Strip] = LRUCache(1024)
         self._cache_base: Style | None = None
+        self._frame: tuple[int, Style, int] | None = None
         self._figure_index: int | None = None
         self._query = ""
         self._matches: list[tuple[int, int]] = []
@@ -393,12 +394,22 @@ class ArticleView(ScrollView, can_focus=True):
         super().notify_style_update()
         self._restyle()
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Width, base style and scroll offset once per draw, not once per line.
+        self._frame = (self.scrollable_content_region.width, self.rich_style, int(self.scroll_offset.y))
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
     def render_line(self, y: int) -> Strip:
         """One screen line, built once per (line, width) from the style runs and cached:
         no rich `Text` is sliced or rendered while drawing."""
-        width = self.scrollable_content_region.width
-        base = self.rich_style
-        index = int(self.scroll_offset.y) + y
+        if self._frame is not None:
+            width, base, top = self._frame
+        else:
+            width, base, top = self.scrollable_content_region.width, self.rich_style, int(self.scroll_offset.y)
+        index = top + y
         if index >= len(self._lines):
             return Strip.blank(width, base)
         key = (index, width)

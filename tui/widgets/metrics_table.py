@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.cells import cell_len, set_cell_size
-from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.geometry import Region
@@ -24,6 +22,7 @@ from store.record import Figure
 from store.text import one_line
 
 from ..format import change_label, figure_value
+from .fast_table import FastTable
 
 COLUMNS = (("label", "Label"), ("value", "Value"), ("unit", "Unit"), ("change", "Change"), ("key", "Metric"))
 
@@ -87,7 +86,7 @@ def column_widths(figures: tuple[Figure, ...] | list[Figure], table_width: int) 
     return tuple(widths)
 
 
-class MetricsTable(DataTable):
+class MetricsTable(FastTable):
     """Lists figures; moving or pressing Enter on a row asks the app to show that figure."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -145,71 +144,6 @@ class MetricsTable(DataTable):
             self.add_column(Text(""), key="message", width=max(1, cell_len(text)))
             self.add_row(Text(text, style="italic dim"))
         self.move_cursor(row=min(cursor, max(0, len(self._figures) - 1)), animate=False)
-
-    def _render_cell(
-        self,
-        row_index: int,
-        column_index: int,
-        base_style: Style,
-        width: int,
-        cursor: bool = False,
-        hover: bool = False,
-    ) -> list[list[Segment]]:
-        """Draw a one-line `Text` cell directly, as DataTable would draw it.
-
-        DataTable renders every cell through rich's console (`Styled(Padding(Text))`),
-        about 0.3 ms a cell: 20-30 ms for each article's table, most of a cursor move
-        in the list. Our cells are single-line `Text`s with no cell padding, so the
-        same segments are built here in a few microseconds; anything else (a row label,
-        a taller row) goes to DataTable. Relies on DataTable internals of Textual 8.2.x.
-        """
-        if column_index < 0 or self.cell_padding or self.fixed_rows or self.fixed_columns:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        is_header = row_index == -1
-        row_key = self._header_row_key if is_header else self._row_locations.get_key(row_index)
-        if is_header:
-            height = self.header_height
-        else:
-            row = self.rows[row_key]
-            height = 0 if row.auto_height else row.height
-        cell = self._get_row_renderables(row_index)[1][column_index]
-        if height != 1 or not isinstance(cell, Text) or "\n" in cell.plain:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        key = (
-            row_key,
-            self._column_locations.get_key(column_index),
-            base_style,
-            cursor,
-            hover,
-            self._show_hover_cursor,
-            self._update_count,
-            self._pseudo_class_state,
-        )
-        lines = self._cell_render_cache.get(key)
-        if lines is None:
-            component_style, post_style = self._get_styles_to_render_cell(
-                is_header,
-                False,
-                False,
-                hover,
-                cursor,
-                self.show_cursor,
-                self._show_hover_cursor,
-                self.cursor_foreground_priority == "css",
-                self.cursor_background_priority == "css",
-            )
-            pre_style = base_style + Style.from_meta({"row": row_index, "column": column_index}) + component_style
-            console = self.app.console
-            segments = list(cell.render(console, end=""))
-            room = width - cell_len(cell.plain)
-            if room > 0 and cell.justify == "right":  # rich pads inside the text
-                segments.insert(0, Segment(" " * room))
-            if cell.style:  # `Text.render` leaves the text's own style out
-                segments = list(Segment.apply_style(segments, console.get_style(cell.style)))
-            segments = Segment.adjust_line_length(segments, width, pad=True)
-            lines = [list(Segment.apply_style(segments, pre_style, post_style))]
-            self._cell_render_cache[key] = lines
-        return lines
 
     def _update_dimensions(self, new_rows: Any) -> None:
         """DataTable sets its virtual size here (on idle, after rows are added), and that

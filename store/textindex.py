@@ -1,0 +1,271 @@
+"""The packed search text: every article's folded title + body in one file, for the `/` filter.
+
+Why: the text filter needs each article's folded text. Read from the body files, the first
+filter of a session opens every one of them (10k: ~2 s; 100k: tens of seconds, ~600 MB held
+in memory). Here the folded texts (`search_text`, the same string the body file keeps under
+"search") sit one per line in `search.txt`, and `search.idx` says which bytes belong to which
+body ref. A query encodes the folded needle as UTF-8 and runs `mmap.find` over the mapped
+file, a window of whole records at a time; a hit's offset is mapped back to its record with
+`bisect`, and the scan jumps to the next record. The needle never contains a newline
+(whitespace is collapsed), so a match never spans two records.
+
+Derived data, like the snapshot: records are keyed by body ref, and a body file is named by
+its content, so a record is never wrong, only possibly missing. Ingest appends the texts of
+the new body files after each archive write (under the archive's lock); an edited article
+gets a new ref, and the old record becomes dead weight that `compact` drops once it is a
+quarter of the file. A reader that finds refs without a record reads those body files and
+appends them (or, when another process holds the lock, keeps them in memory).
+
+Files (both written under the archive lock; never edited in place except by appending):
+
+    search.txt   b"#tongket-search <token>\\n" then records, each `folded text\\n`
+    search.idx   MAGIC, the same token, then 32-byte entries: ref (16 bytes), start, end (u64)
+
+A rewrite gives both files a new token and replaces them one after the other; a reader that
+sees two different tokens (in the middle of a rewrite) treats the index as empty for now.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+import secrets
+import struct
+from array import array
+from bisect import bisect_right
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from .storage import atomic_write_bytes
+from .text import fold
+
+TEXT_FILE = "search.txt"
+INDEX_FILE = "search.idx"
+MAGIC = b"TONGKET-SEARCH-IDX 1\n"
+_TOKEN_LEN = 16
+_ENTRY = struct.Struct("<16sQQ")
+_WINDOW = 32 << 20  # bytes scanned before their pages are released (keeps the RSS low)
+_NARROW = 8  # a candidate set under 1/8 of the archive is checked record by record
+
+
+def search_text(title: str, body: str) -> str:
+    """The folded, whitespace-collapsed text a `/` filter matches against."""
+    return " ".join(fold(title + "\n" + body).split())
+
+
+def _head(token: bytes) -> bytes:
+    return b"#tongket-search " + token + b"\n"
+
+
+def _read_entries(folder: Path) -> tuple[bytes, list[str], array, array] | None:
+    """(token, refs, starts, ends) of search.idx; None when missing or not ours."""
+    try:
+        raw = (folder / INDEX_FILE).read_bytes()
+    except OSError:
+        return None
+    if not raw.startswith(MAGIC) or len(raw) < len(MAGIC) + _TOKEN_LEN:
+        return None
+    token = raw[len(MAGIC) : len(MAGIC) + _TOKEN_LEN]
+    body = memoryview(raw)[len(MAGIC) + _TOKEN_LEN :]
+    n = len(body) // _ENTRY.size  # a torn last entry (killed writer) is ignored
+    refs: list[str] = []
+    starts, ends = array("q"), array("q")
+    for ref, start, end in _ENTRY.iter_unpack(body[: n * _ENTRY.size]):
+        refs.append(ref.rstrip(b"\x00").decode("ascii", "replace"))
+        starts.append(start)
+        ends.append(end)
+    return token, refs, starts, ends
+
+
+class TextIndex:
+    """The packed texts, mapped, bound to the archive's articles (body ref of each rank)."""
+
+    def __init__(self, folder: Path, refs_by_rank: Sequence[str]) -> None:
+        self.folder = Path(folder)
+        self._mm: mmap.mmap | None = None
+        self._starts, self._ends = array("q"), array("q")
+        self._entry_rank = array("i")
+        self._rank_entry: dict[int, int] = {}
+        entries = _read_entries(self.folder)
+        if entries is not None:
+            token, refs, starts, ends = entries
+            self._map(token, refs, starts, ends, refs_by_rank)
+        have = set(self._rank_entry)
+        self.missing = [r for r in range(len(refs_by_rank)) if r not in have]  # ranks without a record
+        self._loose: dict[int, str] = {}  # rank -> text, for records not (yet) in the file
+
+    def _map(self, token: bytes, refs: list[str], starts: array, ends: array, refs_by_rank: Sequence[str]) -> None:
+        try:
+            with open(self.folder / TEXT_FILE, "rb") as handle:
+                if handle.read(len(_head(token))) != _head(token):
+                    return  # the two files are from different rewrites: nothing usable now
+                size = os.fstat(handle.fileno()).st_size
+                if size == 0:
+                    return
+                mm = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):
+            return
+        rank_of = {ref: r for r, ref in enumerate(refs_by_rank)}
+        keep = [i for i in range(len(refs)) if ends[i] <= size and starts[i] <= ends[i]]
+        self._mm = mm
+        self._starts = array("q", (starts[i] for i in keep))
+        self._ends = array("q", (ends[i] for i in keep))
+        self._entry_rank = array("i", (rank_of.get(refs[i], -1) for i in keep))
+        for e, r in enumerate(self._entry_rank):
+            if r >= 0:
+                self._rank_entry[r] = e
+
+    def add_loose(self, texts: dict[int, str]) -> None:
+        """Texts of ranks the file lacks, kept in memory (the lock was not free to append)."""
+        self._loose.update(texts)
+
+    def search(self, needle: str, among: set[int] | None, total: int) -> set[int]:
+        """Ranks whose folded text contains `needle` (already folded and collapsed)."""
+        found = {r for r, text in self._loose.items() if needle in text and (among is None or r in among)}
+        mm = self._mm
+        if mm is None or not needle:
+            return found
+        enc = needle.encode("utf-8")
+        starts, ends, entry_rank = self._starts, self._ends, self._entry_rank
+        if among is not None and len(among) * _NARROW < total:
+            for r in among:
+                e = self._rank_entry.get(r)
+                if e is not None and mm.find(enc, starts[e], ends[e]) >= 0:
+                    found.add(r)
+            return found
+        n = len(starts)
+        e = 0
+        while e < n:
+            # a window of whole records, so no match is cut at a window's edge
+            w_end = bisect_right(starts, starts[e] + _WINDOW, lo=e)
+            lo, hi = starts[e], ends[w_end - 1]
+            pos = mm.find(enc, lo, hi)
+            while pos >= 0:
+                i = bisect_right(starts, pos, e, w_end) - 1
+                if pos + len(enc) <= ends[i]:
+                    r = entry_rank[i]
+                    if r >= 0 and (among is None or r in among):
+                        found.add(r)
+                    pos = mm.find(enc, ends[i], hi)
+                else:  # in the gap after a record (bytes a killed writer left): go on
+                    pos = mm.find(enc, pos + 1, hi)
+            _release(mm, lo, hi)
+            e = w_end
+        return found
+
+
+def _release(mm: mmap.mmap, lo: int, hi: int) -> None:
+    """Drop the scanned pages from this process (they stay in the page cache): a scan of a
+    600 MB file would otherwise count 600 MB towards the app's resident memory."""
+    advice = getattr(mmap, "MADV_DONTNEED", None)
+    if advice is None:
+        return
+    page = mmap.PAGESIZE
+    start = lo - lo % page
+    try:
+        mm.madvise(advice, start, hi - start)
+    except (OSError, ValueError):
+        pass
+
+
+# ---------------------------------------------------------------- writing (caller holds the lock)
+
+
+def append(folder: Path, items: Iterable[tuple[str, str]]) -> None:
+    """Append (ref, folded text) records. The text goes first, then the entries: a writer
+    killed in between leaves unreferenced bytes, never an entry pointing past the text."""
+    items = list(items)
+    if not items:
+        return
+    folder = Path(folder)
+    entries = _read_entries(folder)
+    txt, idx = folder / TEXT_FILE, folder / INDEX_FILE
+    valid = False
+    if entries is not None:
+        try:
+            with open(txt, "rb") as handle:
+                valid = handle.read(len(_head(entries[0]))) == _head(entries[0])
+        except OSError:
+            valid = False
+    if not valid:
+        rewrite(folder, items)
+        return
+    token, refs, _starts, ends = entries
+    with open(txt, "ab") as handle:
+        offset = handle.seek(0, os.SEEK_END)
+        # entries past the end of a cut-off text file would point into what we append now
+        n_valid = next((i for i, end in enumerate(ends) if end > offset), len(ends))
+        chunks, packed = [], []
+        for ref, text in items:
+            data = text.encode("utf-8") + b"\n"
+            chunks.append(data)
+            packed.append(_ENTRY.pack(ref.encode("ascii", "replace")[:16], offset, offset + len(data) - 1))
+            offset += len(data)
+        handle.write(b"".join(chunks))
+    with open(idx, "r+b") as handle:
+        handle.truncate(len(MAGIC) + _TOKEN_LEN + n_valid * _ENTRY.size)  # drop torn or dangling entries
+        handle.seek(0, os.SEEK_END)
+        handle.write(b"".join(packed))
+
+
+def rewrite(folder: Path, items: Iterable[tuple[str, str]]) -> None:
+    """Write both files anew (a new token), each through temp file + atomic replace."""
+    folder = Path(folder)
+    token = secrets.token_hex(_TOKEN_LEN // 2).encode("ascii")
+    chunks = [_head(token)]
+    packed = [MAGIC, token]
+    offset = len(chunks[0])
+    for ref, text in items:
+        data = text.encode("utf-8") + b"\n"
+        chunks.append(data)
+        packed.append(_ENTRY.pack(ref.encode("ascii", "replace")[:16], offset, offset + len(data) - 1))
+        offset += len(data)
+    atomic_write_bytes(folder / TEXT_FILE, b"".join(chunks), fsync=False)
+    atomic_write_bytes(folder / INDEX_FILE, b"".join(packed), fsync=False)
+
+
+def compact(folder: Path, live_refs: set[str]) -> bool:
+    """Rewrite without the records of refs no article uses any more, once they are a
+    quarter of the file (an edited article leaves its old text behind). True if rewritten."""
+    folder = Path(folder)
+    entries = _read_entries(folder)
+    if entries is None:
+        return False
+    _token, refs, starts, ends = entries
+    dead = sum(ends[i] - starts[i] for i, ref in enumerate(refs) if ref not in live_refs)
+    total = sum(ends[i] - starts[i] for i in range(len(refs)))
+    if not dead or dead * 4 < total:
+        return False
+    seen: set[str] = set()
+    with open(folder / TEXT_FILE, "rb") as handle:
+        mm = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    try:
+        keep = []
+        for i, ref in enumerate(refs):
+            if ref in live_refs and ref not in seen and ends[i] <= len(mm):
+                seen.add(ref)
+                keep.append((ref, mm[starts[i] : ends[i]].decode("utf-8", "replace")))
+        rewrite(folder, keep)
+    finally:
+        mm.close()
+    return True
+
+
+def fill_missing(
+    folder: Path,
+    refs: Sequence[tuple[int, str]],
+    text_of: Callable[[str], str],
+    *,
+    save: Callable[[list[tuple[str, str]]], bool],
+    chunk: int = 2000,
+) -> dict[int, str]:
+    """Texts for (rank, ref) pairs the file lacks, read through `text_of` a chunk at a time
+    and handed to `save` (which appends them under the lock). Returns the texts that could
+    not be saved, by rank, for the caller to keep in memory."""
+    unsaved: dict[int, str] = {}
+    for start in range(0, len(refs), chunk):
+        part = refs[start : start + chunk]
+        texts = [(ref, text_of(ref)) for _rank, ref in part]
+        if not save(texts):
+            unsaved.update((rank, text) for (rank, _ref), (_r, text) in zip(part, texts))
+    return unsaved

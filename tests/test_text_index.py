@@ -1,0 +1,131 @@
+"""The packed search text (store/textindex.py) behind `query(text=...)`.
+
+It is derived data: whatever state search.txt / search.idx are in (fresh, appended to,
+holding dead records after an edit, deleted, from another rewrite), a text query must return
+exactly what a plain scan over the body files returns.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+
+from conftest import make_article
+from store import textindex
+from store.archive import Archive
+from store.text import fold
+
+QUERIES = ["văn bản đến", "van ban den", "VĂN BẢN", "kiên giang", "tiếp nhận 1.000", "xử lý đúng hạn",
+           "không có ở đâu cả", "số 3", "bài số 1", "đã sửa"]
+
+
+def _scan(archive: Archive, text: str, **filters) -> list[str]:
+    """The reference: every article whose title or body file contains the folded needle."""
+    needle = " ".join(fold(text).split())
+    hits = []
+    for meta in archive.query(**filters):
+        stored = archive.get(meta.id)
+        folded = " ".join(fold(stored.article.title + "\n" + stored.article.body).split())
+        if needle in folded or needle in " ".join(fold(meta.title).split()):
+            hits.append(meta.id)
+    return hits
+
+
+def _fill(folder: Path) -> Archive:
+    archive = Archive.open(folder)
+    articles = [
+        make_article(f"Bài số {i}", f"Năm 2019 tiếp nhận {i}.000 văn bản đến; xử lý {'đúng' if i % 2 else 'trễ'} hạn. "
+                     f"UBND tỉnh {'Kiên Giang' if i % 3 == 0 else 'An Giang'}. Số {i}.",
+                     province="Kiên Giang" if i % 3 == 0 else "An Giang", year=2019, published=f"2024-02-{i + 1:02d}",
+                     url=f"https://example.gov.vn/{i}")
+        for i in range(12)
+    ]
+    archive.ingest_article(articles[0])
+    from store.archive import _Lookups
+    from store.lock import write_lock
+
+    with write_lock(archive.path):  # the rest in one batch, as ingest_files stores them
+        lookups = _Lookups(archive._records)
+        for art in articles[1:]:
+            archive._apply(art, None, lookups)
+        archive._write()
+    return archive
+
+
+def _check(archive: Archive) -> None:
+    for q in QUERIES:
+        for filters in ({}, {"province": "Kiên Giang"}):
+            assert [m.id for m in archive.query(text=q, **filters)] == _scan(archive, q, **filters), (q, filters)
+
+
+def test_text_query_equals_a_plain_scan(store_dir: Path) -> None:
+    archive = _fill(store_dir)
+    assert (store_dir / textindex.TEXT_FILE).exists() and (store_dir / textindex.INDEX_FILE).exists()
+    fresh = Archive.open(store_dir)
+    _check(fresh)
+    assert fresh._texts is not None and not fresh._texts.missing  # all from the packed file
+    assert len(fresh.query(text="van ban den")) == 12
+    assert len(fresh.query(text="tiếp nhận 1.000 văn bản đến")) == 1
+
+
+def test_after_an_update_the_new_text_replaces_the_old(store_dir: Path) -> None:
+    archive = _fill(store_dir)
+    url = "https://example.gov.vn/3"
+    aid = next(m.id for m in archive.articles() if m.title == "Bài số 3")
+    old_ref = archive._body_ref(aid)
+    assert archive.ingest_article(make_article("Bài số 3", "Nội dung đã sửa hoàn toàn, số 3.", url=url)) == "updated"
+    fresh = Archive.open(store_dir)
+    assert [m.id for m in fresh.query(text="đã sửa hoàn toàn")] == [aid]
+    assert aid not in {m.id for m in fresh.query(text="tiếp nhận 3.000")}
+    _check(fresh)
+    # the in-process archive answers the same after its own write
+    assert [m.id for m in archive.query(text="da sua hoan toan")] == [aid]
+    # the dead record is dropped once dead text is a quarter of the file
+    for i in range(4, 9):
+        archive.ingest_article(make_article(f"Bài số {i}", f"Bản mới {i}.", url=f"https://example.gov.vn/{i}"))
+    refs = textindex._read_entries(store_dir)[1]
+    assert old_ref not in refs and len(refs) == len(set(refs))
+    _check(Archive.open(store_dir))
+
+
+@pytest.mark.parametrize("damage", ["delete", "delete-idx", "truncate-txt", "other-token"])
+def test_missing_or_damaged_packed_file_is_rebuilt(store_dir: Path, damage: str) -> None:
+    _fill(store_dir)
+    txt, idx = store_dir / textindex.TEXT_FILE, store_dir / textindex.INDEX_FILE
+    if damage == "delete":
+        txt.unlink()
+        idx.unlink()
+    elif damage == "delete-idx":
+        idx.unlink()
+    elif damage == "truncate-txt":
+        txt.write_bytes(txt.read_bytes()[:200])
+    else:
+        textindex.rewrite(store_dir, [])  # a new token...
+        idx.write_bytes(idx.read_bytes()[:-1] + b"x")  # ...that no longer matches the text file
+    archive = Archive.open(store_dir)
+    _check(archive)
+    rebuilt = Archive.open(store_dir)
+    rebuilt.query(text="van ban den")
+    assert not rebuilt._texts.missing  # the first query wrote the missing records back
+
+
+def test_records_are_kept_in_memory_when_the_lock_is_busy(store_dir: Path) -> None:
+    _fill(store_dir)
+    (store_dir / textindex.TEXT_FILE).unlink()
+    archive = Archive.open(store_dir)
+    archive._append_texts = lambda items: False  # as if another process held the lock
+    _check(archive)
+    assert not (store_dir / textindex.TEXT_FILE).exists()
+
+
+def test_packed_text_is_the_body_files_search_text(store_dir: Path) -> None:
+    archive = _fill(store_dir)
+    entries = textindex._read_entries(store_dir)
+    assert entries is not None
+    _token, refs, starts, ends = entries
+    data = (store_dir / textindex.TEXT_FILE).read_bytes()
+    for ref, start, end in zip(refs, starts, ends):
+        body = orjson.loads(archive._body_file(ref).read_bytes())
+        assert data[start:end].decode() == body["search"]
