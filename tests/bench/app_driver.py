@@ -160,6 +160,9 @@ async def filter_change(app: Any, pilot: Any, frames: Any, state: dict[str, Any]
     marks.setdefault("filter_cpu", []).append(time.process_time() - c0)
     PROFILE.stop("filter_enter")
     t1 = frames.first_after(state["rows_set"], ("ArticleList",))
+    if DEBUG:
+        print(f"filter {key}: rows set {(state['rows_set']-t0)*1000:.1f} ms, frames " +
+              ", ".join(f"{(ts-t0)*1000:.1f}:{sorted(d)}" for ts, d in frames.frames if ts >= t0)[:900], file=sys.stderr)
     await settle(app, pilot)
     return t1 - t0
 
@@ -212,6 +215,9 @@ async def lookup_keystrokes(app: Any, pilot: Any, frames: Any, repeats: int, not
         if prefix:
             marks.setdefault("lookup_cpu", []).append(time.process_time() - c0)
         t1 = frames.first_after(marks["lookup_applied"][0], ("#lookup-results",))
+        if DEBUG:
+            print(f"lookup {want!r}: applied {(marks['lookup_applied'][0]-t0)*1000:.1f} ms, frames " +
+                  ", ".join(f"{(ts-t0)*1000:.1f}:{sorted(d)}" for ts, d in frames.frames if ts >= t0)[:700], file=sys.stderr)
         await settle(app, pilot)
         return t1 - t0
 

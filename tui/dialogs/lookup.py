@@ -12,11 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.timer import Timer
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
@@ -29,6 +31,7 @@ from ..format import figure_with_unit, vn_number, year_period
 from ..widgets.fast_table import FastTable
 from ..widgets.scrollbars import use_whole_cell_scrollbars
 
+SEARCHING_DELAY = 0.15  # seconds before "searching…" shows
 PAGE = 50  # result rows added at a time: the first page on each keystroke, more on scrolling
 RESULT_COLUMNS = (("province", "Province"), ("report", "Year"), ("value", "Value"), ("label", "Label"), ("metric", "Metric"))
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -50,6 +53,17 @@ def sparkline(values: list[float | None]) -> str:
         else:
             out.append(SPARKS[round((v - low) / (high - low) * (len(SPARKS) - 1))])
     return "".join(out)
+
+
+def result_texts(hit: FigureHit) -> tuple[str, str, str, str, str]:
+    """Province, year and period, value, label and metric of a result row, as one-line text."""
+    return (
+        one_line(hit.province or "unknown"),
+        year_period(hit.report_year, hit.period),
+        one_line(figure_with_unit(hit.value, hit.unit, hit.display)),
+        one_line(hit.label),
+        one_line(hit.key or ""),
+    )
 
 
 def pivot(hits: list[FigureHit]) -> tuple[list[str], list[int], dict[tuple[str, int], FigureHit], str]:
@@ -126,6 +140,9 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
         self._query = ""
         self._cells: dict[tuple[int, int], FigureHit] = {}
         self._pivot_for: list[FigureHit] | None = None  # the hits the pivot table shows
+        self._result_texts: list[tuple[str, str, str, str, str]] = []
+        self._searching: Timer | None = None
+        self._status: Text | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -159,10 +176,15 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
 
     def _start(self, query: str) -> None:
         query = query.strip()
+        if self._searching is not None:
+            self._searching.stop()
+            self._searching = None
         if not query:
             self._apply("", [])
             return
-        self._set_status(Text("searching…", style="dim"))
+        # Only a slow search says so: a status change per keystroke costs a frame and a
+        # layout, and most searches answer within a frame.
+        self._searching = self.set_timer(SEARCHING_DELAY, lambda: self._set_status(Text("searching…", style="dim")))
         self._lookup(query)
 
     @work(thread=True, exclusive=True, group="lookup")
@@ -175,6 +197,9 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
         self.post_message(self.Results(query, hits))
 
     def on_lookup_dialog_results(self, message: Results) -> None:
+        if self._searching is not None and message.query == self.query_one(Input).value.strip():
+            self._searching.stop()
+            self._searching = None
         if message.hits is not None:
             self._apply(message.query, message.hits)
         elif message.query == self.query_one(Input).value.strip():
@@ -204,28 +229,44 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
             self._set_status(status)
 
     def _set_status(self, text: Text) -> None:
-        self.query_one("#lookup-status", Static).update(text)
+        if text == self._status:
+            return
+        status = self.query_one("#lookup-status", Static)
+        width = status.content_region.width
+        # A layout only when the status takes another number of lines (it wraps).
+        layout = True
+        if self._status is not None and width > 0:
+            console = self.app.console
+            layout = len(text.wrap(console, width)) != len(self._status.wrap(console, width))
+        self._status = text
+        status.update(text, layout=layout)
 
     def _fill_results(self) -> None:
         """The first `PAGE` hits only: a keystroke must not format and lay out hundreds of
-        rows nobody scrolls to. More are added as the cursor reaches the last row."""
+        rows nobody scrolls to. More are added as the cursor reaches the last row.
+
+        Column widths are given, not measured: an auto-width DataTable draws once, then
+        measures on idle and draws everything again."""
         table = self.query_one("#lookup-results", DataTable)
         table.clear(columns=True)  # DataTable keeps the widest width ever seen otherwise
-        for key, label in RESULT_COLUMNS:
-            table.add_column(Text(label), key=key)
+        texts = [result_texts(hit) for hit in self._hits]
+        for i, (key, label) in enumerate(RESULT_COLUMNS):
+            width = max([cell_len(label)] + [cell_len(row[i]) for row in texts])
+            table.add_column(Text(label), key=key, width=width)
+        self._result_texts = texts
         self._add_result_rows(table)
 
     def _add_result_rows(self, table: DataTable) -> None:
         start = table.row_count
         table.add_rows(
             (
-                Text(one_line(hit.province or "unknown")),
-                Text(year_period(hit.report_year, hit.period)),
-                Text(one_line(figure_with_unit(hit.value, hit.unit, hit.display)), justify="right", style="bold"),
-                Text(one_line(hit.label), no_wrap=True, overflow="ellipsis"),
-                Text(one_line(hit.key or ""), style="italic"),
+                Text(province),
+                Text(report),
+                Text(value, justify="right", style="bold"),
+                Text(label, no_wrap=True, overflow="ellipsis"),
+                Text(key, style="italic"),
             )
-            for hit in self._hits[start : start + PAGE]
+            for province, report, value, label, key in self._result_texts[start : start + PAGE]
         )
 
     @on(DataTable.RowHighlighted, "#lookup-results")

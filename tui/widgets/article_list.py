@@ -8,7 +8,7 @@ plain Python list (as toolong's LogLines does). Refilling it is an O(1) assignme
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Callable, ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -109,6 +109,10 @@ class ArticleList(ScrollView, can_focus=True):
         self._components: dict[str, Style] = {}
         self._empty_message: Text = Text("")
         self._last_posted: str | None | object = object()
+        # Called with the new row before `Highlighted` is posted. The message reaches
+        # the app only after the list has been drawn; a hook lets the app load the
+        # article now, so the cursor row and the article are drawn in one frame.
+        self.highlight_hook: Callable[[ArticleMeta | None], None] | None = None
 
     # -- data ---------------------------------------------------------------------------
 
@@ -189,6 +193,8 @@ class ArticleList(ScrollView, can_focus=True):
         key = meta.id if meta else None
         if force or key != self._last_posted:
             self._last_posted = key
+            if self.highlight_hook is not None:
+                self.highlight_hook(meta)
             self.post_message(self.Highlighted(self, meta))
 
     def _scroll_cursor_into_view(self) -> None:
