@@ -18,6 +18,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from .display import figure_value, figure_with_unit
 from .errors import InputError, TongketError
 from .record import PERIODS, Article, ArticleMeta, FigureHit, Rejection, StoredArticle, article_to_dict
 from .storage import describe_os_error
@@ -212,7 +213,6 @@ def _print_article(console, article: Article, *, figures: bool, body: bool, corr
     from rich.table import Table
     from rich.text import Text
 
-    from .export import format_number
 
     console.print(Text(one_line(article.title) or "(untitled)", style="bold"))
     info = Table.grid(padding=(0, 2))
@@ -242,7 +242,7 @@ def _print_article(console, article: Article, *, figures: bool, body: bool, corr
             for col, justify in (("#", "right"), ("label", "left"), ("value", "right"), ("unit", "left"), ("metric", "left")):
                 table.add_column(col, justify=justify, overflow="fold")
             for i, f in enumerate(article.figures, 1):
-                table.add_row(_t(i), _t(f.label), _t(format_number(f.value)), _t(f.unit), _t(f.key))
+                table.add_row(_t(i), _t(f.label), _t(figure_value(f)), _t(f.unit), _t(f.key))
             console.print(table)
         else:
             console.print(_t("no figures found"))
@@ -385,7 +385,6 @@ def cmd_lookup(args: argparse.Namespace) -> int:
         return EXIT_OK
     from rich.table import Table
 
-    from .export import format_number
 
     console = _console()
     widths = {"province": 12, "year": 4, "period": 10, "value": 10, "unit": 10, "article": 10}
@@ -396,7 +395,7 @@ def cmd_lookup(args: argparse.Namespace) -> int:
                          no_wrap=True, overflow="ellipsis")
     for h in hits:
         table.add_row(_t(h.province or "—"), _t(h.report_year or "—"), _t(h.period or "—"),
-                      _t(format_number(h.value)), _t(h.unit or ""), _t(h.label), _t(h.article_id[:10]))
+                      _t(figure_with_unit(h.value, None, h.display)), _t(h.unit or ""), _t(h.label), _t(h.article_id[:10]))
     if hits:
         console.print(table)
     console.print(_t(f"{len(hits)} figures"))

@@ -11,6 +11,7 @@ import os
 import re
 from pathlib import Path
 
+from .display import change_label, vn_number
 from .errors import TongketError
 from .record import Article, Figure, StoredArticle
 from .storage import atomic_write_bytes, describe_os_error
@@ -19,29 +20,6 @@ from .text import fold_words, one_line, strip_control
 
 class ExportError(TongketError):
     """The export file cannot be written where the user asked."""
-
-
-# ---------------------------------------------------------------- numbers the Vietnamese way
-
-
-def format_number(value: float | int | None, *, decimals: int | None = None) -> str:
-    """27172 -> "27.172", 94.03 -> "94,03" (thousands with ".", decimals with ",")."""
-    if value is None:
-        return ""
-    if decimals is None:
-        fraction = f"{abs(float(value)):.4f}".split(".")[1].rstrip("0")
-        decimals = len(fraction)
-    text = f"{abs(value):,.{decimals}f}"  # 27,172.50
-    text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
-    return ("-" if value < 0 else "") + text
-
-
-def format_value(value: float | None, unit: str | None) -> str:
-    """A value and its unit for people: "94,03%", "27.172 văn bản"."""
-    number = format_number(value)
-    if not unit:
-        return number
-    return f"{number}{unit}" if unit == "%" else f"{number} {unit}"
 
 
 # ---------------------------------------------------------------- escaping
@@ -81,11 +59,10 @@ def escape_paragraph(text: str) -> str:
 def _figure_row(n: int, fig: Figure) -> str:
     change = ""
     if fig.change is not None:
-        sign = {"up": "+", "down": "−"}.get(fig.change.direction, "±")
-        change = f"{sign}{format_value(abs(fig.change.value), fig.change.unit)}"
+        change = change_label(fig.change)
         if fig.change.vs:
             change += f" ({fig.change.vs})"
-    cells = [str(n), fig.label, format_number(fig.value), fig.unit or "", fig.display, change, fig.key or ""]
+    cells = [str(n), fig.label, vn_number(fig.value), fig.unit or "", fig.display, change, fig.key or ""]
     return "| " + " | ".join(escape_inline(c) for c in cells) + " |"
 
 

@@ -41,7 +41,8 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from .metrics import MetricCatalogue, load_catalogue
-from .numbers import DOT_DATE, format_number, parse_numeral, read_scale, read_spelled
+from .display import vn_number
+from .numbers import DOT_DATE, parse_numeral, read_scale, read_spelled
 from .record import Change, Figure
 from .text import fold, fold_words
 
@@ -854,7 +855,7 @@ def _assemble(t: _Text, v: _Vocab, cat: MetricCatalogue, reads: list) -> list[Fi
         display_start = r.start
         display = t.body[display_start:span_end]
         if is_breakdown:
-            display = f"{format_number(r.value)} {unit}" if unit else format_number(r.value)
+            display = f"{vn_number(r.value)} {unit}" if unit else vn_number(r.value)
         fig = Figure(
             value=float(r.value),
             unit=unit,

@@ -125,13 +125,3 @@ def read_number(text: str) -> float | None:
     if rest[end:].strip():
         return None
     return value * scale
-
-
-def format_number(value: float) -> str:
-    """Vietnamese-style rendering for display: 27172 -> "27.172", 94.03 -> "94,03"."""
-    if value != value or value in (float("inf"), float("-inf")):
-        return str(value)
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", ".")
-    whole, frac = f"{value:.6f}".rstrip("0").split(".")
-    return f"{int(whole):,}".replace(",", ".") + "," + frac

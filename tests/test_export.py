@@ -8,7 +8,7 @@ import pytest
 
 from conftest import figure, make_article
 from store.archive import Archive
-from store.export import (ExportError, default_export_name, escape_inline, format_number, format_value,
+from store.export import (ExportError, default_export_name, escape_inline,
                           to_markdown, write_markdown)
 
 
@@ -81,13 +81,3 @@ def test_default_name(stored) -> None:
     assert name.endswith(f"-{stored.article.id[:8]}.md") and name.startswith("tong-ket-nam-2019")
     assert "/" not in name and " " not in name
 
-
-@pytest.mark.parametrize("value,text", [(27172, "27.172"), (94.03, "94,03"), (1234567.5, "1.234.567,5"),
-                                        (0, "0"), (-3.25, "-3,25"), (None, "")])
-def test_format_number(value, text) -> None:
-    assert format_number(value) == text
-
-
-def test_format_value() -> None:
-    assert format_value(94.03, "%") == "94,03%"
-    assert format_value(27172, "văn bản") == "27.172 văn bản"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from store.numbers import format_number, parse_numeral, read_number, read_spelled
+from store.numbers import parse_numeral, read_number, read_spelled
 
 
 @pytest.mark.parametrize(
@@ -49,8 +49,3 @@ def test_read_spelled_needs_a_number_word():
     assert read_spelled(["hai", "ca", "nhan"]) == (2.0, 1)
     assert read_spelled(["mot", "so"]) is None
     assert read_spelled([]) is None
-
-
-def test_format_number():
-    assert format_number(27172) == "27.172"
-    assert format_number(94.03) == "94,03"

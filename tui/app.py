@@ -29,7 +29,7 @@ from .dialogs.correct import CorrectDialog
 from .dialogs.export import ExportDialog
 from .dialogs.lookup import LookupDialog
 from .dialogs.picker import Choice, Picked, PickerDialog, merged_members
-from .format import period_label
+from store.display import period_label
 from .messages import (
     ArchiveChanged,
     ArchiveOpened,

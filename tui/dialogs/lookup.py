@@ -27,7 +27,7 @@ from store.text import one_line
 
 from .typeahead import TypeAheadScreen
 
-from ..format import figure_with_unit, vn_number, year_period
+from store.display import figure_with_unit, vn_number, year_period
 from ..widgets.fast_table import FastTable
 from ..widgets.scrollbars import use_whole_cell_scrollbars
 

@@ -22,7 +22,7 @@ from store.text import fold, one_line
 
 from .typeahead import TypeAheadScreen
 
-from ..format import vn_number
+from store.display import vn_number
 from ..widgets.scrollbars import use_whole_cell_scrollbars
 
 @dataclass(frozen=True, slots=True)

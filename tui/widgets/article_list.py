@@ -26,7 +26,7 @@ from textual.strip import Strip
 from store.record import ArticleMeta
 from store.text import one_line
 
-from ..format import list_date, year_period
+from store.display import list_date, year_period
 from .scrollbars import set_virtual_size_quietly
 
 PROVINCE_WIDTH = 14

@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from store.text import one_line
 
-from ..format import vn_number
+from store.display import vn_number
 from ..state import Filters
 
 

@@ -21,7 +21,7 @@ from typing_extensions import Self
 from store.record import Figure
 from store.text import one_line
 
-from ..format import change_label, figure_value
+from store.display import change_label, figure_value
 from .fast_table import FastTable
 
 COLUMNS = (("label", "Label"), ("value", "Value"), ("unit", "Unit"), ("change", "Change"), ("key", "Metric"))

@@ -1,4 +1,5 @@
-"""Vietnamese-style formatting of numbers, periods and dates for the app.
+"""Vietnamese-style formatting of numbers, periods and dates, for every place people read
+them: the app, the command line and the Markdown export (one convention, one module).
 
 Readers of these reports expect the Vietnamese convention: "." groups thousands and ","
 marks decimals (27.172 văn bản; 94,03%; 9,3 nghìn tỷ đồng). Everything here returns plain
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from store.record import Change, Figure
+from .record import Change, Figure
 
 PERIOD_LABELS = {
     "year": "year",
@@ -21,7 +22,7 @@ PERIOD_LABELS = {
 PERIOD_SHORT = {"half-year": "half", "quarter": "qtr", "term": "term", "other": "other"}
 
 
-def vn_number(value: float | int | None, *, decimals: int = 2) -> str:
+def vn_number(value: float | int | None, *, decimals: int = 4) -> str:
     """27172 -> "27.172", 94.03 -> "94,03", 9.3 -> "9,3", -1500.5 -> "-1.500,5".
 
     Trailing zero decimals are dropped so counts never show ",00" (DataTable's default

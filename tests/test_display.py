@@ -1,7 +1,7 @@
-"""Vietnamese number formatting used by the app's tables and panes."""
+"""Vietnamese number formatting, shared by the app, the command line and the export."""
 
 from store.record import Change, Figure
-from tui.format import (
+from store.display import (
     change_label,
     change_long,
     count_label,
@@ -28,6 +28,9 @@ def test_thousands_and_decimals_the_vietnamese_way():
     assert vn_number(94.03) == "94,03"
     assert vn_number(9.3) == "9,3"
     assert vn_number(-1500.5) == "-1.500,5"
+    assert vn_number(1234567.5) == "1.234.567,5"
+    assert vn_number(0) == "0"
+    assert vn_number(None) == ""
     assert vn_number(0) == "0"
     assert vn_number(None) == ""
 
