@@ -12,6 +12,9 @@ import unicodedata
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff]")
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# The runs `_SPACES` would change: all but a lone plain space, which is most of them in
+# prose (replacing each with itself made `clean_text` ~3x slower). Same result.
+_ODD_SPACES = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000][ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*| [ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
 def _fold_table() -> dict[int, str]:
@@ -28,6 +31,11 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD_TABLE = _fold_table()
+# The same map with every other character below U+3000 mapped to itself: `str.translate`
+# then finds every character it meets, instead of raising and clearing a KeyError inside
+# for each unmapped one (most of a text), which made folding a body twice as slow.
+_FOLD_LOOKUP: dict[int, int | str] = {cp: cp for cp in range(0x3000)}
+_FOLD_LOOKUP.update(_FOLD_TABLE)
 
 
 def nfc(text: str) -> str:
@@ -39,7 +47,7 @@ def fold(text: str) -> str:
 
     NFC input keeps its length, so offsets in the folded text are offsets in the input.
     """
-    return nfc(text).translate(_FOLD_TABLE)
+    return nfc(text).translate(_FOLD_LOOKUP)
 
 
 def fold_words(text: str) -> str:
@@ -56,7 +64,7 @@ def clean_text(text: str) -> str:
     """NFC, no control characters, NBSPs and odd spaces as plain spaces, \\n line ends."""
     text = nfc(text).replace("\r\n", "\n").replace("\r", "\n")
     text = strip_control(text)
-    return _SPACES.sub(" ", text)
+    return _ODD_SPACES.sub(" ", text)
 
 
 def one_line(text: str) -> str:

@@ -178,6 +178,8 @@ def append(folder: Path, items: Iterable[tuple[str, str]]) -> None:
     if not items:
         return
     folder = Path(folder)
+    if _append_fast(folder, items):
+        return
     entries = _read_entries(folder)
     txt, idx = folder / TEXT_FILE, folder / INDEX_FILE
     valid = False
@@ -206,6 +208,50 @@ def append(folder: Path, items: Iterable[tuple[str, str]]) -> None:
         handle.truncate(len(MAGIC) + _TOKEN_LEN + n_valid * _ENTRY.size)  # drop torn or dangling entries
         handle.seek(0, os.SEEK_END)
         handle.write(b"".join(packed))
+
+
+def _append_fast(folder: Path, items: list[tuple[str, str]]) -> bool:
+    """`append` without decoding every entry of search.idx (which made each batch of an
+    ingest O(archive)): reads the header and the last entry only. Entries are written in
+    increasing offsets, so when the last one ends within the text file all of them do and
+    none needs dropping. False (nothing written) whenever that does not hold: the full
+    path then decides."""
+    txt, idx = folder / TEXT_FILE, folder / INDEX_FILE
+    start = len(MAGIC) + _TOKEN_LEN
+    try:
+        with open(idx, "r+b") as ih:
+            head = ih.read(start)
+            if len(head) < start or not head.startswith(MAGIC):
+                return False
+            size = os.fstat(ih.fileno()).st_size
+            n = (size - start) // _ENTRY.size
+            if n <= 0:
+                return False
+            ih.seek(start + (n - 1) * _ENTRY.size)
+            last = ih.read(_ENTRY.size)
+            if len(last) != _ENTRY.size:
+                return False
+            _ref, last_start, last_end = _ENTRY.unpack(last)
+            want = _head(head[len(MAGIC) :])
+            with open(txt, "r+b") as th:
+                if th.read(len(want)) != want:
+                    return False
+                offset = th.seek(0, os.SEEK_END)
+                if last_end > offset or last_start > last_end:
+                    return False
+                chunks, packed = [], []
+                for ref, text in items:
+                    data = text.encode("utf-8") + b"\n"
+                    chunks.append(data)
+                    packed.append(_ENTRY.pack(ref.encode("ascii", "replace")[:16], offset, offset + len(data) - 1))
+                    offset += len(data)
+                th.write(b"".join(chunks))  # the text first, as in `append`
+            ih.truncate(start + n * _ENTRY.size)  # drop a torn last entry
+            ih.seek(0, os.SEEK_END)
+            ih.write(b"".join(packed))
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def rewrite(folder: Path, items: Iterable[tuple[str, str]]) -> None:

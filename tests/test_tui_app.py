@@ -447,35 +447,59 @@ async def test_fast_table_cells_look_like_datatable_cells(tmp_path: Path):
         assert _cells_match_datatable(app.metrics) > 10  # no cell padding
         await pilot.press("f", *"van ban den")
         await settle(pilot)
-        assert _cells_match_datatable(app.screen.query_one("#lookup-results", DataTable)) > 10  # padded
         await pilot.press("ctrl+t")
         await settle(pilot)
         assert _cells_match_datatable(app.screen.query_one("#lookup-pivot", DataTable)) > 4
 
 
-async def test_lookup_shows_a_page_of_hits_and_more_on_scrolling(tmp_path: Path):
-    from tui.dialogs import lookup
+async def test_lookup_results_scroll_to_the_last_hit_and_open_it(tmp_path: Path):
+    from tui.widgets.result_list import ResultList
 
     hits = [
         FigureHit(f"id{i}", 0, "Kiên Giang", 2000 + i % 20, "year", float(i), "văn bản", "văn bản đến",
                   "incoming_documents", f"{i} văn bản", 1.0)
-        for i in range(lookup.PAGE * 2 + 5)
+        for i in range(205)
     ]
+    chosen = []
+    app = make_app(demo_archive(tmp_path), tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(LookupDialog(lambda query: hits), chosen.append)
+        await settle(pilot)
+        await pilot.press(*"van")
+        await settle(pilot)
+        dialog = app.screen
+        results = dialog.query_one("#lookup-results", ResultList)
+        assert len(dialog.hits) == len(hits) and results.row_count == len(hits)
+        assert "Province" in screen_text(app) and "văn bản đến" in screen_text(app)
+        await pilot.press("down", "end")  # focus the list, then its last row
+        await settle(pilot)
+        assert results.cursor_row == len(hits) - 1
+        assert "204 văn bản" in screen_text(app)  # scrolled into view
+        await pilot.press("up", "up")
+        await settle(pilot)
+        assert results.cursor_row == len(hits) - 3
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert dialog.query_one("#lookup-pivot", DataTable).row_count == 1
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        results.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert chosen == [hits[-3]]
+
+
+async def test_lookup_results_never_read_markup_from_data(tmp_path: Path):
+    from tui.widgets.result_list import ResultList
+
+    hits = [FigureHit("id0", 0, "[bold]X[/bold]", 2020, "year", 1.0, "[red]u", "[b]label[/b]", None, "1", 1.0)]
     app = make_app(demo_archive(tmp_path), tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.push_screen(LookupDialog(lambda query: hits))
         await settle(pilot)
-        await pilot.press(*"van")
+        await pilot.press("x")
         await settle(pilot)
-        dialog = app.screen
-        table = dialog.query_one("#lookup-results", DataTable)
-        assert len(dialog.hits) == len(hits)
-        assert table.row_count == lookup.PAGE
-        table.focus()
-        table.move_cursor(row=table.row_count - 1)
-        await settle(pilot)
-        assert table.row_count == 2 * lookup.PAGE
-        await pilot.press("ctrl+t")
-        await settle(pilot)
-        assert dialog.query_one("#lookup-pivot", DataTable).row_count == 1
+        assert "[b]label[/b]" in screen_text(app) and "[bold]X[/bold]" in screen_text(app)
+        assert app.screen.query_one("#lookup-results", ResultList).row_count == 1

@@ -160,13 +160,29 @@ class TongketApp(App[None]):
 
     # -- the list -----------------------------------------------------------------------
 
-    def _requery(self, *, keep_id: str | None = None) -> None:
-        """Re-run the list query for the current filters, keeping the cursor if possible."""
+    def _requery(self, *, keep_id: str | None = None, now: bool = False) -> None:
+        """Re-run the list query for the current filters, keeping the cursor if possible.
+
+        `now`: query on the UI thread when that is quick, i.e. no text filter (a province
+        or year query is an index lookup, well under a millisecond) and no worker holding
+        the store; otherwise in the query worker."""
         if self.archive is None:
             return
         self._generation += 1
         if keep_id is None and (current := self.article_list.current) is not None:
             keep_id = current.id
+        if now and not self.filters.text and self._lock.acquire(blocking=False):
+            try:
+                rows = self.archive.query(**self.filters.query_kwargs())
+                total = len(self.archive)
+            except Exception as exc:
+                self.post_message(StoreFailed("query", str(exc)))
+                return
+            finally:
+                self._lock.release()
+            keep_index = next((i for i, meta in enumerate(rows) if meta.id == keep_id), None) if keep_id else None
+            self.on_rows_ready(RowsReady(self._generation, rows, total, keep_id, keep_index))
+            return
         self._update_header(busy=True)
         self._run_query(self._generation, self.filters, keep_id)
 
@@ -287,13 +303,14 @@ class TongketApp(App[None]):
 
     # -- filters ------------------------------------------------------------------------
 
-    def set_filters(self, filters: Filters) -> None:
-        """Replace the filters and re-query (the one way filters change)."""
+    def set_filters(self, filters: Filters, *, now: bool = False) -> None:
+        """Replace the filters and re-query (the one way filters change); `now`: on this
+        thread if that is quick (see `_requery`)."""
         text_changed = filters.text != self.filters.text
         self.filters = filters
         if text_changed:
             self.article_view.set_query(filters.text)
-        self._requery()
+        self._requery(now=now)
 
     def action_clear_filters(self) -> None:
         bar = self._main.search_bar
@@ -392,18 +409,22 @@ class TongketApp(App[None]):
             alternative=message.alternative,
             alternative_title="Province — 2025 merged units",
             use_alternative=self.filters.merged,
+            on_pick=lambda picked: self._apply_pick(kind, picked),
         )
-        self.push_screen(dialog, lambda picked: self._apply_pick(kind, picked))
+        self.push_screen(dialog)
 
     def _apply_pick(self, kind: str, picked: Picked | None) -> None:
+        """Called by the picker before it closes: the list is re-queried and refilled
+        while still covered, so uncovering the main screen and drawing the new rows are
+        one frame (not a full-screen frame of the old rows, then the list again)."""
         if picked is None:
             return
         if kind == "province":
-            self.set_filters(self.filters.with_(province=picked.value, merged=bool(picked.value) and picked.merged))
+            self.set_filters(self.filters.with_(province=picked.value, merged=bool(picked.value) and picked.merged), now=True)
         elif kind == "year":
-            self.set_filters(self.filters.with_(year=picked.value))
+            self.set_filters(self.filters.with_(year=picked.value), now=True)
         else:
-            self.set_filters(self.filters.with_(period=picked.value))
+            self.set_filters(self.filters.with_(period=picked.value), now=True)
 
     # -- lookup -------------------------------------------------------------------------
 

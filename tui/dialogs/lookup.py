@@ -1,23 +1,30 @@
 """Figure lookup: type a metric ("van ban den", "văn bản đến", "hồ sơ") and see matching
 figures across the archive, best first, as province × year × value.
 
-The search runs in a thread worker on every keystroke (exclusive, so a slow query is
-superseded by the next one) and the results are applied on the UI thread only if the
-input still holds the query they answer. ctrl+t pivots the same hits into provinces by
+The search runs on every keystroke, on the dialog's lookup thread, and the key's own
+handler waits for it up to `SYNC_WAIT`: a search takes a few ms, so the typed letter and
+its results are drawn in one frame. A slower one (the store busy with another worker, a
+first search building indexes) is left running and its results are applied when they
+come, only if the input still holds the query they answer; a search whose query was
+superseded before it started is skipped. ctrl+t pivots the same hits into provinces by
 years with a sparkline per province.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, ClassVar
 
-from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.timer import Timer
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
@@ -29,11 +36,18 @@ from .typeahead import TypeAheadScreen
 
 from store.display import figure_with_unit, vn_number, year_period
 from ..widgets.fast_table import FastTable
-from ..widgets.scrollbars import use_whole_cell_scrollbars
+from ..widgets.result_list import Column, ResultList
+from ..widgets.scrollbars import set_virtual_size_quietly, use_whole_cell_scrollbars
 
 SEARCHING_DELAY = 0.15  # seconds before "searching…" shows
-PAGE = 50  # result rows added at a time: the first page on each keystroke, more on scrolling
-RESULT_COLUMNS = (("province", "Province"), ("report", "Year"), ("value", "Value"), ("label", "Label"), ("metric", "Metric"))
+SYNC_WAIT = 0.03  # seconds the key handler waits for its search before leaving it running
+RESULT_COLUMNS = (
+    Column("Province"),
+    Column("Year"),
+    Column("Value", justify="right", style=Style(bold=True)),
+    Column("Label", shrink=True),
+    Column("Metric", style=Style(italic=True)),
+)
 SPARKS = "▁▂▃▄▅▆▇█"
 PERIOD_MARK = {"half-year": "½", "quarter": "q", "term": "t", "other": "?"}
 
@@ -55,14 +69,24 @@ def sparkline(values: list[float | None]) -> str:
     return "".join(out)
 
 
+_one_line = lru_cache(maxsize=8192)(one_line)
+_year_period = lru_cache(maxsize=1024)(year_period)
+
+
+@lru_cache(maxsize=8192)
+def _value_text(value: float, unit: str | None, display: str) -> str:
+    return one_line(figure_with_unit(value, unit, display))
+
+
 def result_texts(hit: FigureHit) -> tuple[str, str, str, str, str]:
-    """Province, year and period, value, label and metric of a result row, as one-line text."""
+    """Province, year and period, value, label and metric of a result row, as one-line
+    text. The parts repeat across hits and keystrokes, so each is formatted once."""
     return (
-        one_line(hit.province or "unknown"),
-        year_period(hit.report_year, hit.period),
-        one_line(figure_with_unit(hit.value, hit.unit, hit.display)),
-        one_line(hit.label),
-        one_line(hit.key or ""),
+        _one_line(hit.province or "unknown"),
+        _year_period(hit.report_year, hit.period),
+        _value_text(hit.value, hit.unit, hit.display),
+        _one_line(hit.label),
+        _one_line(hit.key or ""),
     )
 
 
@@ -88,6 +112,24 @@ def pivot(hits: list[FigureHit]) -> tuple[list[str], list[int], dict[tuple[str, 
     return provinces, years, cells, caption
 
 
+class LookupInput(Input):
+    """An Input whose keystrokes do not lay out the whole dialog.
+
+    Input sets its `virtual_size` (a layout reactive) to the text's width on every change,
+    so each keystroke arranges and redraws every widget of the screen. Its size is fixed
+    by CSS, so only its own scrolling needs the new virtual size."""
+
+    # Called with the new value as soon as it changes (before `Changed` goes round the
+    # message queues, by which time the typed letter has been drawn in a frame of its own).
+    value_hook: Callable[[str], None] | None = None
+
+    def _watch_value(self, value: str) -> None:
+        set_virtual_size_quietly(self, Size(self.content_width, 1))  # then Input's is a no-op
+        super()._watch_value(value)
+        if self.value_hook is not None and self.is_mounted:
+            self.value_hook(value)
+
+
 class LookupDialog(TypeAheadScreen[FigureHit | None]):
     """Search figures; Enter opens the article with the chosen figure highlighted."""
 
@@ -111,7 +153,7 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
     }
     LookupDialog #lookup-title { text-style: bold; height: 1; }
     LookupDialog #lookup-status { height: auto; color: $text-muted; }
-    LookupDialog DataTable { height: 1fr; }
+    LookupDialog DataTable, LookupDialog ResultList { height: 1fr; }
     LookupDialog #lookup-pivot { display: none; }
     LookupDialog.-pivot #lookup-pivot { display: block; }
     LookupDialog.-pivot #lookup-results { display: none; }
@@ -140,8 +182,9 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
         self._query = ""
         self._cells: dict[tuple[int, int], FigureHit] = {}
         self._pivot_for: list[FigureHit] | None = None  # the hits the pivot table shows
-        self._result_texts: list[tuple[str, str, str, str, str]] = []
         self._searching: Timer | None = None
+        self._started: str | None = None  # the last query searched for
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lookup")
         self._status: Text | None = None
 
     def compose(self) -> ComposeResult:
@@ -150,13 +193,15 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
             if self._scope:
                 title.append(f"  ({one_line(self._scope)})", style="dim")
             yield Static(title, id="lookup-title")
-            yield Input(value=self._initial, placeholder="metric or label, e.g. van ban den", id="lookup-input")
+            box = LookupInput(value=self._initial, placeholder="metric or label, e.g. van ban den", id="lookup-input")
+            box.value_hook = self._start
+            yield box
             yield Static(id="lookup-status")
-            yield FastTable(id="lookup-results", cursor_type="row", zebra_stripes=True)
+            yield ResultList(RESULT_COLUMNS, id="lookup-results")
             yield FastTable(id="lookup-pivot", cursor_type="cell")
 
     def on_mount(self) -> None:
-        use_whole_cell_scrollbars(*self.query(DataTable))
+        use_whole_cell_scrollbars(*self.query(DataTable), self.query_one(ResultList))
         self.focus_input()
         self._start(self.query_one(Input).value)
 
@@ -176,25 +221,48 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
 
     def _start(self, query: str) -> None:
         query = query.strip()
+        if query == self._started:  # the value hook already started it
+            return
+        self._started = query
         if self._searching is not None:
             self._searching.stop()
             self._searching = None
         if not query:
             self._apply("", [])
             return
-        # Only a slow search says so: a status change per keystroke costs a frame and a
-        # layout, and most searches answer within a frame.
-        self._searching = self.set_timer(SEARCHING_DELAY, lambda: self._set_status(Text("searching…", style="dim")))
-        self._lookup(query)
-
-    @work(thread=True, exclusive=True, group="lookup")
-    def _lookup(self, query: str) -> None:
+        future = self._executor.submit(self._run_search, query)
         try:
-            hits = self._search(query)
-        except Exception as exc:  # the store reports errors as exceptions; show, don't crash
-            self.post_message(self.Results(query, None, str(exc)))
+            hits = future.result(timeout=SYNC_WAIT)
+        except FutureTimeout:
+            # Only a slow search says so: a status change per keystroke costs a frame.
+            self._searching = self.set_timer(SEARCHING_DELAY, lambda: self._set_status(Text("searching…", style="dim")))
+            future.add_done_callback(lambda done: self._post_results(query, done))
             return
-        self.post_message(self.Results(query, hits))
+        except Exception as exc:  # the store reports errors as exceptions; show, don't crash
+            self._set_status(Text(f"Lookup failed: {one_line(str(exc))}", style="bold red"))
+            return
+        if hits is not None:
+            self._apply(query, hits)
+
+    def _run_search(self, query: str) -> list[FigureHit] | None:
+        """On the lookup thread; None when a later keystroke superseded the query."""
+        if query != self._started:
+            return None
+        return self._search(query)
+
+    def _post_results(self, query: str, future: Future) -> None:
+        """On the lookup thread, for a search the key handler stopped waiting for
+        (posting is thread-safe; widgets are not)."""
+        if future.cancelled():
+            return
+        exc = future.exception()
+        if exc is not None:
+            self.post_message(self.Results(query, None, str(exc)))
+        elif (hits := future.result()) is not None:
+            self.post_message(self.Results(query, hits))
+
+    def on_unmount(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
 
     def on_lookup_dialog_results(self, message: Results) -> None:
         if self._searching is not None and message.query == self.query_one(Input).value.strip():
@@ -242,38 +310,9 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
         status.update(text, layout=layout)
 
     def _fill_results(self) -> None:
-        """The first `PAGE` hits only: a keystroke must not format and lay out hundreds of
-        rows nobody scrolls to. More are added as the cursor reaches the last row.
-
-        Column widths are given, not measured: an auto-width DataTable draws once, then
-        measures on idle and draws everything again."""
-        table = self.query_one("#lookup-results", DataTable)
-        table.clear(columns=True)  # DataTable keeps the widest width ever seen otherwise
-        texts = [result_texts(hit) for hit in self._hits]
-        for i, (key, label) in enumerate(RESULT_COLUMNS):
-            width = max([cell_len(label)] + [cell_len(row[i]) for row in texts])
-            table.add_column(Text(label), key=key, width=width)
-        self._result_texts = texts
-        self._add_result_rows(table)
-
-    def _add_result_rows(self, table: DataTable) -> None:
-        start = table.row_count
-        table.add_rows(
-            (
-                Text(province),
-                Text(report),
-                Text(value, justify="right", style="bold"),
-                Text(label, no_wrap=True, overflow="ellipsis"),
-                Text(key, style="italic"),
-            )
-            for province, report, value, label, key in self._result_texts[start : start + PAGE]
-        )
-
-    @on(DataTable.RowHighlighted, "#lookup-results")
-    def _more_rows(self, event: DataTable.RowHighlighted) -> None:
-        table = event.data_table
-        if event.cursor_row >= table.row_count - 1 and table.row_count < len(self._hits):
-            self._add_result_rows(table)
+        """Every hit (the store returns 200 at most) as text; the list draws only the
+        rows on screen, so a keystroke costs one frame of the visible rows."""
+        self.query_one("#lookup-results", ResultList).set_rows([result_texts(hit) for hit in self._hits])
 
     def _fill_pivot(self) -> None:
         """Built only while the pivot is on show (and once per set of hits)."""
@@ -323,15 +362,15 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
             if hit is not None:
                 self.dismiss(hit)
             return
-        table = self.query_one("#lookup-results", DataTable)
-        if self._hits and 0 <= table.cursor_row < len(self._hits):
-            self.dismiss(self._hits[table.cursor_row])
+        results = self.query_one("#lookup-results", ResultList)
+        if self._hits and 0 <= results.cursor_row < len(self._hits):
+            self.dismiss(self._hits[results.cursor_row])
 
-    @on(DataTable.RowSelected, "#lookup-results")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(ResultList.Selected, "#lookup-results")
+    def _row_selected(self, event: ResultList.Selected) -> None:
         event.stop()
-        if 0 <= event.cursor_row < len(self._hits):
-            self.dismiss(self._hits[event.cursor_row])
+        if 0 <= event.row < len(self._hits):
+            self.dismiss(self._hits[event.row])
 
     @on(DataTable.CellSelected, "#lookup-pivot")
     def _cell_selected(self, event: DataTable.CellSelected) -> None:
@@ -339,12 +378,11 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
         self._choose_current()
 
     def action_focus_results(self) -> None:
-        target = "#lookup-pivot" if self.pivoted else "#lookup-results"
-        table = self.query_one(target, DataTable)
+        target = self.query_one("#lookup-pivot", DataTable) if self.pivoted else self.query_one("#lookup-results", ResultList)
         if isinstance(self.focused, Input):
-            table.focus()
+            target.focus()
         else:
-            table.action_cursor_down()
+            target.action_cursor_down()
 
     def action_toggle_view(self) -> None:
         self.toggle_class("-pivot")

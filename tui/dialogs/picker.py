@@ -8,7 +8,7 @@ switches between the two. Option prompts are `Text`, so names are never read as 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, Callable, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -126,8 +126,13 @@ class PickerDialog(TypeAheadScreen[Picked | None]):
         alternative: list[Choice] | None = None,
         alternative_title: str = "",
         use_alternative: bool = False,
+        on_pick: Callable[[Picked], None] | None = None,
     ) -> None:
+        """`on_pick` is called with the choice before the dialog closes, so the screen
+        below can take the new filter (and its new rows) while it is still hidden: the
+        frame that uncovers it then draws it once, already filtered."""
         super().__init__()
+        self._on_pick = on_pick
         self._title = title
         self._alt_title = alternative_title or title
         self._choices = choices
@@ -210,7 +215,10 @@ class PickerDialog(TypeAheadScreen[Picked | None]):
     def _pick(self, option: Option) -> None:
         if isinstance(option, ChoiceOption):
             value = None if option.choice is None else option.choice.value
-            self.dismiss(Picked(value, merged=self._use_alt))
+            picked = Picked(value, merged=self._use_alt)
+            if self._on_pick is not None:
+                self._on_pick(picked)
+            self.dismiss(picked)
 
     def action_move(self, step: int) -> None:
         options = self.query_one(OptionList)
