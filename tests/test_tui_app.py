@@ -503,3 +503,28 @@ async def test_lookup_results_never_read_markup_from_data(tmp_path: Path):
         await settle(pilot)
         assert "[b]label[/b]" in screen_text(app) and "[bold]X[/bold]" in screen_text(app)
         assert app.screen.query_one("#lookup-results", ResultList).row_count == 1
+
+
+async def test_lookup_slower_than_a_keystroke_still_shows_its_results(tmp_path: Path):
+    import time as _time
+
+    from tui.dialogs import lookup
+
+    hit = FigureHit("id0", 0, "Kiên Giang", 2019, "year", 5.0, "hồ sơ", "hồ sơ", None, "5 hồ sơ", 1.0)
+
+    def slow(query: str) -> list[FigureHit]:
+        _time.sleep(lookup.SYNC_WAIT * 3)
+        return [hit] if query == "ho so" else []
+
+    app = make_app(demo_archive(tmp_path), tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(LookupDialog(slow))
+        await settle(pilot)
+        await pilot.press(*"ho so")
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if app.screen.hits:
+                break
+        assert app.screen.hits == [hit]
+        assert "5 hồ sơ" in screen_text(app)

@@ -48,4 +48,5 @@ class FilterBar(Static):
     """
 
     def show_state(self, filters: Filters, shown: int | None, total: int | None, *, busy: bool = False) -> None:
-        self.update(filter_line(filters, shown, total, busy=busy))
+        # The bar is always one line high: no need to lay the whole screen out again.
+        self.update(filter_line(filters, shown, total, busy=busy), layout=False)
