@@ -62,6 +62,8 @@ async def test_lookup_finds_incoming_documents_of_the_seeds(tmp_path: Path):
         assert ("Kiên Giang", 2019, "year", 27172) in found
         assert ("Kiên Giang", 2018, "half-year", 11510) in found
         assert any(h.report_year == 2023 and h.value == 45268 for h in dialog.hits)
+        # The label stays readable: a long metric key gives way first.
+        assert "11.510 văn bản  văn bản đến" in screen_text(app)
         target = next(i for i, h in enumerate(dialog.hits) if h.value == 27172 and h.report_year == 2019)
         await pilot.press("down", *(["down"] * target), "enter")
         await settle(pilot)

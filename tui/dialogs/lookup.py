@@ -46,7 +46,7 @@ RESULT_COLUMNS = (
     Column("Year"),
     Column("Value", justify="right", style=Style(bold=True)),
     Column("Label", shrink=True),
-    Column("Metric", style=Style(italic=True)),
+    Column("Metric", style=Style(italic=True), shrink=True, min_width=18),
 )
 SPARKS = "▁▂▃▄▅▆▇█"
 PERIOD_MARK = {"half-year": "½", "quarter": "q", "term": "t", "other": "?"}

@@ -36,6 +36,7 @@ class Column:
     justify: str = "left"  # or "right"
     style: Style = Style()  # the cells' own style (bold, italic), under the row's
     shrink: bool = False  # narrowed (ellipsis) when the row is wider than the list
+    min_width: int = 0  # a shrinking column keeps at least this many cells
 
 
 class ResultList(ScrollView, can_focus=True):
@@ -252,14 +253,16 @@ class ResultList(ScrollView, can_focus=True):
         return strip
 
     def _fitted(self, width: int) -> list[int]:
-        """Column widths for a line width: the shrinkable columns give up the excess."""
+        """Column widths for a line width: the shrinkable columns give up the excess, the
+        rightmost first (a long metric key gives way before the label people read)."""
         widths = list(self._widths)
         excess = sum(widths) + 2 * len(widths) - width
-        for i, column in enumerate(self._columns):
+        for i in reversed(range(len(self._columns))):
+            column = self._columns[i]
             if excess <= 0:
                 break
             if column.shrink:
-                give = min(excess, max(0, widths[i] - cell_len(column.label)))
+                give = min(excess, max(0, widths[i] - max(cell_len(column.label), column.min_width)))
                 widths[i] -= give
                 excess -= give
         return widths
