@@ -27,6 +27,7 @@ from store.record import ArticleMeta
 from store.text import one_line
 
 from store.display import list_date, year_period
+from .cursor_keys import CursorKeys
 from .scrollbars import set_virtual_size_quietly
 
 PROVINCE_WIDTH = 14
@@ -34,7 +35,7 @@ REPORT_WIDTH = 9
 DATE_WIDTH = 10
 
 
-class ArticleList(ScrollView, can_focus=True):
+class ArticleList(CursorKeys, ScrollView, can_focus=True):
     """One row per article: province, report year and period, publish date (else the
     event date, in italics), title."""
 
@@ -209,23 +210,17 @@ class ArticleList(ScrollView, can_focus=True):
         self.virtual_size = Size(event.size.width, len(self._rows))
         self._scroll_cursor_into_view()
 
-    def action_cursor_down(self) -> None:
-        self._set_cursor(self.cursor + 1)
+    def _cursor_row(self) -> int:
+        return self.cursor
 
-    def action_cursor_up(self) -> None:
-        self._set_cursor(self.cursor - 1)
+    def _go_to_row(self, index: int) -> None:
+        self._set_cursor(index)
 
-    def action_first(self) -> None:
-        self._set_cursor(0)
+    def _row_count(self) -> int:
+        return len(self._rows)
 
-    def action_last(self) -> None:
-        self._set_cursor(len(self._rows) - 1)
-
-    def action_page_down(self) -> None:
-        self._set_cursor(self.cursor + max(1, self.scrollable_content_region.height - 1))
-
-    def action_page_up(self) -> None:
-        self._set_cursor(self.cursor - max(1, self.scrollable_content_region.height - 1))
+    def _page_rows(self) -> int:
+        return self.scrollable_content_region.height - 1
 
     def action_open(self) -> None:
         if (meta := self.current) is not None:

@@ -26,6 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from .scrollbars import set_virtual_size_quietly
+from .cursor_keys import CursorKeys
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class Column:
     min_width: int = 0  # a shrinking column keeps at least this many cells
 
 
-class ResultList(ScrollView, can_focus=True):
+class ResultList(CursorKeys, ScrollView, can_focus=True):
     """Rows of text under a header; the cursor is a row; Enter posts `Selected`."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -165,23 +166,17 @@ class ResultList(ScrollView, can_focus=True):
             self.refresh_line(old - top + 1)
             self.refresh_line(row - top + 1)
 
-    def action_cursor_down(self) -> None:
-        self.move_cursor(self._cursor + 1)
+    def _cursor_row(self) -> int:
+        return self._cursor
 
-    def action_cursor_up(self) -> None:
-        self.move_cursor(self._cursor - 1)
+    def _go_to_row(self, index: int) -> None:
+        self.move_cursor(index)
 
-    def action_first(self) -> None:
-        self.move_cursor(0)
+    def _row_count(self) -> int:
+        return len(self._rows)
 
-    def action_last(self) -> None:
-        self.move_cursor(len(self._rows) - 1)
-
-    def action_page_down(self) -> None:
-        self.move_cursor(self._cursor + max(1, self.scrollable_content_region.height - 2))
-
-    def action_page_up(self) -> None:
-        self.move_cursor(self._cursor - max(1, self.scrollable_content_region.height - 2))
+    def _page_rows(self) -> int:
+        return self.scrollable_content_region.height - 2  # less the header
 
     def action_select(self) -> None:
         if 0 <= self._cursor < len(self._rows):
