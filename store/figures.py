@@ -357,7 +357,7 @@ def _is_widget(t: _Text, start: int, v: _Vocab) -> bool:
 
 def _read_at(t: _Text, m: re.Match[str], v: _Vocab, warnings: list[str]) -> _Read | None:
     """Read the digit run `m`, or None if it is not a quantity."""
-    body, low = t.body, t.low
+    body = t.body
     start, end = m.span()
     token = m.group(0)
     prev = body[start - 1] if start else " "
@@ -725,7 +725,6 @@ def _scan_breakdowns(t: _Text, v: _Vocab, taken: set[int]) -> list[tuple[_Read, 
     for m in _BREAKDOWN.finditer(t.body):
         if m.start(2) in taken:
             continue
-        label = m.group(1)
         fl = t.folded[m.start(1):m.end(1)]
         if v.widget_start.match(fl) or v.widget_end.search(fl):
             continue

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import figure, make_article
+from conftest import make_article
 from store import storage
 from store.archive import SCHEMA_VERSION, UNKNOWN_PROVINCE, Archive
 from store.errors import InputError, NotFound, StoreError

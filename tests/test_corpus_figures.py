@@ -9,7 +9,7 @@ from store.figures import extract_figures
 from store.parser import parse_file
 from store.record import Figure
 
-from test_seed_figures import change_ok, matches, units_agree
+from test_seed_figures import matches, units_agree
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
 LABELS = json.loads((CORPUS / "labels.json").read_text(encoding="utf-8"))

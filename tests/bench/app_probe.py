@@ -24,7 +24,6 @@ T_IMPORT = time.time()  # before anything heavy is imported
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
-import gc  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402

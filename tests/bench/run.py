@@ -37,7 +37,6 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 if __package__ in (None, ""):  # run as a script: python tests/bench/run.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -382,7 +381,7 @@ def record(rows: list[Row], args: argparse.Namespace, elapsed: float) -> None:
         f"- versions: {versions()}",
         *( [f"- load average (1 min) at start / end: {args.load_start} / {loadavg()} (other processes share the 2 cores)"]
            if args.sizes.strip() else []),
-        (f"- command: rows merged from earlier runs (--merge), see Notes" if not args.sizes.strip() else
+        ("- command: rows merged from earlier runs (--merge), see Notes" if not args.sizes.strip() else
          f"- command: `python -m tests.bench.run --sizes {args.sizes} --runs {args.runs}"
         f"{' --ingest-runs ' + str(args.ingest_runs) if args.ingest_runs else ''} --record` ({elapsed / 60:.1f} min)"
          + (f"; rows of earlier runs merged with --merge ({len(args.merge)} file(s))" if args.merge else "")),

@@ -18,7 +18,6 @@ which is quadratic at 100k). Cached under a key of size, seed, generator version
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 import sys
 import time

@@ -16,18 +16,16 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from store.record import ArticleMeta
 from store.text import one_line
 
 from store.display import list_date, year_period
-from .cursor_keys import CursorKeys
+from .row_view import RowView
 from .scrollbars import set_virtual_size_quietly
 
 PROVINCE_WIDTH = 14
@@ -35,7 +33,7 @@ REPORT_WIDTH = 9
 DATE_WIDTH = 10
 
 
-class ArticleList(CursorKeys, ScrollView, can_focus=True):
+class ArticleList(RowView, can_focus=True):
     """One row per article: province, report year and period, publish date (else the
     event date, in italics), title."""
 
@@ -100,14 +98,9 @@ class ArticleList(CursorKeys, ScrollView, can_focus=True):
         meta: ArticleMeta
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(name=name, id=id, classes=classes)
+        super().__init__(cache_size=512, name=name, id=id, classes=classes)
         self._rows: list[ArticleMeta] = []
         self._index: dict[str, int] | None = {}  # id -> row, built on first use
-        # Drawn rows by (row, is the cursor row): a cursor move redraws two rows, not all.
-        self._strips: LRUCache[tuple[int, bool], Strip] = LRUCache(512)
-        self._strips_key: tuple[int, bool, Style] | None = None
-        self._frame: tuple[int, Style, int] | None = None
-        self._components: dict[str, Style] = {}
         self._empty_message: Text = Text("")
         self._last_posted: str | None | object = object()
         # Called with the new row before `Highlighted` is posted. The message reaches
@@ -257,26 +250,10 @@ class ArticleList(CursorKeys, ScrollView, can_focus=True):
         title = max(0, width - province - report - date - gaps)
         return province, report, date, title
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # What every row depends on, looked up once per draw instead of once per row.
-        self._frame = (self.scrollable_content_region.width, self.rich_style, int(self.scroll_offset.y))
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._frame = None
-
     def render_line(self, y: int) -> Strip:
-        if self._frame is not None:
-            width, base, top = self._frame
-        else:
-            width, base, top = self.scrollable_content_region.width, self.rich_style, int(self.scroll_offset.y)
+        width, base, top = self._line_frame()
         index = top + y
         if self._rows and index < len(self._rows):
-            key = (width, self.has_focus, base)
-            if key != self._strips_key:
-                self._strips.clear()
-                self._components.clear()
-                self._strips_key = key
             row_key = (index, index == self.cursor)
             cached = self._strips.get(row_key)
             if cached is None:
@@ -292,12 +269,6 @@ class ArticleList(CursorKeys, ScrollView, can_focus=True):
             return Strip.blank(width, base)
         return Strip.blank(width, base)
 
-    def _component(self, name: str) -> Style:
-        """A component class's style, kept until the styles or the focus change."""
-        style = self._components.get(name)
-        if style is None:
-            style = self._components[name] = self.get_component_rich_style(name)
-        return style
 
     def _render_row(self, index: int, width: int, base: Style) -> Strip:
         meta = self._rows[index]
@@ -340,9 +311,4 @@ class ArticleList(CursorKeys, ScrollView, can_focus=True):
         meta = self._rows[index]
         return f"{meta.province or 'unknown'} {year_period(meta.report_year, meta.period)} {meta.title}"
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._strips.clear()
-        self._components.clear()
-        self.refresh()
 

@@ -26,7 +26,7 @@ from textual.strip import Strip
 from store.record import Article, StoredArticle
 from store.text import fold, nfc, one_line
 
-from store.display import change_long, date_label, period_label
+from store.display import date_label, period_label
 from ..wrap import line_of_offset, wrap_offsets
 from .scrollbars import set_virtual_size_quietly
 

@@ -19,14 +19,12 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from .scrollbars import set_virtual_size_quietly
-from .cursor_keys import CursorKeys
+from .row_view import RowView
 
 
 @dataclass(frozen=True)
@@ -40,7 +38,7 @@ class Column:
     min_width: int = 0  # a shrinking column keeps at least this many cells
 
 
-class ResultList(CursorKeys, ScrollView, can_focus=True):
+class ResultList(RowView, can_focus=True):
     """Rows of text under a header; the cursor is a row; Enter posts `Selected`."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -100,16 +98,12 @@ class ResultList(CursorKeys, ScrollView, can_focus=True):
             return self.result_list
 
     def __init__(self, columns: Sequence[Column], *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(name=name, id=id, classes=classes)
+        super().__init__(cache_size=256, name=name, id=id, classes=classes)
         self._columns = tuple(columns)
         self._rows: list[tuple[str, ...]] = []
         self._widths: list[int] = [cell_len(c.label) for c in self._columns]
         self._cursor = 0
-        self._strips: LRUCache[tuple[int, bool], Strip] = LRUCache(256)
-        self._strips_key: tuple[int, bool, Style] | None = None
-        self._components: dict[str, Style] = {}
         self._row_styles: dict[tuple[str, bool], tuple[Style, list[Style]]] = {}
-        self._frame: tuple[int, Style, int] | None = None
 
     # -- data ---------------------------------------------------------------------------
 
@@ -201,40 +195,14 @@ class ResultList(CursorKeys, ScrollView, can_focus=True):
         self._strips.clear()
         self.virtual_size = Size(event.size.width, len(self._rows) + 1)
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._strips.clear()
-        self._components.clear()
+    def _clear_drawn(self) -> None:
+        super()._clear_drawn()
         self._row_styles.clear()
-        self.refresh()
 
     # -- rendering ----------------------------------------------------------------------
 
-    def _component(self, name: str) -> Style:
-        style = self._components.get(name)
-        if style is None:
-            style = self._components[name] = self.get_component_rich_style(name)
-        return style
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # What every line depends on, looked up once per draw instead of once per line.
-        self._frame = (self.scrollable_content_region.width, self.rich_style, int(self.scroll_offset.y))
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._frame = None
-
     def render_line(self, y: int) -> Strip:
-        if self._frame is not None:
-            width, base, top = self._frame
-        else:
-            width, base, top = self.scrollable_content_region.width, self.rich_style, int(self.scroll_offset.y)
-        key = (width, self.has_focus, base)
-        if key != self._strips_key:
-            self._strips.clear()
-            self._components.clear()
-            self._row_styles.clear()
-            self._strips_key = key
+        width, base, top = self._line_frame()
         if y == 0:
             row_key = (-1, False)
         else:
