@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from store.archive import Archive
-from store.record import Article, Figure
+from tongket.store.archive.archive import Archive
+from tongket.store.record import Article, Figure
 
 FIXTURES = Path(str(resources.files("fixtures")))
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import make_article
-from store import storage
-from store.archive import SCHEMA_VERSION, UNKNOWN_PROVINCE, Archive
-from store.errors import InputError, NotFound, StoreError
+from tongket.store.archive import storage
+from tongket.store.archive.archive import SCHEMA_VERSION, UNKNOWN_PROVINCE, Archive
+from tongket.store.errors import InputError, NotFound, StoreError
 
 
 def _copy(src: Path, dst: Path) -> Path:
@@ -90,12 +90,12 @@ def test_bad_files_become_rejections_and_the_batch_goes_on(archive: Archive, fix
 
 
 def test_parser_crash_is_a_rejection(archive: Archive, fixture_files: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    import store.parser
+    import tongket.store.parse.article
 
     def broken(path, url=None):
         raise ZeroDivisionError("bug")
 
-    monkeypatch.setattr(store.parser, "parse_file", broken)
+    monkeypatch.setattr(tongket.store.parse.article, "parse_file", broken)
     report = archive.ingest_files([(fixture_files[0], None)])
     assert report.added == () and "ZeroDivisionError" in report.failed[0].reason
 

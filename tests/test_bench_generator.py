@@ -10,8 +10,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from store.parser import parse_file  # noqa: E402
-from store.text import fold  # noqa: E402
+from tongket.store.parse.article import parse_file  # noqa: E402
+from tongket.store.lang.text import fold  # noqa: E402
 from tests.bench import generate as gen  # noqa: E402
 
 

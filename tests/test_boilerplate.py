@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from store.boilerplate import is_tag_line, load_boilerplate
-from store.parser import parse_file
+from tongket.store.parse.boilerplate import is_tag_line, load_boilerplate
+from tongket.store.parse.article import parse_file
 
 SEEDS = sorted((Path(__file__).parent.parent / "fixtures" / "seeds").glob("*.txt"))
 
@@ -40,7 +40,7 @@ def test_seed_003_keeps_content_and_drops_tags():
 
 def test_id_ignores_counters_and_clock():
     text = SEEDS[1].read_text("utf-8")
-    from store.parser import parse_text
+    from tongket.store.parse.article import parse_text
     a = parse_text(text)
     b = parse_text(text.replace("600.974", "601.002").replace("Online: 13", "Online: 7").replace("10:13:21", "11:00:00"))
     assert a.id == b.id

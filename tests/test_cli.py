@@ -1,4 +1,4 @@
-"""The headless command line through `store.cli.main(argv)`: output, exit codes, errors."""
+"""The headless command line through `tongket.store.cli.main.main(argv)`: output, exit codes, errors."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import figure, make_article
-from store.archive import Archive
-from store.cli import main
+from tongket.store.archive.archive import Archive
+from tongket.store.cli.main import main
 
 ARTICLE_FIELDS = {"id", "title", "title_derived", "published", "event_date", "province", "province_evidence",
                   "report_year", "period", "byline", "officials", "body", "figures", "warnings", "source_url"}
@@ -175,7 +175,7 @@ def test_unreadable_store_is_one_line(capsys, store_dir: Path) -> None:
 
 
 def test_console_script_delegates_headless_commands(capsys, stocked: Archive) -> None:
-    from tui.cli import main as tongket
+    from tongket.tui.cli import main as tongket
 
     assert tongket(["list", "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)) == 2

@@ -13,15 +13,15 @@ import orjson
 import pytest
 
 from conftest import make_article
-from store.archive import Archive
-from store.errors import StoreError
-from store.lock import lock_is_held, write_lock
+from tongket.store.archive.archive import Archive
+from tongket.store.errors import StoreError
+from tongket.store.archive.lock import lock_is_held, write_lock
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "fixtures" / "seeds").glob("*.txt"))
 RUNNER = (
-    "import sys, store.archive as a; a.INGEST_BATCH = 5; "  # many writes, so the two really interleave
-    "from store.cli import main; sys.exit(main(sys.argv[1:]))"
+    "import sys, tongket.store.archive.archive as a; a.INGEST_BATCH = 5; "  # many writes, so the two really interleave
+    "from tongket.store.cli.main import main; sys.exit(main(sys.argv[1:]))"
 )
 
 
@@ -113,7 +113,7 @@ def test_lock_held_elsewhere_is_a_clear_error(store_dir: Path) -> None:
     store_dir.mkdir(parents=True)
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, time; from store.lock import write_lock\n"
+         "import sys, time; from tongket.store.archive.lock import write_lock\n"
          "with write_lock(sys.argv[1]):\n    print('held', flush=True); time.sleep(30)", str(store_dir)],
         env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, cwd=ROOT)
     try:

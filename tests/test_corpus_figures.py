@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from store.figures import extract_figures
-from store.parser import parse_file
-from store.record import Figure
+from tongket.store.parse.figures import extract_figures
+from tongket.store.parse.article import parse_file
+from tongket.store.record import Figure
 
 from test_seed_figures import matches, units_agree
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from store.parser import parse_file
-from store.provinces import load_provinces
+from tongket.store.parse.article import parse_file
+from tongket.store.lang.provinces import load_provinces
 
 CORPUS = Path(__file__).parent.parent / "fixtures" / "corpus"
 LABELS = json.loads((CORPUS / "labels.json").read_text("utf-8"))

@@ -14,10 +14,10 @@ import orjson
 import pytest
 
 from conftest import make_article
-from store import doctor
-from store import snapshot as snapshots
-from store.archive import CORRECTIONS_FILE, Archive
-from store.errors import StoreError
+from tongket.store.archive import doctor
+from tongket.store.derived import snapshot as snapshots
+from tongket.store.archive.archive import CORRECTIONS_FILE, Archive
+from tongket.store.errors import StoreError
 
 
 def _filled(folder: Path) -> Archive:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from store.dates import find_event_date, find_published, is_clock_widget, published_in_line
+from tongket.store.parse.dates import find_event_date, find_published, is_clock_widget, published_in_line
 
 
 @pytest.mark.parametrize(

@@ -15,12 +15,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.decode import decode_bytes, decode_text, looks_like_html, read_source
-from store.errors import InputError
+from tongket.store.parse.decode import decode_bytes, decode_text, looks_like_html, read_source
+from tongket.store.errors import InputError
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 ARTICLES = sorted(FIXTURES.glob("*/*.txt"))
-TABLES = json.loads((Path(__file__).resolve().parent.parent / "store/data/legacy_encodings.json").read_text("utf-8"))
+TABLES = json.loads((Path(__file__).resolve().parent.parent / "store/lang/data/legacy_encodings.json").read_text("utf-8"))
 
 SENTENCE = (
     "Văn phòng UBND tỉnh tổ chức hội nghị tổng kết công tác năm 2019, triển khai nhiệm vụ năm 2020. "

@@ -1,7 +1,7 @@
 """Vietnamese number formatting, shared by the app, the command line and the export."""
 
-from store.record import Change, Figure
-from store.display import (
+from tongket.store.record import Change, Figure
+from tongket.store.present.display import (
     change_label,
     change_long,
     count_label,

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from conftest import figure, make_article
-from store.archive import Archive
-from store.export import (ExportError, default_export_name, escape_inline,
+from tongket.store.archive.archive import Archive
+from tongket.store.present.export import (ExportError, default_export_name, escape_inline,
                           to_markdown, write_markdown)
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import figure, make_article
-from store.archive import Archive
-from store.cli import main
-from store.export import ExportError, escape_inline, to_markdown, write_markdown
+from tongket.store.archive.archive import Archive
+from tongket.store.cli.main import main
+from tongket.store.present.export import ExportError, escape_inline, to_markdown, write_markdown
 
 EVIL_TITLE = "[bold]x[/] \x1b[31mđỏ\x1b[0m\x07 | # <b>tiêu đề</b>"
 EVIL_BODY = ("Dòng có \x1b]0;pwned\x07 tiêu đề cửa sổ và \x9b31m C1.\n\n# Không phải tiêu đề\n\n---\n\n"

@@ -12,10 +12,10 @@ import orjson
 import pytest
 
 from conftest import make_article
-from store import storage
-from store.archive import Archive
-from store.cli import main
-from store.errors import StoreError
+from tongket.store.archive import storage
+from tongket.store.archive.archive import Archive
+from tongket.store.cli.main import main
+from tongket.store.errors import StoreError
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "seeds").glob("*.txt"))
 
@@ -159,7 +159,7 @@ def test_doctor_names_missing_article_texts(capsys, filled: Path) -> None:
 
 
 class _FullDisk:
-    """`open` for store.storage whose files take half the data, then raise ENOSPC."""
+    """`open` for tongket.store.archive.storage whose files take half the data, then raise ENOSPC."""
 
     def __init__(self) -> None:
         self.calls = 0

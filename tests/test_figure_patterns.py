@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from store.figures import extract_figures
-from store.metrics import load_catalogue
+from tongket.store.parse.figures import extract_figures
+from tongket.store.lang.metrics import load_catalogue
 
 
 def figs(text):

@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from store.figures import extract_figures
-from store.metrics import load_catalogue
+from tongket.store.parse.figures import extract_figures
+from tongket.store.lang.metrics import load_catalogue
 
 
 def values(text):

@@ -2,8 +2,8 @@
 
 import pytest
 
-from store.errors import InputError
-from store.parser import parse_file, parse_html, parse_text
+from tongket.store.errors import InputError
+from tongket.store.parse.article import parse_file, parse_html, parse_text
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>Văn phòng UBND tỉnh: Tổng kết công tác năm 2019</title>
 <script>var x = "Bình luận";</script><style>p{color:red}</style></head><body>

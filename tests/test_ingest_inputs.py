@@ -18,9 +18,9 @@ import orjson
 import pytest
 
 from conftest import make_article
-from store import decode
-from store.archive import Archive
-from store.cli import main
+from tongket.store.parse import decode
+from tongket.store.archive.archive import Archive
+from tongket.store.cli.main import main
 from test_decode import to_cp1258, to_tcvn3, to_vni
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -22,8 +22,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from store import doctor
-from store.archive import Archive
+from tongket.store.archive import doctor
+from tongket.store.archive.archive import Archive
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 
@@ -37,7 +37,7 @@ TIME_BUDGET = 32.0  # seconds for the kill rounds; the test stops early rather t
 # while a complete temp file waits to replace archive.json (the riskiest moment).
 RUNNER = """
 import os, sys, time
-import store.archive as a
+import tongket.store.archive.archive as a
 a.INGEST_BATCH = 20
 _replace = os.replace
 def slow_replace(src, dst):
@@ -45,7 +45,7 @@ def slow_replace(src, dst):
         time.sleep(0.03)
     _replace(src, dst)
 os.replace = slow_replace
-from store.cli import main
+from tongket.store.cli.main import main
 sys.exit(main(sys.argv[1:]))
 """
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from conftest import figure, make_article
-from store.archive import Archive
-from store.index import label_score
+from tongket.store.archive.archive import Archive
+from tongket.store.derived.index import label_score
 
 
 @pytest.fixture
@@ -90,9 +90,9 @@ def test_corrections_show_in_hits(figures_archive: Archive) -> None:
 
 
 def test_metric_names_rank_below_labels() -> None:
-    """Metric names (from store.metrics) find figures whose label says it differently."""
-    from store.index import ArchiveIndex
-    from store.record import ArticleMeta
+    """Metric names (from tongket.store.lang.metrics) find figures whose label says it differently."""
+    from tongket.store.derived.index import ArchiveIndex
+    from tongket.store.record import ArticleMeta
 
     meta = ArticleMeta(id="a1", title="T", province=None, report_year=2019, period="year", published=None,
                        event_date=None, n_figures=2)

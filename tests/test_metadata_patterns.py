@@ -1,10 +1,10 @@
 """Regression tests for metadata patterns seen on unseen portal pages (examples are our own)."""
 
-from store.boilerplate import load_boilerplate
-from store.dates import is_clock_widget, published_in_line
-from store.parser import parse_text
-from store.people import byline_of
-from store.provinces import load_provinces, tone_norm
+from tongket.store.parse.boilerplate import load_boilerplate
+from tongket.store.parse.dates import is_clock_widget, published_in_line
+from tongket.store.parse.article import parse_text
+from tongket.store.parse.people import byline_of
+from tongket.store.lang.provinces import load_provinces, tone_norm
 
 LEAD = ("Sáng ngày 12/01, Văn phòng UBND tỉnh tổ chức hội nghị tổng kết công tác năm 2022, "
         "triển khai nhiệm vụ năm 2023 với sự tham dự của toàn thể cán bộ, công chức.")

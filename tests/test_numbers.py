@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from store.numbers import parse_numeral, read_number, read_spelled
+from tongket.store.lang.numbers import parse_numeral, read_number, read_spelled
 
 
 @pytest.mark.parametrize(

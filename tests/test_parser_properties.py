@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from store.errors import InputError
-from store.parser import parse_file, parse_text
-from store.record import Article
-from store.text import fold
+from tongket.store.errors import InputError
+from tongket.store.parse.article import parse_file, parse_text
+from tongket.store.record import Article
+from tongket.store.lang.text import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "fixtures").glob("*/*.txt"))]

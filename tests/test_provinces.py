@@ -2,7 +2,7 @@
 
 import pytest
 
-from store.provinces import load_provinces
+from tongket.store.lang.provinces import load_provinces
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sysconfig
 import sys
 import tomllib
 import zipfile
@@ -12,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, make_article
-from store.archive import Archive
-from store.sample import ensure_sample, ensure_sample_at, load_sample, sample_sources
+from tongket.store.archive.archive import Archive
+from tongket.store.archive.sample import ensure_sample, ensure_sample_at, load_sample, sample_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,7 +54,7 @@ def test_first_launch_loads_sample_once(store_dir: Path) -> None:
 
 
 def test_app_launch_without_terminal_shows_the_list(capsys, store_dir: Path) -> None:
-    from tui.cli import main as tongket
+    from tongket.tui.cli import main as tongket
 
     assert tongket([]) == 0  # stdin is not a terminal under pytest: the list instead of the app
     out, err = capsys.readouterr()
@@ -62,7 +63,7 @@ def test_app_launch_without_terminal_shows_the_list(capsys, store_dir: Path) -> 
 
 def _globs() -> list[str]:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    return config["tool"]["setuptools"]["package-data"]["fixtures"]
+    return config["tool"]["setuptools"]["package-data"]["tongket.fixtures"]
 
 
 def test_package_data_covers_the_fixtures() -> None:
@@ -82,4 +83,28 @@ def test_built_wheel_contains_the_sample(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for path in FIXTURES.rglob("*"):
         if path.is_file() and "__pycache__" not in path.parts:
-            assert f"fixtures/{path.relative_to(FIXTURES).as_posix()}" in names
+            assert f"tongket/fixtures/{path.relative_to(FIXTURES).as_posix()}" in names
+    # One top-level name: nothing called store, tui or fixtures lands in site-packages.
+    assert {name.split("/")[0] for name in names} == {"tongket", "tongket-0.1.0.dist-info"}
+
+
+@pytest.mark.skipif(not os.environ.get("TONGKET_WHEEL_TEST"), reason="builds a venv (set TONGKET_WHEEL_TEST=1)")
+def test_installed_wheel_adds_only_tongket(tmp_path: Path) -> None:
+    """Installed into a scratch venv (dependencies seen from this one), only `tongket` is a new import name."""
+    subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(tmp_path)],
+                   check=True)
+    (wheel,) = tmp_path.glob("tongket-*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          check=True, capture_output=True, text=True).stdout.strip()
+    # The dependencies come from this environment (a plain path entry: its editable finder is not loaded).
+    Path(site, "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    before = set(os.listdir(site))
+    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], check=True)
+    added = {name for name in set(os.listdir(site)) - before if not name.endswith(".dist-info")}
+    assert added == {"tongket"}
+    probe = "import tongket.store.parse.article, tongket.tui.cli, importlib.metadata as m; print(m.version('tongket'))"
+    out = subprocess.run([python, "-c", probe], cwd=tmp_path, check=True, capture_output=True, text=True)
+    assert out.stdout.strip() == "0.1.0"

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from store.figures import extract_figures
-from store.parser import parse_file
-from store.record import Figure
-from store.text import clean_text, fold
+from tongket.store.parse.figures import extract_figures
+from tongket.store.parse.article import parse_file
+from tongket.store.record import Figure
+from tongket.store.lang.text import clean_text, fold
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
 LABELS = json.loads((SEEDS / "labels.json").read_text(encoding="utf-8"))

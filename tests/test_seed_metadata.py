@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from store.parser import parse_file
+from tongket.store.parse.article import parse_file
 
 SEEDS = Path(__file__).parent.parent / "fixtures" / "seeds"
 LABELS = json.loads((SEEDS / "labels.json").read_text("utf-8"))

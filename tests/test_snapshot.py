@@ -15,11 +15,11 @@ from pathlib import Path
 import orjson
 import pytest
 
-from store import snapshot as snapshots
-from store.archive import Archive
-from store.index import ArchiveIndex, ProvinceNames, _load_metric_names, _load_province_table, label_score, metric_score, unit_score
-from store.record import ArticleMeta, FigureHit
-from store.text import fold_words as _fold_words
+from tongket.store.derived import snapshot as snapshots
+from tongket.store.archive.archive import Archive
+from tongket.store.derived.index import ArchiveIndex, ProvinceNames, _load_metric_names, _load_province_table, label_score, metric_score, unit_score
+from tongket.store.record import ArticleMeta, FigureHit
+from tongket.store.lang.text import fold_words as _fold_words
 from tests.bench import stores
 
 N_ARTICLES = 600
@@ -64,7 +64,7 @@ def _scan_lookup(metas, figs, query, *, provinces, metric_names, province=None, 
     group first, ties in that order; members newest first; a figure counts once)."""
     import re
 
-    from store.index import sort_newest_first
+    from tongket.store.derived.index import sort_newest_first
 
     words = fold_words(query).split()
     if year is None:
@@ -166,7 +166,7 @@ def test_snapshot_answers_like_archive_json(generated: Path) -> None:
     # and against a plain scan of archive.json's records
     from collections import Counter
 
-    from store.index import sort_newest_first
+    from tongket.store.derived.index import sort_newest_first
 
     order = sort_newest_first(metas)
     assert fast.articles() == order
@@ -277,7 +277,7 @@ def test_reader_sees_another_writers_articles_through_the_new_snapshot(generated
 
 def test_many_batch_ingest_writes_one_fresh_snapshot_at_the_end(archive: Archive, fixture_files: list[Path],
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    import store.archive as archive_module
+    import tongket.store.archive.archive as archive_module
 
     monkeypatch.setattr(archive_module, "INGEST_BATCH", 2)
     monkeypatch.setenv("TONGKET_NO_PARALLEL", "1")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from store.record import Rejection
-from store.sources import discover, is_web_url, read_manifest
+from tongket.store.record import Rejection
+from tongket.store.archive.sources import discover, is_web_url, read_manifest
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

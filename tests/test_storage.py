@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from tinydb import TinyDB
 
-from store import storage
-from store.errors import StoreError
-from store.storage import AtomicJSONStorage, atomic_write_bytes
+from tongket.store.archive import storage
+from tongket.store.errors import StoreError
+from tongket.store.archive.storage import AtomicJSONStorage, atomic_write_bytes
 
 
 def test_round_trip_keeps_vietnamese_unescaped(tmp_path: Path) -> None:

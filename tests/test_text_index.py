@@ -13,9 +13,9 @@ import orjson
 import pytest
 
 from conftest import make_article
-from store import textindex
-from store.archive import Archive
-from store.text import fold
+from tongket.store.derived import textindex
+from tongket.store.archive.archive import Archive
+from tongket.store.lang.text import fold
 
 QUERIES = ["văn bản đến", "van ban den", "VĂN BẢN", "kiên giang", "tiếp nhận 1.000", "xử lý đúng hạn",
            "không có ở đâu cả", "số 3", "bài số 1", "đã sửa"]
@@ -43,8 +43,8 @@ def _fill(folder: Path) -> Archive:
         for i in range(12)
     ]
     archive.ingest_article(articles[0])
-    from store.archive import _Lookups
-    from store.lock import write_lock
+    from tongket.store.archive.archive import _Lookups
+    from tongket.store.archive.lock import write_lock
 
     with write_lock(archive.path):  # the rest in one batch, as ingest_files stores them
         lookups = _Lookups(archive._records)

@@ -10,15 +10,15 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input
 
-from store.archive import Archive
-from store.record import FigureHit
-from store.export import default_export_name
-from tui.app import EMPTY_ARCHIVE, NO_MATCH, TongketApp
-from tui.dialogs.correct import CorrectDialog
-from tui.dialogs.export import ExportDialog
-from tui.dialogs.lookup import LookupDialog
-from tui.dialogs.picker import PickerDialog
-from tui.screens.help import HelpScreen
+from tongket.store.archive.archive import Archive
+from tongket.store.record import FigureHit
+from tongket.store.present.export import default_export_name
+from tongket.tui.app import EMPTY_ARCHIVE, NO_MATCH, TongketApp
+from tongket.tui.dialogs.correct import CorrectDialog
+from tongket.tui.dialogs.export import ExportDialog
+from tongket.tui.dialogs.lookup import LookupDialog
+from tongket.tui.dialogs.picker import PickerDialog
+from tongket.tui.screens.help import HelpScreen
 
 from tui_helpers import (
     MARKUP_TITLE,
@@ -453,7 +453,7 @@ async def test_fast_table_cells_look_like_datatable_cells(tmp_path: Path):
 
 
 async def test_lookup_results_scroll_to_the_last_hit_and_open_it(tmp_path: Path):
-    from tui.widgets.result_list import ResultList
+    from tongket.tui.widgets.result_list import ResultList
 
     hits = [
         FigureHit(f"id{i}", 0, "Kiên Giang", 2000 + i % 20, "year", float(i), "văn bản", "văn bản đến",
@@ -491,7 +491,7 @@ async def test_lookup_results_scroll_to_the_last_hit_and_open_it(tmp_path: Path)
 
 
 async def test_lookup_results_never_read_markup_from_data(tmp_path: Path):
-    from tui.widgets.result_list import ResultList
+    from tongket.tui.widgets.result_list import ResultList
 
     hits = [FigureHit("id0", 0, "[bold]X[/bold]", 2020, "year", 1.0, "[red]u", "[b]label[/b]", None, "1", 1.0)]
     app = make_app(demo_archive(tmp_path), tmp_path)
@@ -508,7 +508,7 @@ async def test_lookup_results_never_read_markup_from_data(tmp_path: Path):
 async def test_lookup_slower_than_a_keystroke_still_shows_its_results(tmp_path: Path):
     import time as _time
 
-    from tui.dialogs import lookup
+    from tongket.tui.dialogs import lookup
 
     hit = FigureHit("id0", 0, "Kiên Giang", 2019, "year", 5.0, "hồ sơ", "hồ sơ", None, "5 hồ sơ", 1.0)
 

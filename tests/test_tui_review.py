@@ -9,12 +9,12 @@ from pathlib import Path
 
 from textual import events
 
-from store.archive import Archive
-from tui.dialogs.correct import CorrectDialog
-from tui.dialogs.lookup import LookupDialog
-from tui.dialogs.picker import PickerDialog
-from tui.widgets.metrics_table import column_widths, figure_texts
-from tui.widgets.scrollbars import WholeCellScrollBarRender
+from tongket.store.archive.archive import Archive
+from tongket.tui.dialogs.correct import CorrectDialog
+from tongket.tui.dialogs.lookup import LookupDialog
+from tongket.tui.dialogs.picker import PickerDialog
+from tongket.tui.widgets.metrics_table import column_widths, figure_texts
+from tongket.tui.widgets.scrollbars import WholeCellScrollBarRender
 
 from tui_helpers import KG_2019_BODY, demo_archive, demo_articles, make_app, make_figure, screen_text, settle
 

@@ -1,11 +1,11 @@
-"""The app on the real sample (seeds and corpus ingested by `store.sample`): the spec's
+"""The app on the real sample (seeds and corpus ingested by `tongket.store.archive.sample`): the spec's
 scenarios. These depend on the parser's metadata and figure extraction."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tui.dialogs.lookup import LookupDialog
+from tongket.tui.dialogs.lookup import LookupDialog
 
 from tui_helpers import list_provinces, make_app, sample_archive, screen_text, settle
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 from rich.cells import cell_len
 from textual.app import App, ComposeResult
 
-from store.record import ArticleMeta, FigureHit, StoredArticle
-from tui.dialogs.lookup import pivot, sparkline
-from tui.widgets.article_list import ArticleList
-from tui.widgets.article_view import ArticleView, safe_same_length
-from tui.wrap import line_of_offset, wrap_offsets
+from tongket.store.record import ArticleMeta, FigureHit, StoredArticle
+from tongket.tui.dialogs.lookup import pivot, sparkline
+from tongket.tui.widgets.article_list import ArticleList
+from tongket.tui.widgets.article_view import ArticleView, safe_same_length
+from tongket.tui.wrap import line_of_offset, wrap_offsets
 
 from tui_helpers import KG_2019_BODY, demo_articles
 
@@ -159,7 +159,7 @@ async def test_list_cursor_move_redraws_the_old_and_new_rows():
 def test_style_runs_layer_overlapping_marks_in_order():
     from rich.style import Style
 
-    from tui.widgets.article_view import line_segments, style_runs
+    from tongket.tui.widgets.article_view import line_segments, style_runs
 
     bold, red, blue_bg = Style(bold=True), Style(color="red"), Style(bgcolor="blue")
     starts, styles = style_runs([(0, 10, bold), (5, 15, red), (8, 9, blue_bg), (20, 99, red)], 25)

@@ -2,18 +2,18 @@
 reading the screen as text.
 
 Hand-made articles (`make_article`) give tests exact figures and spans regardless of how
-the parser evolves; `sample_archive` uses the real fixtures through `store.sample`.
+the parser evolves; `sample_archive` uses the real fixtures through `tongket.store.archive.sample`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from store.archive import Archive
-from store.parser import article_id
-from store.record import Article, Change, Figure
+from tongket.store.archive.archive import Archive
+from tongket.store.parse.article import article_id
+from tongket.store.record import Article, Change, Figure
 
-from tui.app import TongketApp
+from tongket.tui.app import TongketApp
 
 
 def make_figure(body: str, raw: str, label: str, value: float, unit: str | None, *, key: str | None = None,
@@ -97,7 +97,7 @@ def demo_archive(tmp_path: Path) -> Archive:
 
 
 def sample_archive(tmp_path: Path) -> Archive:
-    from store.sample import load_sample
+    from tongket.store.archive.sample import load_sample
 
     archive = Archive.open(tmp_path / "sample-store")
     load_sample(archive)

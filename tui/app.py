@@ -20,8 +20,8 @@ from textual.app import App
 from textual.binding import Binding
 from textual.widgets import Input
 
-from store.record import ArticleMeta, FigureHit, StoredArticle
-from store.text import one_line
+from tongket.store.record import ArticleMeta, FigureHit, StoredArticle
+from tongket.store.lang.text import one_line
 
 from .actions import app_bindings, blocked_while_typing
 from .commands import ActionCommands
@@ -29,7 +29,7 @@ from .dialogs.correct import CorrectDialog
 from .dialogs.export import ExportDialog
 from .dialogs.lookup import LookupDialog
 from .dialogs.picker import Choice, Picked, PickerDialog, merged_members
-from store.display import period_label
+from tongket.store.present.display import period_label
 from .messages import (
     ArchiveChanged,
     ArchiveOpened,
@@ -69,7 +69,7 @@ class TongketApp(App[None]):
         watch_interval: float | None = 3.0,
         export_folder: str | Path | None = None,
     ) -> None:
-        """`archive`: an already-open `store.archive.Archive` (tests pass one); otherwise
+        """`archive`: an already-open `tongket.store.archive.archive.Archive` (tests pass one); otherwise
         the archive at `store_path` (None: the default location) is opened in a worker.
         `watch_interval`: seconds between checks for changes by other processes."""
         super().__init__()
@@ -133,7 +133,7 @@ class TongketApp(App[None]):
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open_archive(self) -> None:
         """Archive.open parses the whole store: seconds on a big archive, so off the UI thread."""
-        from store.archive import Archive
+        from tongket.store.archive.archive import Archive
 
         try:
             archive = Archive.open(self.store_path)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 from typing import Sequence
 
-from store import cli as store_cli
-from store.errors import TongketError
+from tongket.store.cli import main as store_cli
+from tongket.store.errors import TongketError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -25,7 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def launch_app(store_path: str | None) -> int:
     """Open the app on the archive, loading the bundled sample into an empty one first."""
-    from store.sample import ensure_sample_at
+    from tongket.store.archive.sample import ensure_sample_at
 
     try:
         report = ensure_sample_at(store_path)
@@ -35,9 +35,9 @@ def launch_app(store_path: str | None) -> int:
     if report is not None and report.added:
         print(f"tongket: loaded {len(report.added)} sample articles into the new archive", file=sys.stderr)
     try:
-        from tui.app import run_app
+        from tongket.tui.app import run_app
     except ModuleNotFoundError as exc:
-        if exc.name != "tui.app":
+        if exc.name != "tongket.tui.app":
             raise
         # The app is not installed in this build: show the archive instead of failing.
         return store_cli.main(["list"] + (["--store", store_path] if store_path else []))

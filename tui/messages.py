@@ -12,12 +12,12 @@ from typing import Any
 
 from textual.message import Message
 
-from store.record import ArticleMeta, StoredArticle
+from tongket.store.record import ArticleMeta, StoredArticle
 
 
 @dataclass
 class ArchiveOpened(Message):
-    archive: Any  # store.archive.Archive
+    archive: Any  # tongket.store.archive.archive.Archive
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from store.display import period_label
+from tongket.store.present.display import period_label
 
 
 @dataclass(frozen=True, slots=True)

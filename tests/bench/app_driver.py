@@ -37,8 +37,8 @@ class _TTY:
 def make_app(store: Path, notes: list[str]) -> Any:
     """The app exactly as `tongket --store STORE` builds it (tui.cli.launch_app, which may
     open the archive before the app does), with App.run replaced by a capture."""
-    from tui import app as tapp
-    from tui import cli as tcli
+    from tongket.tui import app as tapp
+    from tongket.tui import cli as tcli
 
     captured: dict[str, Any] = {}
     _instrument(tapp)
@@ -64,7 +64,7 @@ def make_app(store: Path, notes: list[str]) -> Any:
 
 
 def _instrument(tapp: Any) -> None:
-    from tui.dialogs.lookup import LookupDialog
+    from tongket.tui.dialogs.lookup import LookupDialog
 
     from .app_probe import wrap_method
 
@@ -124,7 +124,7 @@ async def cursor_down(app: Any, pilot: Any, frames: Any) -> float | None:
 async def filter_change(app: Any, pilot: Any, frames: Any, state: dict[str, Any], i: int) -> float | None:
     """Even i: pick a province (typed into the picker), odd i: a year. Timed from Enter in
     the picker to the first frame that draws the re-queried list."""
-    from tui.dialogs.picker import PickerDialog
+    from tongket.tui.dialogs.picker import PickerDialog
 
     from .app_probe import wait_until
 
@@ -180,7 +180,7 @@ async def lookup_keystrokes(app: Any, pilot: Any, frames: Any, repeats: int, not
     indexes) is reported apart, as `lookup_first`."""
     from textual.widgets import Input
 
-    from tui.dialogs.lookup import LookupDialog
+    from tongket.tui.dialogs.lookup import LookupDialog
 
     from .app_probe import wait_until
 

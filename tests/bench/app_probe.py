@@ -157,7 +157,7 @@ async def probe(store: Path, spawned: float, repeats: int, notes: list[str]) -> 
     frames = Frames()
     frames.install()
     PROFILE.start("start")
-    from tui.widgets.article_list import ArticleList
+    from tongket.tui.widgets.article_list import ArticleList
 
     state: dict[str, Any] = {"rows_set": 0.0, "rows": 0}
 

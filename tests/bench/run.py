@@ -136,9 +136,9 @@ def rg_rows(size: int, folder: Path, runs: int) -> list[Row]:
 
 def _ingest_command(folder: Path, store_dir: Path) -> tuple[list[str], str]:
     if (REPO / "store" / "cli.py").exists():
-        return [PY, "-m", "store.cli", "ingest", str(folder), "--store", str(store_dir)], "tongket ingest"
+        return [PY, "-m", "tongket.store.cli.main", "ingest", str(folder), "--store", str(store_dir)], "tongket ingest"
     code = (
-        "import sys; from pathlib import Path; from store.archive import Archive;"
+        "import sys; from pathlib import Path; from tongket.store.archive.archive import Archive;"
         "a = Archive.open(sys.argv[2]);"
         "r = a.ingest_files([(p, None) for p in sorted(Path(sys.argv[1]).glob('*.txt'))]);"
         "print(len(r.added), len(r.failed))"
@@ -172,7 +172,7 @@ def ingest_rows(size: int, folder: Path, work: Path, runs: int) -> list[Row]:
 _STORE_PROBE = r"""
 import json, sys, time, gc
 t0 = time.perf_counter()
-from store.archive import Archive
+from tongket.store.archive.archive import Archive
 t1 = time.perf_counter()
 a = Archive.open(sys.argv[1])
 rows = a.articles()
@@ -220,7 +220,7 @@ _STORE_INGEST = r"""
 import json, shutil, sys, time
 from pathlib import Path
 from tests.bench import stores
-from store.archive import INGEST_BATCH, Archive
+from tongket.store.archive.archive import INGEST_BATCH, Archive
 n, out = int(sys.argv[1]), Path(sys.argv[2])
 shutil.rmtree(out, ignore_errors=True)
 items = [(a, f"/bench/{i:06d}.txt") for i, (a, _s) in enumerate(stores.truth_articles(n, seed=0))]

@@ -34,7 +34,7 @@ def store_format() -> str:
     the same schema is readable by the current code (that is what the version promises), so
     the cached 100k store survives edits to store/; `--rebuild` forces a fresh one."""
     try:
-        from store.archive import SCHEMA_VERSION
+        from tongket.store.archive.archive import SCHEMA_VERSION
 
         return f"schema{SCHEMA_VERSION}"
     except Exception:
@@ -54,9 +54,9 @@ def _sentence_bounds(body: str, start: int, end: int) -> tuple[int, int]:
 
 def truth_article(art: gen.GenArticle, province_canonical=None):
     """The `Article` a finished parser would produce for a generated article."""
-    from store.parser import article_id
-    from store.record import Article, Change, Figure
-    from store.text import clean_text
+    from tongket.store.parse.article import article_id
+    from tongket.store.record import Article, Change, Figure
+    from tongket.store.lang.text import clean_text
 
     text = clean_text(art.text)
     paras = [line.strip() for line in text.split("\n") if line.strip()]
@@ -93,7 +93,7 @@ def truth_article(art: gen.GenArticle, province_canonical=None):
 
 def _canonical():
     try:
-        from store.provinces import load_provinces
+        from tongket.store.lang.provinces import load_provinces
 
         table = load_provinces()
         return table.canonical
@@ -109,13 +109,13 @@ def truth_articles(n: int, seed: int, corpus: Path | None = None) -> Iterator[tu
 
 def write_batch(store_dir: Path, items: Iterable[tuple[Any, str | None]]) -> int:
     """Write many Article records into the archive at `store_dir` with one archive write."""
-    from store.archive import Archive
+    from tongket.store.archive.archive import Archive
 
     archive = Archive.open(store_dir)
     count = 0
     if hasattr(archive, "_apply") and hasattr(archive, "_write"):
-        from store.archive import _Lookups
-        from store.lock import write_lock
+        from tongket.store.archive.archive import _Lookups
+        from tongket.store.archive.lock import write_lock
 
         with write_lock(archive.path):
             lookups = _Lookups(archive._records)
@@ -135,7 +135,7 @@ def _ensure_snapshot(folder: Path) -> None:
     snapshot here, once (one full load of archive.json), and its packed search text (one read
     of every body file), so no timed run pays for them."""
     try:
-        from store.archive import Archive
+        from tongket.store.archive.archive import Archive
 
         archive = Archive.open(folder)
         archive.articles()  # rebuilds and saves archive.snapshot when missing or stale

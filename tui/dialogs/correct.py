@@ -16,8 +16,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical
 from textual.widgets import Input, Label, Static
 
-from store.record import PERIODS, StoredArticle
-from store.text import one_line
+from tongket.store.record import PERIODS, StoredArticle
+from tongket.store.lang.text import one_line
 
 from .typeahead import TypeAheadScreen
 

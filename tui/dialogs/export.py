@@ -1,6 +1,6 @@
 """Export dialog: a path filled in with the default name in the current folder.
 
-The write goes through `store.export.write_markdown`, which refuses to overwrite; the
+The write goes through `tongket.store.present.export.write_markdown`, which refuses to overwrite; the
 error is shown inside the dialog so the user can change the name (or press ctrl+o to
 overwrite on purpose) without losing what they typed.
 """
@@ -17,10 +17,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
-from store.errors import TongketError
-from store.export import default_export_name, write_markdown
-from store.record import StoredArticle
-from store.text import one_line
+from tongket.store.errors import TongketError
+from tongket.store.present.export import default_export_name, write_markdown
+from tongket.store.record import StoredArticle
+from tongket.store.lang.text import one_line
 
 from .typeahead import TypeAheadScreen
 

@@ -29,12 +29,12 @@ from textual.timer import Timer
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
-from store.record import FigureHit
-from store.text import one_line
+from tongket.store.record import FigureHit
+from tongket.store.lang.text import one_line
 
 from .typeahead import TypeAheadScreen
 
-from store.display import figure_with_unit, vn_number, year_period
+from tongket.store.present.display import figure_with_unit, vn_number, year_period
 from ..widgets.fast_table import FastTable
 from ..widgets.result_list import Column, ResultList
 from ..widgets.scrollbars import set_virtual_size_quietly, use_whole_cell_scrollbars

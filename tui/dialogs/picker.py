@@ -18,11 +18,11 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from store.text import fold, one_line
+from tongket.store.lang.text import fold, one_line
 
 from .typeahead import TypeAheadScreen
 
-from store.display import vn_number
+from tongket.store.present.display import vn_number
 from ..widgets.scrollbars import use_whole_cell_scrollbars
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,7 @@ def merged_members(provinces: Any) -> dict[str, list[str]]:
     """2025 merged unit -> the archive's old provinces inside it (An Giang -> An Giang,
     Kiên Giang), so the merged picker can show and match the old names."""
     try:
-        from store.provinces import load_provinces
+        from tongket.store.lang.provinces import load_provinces
 
         table = load_provinces()
     except Exception:  # the catalogue is optional; the picker works without it

@@ -21,10 +21,10 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
-from store.record import ArticleMeta
-from store.text import one_line
+from tongket.store.record import ArticleMeta
+from tongket.store.lang.text import one_line
 
-from store.display import list_date, year_period
+from tongket.store.present.display import list_date, year_period
 from .row_view import RowView
 from .scrollbars import set_virtual_size_quietly
 

@@ -23,10 +23,10 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from store.record import Article, StoredArticle
-from store.text import fold, nfc, one_line
+from tongket.store.record import Article, StoredArticle
+from tongket.store.lang.text import fold, nfc, one_line
 
-from store.display import date_label, period_label
+from tongket.store.present.display import date_label, period_label
 from ..wrap import line_of_offset, wrap_offsets
 from .scrollbars import set_virtual_size_quietly
 
@@ -37,7 +37,7 @@ _UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u20
 def safe_same_length(text: str) -> str:
     """Replace escape sequences and control characters with spaces, keeping every offset.
 
-    `store.text.strip_control` removes characters, which would shift the figure spans the
+    `tongket.store.lang.text.strip_control` removes characters, which would shift the figure spans the
     parser recorded; replacing one for one keeps them valid while nothing the terminal
     could interpret (escape sequences, bidi overrides) reaches it.
     """

@@ -9,9 +9,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from store.text import one_line
+from tongket.store.lang.text import one_line
 
-from store.display import vn_number
+from tongket.store.present.display import vn_number
 from ..state import Filters
 
 

@@ -18,10 +18,10 @@ from textual.message import Message
 from textual.widgets import DataTable
 from typing_extensions import Self
 
-from store.record import Figure
-from store.text import one_line
+from tongket.store.record import Figure
+from tongket.store.lang.text import one_line
 
-from store.display import change_label, figure_value
+from tongket.store.present.display import change_label, figure_value
 from .fast_table import FastTable
 
 COLUMNS = (("label", "Label"), ("value", "Value"), ("unit", "Unit"), ("change", "Change"), ("key", "Metric"))

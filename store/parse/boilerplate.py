@@ -57,7 +57,7 @@ def _combine(patterns: list[str]) -> re.Pattern[str]:
 
 @cache
 def load_boilerplate() -> Boilerplate:
-    raw = json.loads(resources.files("store").joinpath("data/boilerplate.json").read_text("utf-8"))
+    raw = json.loads(resources.files("tongket.store.lang").joinpath("data/boilerplate.json").read_text("utf-8"))
     return Boilerplate(
         stop=_combine(raw.get("stop", [])),
         drop=_combine(raw.get("drop", [])),

@@ -40,11 +40,11 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
 
-from .metrics import MetricCatalogue, load_catalogue
-from .display import vn_number
-from .numbers import DOT_DATE, parse_numeral, read_scale, read_spelled
-from .record import Change, Figure
-from .text import fold, fold_words
+from tongket.store.lang.metrics import MetricCatalogue, load_catalogue
+from tongket.store.present.display import vn_number
+from tongket.store.lang.numbers import DOT_DATE, parse_numeral, read_scale, read_spelled
+from tongket.store.record import Change, Figure
+from tongket.store.lang.text import fold, fold_words
 
 _REACH = 300  # how far a figure's clause context reaches either side
 _KEY_REACH = 160  # how far back a metric's phrase is looked for (the nearest one wins anyway)
@@ -149,7 +149,7 @@ def _low(text: str) -> str:
 
 @cache
 def _vocab() -> _Vocab:
-    data = json.loads(resources.files("store").joinpath("data/units.json").read_text(encoding="utf-8"))
+    data = json.loads(resources.files("tongket.store.lang").joinpath("data/units.json").read_text(encoding="utf-8"))
     low = _low  # vocabulary is compared with the reader's lower-cased, tone-normalised view
     units = [low(u) for u in data["units"]]
     return _Vocab(

@@ -41,12 +41,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
-from .errors import InputError, NotFound, StoreError, TongketError
-from .index import UNKNOWN, ArchiveIndex, ProvinceNames, _load_metric_names, _load_province_table
-from .lock import write_lock
-from . import snapshot as snapshots
-from . import textindex
-from .record import (
+from tongket.store.errors import InputError, NotFound, StoreError, TongketError
+from tongket.store.derived.index import UNKNOWN, ArchiveIndex, ProvinceNames, _load_metric_names, _load_province_table
+from tongket.store.archive.lock import write_lock
+from tongket.store.derived import snapshot as snapshots
+from tongket.store.derived import textindex
+from tongket.store.record import (
     PERIODS,
     Article,
     ArticleMeta,
@@ -56,8 +56,8 @@ from .record import (
     StoredArticle,
     article_from_dict,
 )
-from .storage import AtomicJSONStorage, atomic_write_bytes, describe_os_error, dumps, fsync_dir, loads
-from .text import fold
+from tongket.store.archive.storage import AtomicJSONStorage, atomic_write_bytes, describe_os_error, dumps, fsync_dir, loads
+from tongket.store.lang.text import fold
 
 UNKNOWN_PROVINCE = UNKNOWN  # province filter value meaning "no province"
 SCHEMA_VERSION = 1
@@ -909,7 +909,7 @@ PARALLEL_THRESHOLD = 200  # files; below this, starting worker processes costs m
 
 
 def _warm_parser() -> None:
-    from .parser import parse_text
+    from tongket.store.parse.article import parse_text
 
     try:
         parse_text("Văn phòng UBND tỉnh\n\nNăm 2019 tiếp nhận 1.000 văn bản đến.")
@@ -1033,7 +1033,7 @@ class _PathNormaliser:
 
 def _parse_one(path: Path, url: str | None, max_bytes: int | None = None) -> Article | Rejection:
     """Parse one file; any failure becomes a Rejection with a one-line reason."""
-    from .parser import parse_file
+    from tongket.store.parse.article import parse_file
 
     try:
         if max_bytes is None:

@@ -30,9 +30,9 @@ from typing import Any, Iterator
 
 import orjson
 
-from .errors import StoreError
-from .lock import lock_is_held, write_lock
-from .storage import (
+from tongket.store.errors import StoreError
+from tongket.store.archive.lock import lock_is_held, write_lock
+from tongket.store.archive.storage import (
     BACKUP_SUFFIX,
     CORRUPT_SUFFIX,
     atomic_write_bytes,
@@ -416,7 +416,7 @@ def _record_from_body(ref: str, body: dict[str, Any], path: Path) -> dict[str, A
     """An archive record rebuilt from an article text file (what `Archive._fill` writes)."""
     meta = body.get("meta")
     if not isinstance(meta, dict):  # a text file from before bodies carried their fields
-        from .parser import parse_text
+        from tongket.store.parse.article import parse_text
 
         article = parse_text(body.get("body", ""))
         meta = {name: getattr(article, name) for name in _META_FIELDS}

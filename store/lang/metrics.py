@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from .text import fold, fold_words
+from tongket.store.lang.text import fold, fold_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,5 +176,5 @@ def catalogue_from_json(text: str) -> MetricCatalogue:
 @cache
 def load_catalogue() -> MetricCatalogue:
     """The packaged catalogue (read once; the result is immutable)."""
-    text = resources.files("store").joinpath("data/metrics.json").read_text(encoding="utf-8")
+    text = resources.files("tongket.store.lang").joinpath("data/metrics.json").read_text(encoding="utf-8")
     return catalogue_from_json(text)

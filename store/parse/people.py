@@ -11,8 +11,8 @@ import re
 import unicodedata
 from functools import cache
 
-from .provinces import load_provinces, tone_norm
-from .record import Official
+from tongket.store.lang.provinces import load_provinces, tone_norm
+from tongket.store.record import Official
 
 
 def _letters(upper: bool) -> str:

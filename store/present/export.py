@@ -11,11 +11,11 @@ import os
 import re
 from pathlib import Path
 
-from .display import change_label, vn_number
-from .errors import TongketError
-from .record import Article, Figure, StoredArticle
-from .storage import atomic_write_bytes, describe_os_error
-from .text import fold_words, one_line, strip_control
+from tongket.store.present.display import change_label, vn_number
+from tongket.store.errors import TongketError
+from tongket.store.record import Article, Figure, StoredArticle
+from tongket.store.archive.storage import atomic_write_bytes, describe_os_error
+from tongket.store.lang.text import fold_words, one_line, strip_control
 
 
 class ExportError(TongketError):

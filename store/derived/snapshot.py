@@ -38,8 +38,8 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import orjson
 
-from .record import ArticleMeta
-from .text import fold, fold_words
+from tongket.store.record import ArticleMeta
+from tongket.store.lang.text import fold, fold_words
 
 SNAPSHOT_FILE = "archive.snapshot"
 FORMAT = 4  # 4: parsed metadata only; corrections are an overlay (store/index.py)

@@ -18,11 +18,11 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .display import figure_value, figure_with_unit
-from .errors import InputError, TongketError
-from .record import PERIODS, Article, ArticleMeta, FigureHit, Rejection, StoredArticle, article_to_dict
-from .storage import describe_os_error
-from .text import one_line
+from tongket.store.present.display import figure_value, figure_with_unit
+from tongket.store.errors import InputError, TongketError
+from tongket.store.record import PERIODS, Article, ArticleMeta, FigureHit, Rejection, StoredArticle, article_to_dict
+from tongket.store.archive.storage import describe_os_error
+from tongket.store.lang.text import one_line
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 MAX_BYTES_ENV = "TONGKET_MAX_BYTES"
@@ -171,7 +171,7 @@ def _store_path(args: argparse.Namespace) -> str | None:
 
 
 def _open(args: argparse.Namespace):
-    from .archive import Archive
+    from tongket.store.archive.archive import Archive
 
     return Archive.open(_store_path(args))
 
@@ -180,7 +180,7 @@ def _open(args: argparse.Namespace):
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from .parser import parse_file
+    from tongket.store.parse.article import parse_file
 
     if args.url and len(args.files) > 1:
         raise UsageError("--url applies to a single file")
@@ -256,7 +256,7 @@ def _print_article(console, article: Article, *, figures: bool, body: bool, corr
 
 def _discover(paths: list[Path]) -> tuple[list[Path], list[Rejection]]:
     try:
-        from .sources import discover
+        from tongket.store.archive.sources import discover
     except ImportError:
         return _discover_fallback(paths)
     return discover(paths)
@@ -277,7 +277,7 @@ def _discover_fallback(paths: list[Path]) -> tuple[list[Path], list[Rejection]]:
 
 def _read_manifest(path: Path) -> tuple[list[tuple[Path, str | None]], list[Rejection]]:
     try:
-        from .sources import read_manifest
+        from tongket.store.archive.sources import read_manifest
     except ImportError:
         return _read_manifest_fallback(path)
     return read_manifest(path)
@@ -422,7 +422,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .export import default_export_name, write_markdown
+    from tongket.store.present.export import default_export_name, write_markdown
 
     archive = _open(args)
     stored = archive.get(args.id)
@@ -458,7 +458,7 @@ def cmd_set(args: argparse.Namespace) -> int:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from .sample import load_sample
+    from tongket.store.archive.sample import load_sample
 
     archive = _open(args)
     report = load_sample(archive)
@@ -471,8 +471,8 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     """Report the archive's state (exit 1 if something is wrong); repair on request."""
-    from . import doctor
-    from .archive import default_store_path
+    from tongket.store.archive import doctor
+    from tongket.store.archive.archive import default_store_path
 
     folder = Path(_store_path(args) or default_store_path()).expanduser()
     if not folder.is_dir():

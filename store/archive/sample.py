@@ -16,10 +16,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .archive import ARCHIVE_FILE, Archive, default_store_path
-from .record import IngestReport
+from tongket.store.archive.archive import ARCHIVE_FILE, Archive, default_store_path
+from tongket.store.record import IngestReport
 
-PACKAGE = "fixtures"
+PACKAGE = "tongket.fixtures"
 MANIFEST = "manifest.csv"
 
 

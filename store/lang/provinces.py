@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Mapping
 from urllib.parse import urlsplit
 
-from .text import fold, nfc
+from tongket.store.lang.text import fold, nfc
 
 # Old-style tone placement ("hoà", "thuỷ") -> the form the catalogue uses ("hòa", "thủy").
 # One character pair in, one pair out, so offsets survive.
@@ -296,7 +296,7 @@ def _short(text: str, limit: int = 80) -> str:
 @cache
 def load_provinces() -> ProvinceCatalogue:
     """The catalogue from `data/provinces.json`, built once per process."""
-    raw = json.loads(resources.files("store").joinpath("data/provinces.json").read_text("utf-8"))
+    raw = json.loads(resources.files("tongket.store.lang").joinpath("data/provinces.json").read_text("utf-8"))
     provinces: list[Province] = []
     by_key: dict[str, str] = {}
     by_slug: dict[str, str] = {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .record import Change, Figure
+from tongket.store.record import Change, Figure
 
 PERIOD_LABELS = {
     "year": "year",

@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
-from .errors import StoreError
+from tongket.store.errors import StoreError
 
 BACKUP_SUFFIX = ".bak"
 CORRUPT_SUFFIX = ".corrupt-"  # archive.json.corrupt-20250101T120000: a damaged file kept aside

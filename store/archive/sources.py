@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .decode import DEFAULT_MAX_BYTES, decode_text, display_path, read_bytes
-from .errors import InputError
-from .record import Rejection
+from tongket.store.parse.decode import DEFAULT_MAX_BYTES, decode_text, display_path, read_bytes
+from tongket.store.errors import InputError
+from tongket.store.record import Rejection
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".html", ".htm"})
 

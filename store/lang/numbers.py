@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .text import fold
+from tongket.store.lang.text import fold
 
 # Folded scale word -> multiplier. "nghìn tỷ" must be tried before "nghìn".
 SCALES: dict[str, float] = {

@@ -10,17 +10,17 @@ import hashlib
 import re
 from pathlib import Path
 
-from .boilerplate import is_sentence, load_boilerplate, repeated_chrome
-from .dates import find_event_date, find_published, is_clock_widget, published_in_line
-from .errors import InputError
-from .figures import extract_figures
-from .decode import DEFAULT_MAX_BYTES, looks_like_html, read_source
-from .html_extract import HtmlArticle, extract_html
-from .people import byline_of, find_officials
-from .period import detect_period
-from .provinces import load_provinces
-from .record import Article
-from .text import clean_text
+from tongket.store.parse.boilerplate import is_sentence, load_boilerplate, repeated_chrome
+from tongket.store.parse.dates import find_event_date, find_published, is_clock_widget, published_in_line
+from tongket.store.errors import InputError
+from tongket.store.parse.figures import extract_figures
+from tongket.store.parse.decode import DEFAULT_MAX_BYTES, looks_like_html, read_source
+from tongket.store.parse.html import HtmlArticle, extract_html
+from tongket.store.parse.people import byline_of, find_officials
+from tongket.store.parse.period import detect_period
+from tongket.store.lang.provinces import load_provinces
+from tongket.store.record import Article
+from tongket.store.lang.text import clean_text
 
 _MARK_OPEN = re.compile(r"^\(?[A-ZĐ][A-Za-zĐđ]{1,6}\)?\s*[-–—]\s*")
 _DATE_OPEN = re.compile(

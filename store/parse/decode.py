@@ -21,8 +21,8 @@ from collections import Counter
 from collections.abc import Callable
 from typing import NamedTuple
 
-from .errors import InputError
-from .text import nfc
+from tongket.store.errors import InputError
+from tongket.store.lang.text import nfc
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
@@ -386,7 +386,7 @@ def _fix_legacy(text: str, path: str) -> str:
 
 @cache
 def _legacy_tables() -> dict:
-    raw = resources.files("store").joinpath("data/legacy_encodings.json").read_text("utf-8")
+    raw = resources.files("tongket.store.lang").joinpath("data/legacy_encodings.json").read_text("utf-8")
     return json.loads(raw)
 
 

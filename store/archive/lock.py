@@ -13,8 +13,8 @@ from typing import Iterator
 
 from filelock import FileLock, Timeout
 
-from .errors import StoreError
-from .storage import describe_os_error
+from tongket.store.errors import StoreError
+from tongket.store.archive.storage import describe_os_error
 
 LOCK_NAME = "archive.lock"
 

@@ -36,8 +36,8 @@ from bisect import bisect_right
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from .storage import atomic_write_bytes
-from .text import fold
+from tongket.store.archive.storage import atomic_write_bytes
+from tongket.store.lang.text import fold
 
 TEXT_FILE = "search.txt"
 INDEX_FILE = "search.idx"

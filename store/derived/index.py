@@ -27,9 +27,9 @@ from collections import Counter
 from dataclasses import replace
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from .record import PERIODS, ArticleMeta, FigureHit
-from .snapshot import CORRECTABLE, Snapshot, build, sort_key_newest_first
-from .text import fold, fold_words
+from tongket.store.record import PERIODS, ArticleMeta, FigureHit
+from tongket.store.derived.snapshot import CORRECTABLE, Snapshot, build, sort_key_newest_first
+from tongket.store.lang.text import fold, fold_words
 
 UNKNOWN = "unknown"  # filter value meaning "no value" (no province / no year / no period)
 
@@ -44,7 +44,7 @@ _YEAR = re.compile(r"^(19[5-9]\d|20\d\d|2100)$")
 
 def _load_province_table() -> Any | None:
     try:
-        from .provinces import load_provinces
+        from tongket.store.lang.provinces import load_provinces
     except ImportError:
         return None
     return load_provinces()
@@ -53,7 +53,7 @@ def _load_province_table() -> Any | None:
 def _load_metric_names() -> dict[str, tuple[str, ...]]:
     """Folded Vietnamese and English metric names by key, from the catalogue when present."""
     try:
-        from .metrics import load_catalogue
+        from tongket.store.lang.metrics import load_catalogue
     except ImportError:
         return {}
     names: dict[str, tuple[str, ...]] = {}
