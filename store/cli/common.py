@@ -1,0 +1,93 @@
+"""What every command shares: exit codes, argument helpers, safe output, opening the archive.
+
+Article text is data: it is printed through Rich `Text` objects (never parsed as markup) with
+control characters stripped, and JSON escapes the C1 range too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from typing import Any
+
+from tongket.store.errors import TongketError
+from tongket.store.lang.text import one_line
+from tongket.store.record import PERIODS
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+MAX_BYTES_ENV = "TONGKET_MAX_BYTES"
+MAX_BYTES_HELP = f"refuse input files larger than this (bytes, or with K/M/G; default ${MAX_BYTES_ENV}, else 5M)"
+
+
+class UsageError(TongketError):
+    """Arguments that parse but do not make sense together."""
+
+
+def add_filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--province", help="province name, with or without accents; 'unknown' for none")
+    p.add_argument("--year", type=int, help="report year")
+    p.add_argument("--period", help=f"one of {', '.join(PERIODS)} or 'unknown'")
+    p.add_argument("--merged", action="store_true", help="include every province of the 2025 merged unit")
+
+
+
+def make_console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(file=sys.stderr if stderr else sys.stdout, markup=False, highlight=False, emoji=False,
+                   soft_wrap=False)
+
+
+def err(message: str) -> None:
+    print(f"tongket: {one_line(message)}", file=sys.stderr)
+
+
+_C1 = re.compile("[\x7f-\x9f]")
+
+
+def json_out(data: Any) -> None:
+    """JSON on stdout. json escapes C0 controls (ESC becomes \\u001b); the C1 range, which
+    some terminals obey (\\x9b is CSI), is escaped here too, so data never drives the terminal."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    sys.stdout.write(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+    sys.stdout.write("\n")
+
+
+def cell(value: Any) -> Any:
+    """A Rich Text for a table cell: control characters stripped, never parsed as markup."""
+    from rich.text import Text
+
+    return Text(one_line("" if value is None else str(value)))
+
+
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*", re.IGNORECASE)
+
+
+def parse_size(text: str, what: str) -> int:
+    """ "5000000", "500K", "5M", "1.5MB" -> bytes; UsageError naming `what` otherwise."""
+    match = _SIZE.fullmatch(text or "")
+    if not match or float(match.group(1)) <= 0:
+        raise UsageError(f"{what} must be a size in bytes such as 5000000, 500K or 5M, not {text!r}")
+    scale = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[match.group(2).lower()]
+    return int(float(match.group(1)) * scale)
+
+
+def max_bytes(args: argparse.Namespace) -> int | None:
+    """The size limit for input files: --max-bytes, else $TONGKET_MAX_BYTES, else the default."""
+    if getattr(args, "max_bytes", None):
+        return parse_size(args.max_bytes, "--max-bytes")
+    env = os.environ.get(MAX_BYTES_ENV, "").strip()
+    return parse_size(env, MAX_BYTES_ENV) if env else None
+
+
+def store_path(args: argparse.Namespace) -> str | None:
+    return getattr(args, "store", None)
+
+
+def open_archive(args: argparse.Namespace):  # noqa: ANN201 - Archive imported lazily
+    from tongket.store.archive.archive import Archive
+
+    return Archive.open(store_path(args))

@@ -1,0 +1,34 @@
+"""The doctor: report the archive's health, restore or salvage it (README: Recovery)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from tongket.store.cli.common import EXIT_FAILED, EXIT_OK, store_path
+from tongket.store.errors import TongketError
+from tongket.store.lang.text import one_line
+
+def register(sub: Any, store: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("doctor", parents=[store], help="check the archive; repair it after damage (README: Recovery)")
+    repair = p.add_mutually_exclusive_group()
+    repair.add_argument("--restore", action="store_true", help="put the previous version (archive.json.bak) back")
+    repair.add_argument("--salvage", action="store_true", help="rebuild archive.json from every readable article")
+    p.set_defaults(handler=cmd_doctor)
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Report the archive's state (exit 1 if something is wrong); repair on request."""
+    from tongket.store.archive import doctor
+    from tongket.store.archive.archive import default_store_path
+
+    folder = Path(store_path(args) or default_store_path()).expanduser()
+    if not folder.is_dir():
+        raise TongketError(f"no archive folder at {folder}")
+    if args.restore or args.salvage:
+        print(one_line(doctor.restore(folder) if args.restore else doctor.salvage(folder)))
+    diagnosis = doctor.diagnose(folder)
+    for line in diagnosis.lines():
+        print(one_line(line))
+    return EXIT_OK if diagnosis.healthy else EXIT_FAILED
