@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 PERIODS = ("year", "half-year", "quarter", "term", "other")
+FIGURE_KINDS = ("actual", "target", "rank")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,7 @@ class Figure:
     qualifier: str | None = None
     of: float | None = None
     change: Change | None = None
+    kind: str = "actual"  # one of FIGURE_KINDS: a result, a target or plan, or a rank
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +103,7 @@ def figure_from_dict(data: dict[str, Any]) -> Figure:
         qualifier=data.get("qualifier"),
         of=data.get("of"),
         change=Change(**change) if change else None,
+        kind=data.get("kind", "actual"),
     )
 
 
@@ -174,6 +177,7 @@ class FigureHit:
     key: str | None
     display: str
     score: float
+    kind: str = "actual"
 
 
 @dataclass(frozen=True, slots=True)
