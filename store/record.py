@@ -12,6 +12,11 @@ from typing import Any
 
 PERIODS = ("year", "half-year", "quarter", "term", "other")
 FIGURE_KINDS = ("actual", "target", "rank")
+# How a metadata field was decided: written on the page, derived by a rule from other
+# evidence (a URL date, the month of a review meeting), or not at all.
+CONFIDENCES = ("stated", "inferred", "none")
+# Metadata fields that carry `<field>_evidence` and `<field>_confidence`.
+EVIDENCED = ("published", "event_date", "report_year", "period", "province")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +77,18 @@ class Article:
     figures: tuple[Figure, ...]
     warnings: tuple[str, ...] = ()
     source_url: str | None = None
+    # why each metadata field has its value ("stamp under the headline", "district Mường Tè
+    # → Lai Châu") and how sure that is (one of CONFIDENCES); records stored before these
+    # fields existed load with None / "none"
+    province_confidence: str = "none"
+    published_evidence: str | None = None
+    published_confidence: str = "none"
+    event_date_evidence: str | None = None
+    event_date_confidence: str = "none"
+    report_year_evidence: str | None = None
+    report_year_confidence: str = "none"
+    period_evidence: str | None = None
+    period_confidence: str = "none"
 
     def to_dict(self) -> dict[str, Any]:
         return article_to_dict(self)
@@ -124,7 +141,17 @@ def article_from_dict(data: dict[str, Any]) -> Article:
         figures=tuple(figure_from_dict(f) for f in data.get("figures", ())),
         warnings=tuple(data.get("warnings", ())),
         source_url=data.get("source_url"),
+        **{f"{name}_evidence": data.get(f"{name}_evidence") for name in EVIDENCED if name != "province"},
+        **{f"{name}_confidence": _confidence(data, name) for name in EVIDENCED},
     )
+
+
+def _confidence(data: dict[str, Any], name: str) -> str:
+    """A record stored before confidences existed: a value with evidence was read from the page."""
+    conf = data.get(f"{name}_confidence")
+    if conf in CONFIDENCES:
+        return conf
+    return "stated" if data.get(name) is not None and data.get(f"{name}_evidence") else "none"
 
 
 @dataclass(frozen=True, slots=True)

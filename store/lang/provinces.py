@@ -129,6 +129,12 @@ class ProvinceCatalogue:
             host = (urlsplit(url if "//" in url else "//" + url).hostname or "").lower()
         except ValueError:
             return None
+        outlets = load_outlets()
+        for known, prov in outlets.provincial.items():
+            if host == known or host.endswith("." + known):
+                return prov
+        if any(host == n or host.endswith("." + n) for n in outlets.national):
+            return None  # a national outlet names no province, whatever its host looks like
         for label in host.split("."):
             if label in ("www", "m", "gov", "vn", "org", "com", "net", "edu", "info"):
                 continue
@@ -155,6 +161,49 @@ class ProvinceCatalogue:
         # lists do not know; the longest slug wins so "quangnam" never reads as "nam…"
         fits = [s for s in self._by_slug if len(s) >= 5 and (label.endswith(s) or label.startswith(s))]
         return self._by_slug[max(fits, key=len)] if fits else None
+
+    def from_url_path(self, url: str | None) -> tuple[str, str] | None:
+        """(province, slug) when the URL path spells a province ("/ha-tinh-tiep-nhan-…",
+        "/Nam-Dinh-phat-hien-…"): weaker than the text, which may name it only in passing."""
+        if not url or not isinstance(url, str):
+            return None
+        try:
+            path = urlsplit(url).path
+        except ValueError:
+            return None
+        for segment in path.split("/"):
+            words = [w for w in re.split(r"[^0-9a-z]+", fold(segment)) if w]
+            for i in range(len(words)):
+                for n in (3, 2):
+                    joined = "".join(words[i:i + n])
+                    if len(words[i:i + n]) == n and joined in self._by_slug:
+                        return self._by_slug[joined], "-".join(words[i:i + n])
+        return None
+
+    def from_places(self, text: str) -> tuple[str, str] | None:
+        """(province, evidence) from districts and communes the text names ("huyện Mường Tè",
+        "thị xã Sơn Tây"), read in the gazetteer. A name shared by several provinces decides
+        nothing alone; the province that most unambiguous names point to wins."""
+        gaz = load_gazetteer()
+        votes: dict[str, list] = {}
+        for m in _PLACE.finditer(tone_norm(text)):
+            kind, name = m.group(1).lower(), " ".join(m.group(2).split())
+            for n in range(len(name.split()), 0, -1):
+                cand = " ".join(name.split()[:n])
+                if kind in ("xã", "phường", "thị trấn"):
+                    hit = gaz.wards.get(cand)
+                    provs = (hit,) if hit else ()
+                else:
+                    provs = tuple(gaz.districts.get(cand, {}).get("thành phố" if kind == "tp" else kind, ()))
+                if provs:
+                    break
+            if len(provs) == 1:
+                prov = self.canonical(provs[0]) or provs[0]
+                votes.setdefault(prov, [0, f"{kind} {cand} → {prov}"])[0] += 1
+        if not votes:
+            return None
+        prov, (_, evidence) = max(votes.items(), key=lambda kv: kv[1][0])
+        return prov, evidence
 
     def _name_of(self, alias: str) -> str:
         return self._alias_to_name.get(alias.lower()) or self.canonical(alias) or alias
@@ -215,6 +264,15 @@ class ProvinceCatalogue:
         if len(found) == 1:
             (name, phrase), = found.items()
             return name, f"text '{_short(phrase)}'"
+        # 8. districts, towns and communes the header, title and lead name, then the text
+        lead = "\n".join(head_lines + body_paras[:3])
+        hit = self.from_places(lead) or self.from_places(body)
+        if hit:
+            return hit[0], f"place {hit[1]}"
+        # 9. a province spelled in the URL path
+        slug = self.from_url_path(url)
+        if slug:
+            return slug[0], f"URL path slug '{slug[1]}'"
         return None, None
 
     def _hits(self, text: str) -> list[tuple[int, str, str, bool]]:
@@ -255,6 +313,45 @@ class ProvinceCatalogue:
             if name:
                 return name, pos + words[n - 1][1]
         return None
+
+
+# A district, town or commune named after its type word; the name is one to four capitalised words.
+_PLACE = re.compile(
+    r"(?<!\w)(huyện|quận|thị xã|thành phố|tp|xã|phường|thị trấn)\.?\s+"
+    r"((?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ-Ỹ][\w']*(?:\s+|-)?){1,4})",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Outlets:
+    provincial: Mapping[str, str]  # host -> province
+    national: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Gazetteer:
+    districts: Mapping[str, Mapping[str, tuple[str, ...]]]  # name -> type word -> provinces
+    wards: Mapping[str, str]  # unambiguous commune/ward name -> province
+
+
+def _data(name: str) -> dict:
+    return json.loads(resources.files("tongket.store.lang").joinpath(f"data/{name}").read_text("utf-8"))
+
+
+@cache
+def load_outlets() -> Outlets:
+    """`data/outlets.json`: provincial and national news sites by host name."""
+    raw = _data("outlets.json")
+    return Outlets(MappingProxyType({h.lower(): nfc(p) for h, p in raw["provincial"].items()}),
+                   tuple(h.lower() for h in raw["national"]))
+
+
+@cache
+def load_gazetteer() -> Gazetteer:
+    """`data/gazetteer.json`, generated from vietnam-provinces by tools/make_gazetteer.py."""
+    raw = _data("gazetteer.json")
+    districts = {tone_norm(n): MappingProxyType({k: tuple(v) for k, v in types.items()}) for n, types in raw["districts"].items()}
+    return Gazetteer(MappingProxyType(districts), MappingProxyType({tone_norm(k): v for k, v in raw["wards"].items()}))
 
 
 _PORTAL = re.compile(r"(?i)(cổng thông tin|cổng ttđt|trang thông tin điện tử|website)\b")

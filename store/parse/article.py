@@ -18,6 +18,8 @@ from tongket.store.parse.decode import DEFAULT_MAX_BYTES, looks_like_html, read_
 from tongket.store.parse.html import HtmlArticle, extract_html
 from tongket.store.parse.people import byline_of, find_officials
 from tongket.store.parse.period import detect_period
+from tongket.store.parse.reportyear import decide_report_year
+from tongket.store.parse.urls import url_date
 from tongket.store.lang.provinces import load_provinces
 from tongket.store.record import Article
 from tongket.store.lang.text import clean_text
@@ -132,6 +134,11 @@ def _parse(text: str, *, url: str | None, html: HtmlArticle | None) -> Article:
     byline = next((b for b in (byline_of(ln) for ln in head if ln not in (title, head_title)) if b), None)
 
     # the article: from the lead to the first trailing-chrome block
+    # the stamp first: a stamp that opens the lead ("(07:30 21/09/2022) Sáng nay…") is cut off it
+    pub = find_published(lines, lead)
+    if pub is not None and pub.prefix_end:
+        lines[pub.line] = lines[pub.line].strip()[pub.prefix_end:].strip()
+
     tags = repeated_chrome(lines)
     removed: list[str] = []
     kept: list[str] = []
@@ -160,15 +167,25 @@ def _parse(text: str, *, url: str | None, html: HtmlArticle | None) -> Article:
         title, title_derived = _derive_title(kept[0]), True
     body = "\n\n".join(kept)
 
-    # dates
-    pub = find_published(lines, lead)
-    published = pub.iso if pub else None
-    if published is None and html is not None and html.date:
+    # dates: the page's stamp, else the saved page's metadata, else the URL (weaker)
+    if url is None and html is not None:
+        url = html.url
+    published, pub_ev, pub_conf = None, None, "none"
+    if pub is not None:
+        published, pub_ev, pub_conf = pub.iso, pub.evidence, "stated"
+    elif html is not None and html.date:
         published = html.date[:16] if "T" in html.date else html.date[:10]
+        pub_ev, pub_conf = "saved page metadata", "stated"
+    elif (ud := url_date(url)) is not None:
+        published, pub_ev, pub_conf = ud.iso, ud.evidence, "inferred"
     if published is None:
         warnings.append("no publish date")
     event = find_event_date(kept[:6] + ([] if title_derived else [title]), published)
     event_date = event.iso if event else None
+    ev_ev, ev_conf = None, "none"
+    if event and event.iso:
+        ev_ev = f"meeting day {event.day}/{event.month} in the lead" + ("" if event.year_stated else ", year from the publish date")
+        ev_conf = "stated" if event.year_stated else "inferred"
     if event and event.warning:
         warnings.append(event.warning)
     elif event is None:
@@ -179,9 +196,9 @@ def _parse(text: str, *, url: str | None, html: HtmlArticle | None) -> Article:
     province, evidence = load_provinces().detect(text_head, body, url)
     if province is None:
         warnings.append("no province")
-    ref_year = int(event_date[:4]) if event_date else (int(published[:4]) if published else None)
-    per = detect_period("" if title_derived else title, kept, ref_year)
-    if per.report_year is None:
+    per = detect_period("" if title_derived else title, kept)
+    year = decide_report_year(per, event_date, published, pub_conf)
+    if year.value is None:
         warnings.append("no report year")
     officials = find_officials(("" if title_derived else title + "\n") + body)
     if byline is None and html is not None and html.author:
@@ -200,7 +217,7 @@ def _parse(text: str, *, url: str | None, html: HtmlArticle | None) -> Article:
         event_date=event_date,
         province=province,
         province_evidence=evidence,
-        report_year=per.report_year,
+        report_year=year.value,
         period=per.period,
         byline=byline,
         officials=officials,
@@ -208,4 +225,23 @@ def _parse(text: str, *, url: str | None, html: HtmlArticle | None) -> Article:
         figures=tuple(figures),
         warnings=tuple(warnings) + tuple(fig_warnings),
         source_url=url,
+        province_confidence=_province_confidence(evidence),
+        published_evidence=pub_ev,
+        published_confidence=pub_conf,
+        event_date_evidence=ev_ev,
+        event_date_confidence=ev_conf,
+        report_year_evidence=year.evidence,
+        report_year_confidence=year.confidence,
+        period_evidence=per.period_evidence,
+        period_confidence="stated" if per.period_evidence else ("inferred" if per.period else "none"),
     )
+
+
+# Province evidence read from the site or a place name, not from the province's own name.
+_INFERRED_PROVINCE = ("source URL", "URL path", "place ")
+
+
+def _province_confidence(evidence: str | None) -> str:
+    if evidence is None:
+        return "none"
+    return "inferred" if evidence.startswith(_INFERRED_PROVINCE) else "stated"

@@ -22,32 +22,51 @@ _LABEL = (
     r"xuất bản|gửi lúc|gửi ngày|thời gian|ngày|published|updated|posted)"
 )
 
-# Each published form: (pattern, has_time_first). Matched against a whole (short) line.
-_PUBLISHED = tuple(
+# A stamp opens the line: an optional label, then time-first or date-first, with optional
+# weekday, "ngày" and zone. What may follow it decides whether the line is a stamp (see _TRAILER).
+_ZONE = r"(?:\s*\(?\s*GMT\s*[+]?\s*7(?::00)?\s*\)?)?"
+_LEAD = rf"\(?\s*(?:({_LABEL})\s*(?:ngày\s*)?[:,]?\s*)?"
+_STAMP_FORMS = tuple(
     re.compile(p, re.IGNORECASE)
     for p in (
-        # (14:04 | 20/01/2020)   Cập nhật: 21:00 | 11/01/2019   14:04, 20/01/2020
-        rf"\(?\s*(?:{_LABEL}\s*:?\s*)?{_TIME}\s*(?:[|,\-–]\s*)?(?:(?:ngày|{_WEEKDAY})\s*,?\s*)?{_DATE}\s*\)?",
-        # Cập nhật: 20/01/2020 14:04   THỨ HAI, 01/06/2020 18:56:52   20/01/2020 - 14:04 GMT+7
-        rf"\(?\s*(?:{_LABEL}\s*:?\s*)?(?:{_WEEKDAY}\s*,?\s*)?{_DATE}\s*(?:[|,\-–]\s*|lúc\s+)?{_TIME}(?:\s*\(?GMT\s*\+?\s*7\)?)?\s*\)?",
+        # (14:04 | 20/01/2020)   Cập nhật, 05:41, Thứ Sáu, 26/06/2020 (GMT+7)   15:02, Thứ Tư, 06/06/2018
+        rf"{_LEAD}{_TIME}\s*(?:[|,\-–]\s*)?(?:{_WEEKDAY}\s*[,\-–]?\s*)?(?:ngày\s*)?{_DATE}{_ZONE}\s*\)?",
+        # Thứ Ba, 14/03/2017 08:12 (GMT+7)   Thứ hai - 02/11/2020 10:05   05/05/2019 | 16:40 GMT+7
+        rf"{_LEAD}(?:{_WEEKDAY}\s*[,\-–]?\s*)?(?:ngày\s*)?{_DATE}\s*(?:[|,\-–]\s*|lúc\s+)?{_TIME}{_ZONE}\s*\)?",
+        # Ngày đăng: 20/01/2020   (a date with no time needs a label, or a line to itself)
+        rf"{_LEAD}{_DATE}\s*\)?",
+        # date 2026-02-23   2020-01-20T14:04
+        rf"\(?\s*(?:({_LABEL}|date)\s*:?\s*)?(\d{{4}})-(\d{{2}})-(\d{{2}})(?:[T ]{_TIME})?\s*\)?",
     )
 )
-_TIME_FIRST, _DATE_FIRST = _PUBLISHED
-# Labelled date without time: "Ngày đăng: 20/01/2020"; bare date line "26/03/2021".
-_LABELLED_DATE = re.compile(rf"\(?\s*{_LABEL}\s*:?\s*{_DATE}\s*\)?", re.IGNORECASE)
-_BARE_DATE = re.compile(rf"\(?\s*{_DATE}\s*\)?")
+# After a stamp on its own line: nothing, view/comment counters ("1.320 0") or a few words
+# of widget chrome ("Xem cỡ chữ Google", "| Lượt xem: 120").
+_TRAILER = re.compile(r"[\d.,\s|]*|(?:[|\-–]\s*)?(?:\w+\s*){1,5}:?\s*[\d.,\s|]*", re.IGNORECASE)
+_PROSE = re.compile(r"[.!?…]\s*$|\b(?:đã|được|của|các|và|với|tổ chức|ngày)\b", re.IGNORECASE)
 # Clock widgets: weekday + date without a time, "Ngày" + date + AM/PM clock, any AM/PM clock.
 _CLOCK = re.compile(
-    rf"(?:{_WEEKDAY}\s*,?\s*(?:ngày\s*)?{_DATE}\s*(?:,?\s*{_TIME}\s*(?:AM|PM|SA|CH))?"
+    rf"(?:{_WEEKDAY}\s*,?\s*(?:ngày\s*)?{_DATE}\s*[-–|]?\s*(?:,?\s*{_TIME}\s*(?:AM|PM|SA|CH))?"
     rf"|.*\b{_TIME}\s*(?:AM|PM|SA|CH)\b.*)",
     re.IGNORECASE,
 )
 
 
 @dataclass(frozen=True, slots=True)
+class Stamp:
+    """A publish stamp read at the start of a line: its ISO value, whether it carried a
+    label ("Cập nhật:"), and where in the line it ends."""
+
+    iso: str
+    labelled: bool
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
 class Published:
     iso: str  # "2020-01-20T14:04" or "2020-01-20"
     line: int  # index of the line it was read from
+    evidence: str
+    prefix_end: int = 0  # > 0: the stamp opens a prose line and ends here ("(07:30 21/09/2022) Sáng nay…")
 
 
 def _valid(y: int, m: int, d: int) -> bool:
@@ -59,44 +78,64 @@ def _valid(y: int, m: int, d: int) -> bool:
 
 
 def is_clock_widget(line: str) -> bool:
-    """A page clock ("Thứ tư, 21/04/2021", "Thứ 5 Ngày 14/5/2020, 10:13:21 AM"): the day the
-    page was viewed, not the article's date."""
+    """A page clock ("Thứ tư, 21/04/2021", "Thứ 6, Ngày 02/06/2023 -"): the day the page was
+    viewed, not the article's date. A weekday and date with a 24-hour time is a stamp."""
     s = line.strip()
     return len(s) <= 80 and any(c.isdigit() for c in s[:40]) and _CLOCK.fullmatch(s) is not None
 
 
+def stamp_at_start(line: str) -> Stamp | None:
+    """The publish stamp that opens `line`, if any (label, time and date in any listed order)."""
+    s = line.strip()
+    for i, rx in enumerate(_STAMP_FORMS):
+        m = rx.match(s)
+        if m is None:
+            continue
+        g = m.groups()
+        if i == 0:
+            label, hh, mi, d, mo, y = g
+        elif i == 1:
+            label, d, mo, y, hh, mi = g
+        elif i == 2:
+            (label, d, mo, y), hh, mi = g, None, None
+        else:
+            label, y, mo, d, hh, mi = g
+        iso = _iso(int(y), int(mo), int(d), _int(hh), _int(mi))
+        if iso:
+            return Stamp(iso, label is not None, m.end())
+    return None
+
+
+def _int(s: str | None) -> int | None:
+    return int(s) if s else None
+
+
 def published_in_line(line: str, *, allow_bare: bool = False) -> str | None:
-    """ISO publish stamp if the whole line is one; `allow_bare` accepts a date alone."""
+    """ISO publish stamp if the line is one (a stamp, perhaps with counters or widget words
+    after it); `allow_bare` accepts a date alone, without time or label."""
     s = line.strip()
     if not s or len(s) > 120 or is_clock_widget(s):
         return None
-    iso = _stamp(s, allow_bare)
-    if iso is None and "|" in s and not s.startswith("("):
+    st = _line_stamp(s, allow_bare)
+    if st is None and "|" in s and not s.startswith("("):
         # "Lượt xem: 7370 | Gửi lúc: 05/12/2013 15:42:27": the stamp shares a line with widgets
         for part in s.split("|"):
-            iso = _stamp(part.strip(), False)
-            if iso:
+            st = _line_stamp(part.strip(), False)
+            if st:
                 break
-    return iso
+    return st.iso if st else None
 
 
-def _stamp(s: str, allow_bare: bool) -> str | None:
-    if not s or len(s) > 80 or is_clock_widget(s):
+def _line_stamp(s: str, allow_bare: bool) -> Stamp | None:
+    st = stamp_at_start(s)
+    if st is None or is_clock_widget(s):
         return None
-    m = _TIME_FIRST.fullmatch(s)
-    if m:
-        hh, mi, d, mo, y = (int(g) for g in m.groups())
-        return _iso(y, mo, d, hh, mi)
-    m = _DATE_FIRST.fullmatch(s)
-    if m:
-        d, mo, y, hh, mi = (int(g) for g in m.groups())
-        return _iso(y, mo, d, hh, mi)
-    m = _LABELLED_DATE.fullmatch(s)
-    if m is None and allow_bare:
-        m = _BARE_DATE.fullmatch(s)
-    if m:
-        d, mo, y = (int(g) for g in m.groups())
-        return _iso(y, mo, d)
+    rest = s[st.end:].strip()
+    timed = "T" in st.iso
+    if not (timed or st.labelled or allow_bare) and rest == "":
+        return None
+    if rest == "" or (timed or st.labelled) and _TRAILER.fullmatch(rest) and not _PROSE.search(rest):
+        return st
     return None
 
 
@@ -111,19 +150,30 @@ def _iso(y: int, mo: int, d: int, hh: int | None = None, mi: int | None = None) 
 
 
 def find_published(lines: list[str], head_end: int) -> Published | None:
-    """The page's publish stamp: a stamp line in the header (before `head_end`, plus the two
-    lines after it), else a labelled stamp ("Cập nhật: …") anywhere."""
-    for i, line in enumerate(lines[: head_end + 2]):
-        iso = published_in_line(line, allow_bare=i < head_end)
+    """The page's publish stamp, strongest place first: a stamp line in the header (a bare
+    date only there, or on its own line just under the headline), a timed stamp opening the
+    lead ("(07:30:00 21/09/2022) Sáng nay…"), else a labelled stamp anywhere."""
+    for i, line in enumerate(lines[: head_end + 3]):
+        iso = published_in_line(line, allow_bare=i <= head_end + 1)
         if iso:
-            return Published(iso, i)
+            where = "under the headline" if i >= max(head_end - 1, 1) else "in the page header"
+            return Published(iso, i, f"stamp {where} '{_short(line)}'")
+    for i, line in enumerate(lines[head_end: head_end + 2], head_end):
+        st = stamp_at_start(line)
+        if st and ("T" in st.iso and line.lstrip().startswith("(") or st.labelled and i < 2):
+            return Published(st.iso, i, f"stamp opening the lead '{_short(line[:st.end])}'", st.end)
     for i, line in enumerate(lines):
         s = line.strip()
         if re.match(_LABEL, s, re.IGNORECASE) and not s.lower().startswith("ngày "):
             iso = published_in_line(s)
             if iso:
-                return Published(iso, i)
+                return Published(iso, i, f"labelled stamp '{_short(s)}'")
     return None
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # ---- event date ------------------------------------------------------------------------------

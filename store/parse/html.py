@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from tongket.store.errors import InputError
+from tongket.store.parse.urls import saved_page_url
 
 
 
@@ -20,6 +21,7 @@ class HtmlArticle:
     title: str | None
     date: str | None  # ISO date or datetime as the page's metadata states it
     author: str | None
+    url: str | None = None  # the page's own address: canonical link, og:url, "saved from url"
 
 
 def extract_html(html: str, path: str = "<html>") -> HtmlArticle:
@@ -32,7 +34,7 @@ def extract_html(html: str, path: str = "<html>") -> HtmlArticle:
         raise InputError(path, "no article text found in HTML")
     if title:
         title = _untable(title).split("\n")[0] or None
-    return HtmlArticle(text=text, title=title, date=date, author=author)
+    return HtmlArticle(text=text, title=title, date=date, author=author, url=saved_page_url(html))
 
 
 def _untable(text: str) -> str:

@@ -34,6 +34,12 @@ _MONTHLY = re.compile(
     rf"(?:thường\s+kỳ|giao\s+ban|định\s+kỳ)(?:\s+[^\s,.;]+){{0,4}}?\s+tháng\s+\d{{1,2}}(?:\s*(?:/|-|năm)\s*{_YEAR})?",
     re.IGNORECASE,
 )
+# A span of months that is neither a quarter nor a half: "9 tháng", "4 tháng đầu năm", "sau 3 tháng".
+_MONTHS = re.compile(
+    r"(?:sau\s+)?(?<![\d/])(?:[1-9]|1[01]|0[1-9])\s+tháng\s+(?:đầu\s+năm|qua|triển\s+khai|thực\s+hiện|năm)"
+    r"|(?:sau\s+)(?:[1-9]|1[01])\s+tháng",
+    re.IGNORECASE,
+)
 _MONTH_YEAR = re.compile(rf"tháng\s+\d{{1,2}}\s*(?:/|-|năm)\s*{_YEAR}", re.IGNORECASE)
 _TERM = re.compile(
     rf"(?:tổng\s+kết|kết\s+quả|đánh\s+giá)[^.;]{{0,40}}nhiệm\s+kỳ\s+{_YEAR}\s*[-–]\s*{_YEAR}",
@@ -51,6 +57,10 @@ _FORWARD = re.compile(
     r"cùng\s+kỳ|sau|trước|cuối)\s+(?:[^\s,.;:]+\s+){0,6}$",
     re.IGNORECASE,
 )
+_COMPARED = re.compile(rf"(?:cùng\s+kỳ|so\s+với)\s+năm\s+{_YEAR}|từ\s+năm\s+{_YEAR}\s+chuyển\s+sang", re.IGNORECASE)
+_ANY_YEAR = re.compile(rf"(?<![\w/.\-])năm\s+{_YEAR}(?![\d/\-–])", re.IGNORECASE)
+# A year-end review that may not say which year: the caller dates it from the meeting.
+_REVIEW = re.compile(r"tổng\s+kết\s+(?:công\s+tác\s+)?năm|hội\s+nghị\s+cán\s+bộ,?\s+(?:công\s+)?công\s+chức", re.IGNORECASE)
 _FORWARD_TASKS = re.compile(rf"triển\s+khai\s+(?:[^\s,.;:]+\s+){{0,4}}năm\s+{_YEAR}", re.IGNORECASE)
 
 
@@ -58,6 +68,9 @@ _FORWARD_TASKS = re.compile(rf"triển\s+khai\s+(?:[^\s,.;:]+\s+){{0,4}}năm\s+{
 class Period:
     report_year: int | None
     period: str  # one of record.PERIODS
+    year_evidence: str | None = None  # the phrase the year was read from
+    period_evidence: str | None = None  # the phrase that set the kind
+    months: int | None = None  # span of an "other" period: "9 tháng" -> 9
 
 
 def _backward_years(text: str) -> list[tuple[int, int]]:
@@ -77,44 +90,86 @@ def detect_period(title: str, paragraphs: list[str], fallback_year: int | None =
 
     The head (title and the first two paragraphs) decides the kind; the year is the first
     backward-looking "năm YYYY" in the head, else the most frequent one in the text.
+    A year taken from `fallback_year` (the meeting or publish date) has no evidence here:
+    the caller says where it came from.
     """
     head = "\n".join([title, *paragraphs[:2]])
     text = "\n".join([title, *paragraphs])
 
     m = _QUARTER.search(head)
     if m and m.group(0).lower().startswith("quý"):
-        year = _int(m.group(2)) or _first_year(head) or fallback_year
-        return Period(year, "quarter")
-    if _HALF.search(head):
+        year = _int(m.group(2))
+        ev = f"'{_short(m.group(0))}'"
+        if year is None and (year := _first_year(head)):
+            return Period(year, "quarter", f"'năm {year}' in the head", ev)
+        return Period(year or fallback_year, "quarter", ev if year else None, ev)
+    if m and m.group(2):  # "3 tháng đầu năm 2024", "9 tháng đầu năm 2019": months of one year
+        ev = f"'{_short(m.group(0))}'"
+        return Period(int(m.group(2)), "other", ev, ev, _months(m.group(0)))
+    if h := _HALF.search(head):
         m = _HALF_YEAR.search(head) or _HALF_YEAR.search(text)
-        year = _int(m.group(1)) if m else (_first_year(head) or fallback_year)
-        return Period(year, "half-year")
+        pev = f"'{_short(h.group(0))}'"
+        if m:
+            return Period(int(m.group(1)), "half-year", f"'{_short(m.group(0))}'", pev)
+        year = _first_year(head)
+        return Period(year or fallback_year, "half-year", f"'năm {year}' in the head" if year else None, pev)
     m = _TERM.search(head)
     if m:
-        return Period(int(m.group(2)), "term")
+        ev = f"'{_short(m.group(0))}'"
+        return Period(int(m.group(2)), "term", ev, ev)
     m = _MONTHLY.search(head)
     if m:
         y = m.group(1) or ((mm := _MONTH_YEAR.search(head)) and mm.group(1))
-        return Period(_int(y) or fallback_year, "other")
-    if _CONGRESS.search(head):
-        return Period(None, "other")
-    if _SPAN.search(head) and not _first_year(head):
-        return Period(None, "other")
+        ev = f"'{_short(m.group(0))}'"
+        return Period(_int(y) or fallback_year, "other", ev if y else None, ev, 1)
+    if m := _MONTHS.search(head):  # "sau 3 tháng", "4 tháng đầu năm": a span of months
+        ev = f"'{_short(m.group(0))}'"
+        y = _first_year(head)
+        return Period(y or fallback_year, "other", f"'năm {y}' in the head" if y else None, ev, _months(m.group(0)))
+    if m := _CONGRESS.search(head):
+        return Period(None, "other", None, f"'{_short(m.group(0))}'")
+    if (m := _SPAN.search(head)) and not _first_year(head):
+        return Period(None, "other", None, f"'{_short(m.group(0))}'")
 
     year = _first_year(head)
+    ev = f"'năm {year}' in the headline or lead" if year else None
     if year is None:
         counts: dict[int, int] = {}
         for y, _ in _backward_years(text):
             counts[y] = counts.get(y, 0) + 1
+        named = sorted(set(int(y) for y in _ANY_YEAR.findall(text)))
+        if len(named) >= 3 and not _REVIEW.search(head):
+            # an account over several years ("năm 2020 …, năm 2021 …, 9 tháng năm 2022")
+            return Period(None, "other", None, f"several years named ({', '.join(map(str, named))})")
         if counts:
             year = max(counts, key=lambda k: (counts[k], -k))
+            ev = f"'năm {year}' most named in the text ({counts[year]}x)"
     if year is None:
         m = _FORWARD_TASKS.search(head)
         if m:  # only the tasks year is stated: the conference reviews the year before
             year = int(m.group(1)) - 1
+            ev = f"'{_short(m.group(0))}' → reviews {year}"
+    if year is None and (m := _REVIEW.search(head)):
+        return Period(None, "year", None, f"'{_short(m.group(0))}'")
     if year is None:
+        m = _COMPARED.search(text)
+        if m:  # only the year compared with is named ("cùng kỳ năm 2018"): the report is the next
+            year = int(m.group(1) or m.group(2)) + 1
+            return Period(year, "other", f"'{_short(m.group(0))}' → {year}", None)
         return Period(None, "other")
-    return Period(year, "year")
+    return Period(year, "year", ev, ev)
+
+
+def _months(phrase: str) -> int | None:
+    m = re.search(r"\d{1,2}|ba|chín|sáu", phrase, re.IGNORECASE)
+    if m is None:
+        return None
+    return {"ba": 3, "chín": 9, "sáu": 6}.get(m.group(0).lower()) or int(m.group(0))
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _first_year(text: str) -> int | None:
