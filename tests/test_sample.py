@@ -24,7 +24,10 @@ def test_manifest_lists_every_fixture_article() -> None:
         listed = {p.resolve() for p, _ in sources}
         assert all(p.is_file() for p in listed)
     on_disk = {p.resolve() for p in FIXTURES.rglob("*.txt")}
-    assert listed == on_disk
+    # every listed file ships; the seeds are all in the sample (the corpus holds more
+    # labelled articles for the parser's tests than the sample needs)
+    assert listed <= on_disk
+    assert {p.resolve() for p in FIXTURES.glob("seeds/*.txt")} <= listed
 
 
 def test_load_sample_is_idempotent(archive: Archive) -> None:

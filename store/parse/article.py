@@ -197,7 +197,7 @@ def _parse(text: str, *, url: str | None, html: HtmlArticle | None) -> Article:
     if province is None:
         warnings.append("no province")
     per = detect_period("" if title_derived else title, kept)
-    year = decide_report_year(per, event_date, published, pub_conf)
+    year = decide_report_year(per, event_date, published, pub_conf, ev_conf == "stated")
     if year.value is None:
         warnings.append("no report year")
     officials = find_officials(("" if title_derived else title + "\n") + body)

@@ -58,9 +58,10 @@ _FORWARD = re.compile(
     re.IGNORECASE,
 )
 _COMPARED = re.compile(rf"(?:cùng\s+kỳ|so\s+với)\s+năm\s+{_YEAR}|từ\s+năm\s+{_YEAR}\s+chuyển\s+sang", re.IGNORECASE)
-_ANY_YEAR = re.compile(rf"(?<![\w/.\-])năm\s+{_YEAR}(?![\d/\-–])", re.IGNORECASE)
+_REVIEW_VERB = r"(?:tổng\s+kết|sơ\s+kết|kết\s+quả|đánh\s+giá|báo\s+cáo|trong|thực\s+hiện|hoàn\s+thành)"
 # A year-end review that may not say which year: the caller dates it from the meeting.
 _REVIEW = re.compile(r"tổng\s+kết\s+(?:công\s+tác\s+)?năm|hội\s+nghị\s+cán\s+bộ,?\s+(?:công\s+)?công\s+chức", re.IGNORECASE)
+_DATE_BEFORE = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s*$", re.IGNORECASE)  # "ngày 05 tháng 01 năm 2020" is a date
 _FORWARD_TASKS = re.compile(rf"triển\s+khai\s+(?:[^\s,.;:]+\s+){{0,4}}năm\s+{_YEAR}", re.IGNORECASE)
 
 
@@ -71,6 +72,9 @@ class Period:
     year_evidence: str | None = None  # the phrase the year was read from
     period_evidence: str | None = None  # the phrase that set the kind
     months: int | None = None  # span of an "other" period: "9 tháng" -> 9
+    # the year is not tied to a review verb, so it may be the meeting's own year
+    # ("Hội nghị cán bộ công chức năm 2020", held in January 2020, reviews 2019)
+    year_may_be_meeting: bool = False
 
 
 def _backward_years(text: str) -> list[tuple[int, int]]:
@@ -79,7 +83,7 @@ def _backward_years(text: str) -> list[tuple[int, int]]:
     for m in _YEAR_MENTION.finditer(text):
         before = text[max(0, m.start() - 60): m.start()]
         clause = re.split(r"[.;:,(]\s|\n", before)[-1] if before else ""
-        if _FORWARD.search(clause + " "):
+        if _FORWARD.search(clause + " ") or _DATE_BEFORE.search(before):
             continue
         out.append((int(m.group(1)), m.start()))
     return out
@@ -133,11 +137,13 @@ def detect_period(title: str, paragraphs: list[str], fallback_year: int | None =
 
     year = _first_year(head)
     ev = f"'năm {year}' in the headline or lead" if year else None
+    if year is not None and not re.search(rf"{_REVIEW_VERB}(?:(?!năm)[^.;\n]){{0,40}}năm\s+{year}", head, re.IGNORECASE):
+        return Period(year, "year", ev, ev, year_may_be_meeting=True)
     if year is None:
         counts: dict[int, int] = {}
         for y, _ in _backward_years(text):
             counts[y] = counts.get(y, 0) + 1
-        named = sorted(set(int(y) for y in _ANY_YEAR.findall(text)))
+        named = sorted(counts)
         if len(named) >= 3 and not _REVIEW.search(head):
             # an account over several years ("năm 2020 …, năm 2021 …, 9 tháng năm 2022")
             return Period(None, "other", None, f"several years named ({', '.join(map(str, named))})")

@@ -21,14 +21,16 @@ class ReportYear:
     confidence: str  # one of record.CONFIDENCES
 
 
-def decide_report_year(per: Period, event_date: str | None, published: str | None, pub_conf: str) -> ReportYear:
+def decide_report_year(per: Period, event_date: str | None, published: str | None, pub_conf: str,
+                       event_stated: bool = False) -> ReportYear:
     """The report year from the text's year (`per`) and the meeting or publish date."""
     when, what = (event_date, "meeting") if event_date else (published, "published")
+    date_stated = event_stated if event_date else pub_conf == "stated"
     if what == "published" and pub_conf == "inferred":
         what = "URL dated"
     year, month = (int(when[:4]), int(when[5:7])) if when and len(when) >= 7 else (None, None)
     if per.report_year is not None and per.year_evidence is not None:
-        if per.period == "year" and year == per.report_year and month is not None and month <= 3:
+        if per.year_may_be_meeting and date_stated and year == per.report_year and month is not None and month <= 2:
             # the year named is the meeting's own: a year cannot be reviewed in its first months
             return ReportYear(year - 1, f"year-end review held in {_month(month)} {year} → {year - 1}", "inferred")
         return ReportYear(per.report_year, per.year_evidence, "stated")
