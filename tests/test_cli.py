@@ -12,7 +12,9 @@ from tongket.store.archive.archive import Archive
 from tongket.store.cli.main import main
 
 ARTICLE_FIELDS = {"id", "title", "title_derived", "published", "event_date", "province", "province_evidence",
-                  "report_year", "period", "byline", "officials", "body", "figures", "warnings", "source_url"}
+                  "report_year", "period", "byline", "officials", "body", "figures", "warnings", "source_url",
+                  "province_confidence"} | {f"{f}_{k}" for f in ("published", "event_date", "report_year", "period")
+                                           for k in ("evidence", "confidence")}
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -65,9 +67,10 @@ def test_ingest_summary_and_idempotence(capsys, fixture_files: list[Path]) -> No
 
 def test_ingest_manifest(capsys, fixture_files: list[Path]) -> None:
     manifest = fixture_files[0].parent.parent / "manifest.csv"
+    rows = len(manifest.read_text(encoding="utf-8").strip().splitlines()) - 1  # after the header
     code, out, err = run(capsys, "ingest", "--manifest", str(manifest))
     assert code == 0, err
-    assert out.startswith(f"added {len(fixture_files)},")
+    assert out.startswith(f"added {rows},")
     code, out, _ = run(capsys, "list", "--json")
     assert any(m["title"] for m in json.loads(out))
 

@@ -87,13 +87,21 @@ def _print_article(console, article: Article, *, figures: bool, body: bool, corr
     info.add_column(style="dim")
     info.add_column()
     mark = lambda f: " (corrected)" if f in corrected else ""  # noqa: E731
+    def why(name: str) -> str:
+        """How a parsed field was decided: "  (inferred: URL month folder 202103)"."""
+        evidence, confidence = getattr(article, f"{name}_evidence"), getattr(article, f"{name}_confidence")
+        if name in corrected or not evidence:
+            return ""
+        return f"  ({'inferred: ' if confidence == 'inferred' else ''}{evidence})"
+
     rows = [
         ("id", article.id),
-        ("province", (article.province or "unknown") + mark("province")),
-        ("report year", (str(article.report_year) if article.report_year else "unknown") + mark("report_year")),
-        ("period", (article.period or "unknown") + mark("period")),
-        ("published", article.published),
-        ("event date", article.event_date),
+        ("province", (article.province or "unknown") + mark("province") + why("province")),
+        ("report year", (str(article.report_year) if article.report_year else "unknown") + mark("report_year")
+         + why("report_year")),
+        ("period", (article.period or "unknown") + mark("period") + why("period")),
+        ("published", article.published and article.published + why("published")),
+        ("event date", article.event_date and article.event_date + why("event_date")),
         ("byline", article.byline),
         ("source", article.source_url),
     ]

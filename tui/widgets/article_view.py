@@ -247,12 +247,14 @@ class ArticleView(ScrollView, can_focus=True):
             parts.append(text)
             pos += len(text)
 
-        def field(label: str, value: str, *, is_corrected: bool = False, note: str = "") -> None:
+        def field(label: str, value: str, *, is_corrected: bool = False, note: str = "", inferred: bool = False) -> None:
+            """One metadata line; an inferred value is dimmed (a correction outranks both)."""
             if not value:
                 return
             add(f"{label:<11} ", "article-view--label")
-            add(one_line(value), "article-view--corrected" if is_corrected else None)
-            if note:
+            style = "article-view--corrected" if is_corrected else ("article-view--muted" if inferred else None)
+            add(one_line(value), style)
+            if note and not is_corrected:
                 add("  " + one_line(note), "article-view--muted")
             if is_corrected:
                 add("  ✎ corrected", "article-view--corrected")
@@ -265,8 +267,14 @@ class ArticleView(ScrollView, can_focus=True):
         elif article.title_derived:
             add("  (title derived from the text)", "article-view--muted")
         add("\n\n")
-        evidence = f"({article.province_evidence})" if article.province_evidence else ""
-        field("Province", article.province or "unknown", is_corrected="province" in corrected, note=evidence)
+        def why(evidence: str | None, confidence: str) -> str:
+            if not evidence:
+                return ""
+            return f"({'inferred: ' if confidence == 'inferred' else ''}{evidence})"
+
+        field("Province", article.province or "unknown", is_corrected="province" in corrected,
+              note=why(article.province_evidence, article.province_confidence),
+              inferred=article.province_confidence == "inferred")
         report = " · ".join(
             p for p in (str(article.report_year) if article.report_year else "", period_label(article.period)) if p
         )
@@ -274,9 +282,15 @@ class ArticleView(ScrollView, can_focus=True):
             "Report",
             report or "unknown",
             is_corrected=bool({"report_year", "period"} & corrected),
+            note=why(article.report_year_evidence, article.report_year_confidence),
+            inferred=article.report_year_confidence == "inferred",
         )
-        field("Published", (article.published or "").replace("T", " "))
-        field("Event date", date_label(article.event_date))
+        field("Published", (article.published or "").replace("T", " "),
+              note=why(article.published_evidence, article.published_confidence),
+              inferred=article.published_confidence == "inferred")
+        field("Event date", date_label(article.event_date),
+              note=why(article.event_date_evidence, article.event_date_confidence),
+              inferred=article.event_date_confidence == "inferred")
         field("Byline", article.byline or "")
         if article.officials:
             field("Officials", "; ".join(f"{o.name} ({o.role})" if o.role else o.name for o in article.officials))
