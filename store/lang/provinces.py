@@ -1,9 +1,10 @@
 """Vietnamese provinces: names, aliases, the 2025 merger, and reading an article's province.
 
 The catalogue is data (`data/provinces.json`) so a missing alias or newspaper mark is a one-line
-fix, not a code change. Detection only accepts evidence that names the province (a portal
-header, a newspaper mark, "UBND tỉnh X", the site's domain); an official's or a commune's
-name is never used, because the same names recur across provinces.
+fix, not a code change. Detection prefers evidence that names the province (a portal
+header, a newspaper mark, "UBND tỉnh X", the site's domain or outlet); then a district or
+commune that exists in one province only (`places`); last a province spelled in the URL path.
+An official's name is never used, and a place name shared by several provinces decides nothing.
 """
 
 from __future__ import annotations
@@ -17,33 +18,8 @@ from types import MappingProxyType
 from typing import Mapping
 from urllib.parse import urlsplit
 
-from tongket.store.lang.text import fold, nfc
-
-# Old-style tone placement ("hoà", "thuỷ") -> the form the catalogue uses ("hòa", "thủy").
-# One character pair in, one pair out, so offsets survive.
-_TONE_PAIRS = {
-    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
-    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
-    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
-}
-# only in open syllables ("hoà", "thuỷ"): in "Đoàn" the mark belongs on the vowel it is on
-_TONE_RE = re.compile(
-    "[oOuU][" + "".join(sorted({k[1] + k[1].upper() for k in _TONE_PAIRS} - set())) + r"](?!\w)"
-)
-
-
-def tone_norm(text: str) -> str:
-    """NFC text with old-style tone marks moved ("Khánh Hoà" -> "Khánh Hòa"); same length."""
-
-    def repl(m: re.Match[str]) -> str:
-        s = m.group(0)
-        out = _TONE_PAIRS.get(s.lower())
-        if out is None:  # "uà", "oỳ": not a pair the catalogue writes differently
-            return s
-        return out.upper() if s.isupper() else (out[0].upper() + out[1:] if s[0].isupper() else out)
-
-    return _TONE_RE.sub(repl, nfc(text))
-
+from tongket.store.lang.places import load_outlets, places_province
+from tongket.store.lang.text import fold, nfc, tone_norm
 
 def _key(name: str) -> str:
     """Lookup key: folded, punctuation-free words ("TP. Hồ Chí Minh" -> "tp ho chi minh")."""
@@ -181,29 +157,8 @@ class ProvinceCatalogue:
         return None
 
     def from_places(self, text: str) -> tuple[str, str] | None:
-        """(province, evidence) from districts and communes the text names ("huyện Mường Tè",
-        "thị xã Sơn Tây"), read in the gazetteer. A name shared by several provinces decides
-        nothing alone; the province that most unambiguous names point to wins."""
-        gaz = load_gazetteer()
-        votes: dict[str, list] = {}
-        for m in _PLACE.finditer(tone_norm(text)):
-            kind, name = m.group(1).lower(), " ".join(m.group(2).split())
-            for n in range(len(name.split()), 0, -1):
-                cand = " ".join(name.split()[:n])
-                if kind in ("xã", "phường", "thị trấn"):
-                    hit = gaz.wards.get(cand)
-                    provs = (hit,) if hit else ()
-                else:
-                    provs = tuple(gaz.districts.get(cand, {}).get("thành phố" if kind == "tp" else kind, ()))
-                if provs:
-                    break
-            if len(provs) == 1:
-                prov = self.canonical(provs[0]) or provs[0]
-                votes.setdefault(prov, [0, f"{kind} {cand} → {prov}"])[0] += 1
-        if not votes:
-            return None
-        prov, (_, evidence) = max(votes.items(), key=lambda kv: kv[1][0])
-        return prov, evidence
+        """(province, evidence) from districts and communes the text names (see `places`)."""
+        return places_province(text, self.canonical)
 
     def _name_of(self, alias: str) -> str:
         return self._alias_to_name.get(alias.lower()) or self.canonical(alias) or alias
@@ -313,45 +268,6 @@ class ProvinceCatalogue:
             if name:
                 return name, pos + words[n - 1][1]
         return None
-
-
-# A district, town or commune named after its type word; the name is one to four capitalised words.
-_PLACE = re.compile(
-    r"(?<!\w)(huyện|quận|thị xã|thành phố|tp|xã|phường|thị trấn)\.?\s+"
-    r"((?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ-Ỹ][\w']*(?:\s+|-)?){1,4})",
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Outlets:
-    provincial: Mapping[str, str]  # host -> province
-    national: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Gazetteer:
-    districts: Mapping[str, Mapping[str, tuple[str, ...]]]  # name -> type word -> provinces
-    wards: Mapping[str, str]  # unambiguous commune/ward name -> province
-
-
-def _data(name: str) -> dict:
-    return json.loads(resources.files("tongket.store.lang").joinpath(f"data/{name}").read_text("utf-8"))
-
-
-@cache
-def load_outlets() -> Outlets:
-    """`data/outlets.json`: provincial and national news sites by host name."""
-    raw = _data("outlets.json")
-    return Outlets(MappingProxyType({h.lower(): nfc(p) for h, p in raw["provincial"].items()}),
-                   tuple(h.lower() for h in raw["national"]))
-
-
-@cache
-def load_gazetteer() -> Gazetteer:
-    """`data/gazetteer.json`, generated from vietnam-provinces by tools/make_gazetteer.py."""
-    raw = _data("gazetteer.json")
-    districts = {tone_norm(n): MappingProxyType({k: tuple(v) for k, v in types.items()}) for n, types in raw["districts"].items()}
-    return Gazetteer(MappingProxyType(districts), MappingProxyType({tone_norm(k): v for k, v in raw["wards"].items()}))
 
 
 _PORTAL = re.compile(r"(?i)(cổng thông tin|cổng ttđt|trang thông tin điện tử|website)\b")

@@ -70,3 +70,29 @@ def clean_text(text: str) -> str:
 def one_line(text: str) -> str:
     """Safe for a single terminal line: no control characters, whitespace collapsed."""
     return " ".join(strip_control(nfc(text)).split())
+
+
+# Old-style tone placement ("hoà", "thuỷ") -> the form the catalogue uses ("hòa", "thủy").
+# One character pair in, one pair out, so offsets survive.
+_TONE_PAIRS = {
+    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
+    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+}
+# only in open syllables ("hoà", "thuỷ"): in "Đoàn" the mark belongs on the vowel it is on
+_TONE_RE = re.compile(
+    "[oOuU][" + "".join(sorted({k[1] + k[1].upper() for k in _TONE_PAIRS} - set())) + r"](?!\w)"
+)
+
+
+def tone_norm(text: str) -> str:
+    """NFC text with old-style tone marks moved ("Khánh Hoà" -> "Khánh Hòa"); same length."""
+
+    def repl(m: re.Match[str]) -> str:
+        s = m.group(0)
+        out = _TONE_PAIRS.get(s.lower())
+        if out is None:  # "uà", "oỳ": not a pair the catalogue writes differently
+            return s
+        return out.upper() if s.isupper() else (out[0].upper() + out[1:] if s[0].isupper() else out)
+
+    return _TONE_RE.sub(repl, nfc(text))
