@@ -36,6 +36,9 @@ _FORMS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"-(\d{2})(\d{2})((?:19|20)\d\d)(?=[-./])"), "dmy", "URL date slug"),
     # …/d20170219070952126.htm, …-192230411083512345.htm: an id that opens with a timestamp
     (re.compile(r"[/\-]d?(?:19)?((?:20)\d\d)(\d\d)(\d\d)\d{4,}(?=\.\w+$|/?$)"), "ymd", "post id beginning with a date"),
+    # …-192230411083512345.htm: a short prefix, then yymmdd and hhmmss (VTV/baomoi-style ids)
+    (re.compile(r"-\d{0,3}?(\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:[01]\d|2[0-3])[0-5]\d[0-5]\d\d*(?=\.\w+$)"),
+     "yymd", "post id beginning with a date"),
     # /202103/, /channel/4567/201911/
     (re.compile(r"/((?:19|20)\d\d)(0[1-9]|1[0-2])(?=/)"), "ym", "URL month folder"),
     # /tin-tuc/2025/03/…
@@ -56,6 +59,8 @@ def url_date(url: str | None) -> UrlDate | None:
             g = [int(x) for x in m.groups()]
             if order == "dmy":
                 d, mo, y = g
+            elif order == "yymd":
+                y, mo, d = 2000 + g[0], g[1], g[2]
             elif order == "ymd":
                 y, mo, d = g
             else:
