@@ -13,6 +13,7 @@ from pathlib import Path
 from tongket.store.parse.boilerplate import is_sentence, load_boilerplate, repeated_chrome
 from tongket.store.parse.dates import find_event_date, find_published, is_clock_widget, published_in_line
 from tongket.store.errors import InputError
+from tongket.store.parse.figkind import classify
 from tongket.store.parse.figures import extract_figures
 from tongket.store.parse.decode import DEFAULT_MAX_BYTES, looks_like_html, read_source
 from tongket.store.parse.html import HtmlArticle, extract_html
@@ -209,6 +210,7 @@ def _parse(text: str, *, url: str | None, html: HtmlArticle | None) -> Article:
     if title and not title_derived:
         body = f"{title}\n\n{body}" if body else title
     figures, fig_warnings = extract_figures(body)
+    figures = classify(body, figures)
     return Article(
         id=article_id(title, body),
         title=title,

@@ -1,0 +1,111 @@
+"""What a read figure is: a result, a target or plan, or a rank; and numbers that are names.
+
+The figure reader finds quantities; this pass reads the sentence around each one. A figure
+after "phấn đấu", "chỉ tiêu", "kế hoạch", "mục tiêu", "dự kiến" (unless the words say the
+plan was carried out: "thực hiện kế hoạch") is a target, kept as a figure so a comparison
+can leave it out. "đứng thứ 12/63 tỉnh" is a rank, value 12 of 63. A number inside a name
+("chính quyền 2 cấp", "mô hình 3 không", "24/7") is not a figure. The words are data
+(`lang/data/figure_kinds.json`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib import resources
+
+from tongket.store.record import Figure
+
+_SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|\n")
+
+
+@dataclass(frozen=True, slots=True)
+class _Kinds:
+    target: re.Pattern[str]
+    result_before: re.Pattern[str]
+    rank: re.Pattern[str]
+    models: re.Pattern[str]
+
+
+@cache
+def _kinds() -> _Kinds:
+    raw = json.loads(resources.files("tongket.store.lang").joinpath("data/figure_kinds.json").read_text("utf-8"))
+
+    def alt(words: list[str]) -> str:
+        return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+    return _Kinds(
+        target=re.compile(rf"(?<!\w)({alt(raw['target_words'])})(?!\w)", re.IGNORECASE),
+        result_before=re.compile(rf"(?:{alt(raw['result_before_target'])})\s+(?:\w+\s+){{0,3}}$", re.IGNORECASE),
+        rank=re.compile(
+            rf"(?<!\w)(?:{alt(raw['rank_verbs'])})\s+(?:thứ\s+)?(\d{{1,3}})(?:\s*/\s*(\d{{1,3}}))?"
+            r"((?:\s+(?:tỉnh|thành|thành phố|huyện|quận|thị xã|xã|phường|đơn vị|sở|ngành|địa phương|cơ quan)"
+            r"(?:\s*,\s*(?:thành phố|thành|tp))?)?)",
+            re.IGNORECASE,
+        ),
+        models=re.compile("|".join(f"(?:{p})" for p in raw["named_models"]), re.IGNORECASE),
+    )
+
+
+def classify(body: str, figures: list[Figure]) -> list[Figure]:
+    """The figures with their kind set, ranks added, and numbers inside names dropped;
+    in body order."""
+    k = _kinds()
+    names = [m.span() for m in k.models.finditer(body)]
+    ranks = [_rank(body, m) for m in k.rank.finditer(body)]
+    taken = [r.span for r in ranks]
+    out: list[Figure] = list(ranks)
+    for f in figures:
+        if any(a <= f.span[0] < b for a, b in names) or any(a < f.span[1] and f.span[0] < b for a, b in taken):
+            continue
+        out.append(replace(f, kind="target") if _is_target(body, f.span[0], k) else f)
+    return sorted(out, key=lambda f: f.span)
+
+
+def _sentence(body: str, pos: int) -> tuple[int, int]:
+    start = 0
+    for m in _SENTENCE_END.finditer(body, 0, pos):
+        start = m.end()
+    m = _SENTENCE_END.search(body, pos)
+    end = m.end() if m else len(body)
+    while start < end and body[start].isspace():
+        start += 1
+    return start, end
+
+
+_CLAUSE_CUT = re.compile(r".*[;:]", re.S)
+_MET = re.compile(r"(?<!\w)(?:đạt|đã)(?!\w)", re.IGNORECASE)
+
+
+def _is_target(body: str, pos: int, k: _Kinds) -> bool:
+    """A target word earlier in the figure's clause (commas do not end it: "phấn đấu 100%
+    …, trong đó 30%"), not one the text says was met ("hoàn thành các chỉ tiêu", "đạt")."""
+    start, _ = _sentence(body, pos)
+    before = body[start:pos]
+    cut = _CLAUSE_CUT.match(before)
+    if cut:
+        before = before[cut.end():]
+    for m in k.target.finditer(before):
+        if _MET.search(before, m.end()):
+            continue
+        if m.group(1).lower() == "sẽ" and before[m.end():].count(",") > 1:
+            continue  # "sẽ" reaches only its own clause
+        if not k.result_before.search(before[: m.start()]):
+            return True
+    return False
+
+
+def _rank(body: str, m: re.Match[str]) -> Figure:
+    n, of, unit = int(m.group(1)), m.group(2), " ".join(m.group(3).split()) or None  # unit: what is ranked
+    start = m.start(1) - (len("thứ ") if body[max(0, m.start(1) - 4): m.start(1)].lower() == "thứ " else 0)
+    s_start, s_end = _sentence(body, m.start())
+    label_words = body[s_start: m.start()].replace(",", " ").split()[-8:]
+    raw = body[start: m.end()]
+    among = f"{of} {unit}" if of and unit else of or unit
+    return Figure(
+        value=float(n), unit="thứ hạng", label=" ".join(label_words) or "xếp hạng", raw=raw,
+        display=f"thứ {n}/{among}" if among else f"thứ {n}", sentence=body[s_start:s_end],
+        span=(start, m.end()), sentence_span=(s_start, s_end), of=float(of) if of else None, kind="rank",
+    )
