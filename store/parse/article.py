@@ -17,6 +17,7 @@ from tongket.store.parse.figkind import classify
 from tongket.store.parse.figures import extract_figures
 from tongket.store.parse.decode import DEFAULT_MAX_BYTES, looks_like_html, read_source
 from tongket.store.parse.html import HtmlArticle, extract_html
+from tongket.store.parse.money import join_mixed_scales
 from tongket.store.parse.people import byline_of, find_officials
 from tongket.store.parse.period import detect_period
 from tongket.store.parse.reportyear import decide_report_year
@@ -210,7 +211,7 @@ def _parse(text: str, *, url: str | None, html: HtmlArticle | None) -> Article:
     if title and not title_derived:
         body = f"{title}\n\n{body}" if body else title
     figures, fig_warnings = extract_figures(body)
-    figures = classify(body, figures)
+    figures = classify(body, join_mixed_scales(body, figures))
     return Article(
         id=article_id(title, body),
         title=title,

@@ -308,6 +308,9 @@ def _read_unit(t: _Text, pos: int, v: _Vocab) -> tuple[str | None, int, bool, bo
         w = wm.group(0)
         if _low(w) in v.stopwords or not w[0].islower():
             break
+        # "v.v…" is an abbreviation, and a word the excerpt cuts off is not a unit
+        if t.body[wm.end(): wm.end() + 2][:1] == "." and t.body[wm.end() + 1: wm.end() + 2].isalpha() or wm.end() == len(t.body):
+            break
         words.append(w)
         j = wm.end()
         if j >= len(t.body) or t.body[j] != " ":

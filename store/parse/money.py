@@ -1,0 +1,48 @@
+"""Amounts written in mixed scales: "2 tỷ 3 trăm triệu đồng" is 2.3e9, "7 tỷ 480 triệu
+đồng" is 7.48e9. The figure reader reads one number and its scale word at a time, so it
+sees only the last part; this pass joins the parts into the one amount the text states."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from tongket.store.record import Figure
+
+_SCALE = {"tỷ": 1e9, "tỉ": 1e9, "triệu": 1e6, "nghìn": 1e3, "ngàn": 1e3}
+_NUM = r"\d+(?:,\d+)?"
+_PART = rf"({_NUM})\s+(trăm\s+)?(tỷ|tỉ|triệu|nghìn|ngàn)"
+_MIXED = re.compile(rf"(?<![\d.,]){_PART}(?:\s+{_PART}){{1,2}}(?:\s+(đồng|USD))?", re.IGNORECASE)
+_ONE = re.compile(_PART, re.IGNORECASE)
+
+
+def _value(text: str) -> float | None:
+    """The sum of the parts, or None when the scales do not fall ("3 triệu 2 tỷ")."""
+    total, last = 0.0, float("inf")
+    for m in _ONE.finditer(text):
+        scale = _SCALE[m.group(3).lower()] * (100 if m.group(2) else 1)
+        if scale >= last:
+            return None
+        total += float(m.group(1).replace(",", ".")) * scale
+        last = scale
+    return total
+
+
+def join_mixed_scales(body: str, figures: list[Figure]) -> list[Figure]:
+    """The figures with each mixed-scale amount read as one figure (in body order)."""
+    out = list(figures)
+    for m in _MIXED.finditer(body):
+        value = _value(m.group(0))
+        if value is None:
+            continue
+        inside = [f for f in out if f.span[0] < m.end() and m.start() < f.span[1]]
+        if not inside:
+            continue
+        base = max(inside, key=lambda f: f.span[1])
+        start = min(m.start(), *(f.span[0] for f in inside))
+        end = max(m.end(), *(f.span[1] for f in inside))
+        unit = m.group(7) or base.unit
+        merged = replace(base, value=value, unit=unit, raw=body[start:end], display=body[m.start():m.end()],
+                         span=(start, end))
+        out = [f for f in out if f not in inside] + [merged]
+    return sorted(out, key=lambda f: f.span)
