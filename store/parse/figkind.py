@@ -75,7 +75,7 @@ def _sentence(body: str, pos: int) -> tuple[int, int]:
     return start, end
 
 
-_CLAUSE_CUT = re.compile(r".*[;:]", re.S)
+_CLAUSE_CUT = re.compile(r".*;", re.S)
 _MET = re.compile(r"(?<!\w)(?:đạt|đã)(?!\w)", re.IGNORECASE)
 
 
