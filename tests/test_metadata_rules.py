@@ -119,12 +119,25 @@ def test_no_year_anywhere_is_null_with_a_warning():
         ("Kết quả công tác quý IV năm 2021", 2021, "quarter"),
         ("Kết quả 9 tháng đầu năm 2022", 2022, "other"),
         ("Tổng kết nhiệm kỳ 2011-2016 của Hội đồng nhân dân tỉnh", 2016, "term"),
+        ("Kết quả 4 tháng đầu năm 2023 của Văn phòng", 2023, "other"),
+        ("Kết quả tiếp công dân tháng 4 năm 2017", 2017, "other"),
     ],
 )
 def test_period_forms(title, year, period):
     a = parse_text(f"{title}\n{LEAD}")
     assert (a.report_year, a.period) == (year, period)
     assert a.period_evidence and a.period_confidence == "stated"
+
+
+def test_span_of_months_is_kept_in_the_evidence():
+    a = parse_text("Sau 3 tháng triển khai mô hình một cửa\nSáng 5/4, UBND huyện tổ chức sơ kết sau 3 tháng triển khai.")
+    assert a.period == "other" and "3 tháng" in a.period_evidence
+
+
+def test_quarter_year_from_the_comparison():
+    a = parse_text("Trong quý I, ngành Thanh tra tỉnh đã thực hiện 90 cuộc thanh tra. "
+                   "So với cùng kỳ năm 2023, số lượt công dân giảm 24,8%.")
+    assert (a.report_year, a.period) == (2024, "quarter")
 
 
 def test_district_names_the_province():

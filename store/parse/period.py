@@ -40,6 +40,7 @@ _MONTHS = re.compile(
     r"|(?:sau\s+)(?:[1-9]|1[01])\s+tháng",
     re.IGNORECASE,
 )
+_TITLE_MONTH = re.compile(rf"(?<![\d/])(?<!ngày\s)tháng\s+(?:0?[1-9]|1[0-2])\s*(?:/|-|năm)\s*{_YEAR}", re.IGNORECASE)
 _MONTH_YEAR = re.compile(rf"tháng\s+\d{{1,2}}\s*(?:/|-|năm)\s*{_YEAR}", re.IGNORECASE)
 _TERM = re.compile(
     rf"(?:tổng\s+kết|kết\s+quả|đánh\s+giá)[^.;]{{0,40}}nhiệm\s+kỳ\s+{_YEAR}\s*[-–]\s*{_YEAR}",
@@ -106,6 +107,9 @@ def detect_period(title: str, paragraphs: list[str], fallback_year: int | None =
         ev = f"'{_short(m.group(0))}'"
         if year is None and (year := _first_year(head)):
             return Period(year, "quarter", f"'năm {year}' in the head", ev)
+        if year is None and (c := _COMPARED.search(head)):  # "so với cùng kỳ năm 2023": the quarter is of 2024
+            year = int(c.group(1) or c.group(2)) + 1
+            return Period(year, "quarter", f"'{_short(c.group(0))}' → {year}", ev)
         return Period(year or fallback_year, "quarter", ev if year else None, ev)
     if m and m.group(2):  # "3 tháng đầu năm 2024", "9 tháng đầu năm 2019": months of one year
         ev = f"'{_short(m.group(0))}'"
@@ -126,6 +130,9 @@ def detect_period(title: str, paragraphs: list[str], fallback_year: int | None =
         y = m.group(1) or ((mm := _MONTH_YEAR.search(head)) and mm.group(1))
         ev = f"'{_short(m.group(0))}'"
         return Period(_int(y) or fallback_year, "other", ev if y else None, ev, 1)
+    if m := _TITLE_MONTH.search(title):  # "Kết quả tiếp công dân tháng 4 năm 2017": one month's report
+        ev = f"'{_short(m.group(0))}'"
+        return Period(int(m.group(1)), "other", ev, ev, 1)
     if m := _MONTHS.search(head):  # "sau 3 tháng", "4 tháng đầu năm": a span of months
         ev = f"'{_short(m.group(0))}'"
         y = _first_year(head)
