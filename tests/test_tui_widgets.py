@@ -4,6 +4,8 @@ marks and search, the lookup pivot. No store involved except where named."""
 from __future__ import annotations
 
 
+from dataclasses import replace
+
 from rich.cells import cell_len
 from textual.app import App, ComposeResult
 
@@ -169,3 +171,24 @@ def test_style_runs_layer_overlapping_marks_in_order():
     segments = line_segments(plain, 3, 12, starts, styles, Style())
     assert "".join(s.text for s in segments) == plain[3:12]
     assert [s.text for s in segments] == ["de", "fgh", "i", "j", "kl"]
+
+
+async def test_article_view_shows_how_metadata_was_decided():
+    from tongket.store.parse.article import parse_text
+
+    article = parse_text(
+        "Tổng kết công tác năm 2021\nChiều 8/1, Văn phòng UBND tỉnh tổ chức hội nghị tổng kết công tác năm 2021.",
+        url="https://baothainguyen.vn/thoi-su-trong-tinh/202201/tong-ket-367F919",
+    )
+    app = ViewApp()
+    async with app.run_test(size=(100, 20)) as pilot:
+        view = app.query_one(ArticleView)
+        view.show(StoredArticle(article=article, corrections={}, source_paths=(), ingested_at=""))
+        await pilot.pause()
+        assert "inferred: URL month folder 202201" in view.plain
+        assert "inferred: source URL domain baothainguyen.vn" in view.plain
+        # a correction wins: the parser's evidence for that field is no longer shown
+        fixed = replace(article, province="Bắc Kạn")
+        view.show(StoredArticle(article=fixed, corrections={"province": "Bắc Kạn"}, source_paths=(), ingested_at=""))
+        await pilot.pause()
+        assert "source URL domain" not in view.plain and "✎ corrected" in view.plain
