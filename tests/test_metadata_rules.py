@@ -186,3 +186,17 @@ def test_records_stored_before_confidences_load():
     assert a.province_confidence == "stated" and a.report_year_confidence == "none"
     assert a.published_evidence is None
     assert article_from_dict(a.to_dict()) == a
+
+
+def test_former_unit_and_visited_province_are_not_the_article_province():
+    a = parse_text("Sở Nội vụ tỉnh Ninh Bình tổng kết năm 2025\n"
+                   "Sáng 10/1, Sở Nội vụ tỉnh Ninh Bình tổng kết công tác năm 2025; cán bộ tỉnh Hà Nam cũ "
+                   "đã được bố trí công tác. Đoàn đã đến thăm và làm việc tại tỉnh Nam Định.")
+    assert a.province == "Ninh Bình"
+    b = parse_text("Đoàn công tác học tập kinh nghiệm\nSáng 10/1, đoàn công tác đến thăm và làm việc tại tỉnh Bắc Giang.")
+    assert b.province is None
+
+
+def test_rank_among_provinces_names_no_province():
+    a = parse_text("Chỉ số cải cách hành chính năm 2023\nChỉ số cải cách hành chính năm 2023 đứng thứ 9/63 tỉnh, thành phố.")
+    assert a.province is None

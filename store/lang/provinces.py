@@ -242,6 +242,8 @@ class ProvinceCatalogue:
                 continue
             name, end = found
             start, strong = m.start(), m.group(1) is not None
+            if _FORMER.match(text, end) or _VISIT.search(text[max(0, start - 40):start]):
+                continue  # "Hà Nam cũ" (a former unit), "làm việc tại tỉnh X" (a place visited)
             if not strong:
                 before = _ORG_END.search(tone_norm(text[max(0, start - 45):start]))
                 if before:
@@ -272,6 +274,9 @@ class ProvinceCatalogue:
 
 _PORTAL = re.compile(r"(?i)(cổng thông tin|cổng ttđt|trang thông tin điện tử|website)\b")
 _TRIGGER = re.compile(r"(?<!\w)(?:((?:tỉnh|thành)\s+(?:ủy|uỷ)|báo)|tỉnh|thành\s+phố|tp\.?)\s+", re.IGNORECASE)
+_FORMER = re.compile(r"\s*\(?\s*cũ\b", re.IGNORECASE)
+_VISIT = re.compile(r"(?:đến\s+thăm|thăm\s+và\s+làm\s+việc|làm\s+việc\s+tại|học\s+tập\s+kinh\s+nghiệm\s+tại|khảo\s+sát\s+tại|thăm)\s+$",
+                    re.IGNORECASE)
 _ORG_END = re.compile(rf"{_ORG}\s+$", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 _JOIN = re.compile(r"\s*[-–]?\s*")
