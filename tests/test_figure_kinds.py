@@ -74,3 +74,8 @@ def test_abbreviation_and_cut_off_word_are_not_units():
     assert all(f.unit != "v" for f in figures("Các sở, ngành đã xử lý 12 v.v... trong năm."))
     figs = figures("Đã tiếp nhận 1.200 hồ sơ và 35 kiến ngh")
     assert figs[-1].value == 35 and figs[-1].unit != "kiến ngh"
+
+
+def test_bare_count_takes_the_unit_of_its_clause():
+    figs = figures("Trong năm, Văn phòng tiếp nhận 1.200 hồ sơ, đã giải quyết hơn 1000.")
+    assert [(f.value, f.unit) for f in figs] == [(1200, "hồ sơ"), (1000, "hồ sơ")]

@@ -13,6 +13,7 @@ from pathlib import Path
 from tongket.store.parse.boilerplate import is_sentence, load_boilerplate, repeated_chrome
 from tongket.store.parse.dates import find_event_date, find_published, is_clock_widget, published_in_line
 from tongket.store.errors import InputError
+from tongket.store.parse.clause_unit import units_from_clause
 from tongket.store.parse.figkind import classify
 from tongket.store.parse.figures import extract_figures
 from tongket.store.parse.decode import DEFAULT_MAX_BYTES, looks_like_html, read_source
@@ -211,7 +212,7 @@ def _parse(text: str, *, url: str | None, html: HtmlArticle | None) -> Article:
     if title and not title_derived:
         body = f"{title}\n\n{body}" if body else title
     figures, fig_warnings = extract_figures(body)
-    figures = classify(body, join_mixed_scales(body, figures))
+    figures = units_from_clause(body, classify(body, join_mixed_scales(body, figures)))
     return Article(
         id=article_id(title, body),
         title=title,

@@ -1,0 +1,39 @@
+"""A count written without its unit takes the unit its clause already named: in "tiếp nhận
+hồ sơ gần 15 ngàn, giải quyết hơn 4000" both numbers count hồ sơ. Only units the figure
+vocabulary knows (`lang/data/units.json`) are taken, and only when no other number stands
+between the unit and the count."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from functools import cache
+from importlib import resources
+
+from tongket.store.record import Figure
+
+_CLAUSE_START = re.compile(r".*[.;:!?\n]", re.S)
+
+
+@cache
+def _unit_re() -> re.Pattern[str]:
+    raw = json.loads(resources.files("tongket.store.lang").joinpath("data/units.json").read_text("utf-8"))
+    units = sorted({u for u in raw["units"] if not any(c.isdigit() for c in u)}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(u).replace(r"\ ", r"\s+") for u in units) + r")(?!\w)",
+                      re.IGNORECASE)
+
+
+def units_from_clause(body: str, figures: list[Figure]) -> list[Figure]:
+    out = []
+    for f in figures:
+        if f.unit is None and f.kind == "actual":
+            start = f.sentence_span[0] if f.sentence_span[0] <= f.span[0] else 0
+            before = body[start: f.span[0]]
+            cut = _CLAUSE_START.match(before)
+            clause = before[cut.end():] if cut else before
+            hits = list(_unit_re().finditer(clause))
+            if hits and not re.search(r"\d", clause[hits[-1].end():]):
+                f = replace(f, unit=" ".join(hits[-1].group(1).lower().split()))
+        out.append(f)
+    return out
