@@ -200,3 +200,10 @@ def test_former_unit_and_visited_province_are_not_the_article_province():
 def test_rank_among_provinces_names_no_province():
     a = parse_text("Chỉ số cải cách hành chính năm 2023\nChỉ số cải cách hành chính năm 2023 đứng thứ 9/63 tỉnh, thành phố.")
     assert a.province is None
+
+
+def test_stamp_far_from_the_meeting_is_doubted():
+    a = parse_text("Tổng kết công tác năm 2019\nCập nhật: 02/06/2023 10:00\n"
+                   "Sáng ngày 14/1/2020, Văn phòng UBND tỉnh tổ chức tổng kết công tác năm 2019.")
+    assert a.published_confidence == "inferred"
+    assert any("does not fit the meeting" in w for w in a.warnings)

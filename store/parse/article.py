@@ -11,7 +11,9 @@ import re
 from pathlib import Path
 
 from tongket.store.parse.boilerplate import is_sentence, load_boilerplate, repeated_chrome
-from tongket.store.parse.dates import find_event_date, find_published, is_clock_widget, published_in_line
+from tongket.store.parse.dates import (
+    find_event_date, find_published, is_clock_widget, plausible_stamp, published_in_line,
+)
 from tongket.store.errors import InputError
 from tongket.store.parse.clause_unit import units_from_clause
 from tongket.store.parse.figkind import classify
@@ -189,6 +191,11 @@ def _parse(text: str, *, url: str | None, html: HtmlArticle | None) -> Article:
     if event and event.iso:
         ev_ev = f"meeting day {event.day}/{event.month} in the lead" + ("" if event.year_stated else ", year from the publish date")
         ev_conf = "stated" if event.year_stated else "inferred"
+    if pub_conf == "stated" and event and event.iso and event.year_stated and len(published) >= 10 \
+            and not plausible_stamp(published, event.iso):
+        warnings.append(f"publish date {published[:10]} does not fit the meeting of {event.iso}")
+        pub_conf = "inferred"
+        pub_ev = f"{pub_ev}; far from the meeting date"
     if event and event.warning:
         warnings.append(event.warning)
     elif event is None:

@@ -171,6 +171,16 @@ def find_published(lines: list[str], head_end: int) -> Published | None:
     return None
 
 
+def plausible_stamp(published: str, event: str) -> bool:
+    """A page is published on or after the meeting it reports, and within a few months:
+    a "stamp" outside that is more likely the page clock or another story's date."""
+    try:
+        p, e = date.fromisoformat(published[:10]), date.fromisoformat(event[:10])
+    except ValueError:
+        return True
+    return -1 <= (p - e).days <= 120
+
+
 def _short(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
