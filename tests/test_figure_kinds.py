@@ -79,3 +79,17 @@ def test_abbreviation_and_cut_off_word_are_not_units():
 def test_bare_count_takes_the_unit_of_its_clause():
     figs = figures("Trong năm, Văn phòng tiếp nhận 1.200 hồ sơ, đã giải quyết hơn 1000.")
     assert [(f.value, f.unit) for f in figs] == [(1200, "hồ sơ"), (1000, "hồ sơ")]
+
+
+def test_table_in_saved_html_gives_one_figure_per_cell():
+    page = ("<html><body><article><h1>Kết quả công tác văn thư năm 2023</h1>"
+            "<p>Sáng 10/1, Văn phòng UBND tỉnh Bắc Giang tổng kết công tác năm 2023 với các số liệu chính như sau.</p>"
+            "<table><tr><th>Chỉ tiêu</th><th>Năm 2022</th><th>Năm 2023</th></tr>"
+            "<tr><td>Văn bản đến</td><td>40.120</td><td>45.268</td></tr>"
+            "<tr><td>Tỷ lệ hồ sơ đúng hạn</td><td>98%</td><td>99,5%</td></tr></table>"
+            "<p>Hội nghị đã biểu dương các tập thể có thành tích xuất sắc trong năm.</p></article></body></html>")
+    a = parse_text(page)
+    cells = {(f.value, f.unit) for f in a.figures}
+    assert {(40120, "văn bản"), (45268, "văn bản"), (98, "%"), (99.5, "%")} <= cells
+    by_value = {f.value: f for f in a.figures}
+    assert "Năm 2022" in by_value[40120].sentence and "Năm 2023" in by_value[45268].sentence

@@ -24,6 +24,12 @@ def _unit_re() -> re.Pattern[str]:
                       re.IGNORECASE)
 
 
+def unit_named_in(text: str) -> str | None:
+    """The last unit of the figure vocabulary that `text` names ("Văn bản đến" -> "văn bản")."""
+    hits = list(_unit_re().finditer(text))
+    return " ".join(hits[-1].group(1).lower().split()) if hits else None
+
+
 def units_from_clause(body: str, figures: list[Figure]) -> list[Figure]:
     out = []
     for f in figures:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from tongket.store.errors import InputError
+from tongket.store.parse.clause_unit import unit_named_in
 from tongket.store.parse.urls import saved_page_url
 
 
@@ -38,17 +39,46 @@ def extract_html(html: str, path: str = "<html>") -> HtmlArticle:
 
 
 def _untable(text: str) -> str:
-    """trafilatura writes table rows as "| a | b |": one line per cell, no rules."""
-    out = []
+    """trafilatura writes table rows as "| a | b |". A table with a label column and a
+    column per year or period becomes one sentence per row ("Văn bản đến Năm 2022 là
+    40.120; …") so each cell is read as a figure of its column; other tables become one
+    line per cell."""
+    out: list[str] = []
+    table: list[list[str]] = []
+
+    def flush() -> None:
+        out.extend(_table_lines(table))
+        table.clear()
+
     for line in text.split("\n"):
         s = line.strip()
         if s.startswith("|") or s.endswith("|"):
-            if re.fullmatch(r"[|\-: ]+", s):
-                continue
-            out.extend(c.strip() for c in s.strip("|").split(" | ") if c.strip())
-        else:
-            out.append(line)
+            if not re.fullmatch(r"[|\-: ]+", s):
+                table.append([c.strip() for c in s.strip("|").split(" | ")])
+            continue
+        flush()
+        out.append(line)
+    flush()
     return "\n".join(out)
+
+
+_PERIOD_HEAD = re.compile(r"(?:19|20)\d\d|quý|tháng|kỳ", re.IGNORECASE)
+_CELL_NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*\s*%?")
+
+
+def _table_lines(rows: list[list[str]]) -> list[str]:
+    if len(rows) >= 2 and len(rows[0]) >= 2 and all(_PERIOD_HEAD.search(h) for h in rows[0][1:]):
+        lines = []
+        for row in rows[1:]:
+            label, cells = row[0], row[1:]
+            unit = unit_named_in(label)  # "Văn bản đến": the cells count văn bản
+            parts = [f"{label} {head} là {cell}{' ' + unit if unit and not cell.endswith('%') else ''}"
+                     for head, cell in zip(rows[0][1:], cells) if _CELL_NUMBER.fullmatch(cell)]
+            if label and parts:
+                lines.append("; ".join(parts) + ".")
+        if lines:
+            return lines
+    return [c for row in rows for c in row if c]
 
 
 def _with_trafilatura(html: str) -> tuple[str | None, str | None, str | None, str | None]:
