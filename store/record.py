@@ -105,6 +105,13 @@ def article_to_dict(article: Article) -> dict[str, Any]:
     return data
 
 
+def evidence_fields(article: Article) -> dict[str, str | None]:
+    """How each metadata field was decided (`<field>_evidence`, `<field>_confidence`),
+    without `province_evidence`, which is stored with the parsed fields."""
+    names = [f"{n}_{k}" for n in EVIDENCED for k in ("evidence", "confidence")]
+    return {n: getattr(article, n) for n in names if n != "province_evidence"}
+
+
 def figure_from_dict(data: dict[str, Any]) -> Figure:
     change = data.get("change")
     return Figure(

@@ -55,6 +55,7 @@ from tongket.store.record import (
     Rejection,
     StoredArticle,
     article_from_dict,
+    evidence_fields,
 )
 from tongket.store.archive.storage import AtomicJSONStorage, atomic_write_bytes, describe_os_error, dumps, fsync_dir, loads
 from tongket.store.lang.text import fold
@@ -136,7 +137,7 @@ def _prepare(article: Article, source_path: str | None) -> _Prepared:
     search = textindex.search_text(article.title, article.body)
     # "meta": the parsed fields too, so `tongket doctor --salvage` can rebuild the article
     # from this file alone if archive.json and its backup are both lost.
-    meta = {**_parsed_fields(article), "source_path": source_path}
+    meta = {**_parsed_fields(article), **evidence_fields(article), "source_path": source_path}
     payload = dumps({"body": article.body, "figures": article.figures, "search": search, "meta": meta})
     return _Prepared(
         article.id,
@@ -664,6 +665,8 @@ class Archive:
             body = {"body": "", "figures": figures}
         data = {field: eff.get(field) for field in _META_FIELDS}
         data.update(id=aid, body=body.get("body", ""), figures=body.get("figures", []), warnings=warnings)
+        data.update({k: v for k, v in (body.get("meta") or {}).items() if k.endswith(("_evidence", "_confidence"))
+                     and k != "province_evidence"})  # how each field was decided: kept in the body file
         article = article_from_dict(data)
         return StoredArticle(
             article=article,

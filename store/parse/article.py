@@ -244,7 +244,7 @@ def _parse(text: str, *, url: str | None, html: HtmlArticle | None) -> Article:
         report_year_evidence=year.evidence,
         report_year_confidence=year.confidence,
         period_evidence=per.period_evidence,
-        period_confidence="stated" if per.period_evidence else ("inferred" if per.period else "none"),
+        period_confidence="stated" if per.period_evidence else ("inferred" if per.report_year else "none"),
     )
 
 
