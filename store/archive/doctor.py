@@ -34,13 +34,16 @@ from tongket.store.errors import StoreError
 from tongket.store.archive.lock import lock_is_held, write_lock
 from tongket.store.archive.storage import (
     BACKUP_SUFFIX,
+    CHECKSUM_KEY,
     CORRUPT_SUFFIX,
     atomic_write_bytes,
+    checksum_problem,
     describe_json_error,
     describe_os_error,
     dumps,
     keep_corrupt_copy,
     remove_stale_temps,
+    seal,
     stale_temps,
 )
 
@@ -120,9 +123,10 @@ def inspect_file(path: Path) -> tuple[FileState, dict[str, Any] | None]:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         return FileState(path, "damaged", describe_json_error(exc, raw)), None
-    problem = structure_problem(data)
+    problem = structure_problem(data) or checksum_problem(raw, data)
     if problem:
         return FileState(path, "damaged", problem), None
+    data.pop(CHECKSUM_KEY, None)
     meta = _meta(data)
     schema = meta.get("schema", SCHEMA_VERSION)
     state = FileState(
@@ -339,7 +343,7 @@ def _salvage_corrections(folder: Path, legacy: dict[str, dict[str, Any]]) -> str
     }
     kept = keep_corrupt_copy(target)
     try:
-        atomic_write_bytes(target, dumps(data), backup=False)
+        atomic_write_bytes(target, seal(dumps(data)), backup=False)
     except OSError as exc:
         raise StoreError(f"cannot write the salvaged corrections {target}: {describe_os_error(exc)}") from None
     note = f"; the damaged file is kept as {kept.name}" if kept else ""
@@ -502,7 +506,7 @@ def salvage(folder: Path) -> str:
         kept = keep_corrupt_copy(target) if state.status == "damaged" else None
         try:
             # The backup stays as it was: it may hold what this salvage could not read.
-            atomic_write_bytes(target, dumps(data), backup=False)
+            atomic_write_bytes(target, seal(dumps(data)), backup=False)
         except OSError as exc:
             raise StoreError(f"cannot write the salvaged archive {target}: {describe_os_error(exc)}") from None
         _clean_temps(folder)
