@@ -55,3 +55,54 @@ def test_no_single_bit_flip_in_archive_json_changes_data_silently(capsys, filled
         assert (code == 1 and "damaged" in err and "tongket doctor" in err) or out == reference, pos
     path.write_bytes(raw)
     assert listing(capsys)[1] == reference
+
+
+# ---------------------------------------------------------------- missing files
+
+
+def test_a_deleted_archive_json_is_damage_not_a_new_archive(capsys, filled: Path) -> None:
+    code, reference, _ = listing(capsys)
+    (filled / "archive.json").unlink()
+    for argv in (["list"], ["ingest", str(SEEDS[0])], ["sample"]):
+        code, out, err = run(capsys, *argv)
+        assert code == 1, argv
+        assert "archive.json" in err and "missing" in err and "tongket doctor" in err and err.count("\n") == 1
+    assert not (filled / "archive.json").exists()  # nothing was written in its place
+    code, out, _ = run(capsys, "doctor")
+    assert code == 1 and "archive.json: DAMAGED - it is missing" in out and "--restore" in out
+    assert run(capsys, "doctor", "--restore")[0] == 0
+    restored = {m["id"] for m in json.loads(listing(capsys)[1])}  # the previous version: the last ingest may be lost
+    assert len(restored) >= 3 and restored <= {m["id"] for m in json.loads(reference)}
+
+
+def test_a_deleted_archive_json_with_only_article_texts_left_is_salvaged(capsys, filled: Path) -> None:
+    code, reference, _ = listing(capsys)
+    (filled / "archive.json").unlink()
+    (filled / "archive.json.bak").unlink()
+    code, out, _ = run(capsys, "doctor")
+    assert code == 1 and "article texts remain" in out and "--salvage" in out
+    assert run(capsys, "doctor", "--salvage")[0] == 0
+    got = json.loads(listing(capsys)[1])
+    assert sorted(m["id"] for m in got) == sorted(m["id"] for m in json.loads(reference))
+    assert any(m["corrected"] for m in got)  # corrections.json was untouched
+
+
+def test_a_deleted_corrections_json_is_damage_while_its_backup_holds_corrections(capsys, filled: Path) -> None:
+    code, reference, _ = listing(capsys)
+    (filled / "corrections.json").unlink()
+    code, _, err = listing(capsys)
+    assert code == 1 and "corrections.json" in err and "missing" in err
+    code, out, _ = run(capsys, "doctor")
+    assert code == 1 and "corrections.json: DAMAGED - it is missing while its backup holds" in out
+    assert "--restore" in out
+    code, out, _ = run(capsys, "doctor", "--restore")
+    assert code == 0 and "everything is fine" in out
+    restored = json.loads(listing(capsys)[1])
+    assert any(m["corrected"] for m in restored)  # the backup's corrections (the last one may be lost)
+
+
+def test_a_new_folder_is_still_a_new_archive(capsys, store_dir: Path) -> None:
+    code, out, err = run(capsys, "list")
+    assert code == 0 and "0 of 0" in out
+    code, out, _ = run(capsys, "doctor")
+    assert code == 0

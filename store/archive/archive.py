@@ -155,7 +155,7 @@ class Archive:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._file = self.path / ARCHIVE_FILE
-        self._storage = AtomicJSONStorage(self._file)
+        self._storage = AtomicJSONStorage(self._file, evidence=self.path / BODIES_DIR)
         self._records: dict[str, dict[str, Any]] = {}
         self._corrections: dict[str, dict[str, Any]] = {}  # effective: the file's, else the legacy table
         self._legacy_corrections: dict[str, dict[str, Any]] = {}  # archive.json's old `corrections` table
@@ -276,7 +276,7 @@ class Archive:
         every open), else the legacy table of archive.json. A damaged file is refused like
         a damaged archive (a copy kept aside, `tongket doctor` to repair)."""
         signature = self._stat_signature(self._corr_file)
-        data = self._corr_storage.read() if signature is not None else None
+        data = self._corr_storage.read()  # a missing file whose backup holds corrections is damage
         if data is None:
             self._corrections = {aid: dict(f) for aid, f in self._legacy_corrections.items()}
             self._corr_schema, self._corr_generation = CORRECTIONS_SCHEMA, 0

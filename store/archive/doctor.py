@@ -249,6 +249,8 @@ def diagnose(folder: Path) -> Diagnosis:
         folder.glob(CORRECTIONS_FILE + CORRUPT_SUFFIX + "*"))
     corr_state, _ = inspect_file(folder / CORRECTIONS_FILE)
     corr_backup, _ = inspect_file(folder / (CORRECTIONS_FILE + BACKUP_SUFFIX))
+    archive_state = _lost(archive_state, backup_state.articles, "articles", len(bodies))
+    corr_state = _lost(corr_state, corr_backup.corrections if corr_backup.status == "ok" else 0, "corrections")
     if corr_state.status in ("ok", "newer") and archive_state.status in ("ok", "newer"):
         # the archive's corrections are those of corrections.json (its own table is legacy)
         from dataclasses import replace
@@ -267,6 +269,25 @@ def diagnose(folder: Path) -> Diagnosis:
         corrections=corr_state,
         corrections_backup=corr_backup,
     )
+
+
+def _lost(state: FileState, in_backup: int, what: str, texts: int = 0) -> FileState:
+    """A missing file is a new archive only when nothing says it held data: its backup
+    holds none and there are no article texts. Otherwise it is damage to repair."""
+    if state.status != "missing" or not (in_backup or texts):
+        return state
+    held = [f"its backup holds {in_backup} {what}"] if in_backup else []
+    held += [f"{texts} article texts remain"] if texts else []
+    return FileState(state.path, "damaged", f"it is missing while {' and '.join(held)} (deleted or lost)")
+
+
+def _corrections_to_recover(folder: Path) -> tuple[FileState, FileState]:
+    """corrections.json's state, "damaged" when it is missing while its backup holds
+    corrections, and its backup's state."""
+    backup_state, _ = inspect_file(folder / (CORRECTIONS_FILE + BACKUP_SUFFIX))
+    state, _ = inspect_file(folder / CORRECTIONS_FILE)
+    in_backup = backup_state.corrections if backup_state.status == "ok" else 0
+    return _lost(state, in_backup, "corrections"), backup_state
 
 
 # ---------------------------------------------------------------- repairs
@@ -307,10 +328,9 @@ def _restore_corrections(folder: Path) -> str:
     there was nothing to do. A damaged file without a usable backup is left to --salvage."""
     target = folder / CORRECTIONS_FILE
     backup = folder / (CORRECTIONS_FILE + BACKUP_SUFFIX)
-    state, _ = inspect_file(target)
+    state, backup_state = _corrections_to_recover(folder)
     if state.status != "damaged":
         return ""
-    backup_state, _ = inspect_file(backup)
     if backup_state.status != "ok":
         raise StoreError(f"cannot restore {target.name}: its backup {backup.name} is {backup_state.status}; "
                          f"try `tongket doctor --salvage`")
@@ -327,7 +347,7 @@ def _salvage_corrections(folder: Path, legacy: dict[str, dict[str, Any]]) -> str
     """Rebuild a damaged corrections.json from every correction it, its backup and the
     archive's legacy table still hold (lock held); "" when it is not damaged."""
     target = folder / CORRECTIONS_FILE
-    state, _ = inspect_file(target)
+    state, _ = _corrections_to_recover(folder)
     if state.status != "damaged":
         return ""
     found = _Salvage()

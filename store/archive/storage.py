@@ -271,6 +271,18 @@ def checksum_problem(raw: bytes, data: Any) -> str | None:
     return None
 
 
+def records_in(path: Path) -> int:
+    """How many records the tables of a readable JSON file hold (besides `_meta`); 0 when
+    it is missing or unreadable."""
+    try:
+        data = loads(path.read_bytes())
+    except (OSError, ValueError):
+        return 0
+    if not isinstance(data, dict):
+        return 0
+    return sum(len(t) for name, t in data.items() if name not in ("_meta", CHECKSUM_KEY) and isinstance(t, dict))
+
+
 def dumps(data: Any) -> bytes:
     """UTF-8 JSON, Vietnamese letters unescaped."""
     return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
@@ -287,14 +299,18 @@ class AtomicJSONStorage(Storage):
     calls `read`/`write` itself to write once per batch instead of once per document.
     """
 
-    def __init__(self, path: str | Path, *, backup: bool = True, **_: Any) -> None:
+    def __init__(self, path: str | Path, *, backup: bool = True, evidence: Path | None = None, **_: Any) -> None:
         self.path = Path(path)
         self.backup = backup
+        self.evidence = evidence  # a folder whose content means this file existed (bodies/)
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
+            lost = self.missing_problem()
+            if lost:
+                raise self.damaged(lost) from None
             return None
         except OSError as exc:
             raise StoreError(f"cannot read the archive {self.path}: {exc.strerror or exc}") from None
@@ -313,6 +329,17 @@ class AtomicJSONStorage(Storage):
             raise self.damaged(problem)
         data.pop(CHECKSUM_KEY, None)
         return data
+
+    def missing_problem(self) -> str | None:
+        """Why a missing file is lost data rather than a new archive, or None: its backup
+        still holds records, or its companion folder (the article texts) is not empty."""
+        backup = self.path.with_name(self.path.name + BACKUP_SUFFIX)
+        held = records_in(backup)
+        if held:
+            return f"it is missing while {backup.name} still holds {held} records (deleted or lost)"
+        if self.evidence is not None and any(self.evidence.glob("*/*.json")):
+            return f"it is missing while {self.evidence.name}/ still holds article texts (deleted or lost)"
+        return None
 
     def _backup_has_data(self) -> bool:
         try:
