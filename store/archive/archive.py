@@ -56,7 +56,8 @@ from tongket.store.record import (
     StoredArticle,
     article_from_dict,
 )
-from tongket.store.archive.storage import AtomicJSONStorage, atomic_write_bytes, describe_os_error, dumps, fsync_dir, loads
+from tongket.store.archive.storage import (AtomicJSONStorage, atomic_write_bytes, describe_os_error, dumps, fsync_dir,
+                                          loads, read_checksum)
 from tongket.store.lang.text import fold
 
 UNKNOWN_PROVINCE = UNKNOWN  # province filter value meaning "no province"
@@ -432,7 +433,8 @@ class Archive:
         """Write the snapshot file, with each record (minus its figures) for `get`."""
         records = self._records
         blobs = [dumps({k: v for k, v in records[aid].items() if k != "figs"}) for aid in snap.ids]
-        atomic_write_bytes(self.path / snapshots.SNAPSHOT_FILE, snapshots.encode(snap, blobs))
+        encoded = snapshots.encode(snap, blobs, archive_sum=read_checksum(self._file))
+        atomic_write_bytes(self.path / snapshots.SNAPSHOT_FILE, encoded)
 
     def _sync_bodies(self) -> None:
         """Make the article texts written since the last write durable, all at once."""

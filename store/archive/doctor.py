@@ -31,6 +31,7 @@ from typing import Any, Iterator
 import orjson
 
 from tongket.store.errors import StoreError
+from tongket.store.archive.derived_files import DerivedState, check_derived
 from tongket.store.archive.lock import lock_is_held, write_lock
 from tongket.store.archive.storage import (
     BACKUP_SUFFIX,
@@ -158,11 +159,13 @@ class Diagnosis:
     locked: bool = False
     corrections: FileState | None = None  # corrections.json and its backup
     corrections_backup: FileState | None = None
+    derived: tuple[DerivedState, ...] = ()  # archive.snapshot, search.txt + search.idx
 
     @property
     def healthy(self) -> bool:
         return (
-            self.archive.status in ("ok", "missing")
+            not any(d.bad for d in self.derived)
+            and self.archive.status in ("ok", "missing")
             and (self.corrections is None or self.corrections.status in ("ok", "missing"))
             and not self.missing_bodies
             and not self.unreadable_bodies
@@ -175,13 +178,15 @@ class Diagnosis:
             if self.corrections_backup is not None:
                 out.append(self.corrections_backup.line())
         out.append(f"article texts: {self.bodies} files")
+        out.extend(d.line() for d in self.derived)
         if self.missing_bodies:
             shown = ", ".join(self.missing_bodies[:5]) + (" …" if len(self.missing_bodies) > 5 else "")
             out.append(f"MISSING article texts for {len(self.missing_bodies)} articles ({shown}): ingest their files again")
         if self.unreadable_bodies:
             out.append(f"UNREADABLE article texts: {len(self.unreadable_bodies)} (first: {self.unreadable_bodies[0]})")
         if self.temps:
-            out.append(f"{len(self.temps)} temporary files left by interrupted writes (removed by --restore or --salvage; safe to delete)")
+            out.append(f"{len(self.temps)} temporary files left by interrupted writes (removed by --repair, --restore "
+                       f"or --salvage; safe to delete)")
         if self.corrupt_copies:
             out.append(f"damaged copies kept aside: {', '.join(p.name for p in self.corrupt_copies)}")
         if self.locked:
@@ -204,6 +209,8 @@ class Diagnosis:
             return "this tongket can read the archive but will not change it: upgrade tongket"
         if self.missing_bodies or self.unreadable_bodies:
             return "the archive itself is fine; ingest the affected files again to restore their text"
+        if any(d.bad for d in self.derived):
+            return "to repair: `tongket doctor --repair` rebuilds the damaged derived files (nothing is lost)"
         return "everything is fine"
 
 
@@ -268,6 +275,7 @@ def diagnose(folder: Path) -> Diagnosis:
         locked=lock_is_held(folder),
         corrections=corr_state,
         corrections_backup=corr_backup,
+        derived=check_derived(folder),
     )
 
 

@@ -253,6 +253,18 @@ def seal(payload: bytes) -> bytes:
     return _SEAL + checksum(payload).encode() + b'"' + joint + rest
 
 
+def read_checksum(path: Path) -> str | None:
+    """The checksum a sealed file opens with (reads only its first bytes); None if it has none."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(len(_SEAL) + _DIGEST_CHARS + 1)
+    except OSError:
+        return None
+    if not head.startswith(_SEAL) or head[-1:] != b'"':
+        return None
+    return head[len(_SEAL):-1].decode("ascii", "replace")
+
+
 def checksum_problem(raw: bytes, data: Any) -> str | None:
     """Why the checksum `seal` wrote does not match `raw` (the file's bytes, `data` parsed
     from them), or None: it matches, or the file carries none."""
