@@ -106,3 +106,57 @@ def test_a_new_folder_is_still_a_new_archive(capsys, store_dir: Path) -> None:
     assert code == 0 and "0 of 0" in out
     code, out, _ = run(capsys, "doctor")
     assert code == 0
+
+
+# ---------------------------------------------------------------- derived files
+
+
+def test_a_damaged_snapshot_is_never_a_wrong_answer_and_doctor_names_it(capsys, filled: Path) -> None:
+    import struct
+
+    code, before, _ = run(capsys, "lookup", "văn bản", "--json")
+    assert code == 0
+    value = next(f["value"] for f in json.loads(before) if f["value"] > 10)
+    snap = filled / "archive.snapshot"
+    raw = snap.read_bytes()
+    packed = struct.pack("<d", value)
+    assert packed in raw
+    snap.write_bytes(raw.replace(packed, struct.pack("<d", value * 10)))  # the value column times 10
+    code, out, _ = run(capsys, "doctor")
+    assert code == 1 and "archive.snapshot: DAMAGED" in out and "--repair" in out
+    code, after, _ = run(capsys, "lookup", "văn bản", "--json")
+    assert code == 0 and after == before  # rebuilt from archive.json, not read wrong
+    assert run(capsys, "doctor")[0] == 0  # the open rebuilt it
+
+
+def test_an_edited_search_text_is_named_by_doctor_and_repaired(capsys, filled: Path) -> None:
+    code, before, _ = run(capsys, "list", "--text", "van ban", "--json")
+    assert code == 0 and json.loads(before)
+    path = filled / "search.txt"
+    path.write_bytes(path.read_bytes().replace(b"van ban", b"van bxn"))
+    code, out, _ = run(capsys, "doctor")
+    assert code == 1 and "search.txt, search.idx: DAMAGED" in out and "records differ" in out
+    code, out, _ = run(capsys, "doctor", "--repair")
+    assert code == 0 and "rebuilt" in out and "everything is fine" in out
+    assert run(capsys, "list", "--text", "van ban", "--json")[1] == before
+
+
+def test_garbage_in_search_idx_does_not_break_text_search(capsys, filled: Path) -> None:
+    code, before, _ = run(capsys, "list", "--text", "van ban", "--json")
+    path = filled / "search.idx"
+    raw = path.read_bytes()
+    path.write_bytes(raw[:40] + b"\xff" * 64 + raw[104:])
+    code, out, err = run(capsys, "list", "--text", "van ban", "--json")
+    assert code == 0 and "internal error" not in err
+    assert out == before
+
+
+def test_temp_leftovers_of_killed_writers_are_named_and_swept(capsys, filled: Path) -> None:
+    sub = next(p for p in (filled / "bodies").iterdir() if p.is_dir())
+    leftover = sub / f".{next(sub.iterdir()).name}.99999999.1.tmp"  # no such process
+    leftover.write_bytes(b'{"half": ')
+    code, out, _ = run(capsys, "doctor")
+    assert "1 temporary files left by interrupted writes" in out
+    code, out, _ = run(capsys, "doctor", "--repair")
+    assert code == 0 and "removed 1 temporary files" in out
+    assert not leftover.exists()
