@@ -237,8 +237,16 @@ def _fold_view(body: str, low: str) -> str:
     return folded
 
 
+def _lower(text: str, chunk: int = 1 << 16) -> str:
+    """`text.lower()` a slice at a time: for non-ASCII text CPython's lower() first fills a
+    buffer of three 4-byte characters per character (81 MB for a 6 MB body)."""
+    if len(text) <= chunk:
+        return text.lower()
+    return "".join([text[i : i + chunk].lower() for i in range(0, len(text), chunk)])
+
+
 def _prepare(body: str) -> _Text:
-    low = body.lower()
+    low = _lower(body)
     folded = _fold_view(body, low)
     if len(low) != len(body):  # a few characters lower-case to two; keep offsets
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in body)
