@@ -160,3 +160,26 @@ def test_temp_leftovers_of_killed_writers_are_named_and_swept(capsys, filled: Pa
     code, out, _ = run(capsys, "doctor", "--repair")
     assert code == 0 and "removed 1 temporary files" in out
     assert not leftover.exists()
+
+
+def test_salvage_from_article_texts_alone_keeps_the_corrections_of_an_edited_article(capsys, tmp_path: Path,
+                                                                                   store_dir: Path) -> None:
+    src = tmp_path / "a.txt"
+    src.write_text(SEEDS[0].read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["ingest", str(src)]) == 0
+    capsys.readouterr()
+    (aid,) = [m["id"] for m in json.loads(listing(capsys)[1])]
+    assert main(["set", aid, "--year", "2003"]) == 0
+    os.utime(store_dir / "bodies" / aid[:2] / f"{aid}.json", (1_000_000_000, 1_000_000_000))  # clearly older
+    src.write_text(src.read_text(encoding="utf-8") + "\n\nNăm 2019 có 12 văn bản mới.\n", encoding="utf-8")
+    assert main(["ingest", str(src)]) == 0
+    capsys.readouterr()
+    for name in ("archive.json", "archive.json.bak", "archive.snapshot"):
+        (store_dir / name).unlink(missing_ok=True)
+    code, out, _ = run(capsys, "doctor", "--salvage")
+    assert code == 0, out
+    code, out, _ = run(capsys, "show", aid, "--json")
+    assert code == 0
+    shown = json.loads(out)
+    assert shown["report_year"] == 2003 and shown["corrections"] == {"report_year": 2003}
+    assert "12 văn bản mới" in shown["body"]

@@ -478,10 +478,12 @@ def _iso(timestamp: float) -> str:
 def _gather_bodies(folder: Path, found: _Salvage) -> None:
     """Articles whose text file no recovered record points to. An older version of an edited
     article (same source file as a recovered one) is left out; of several orphans from the
-    same file, the newest wins."""
+    same file, the newest is the text and the oldest names the article: an edited article
+    keeps the id of its first version, which is what its corrections are filed under."""
     referenced = {doc.get("body_ref", aid) for aid, doc in found.articles.items()}
     known_sources = {p for doc in found.articles.values() for p in doc.get("source_paths") or ()}
     newest: dict[str, tuple[float, dict[str, Any]]] = {}
+    oldest: dict[str, tuple[float, str]] = {}
     loose: list[dict[str, Any]] = []
     for path in _body_files(folder):
         ref = path.stem
@@ -501,6 +503,10 @@ def _gather_bodies(folder: Path, found: _Salvage) -> None:
             mtime = path.stat().st_mtime
             if source not in newest or newest[source][0] < mtime:
                 newest[source] = (mtime, record)
+            if source not in oldest or oldest[source][0] > mtime:
+                oldest[source] = (mtime, ref)
+    for source, (_, record) in newest.items():
+        record["id"] = oldest[source][1]  # body_ref and content_id stay the newest text's
     for record in loose + [rec for _, rec in newest.values()]:
         found.add_article(record, "article texts")
 
