@@ -22,14 +22,14 @@ def register(sub: Any, store: argparse.ArgumentParser) -> None:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     """Report the archive's state (exit 1 if something is wrong); repair on request."""
-    from tongket.store.archive import derived_files, doctor
+    from tongket.store.archive import derived_files, doctor, salvage
     from tongket.store.archive.archive import default_store_path
 
     folder = Path(store_path(args) or default_store_path()).expanduser()
     if not folder.is_dir():
         raise TongketError(f"no archive folder at {folder}")
     if args.restore or args.salvage:
-        print(one_line(doctor.restore(folder) if args.restore else doctor.salvage(folder)))
+        print(one_line(doctor.restore(folder) if args.restore else salvage.salvage(folder)))
     elif args.repair:
         print(one_line(derived_files.repair(folder)))
     diagnosis = doctor.diagnose(folder)
