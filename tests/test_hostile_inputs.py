@@ -203,3 +203,11 @@ def test_an_empty_store_path_is_a_usage_error(tmp_path: Path, capsys, monkeypatc
     code, _, err = run(capsys, "list", "--store", "")
     assert code == 2 and "--store" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_json_output_escapes_bidi_controls_a_correction_let_in(capsys, stored_id: str) -> None:
+    assert run(capsys, "set", stored_id, "--title", "A\u2066B\u2069C \u202eD")[0] == 0
+    code, out, _ = run(capsys, "show", stored_id, "--json")
+    assert code == 0
+    assert not any(c in out for c in "\u2066\u2069\u202e")
+    assert json.loads(out)["title"] == "A\u2066B\u2069C \u202eD"  # escaped, not changed

@@ -93,12 +93,13 @@ def err(message: str) -> None:
     print(f"tongket: {one_line(message)}", file=sys.stderr)
 
 
-_C1 = re.compile("[\x7f-\x9f]")
+_C1 = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def json_out(data: Any) -> None:
     """JSON on stdout. json escapes C0 controls (ESC becomes \\u001b); the C1 range, which
-    some terminals obey (\\x9b is CSI), is escaped here too, so data never drives the terminal."""
+    some terminals obey (\\x9b is CSI), and the bidi controls, which reorder what a terminal
+    shows, are escaped here too (the same JSON values), so data never drives the terminal."""
     text = json.dumps(data, ensure_ascii=False, indent=2)
     sys.stdout.write(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
     sys.stdout.write("\n")
