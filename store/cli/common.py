@@ -47,7 +47,7 @@ def province_filter(text: str) -> str:
     if name.lower() == UNKNOWN:
         return UNKNOWN
     catalogue = load_provinces()
-    if name and catalogue.canonical(name):
+    if not name or catalogue.canonical(name):  # empty: no filter, as before
         return name
     by_fold = {fold(n): n for n in catalogue.names}
     close = [by_fold[f] for f in difflib.get_close_matches(fold(name), list(by_fold), n=3, cutoff=0.6)]
@@ -58,7 +58,7 @@ def province_filter(text: str) -> str:
 def period_filter(text: str) -> str:
     """argparse type for --period: one of PERIODS or 'unknown', in any case."""
     period = text.strip().lower()
-    if period in PERIODS or period == UNKNOWN:
+    if not period or period in PERIODS or period == UNKNOWN:
         return period
     choices = (*PERIODS, UNKNOWN)
     close = difflib.get_close_matches(period, choices, n=2, cutoff=0.5)
