@@ -32,7 +32,8 @@ def discover(paths: Iterable[Path | str]) -> tuple[list[Path], list[Rejection]]:
 
     A file named explicitly is taken whatever its extension (the decoder judges it); inside
     folders only .txt/.html/.htm files count and hidden entries (".git", "._x.txt" from
-    macOS) are skipped. Folder links are followed once each, so a link loop ends.
+    macOS) are skipped. Folder links are followed once each; a link loop is reported and
+skipped, and any nesting depth is walked (the walk is iterative).
     """
     found: dict[Path, Path] = {}  # resolved -> as found
     rejected: dict[str, Rejection] = {}

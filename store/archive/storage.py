@@ -22,7 +22,7 @@ import re
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import orjson
 from tinydb.storages import Storage
@@ -239,8 +239,14 @@ def _keep_backup(path: Path) -> None:
 
 
 def checksum(payload: bytes | memoryview, prefix: bytes = b"") -> str:
-    digest = hashlib.sha256(prefix)
-    digest.update(payload)
+    return checksum_of((prefix, payload))
+
+
+def checksum_of(pieces: Iterable[bytes | memoryview]) -> str:
+    """The checksum of the pieces' concatenation, without concatenating them."""
+    digest = hashlib.sha256()
+    for piece in pieces:
+        digest.update(piece)
     return digest.hexdigest()[:_DIGEST_CHARS]
 
 

@@ -43,7 +43,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import orjson
 
-from tongket.store.archive.storage import checksum, read_checksum
+from tongket.store.archive.storage import checksum, checksum_of, read_checksum
 from tongket.store.record import ArticleMeta
 from tongket.store.lang.text import fold, fold_words
 
@@ -477,17 +477,20 @@ def _read_header(handle: Any) -> tuple[dict[str, Any], int]:
 
 
 def _verify_data(handle: Any, data_start: int, length: int, expected: Any) -> None:
-    """The columns against their checksum, read through the file (not the mapping)."""
-    handle.seek(data_start)
-    pieces = []
-    left = length
-    while left > 0:
-        piece = handle.read(min(_CHUNK, left))
-        if not piece:
-            raise Unusable("damaged: cut off")
-        pieces.append(piece)
-        left -= len(piece)
-    if checksum(b"".join(pieces)) != expected:
+    """The columns against their checksum, read through the file a piece at a time (not
+    through the mapping, whose pages would then count as the process's memory)."""
+
+    def pieces() -> Iterable[bytes]:
+        handle.seek(data_start)
+        left = length
+        while left > 0:
+            piece = handle.read(min(_CHUNK, left))
+            if not piece:
+                raise Unusable("damaged: cut off")
+            yield piece
+            left -= len(piece)
+
+    if checksum_of(pieces()) != expected:
         raise Unusable("damaged: its columns do not match their checksum")
 
 
