@@ -22,7 +22,7 @@ import re
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import orjson
 from tinydb.storages import Storage
@@ -239,14 +239,9 @@ def _keep_backup(path: Path) -> None:
 
 
 def checksum(payload: bytes | memoryview, prefix: bytes = b"") -> str:
-    return checksum_of((prefix, payload))
-
-
-def checksum_of(pieces: Iterable[bytes | memoryview]) -> str:
-    """The checksum of the pieces' concatenation, without concatenating them."""
-    digest = hashlib.sha256()
-    for piece in pieces:
-        digest.update(piece)
+    """sha-256 of `prefix + payload` (without joining them), as 32 hex characters."""
+    digest = hashlib.sha256(prefix)
+    digest.update(payload)
     return digest.hexdigest()[:_DIGEST_CHARS]
 
 
