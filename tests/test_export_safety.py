@@ -106,8 +106,10 @@ def test_export_never_follows_a_symlink_it_was_not_asked_to_overwrite(archive: A
     (tmp_path / "link.md").symlink_to(precious)
     with pytest.raises(ExportError, match="already exists"):
         write_markdown(archive.get(evil), tmp_path / "link.md", base=tmp_path)
-    write_markdown(archive.get(evil), tmp_path / "link.md", base=tmp_path, force=True)
-    assert precious.read_text(encoding="utf-8") == "keep"  # the link was replaced, not its target
+    with pytest.raises(ExportError, match="symbolic link"):  # --force overwrites regular files only
+        write_markdown(archive.get(evil), tmp_path / "link.md", base=tmp_path, force=True)
+    assert precious.read_text(encoding="utf-8") == "keep"
+    assert (tmp_path / "link.md").is_symlink()
 
 
 def test_export_creates_folders_only_inside_the_chosen_folder(archive: Archive, evil: str, tmp_path: Path) -> None:

@@ -56,8 +56,18 @@ DAMAGE = {
     "empty": (lambda raw: b"", "empty"),
     "garbage-inside": (lambda raw: raw[:200] + b"\x00\x00\x00" + raw[203:], "invalid JSON"),
     "wrong-shape": (lambda raw: b'{"articles": [1, 2, 3]}', "'articles' table is a list"),
-    "record-without-id": (lambda raw: raw.replace(b'"id":', b'"xx":', 1), "has no id"),
+    # edited by hand without a checksum, so the record check itself is what refuses it
+    "record-without-id": (lambda raw: _unsealed(raw).replace(b'"id":', b'"xx":', 1), "has no id"),
+    "bit-flip": (lambda raw: raw[:300] + bytes([raw[300] ^ 0x02]) + raw[301:], "checksum does not match"),
+    "title-edited": (lambda raw: raw.replace("Văn".encode(), "Vân".encode(), 1), "checksum does not match"),
 }
+
+
+def _unsealed(raw: bytes) -> bytes:
+    """The file as an older tongket (or a hand edit) writes it: no checksum."""
+    data = orjson.loads(raw)
+    del data["_checksum"]
+    return orjson.dumps(data)
 
 
 @pytest.mark.parametrize("damage", DAMAGE, ids=list(DAMAGE))
@@ -128,6 +138,7 @@ def test_newer_schema_is_read_but_never_written(capsys, filled: Path) -> None:
     path = filled / "archive.json"
     data = orjson.loads(path.read_bytes())
     data["_meta"]["1"]["schema"] = 99
+    del data["_checksum"]  # rewritten by hand: no checksum, read unverified
     path.write_bytes(orjson.dumps(data))
     before = path.read_bytes()
     code, out, _ = run(capsys, "list", "--json", "--store", str(filled))

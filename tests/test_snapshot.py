@@ -193,7 +193,8 @@ def test_stale_snapshot_is_never_used(generated: Path, tmp_path: Path) -> None:
     shutil.copytree(generated, folder)
     # archive.json replaced behind the snapshot's back (a crash between the two writes, or
     # an older tongket that does not know the snapshot): same content, new file
-    data = (folder / "archive.json").read_bytes()
+    data = orjson.dumps({k: v for k, v in orjson.loads((folder / "archive.json").read_bytes()).items()
+                         if k != "_checksum"})  # as an older tongket writes it
     parsed_title = orjson.loads(data)["articles"]["5"]["title"]
     old_source = snapshots.read_source(folder / snapshots.SNAPSHOT_FILE)
     (folder / "archive.json").unlink()

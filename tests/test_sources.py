@@ -76,7 +76,9 @@ def test_symlink_loops_end(tmp_path):
     (tmp_path / "self").symlink_to(tmp_path / "self")  # a link to itself
     files, rejected = discover([tmp_path])
     assert [f.resolve() for f in files] == [a.resolve()]
-    assert rejected == []
+    # the walk ends, and each loop is named rather than skipped in silence
+    assert [r.path for r in rejected] == [str(tmp_path / "self"), str(tmp_path / "sub" / "loop")]
+    assert all("symbolic link loop" in r.reason for r in rejected)
 
 
 def test_linked_folder_is_followed(tmp_path):

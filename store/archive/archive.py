@@ -57,7 +57,8 @@ from tongket.store.record import (
     article_from_dict,
     evidence_fields,
 )
-from tongket.store.archive.storage import AtomicJSONStorage, atomic_write_bytes, describe_os_error, dumps, fsync_dir, loads
+from tongket.store.archive.storage import (AtomicJSONStorage, atomic_write_bytes, describe_os_error, dumps, fsync_dir,
+                                          loads, read_checksum)
 from tongket.store.lang.text import fold
 
 UNKNOWN_PROVINCE = UNKNOWN  # province filter value meaning "no province"
@@ -156,7 +157,7 @@ class Archive:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._file = self.path / ARCHIVE_FILE
-        self._storage = AtomicJSONStorage(self._file)
+        self._storage = AtomicJSONStorage(self._file, evidence=self.path / BODIES_DIR)
         self._records: dict[str, dict[str, Any]] = {}
         self._corrections: dict[str, dict[str, Any]] = {}  # effective: the file's, else the legacy table
         self._legacy_corrections: dict[str, dict[str, Any]] = {}  # archive.json's old `corrections` table
@@ -277,7 +278,7 @@ class Archive:
         every open), else the legacy table of archive.json. A damaged file is refused like
         a damaged archive (a copy kept aside, `tongket doctor` to repair)."""
         signature = self._stat_signature(self._corr_file)
-        data = self._corr_storage.read() if signature is not None else None
+        data = self._corr_storage.read()  # a missing file whose backup holds corrections is damage
         if data is None:
             self._corrections = {aid: dict(f) for aid, f in self._legacy_corrections.items()}
             self._corr_schema, self._corr_generation = CORRECTIONS_SCHEMA, 0
@@ -433,7 +434,8 @@ class Archive:
         """Write the snapshot file, with each record (minus its figures) for `get`."""
         records = self._records
         blobs = [dumps({k: v for k, v in records[aid].items() if k != "figs"}) for aid in snap.ids]
-        atomic_write_bytes(self.path / snapshots.SNAPSHOT_FILE, snapshots.encode(snap, blobs))
+        encoded = snapshots.encode(snap, blobs, archive_sum=read_checksum(self._file))
+        atomic_write_bytes(self.path / snapshots.SNAPSHOT_FILE, encoded)
 
     def _sync_bodies(self) -> None:
         """Make the article texts written since the last write durable, all at once."""

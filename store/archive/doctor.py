@@ -6,15 +6,12 @@ it aside). This module is the way back, working on the files alone so it runs wh
 
 - `diagnose` reads archive.json, its backup and the article texts, and reports;
 - `restore` puts the previous good version (archive.json.bak, corrections.json.bak) back;
-- `salvage` rebuilds archive.json from every record still readable: the damaged file
-  (scanned record by record, so a truncated file gives up only its tail), the backup,
-  and the article text files, which carry each article's parsed fields; a damaged
-  corrections.json is rebuilt from what it and its backup still hold.
+- `salvage` (salvage.py) rebuilds archive.json from every record still readable;
+- `derived_files.py` checks and rebuilds the derived files.
 
 corrections.json (the user's edits, store/archive.py) is a small TinyDB file of its own;
 when it exists it is the archive's corrections, and archive.json's old `corrections` table
-(archives written before it) is ignored. Derived files (archive.snapshot, search.txt,
-search.idx) need no repair: tongket rebuilds them when they are missing or stale.
+(archives written before it) is ignored.
 
 Repairs take the write lock, keep the damaged file as `archive.json.corrupt-<time>` and
 write through the same atomic path as every other write.
@@ -22,25 +19,24 @@ write through the same atomic path as every other write.
 
 from __future__ import annotations
 
-import json
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterator
 
 import orjson
 
 from tongket.store.errors import StoreError
+from tongket.store.archive.derived_files import DerivedState, check_derived, sweep_temps
 from tongket.store.archive.lock import lock_is_held, write_lock
 from tongket.store.archive.storage import (
     BACKUP_SUFFIX,
+    CHECKSUM_KEY,
     CORRUPT_SUFFIX,
     atomic_write_bytes,
+    checksum_problem,
     describe_json_error,
     describe_os_error,
-    dumps,
     keep_corrupt_copy,
-    remove_stale_temps,
     stale_temps,
 )
 
@@ -49,7 +45,7 @@ BODIES_DIR = "bodies"  # doctor does not depend on the class it is there to resc
 CORRECTIONS_FILE = "corrections.json"
 SCHEMA_VERSION = 1
 TABLES = ("_meta", "articles", "corrections")
-_META_FIELDS = (
+META_FIELDS = (
     "title", "title_derived", "published", "event_date", "province", "province_evidence",
     "report_year", "period", "byline", "officials", "warnings", "source_url",
 )
@@ -120,9 +116,10 @@ def inspect_file(path: Path) -> tuple[FileState, dict[str, Any] | None]:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         return FileState(path, "damaged", describe_json_error(exc, raw)), None
-    problem = structure_problem(data)
+    problem = structure_problem(data) or checksum_problem(raw, data)
     if problem:
         return FileState(path, "damaged", problem), None
+    data.pop(CHECKSUM_KEY, None)
     meta = _meta(data)
     schema = meta.get("schema", SCHEMA_VERSION)
     state = FileState(
@@ -154,11 +151,13 @@ class Diagnosis:
     locked: bool = False
     corrections: FileState | None = None  # corrections.json and its backup
     corrections_backup: FileState | None = None
+    derived: tuple[DerivedState, ...] = ()  # archive.snapshot, search.txt + search.idx
 
     @property
     def healthy(self) -> bool:
         return (
-            self.archive.status in ("ok", "missing")
+            not any(d.bad for d in self.derived)
+            and self.archive.status in ("ok", "missing")
             and (self.corrections is None or self.corrections.status in ("ok", "missing"))
             and not self.missing_bodies
             and not self.unreadable_bodies
@@ -171,13 +170,15 @@ class Diagnosis:
             if self.corrections_backup is not None:
                 out.append(self.corrections_backup.line())
         out.append(f"article texts: {self.bodies} files")
+        out.extend(d.line() for d in self.derived)
         if self.missing_bodies:
             shown = ", ".join(self.missing_bodies[:5]) + (" …" if len(self.missing_bodies) > 5 else "")
             out.append(f"MISSING article texts for {len(self.missing_bodies)} articles ({shown}): ingest their files again")
         if self.unreadable_bodies:
             out.append(f"UNREADABLE article texts: {len(self.unreadable_bodies)} (first: {self.unreadable_bodies[0]})")
         if self.temps:
-            out.append(f"{len(self.temps)} temporary files left by interrupted writes (removed by --restore or --salvage; safe to delete)")
+            out.append(f"{len(self.temps)} temporary files left by interrupted writes (removed by --repair, --restore "
+                       f"or --salvage; safe to delete)")
         if self.corrupt_copies:
             out.append(f"damaged copies kept aside: {', '.join(p.name for p in self.corrupt_copies)}")
         if self.locked:
@@ -200,10 +201,12 @@ class Diagnosis:
             return "this tongket can read the archive but will not change it: upgrade tongket"
         if self.missing_bodies or self.unreadable_bodies:
             return "the archive itself is fine; ingest the affected files again to restore their text"
+        if any(d.bad for d in self.derived):
+            return "to repair: `tongket doctor --repair` rebuilds the damaged derived files (nothing is lost)"
         return "everything is fine"
 
 
-def _body_files(folder: Path) -> Iterator[Path]:
+def body_files(folder: Path) -> Iterator[Path]:
     root = folder / BODIES_DIR
     if not root.is_dir():
         return
@@ -226,7 +229,7 @@ def diagnose(folder: Path) -> Diagnosis:
     folder = Path(folder)
     archive_state, data = inspect_file(folder / ARCHIVE_FILE)
     backup_state, _ = inspect_file(folder / (ARCHIVE_FILE + BACKUP_SUFFIX))
-    bodies = {p.stem: p for p in _body_files(folder)}
+    bodies = {p.stem: p for p in body_files(folder)}
     missing: list[str] = []
     if data is not None:
         for doc in (data.get("articles") or {}).values():
@@ -245,10 +248,10 @@ def diagnose(folder: Path) -> Diagnosis:
         folder.glob(CORRECTIONS_FILE + CORRUPT_SUFFIX + "*"))
     corr_state, _ = inspect_file(folder / CORRECTIONS_FILE)
     corr_backup, _ = inspect_file(folder / (CORRECTIONS_FILE + BACKUP_SUFFIX))
+    archive_state = _lost(archive_state, backup_state.articles, "articles", len(bodies))
+    corr_state = _lost(corr_state, corr_backup.corrections if corr_backup.status == "ok" else 0, "corrections")
     if corr_state.status in ("ok", "newer") and archive_state.status in ("ok", "newer"):
         # the archive's corrections are those of corrections.json (its own table is legacy)
-        from dataclasses import replace
-
         archive_state = replace(archive_state, corrections=corr_state.corrections)
     return Diagnosis(
         folder=folder,
@@ -262,7 +265,27 @@ def diagnose(folder: Path) -> Diagnosis:
         locked=lock_is_held(folder),
         corrections=corr_state,
         corrections_backup=corr_backup,
+        derived=check_derived(folder),
     )
+
+
+def _lost(state: FileState, in_backup: int, what: str, texts: int = 0) -> FileState:
+    """A missing file is a new archive only when nothing says it held data: its backup
+    holds none and there are no article texts. Otherwise it is damage to repair."""
+    if state.status != "missing" or not (in_backup or texts):
+        return state
+    held = [f"its backup holds {in_backup} {what}"] if in_backup else []
+    held += [f"{texts} article texts remain"] if texts else []
+    return FileState(state.path, "damaged", f"it is missing while {' and '.join(held)} (deleted or lost)")
+
+
+def corrections_to_recover(folder: Path) -> tuple[FileState, FileState]:
+    """corrections.json's state, "damaged" when it is missing while its backup holds
+    corrections, and its backup's state."""
+    backup_state, _ = inspect_file(folder / (CORRECTIONS_FILE + BACKUP_SUFFIX))
+    state, _ = inspect_file(folder / CORRECTIONS_FILE)
+    in_backup = backup_state.corrections if backup_state.status == "ok" else 0
+    return _lost(state, in_backup, "corrections"), backup_state
 
 
 # ---------------------------------------------------------------- repairs
@@ -291,7 +314,7 @@ def restore(folder: Path) -> str:
             atomic_write_bytes(target, backup.read_bytes())
         except OSError as exc:
             raise StoreError(f"cannot restore {target}: {describe_os_error(exc)}") from None
-        _clean_temps(folder)
+        sweep_temps(folder)
     note = f"; the damaged file is kept as {kept.name}" if kept else ""
     also = f"; {restored_corrections}" if restored_corrections else ""
     return (f"restored {target.name} from {backup.name}: {backup_state.articles} articles, "
@@ -303,10 +326,9 @@ def _restore_corrections(folder: Path) -> str:
     there was nothing to do. A damaged file without a usable backup is left to --salvage."""
     target = folder / CORRECTIONS_FILE
     backup = folder / (CORRECTIONS_FILE + BACKUP_SUFFIX)
-    state, _ = inspect_file(target)
+    state, backup_state = corrections_to_recover(folder)
     if state.status != "damaged":
         return ""
-    backup_state, _ = inspect_file(backup)
     if backup_state.status != "ok":
         raise StoreError(f"cannot restore {target.name}: its backup {backup.name} is {backup_state.status}; "
                          f"try `tongket doctor --salvage`")
@@ -317,207 +339,3 @@ def _restore_corrections(folder: Path) -> str:
         raise StoreError(f"cannot restore {target}: {describe_os_error(exc)}") from None
     note = f"; the damaged file is kept as {kept.name}" if kept else ""
     return f"restored {target.name} from {backup.name}: {backup_state.corrections} corrections{note}"
-
-
-def _salvage_corrections(folder: Path, legacy: dict[str, dict[str, Any]]) -> str:
-    """Rebuild a damaged corrections.json from every correction it, its backup and the
-    archive's legacy table still hold (lock held); "" when it is not damaged."""
-    target = folder / CORRECTIONS_FILE
-    state, _ = inspect_file(target)
-    if state.status != "damaged":
-        return ""
-    found = _Salvage()
-    for path in (target, folder / (CORRECTIONS_FILE + BACKUP_SUFFIX)):
-        _gather_file(path, found, path.name)
-    for aid, fields in legacy.items():
-        found.add_correction(aid, fields)
-    data = {
-        "_meta": {"1": {"schema": 1, "generation": found.generation + 1, "app": "tongket"}},
-        "corrections": {
-            str(i): {"id": aid, "fields": fields} for i, (aid, fields) in enumerate(found.corrections.items(), 1)
-        },
-    }
-    kept = keep_corrupt_copy(target)
-    try:
-        atomic_write_bytes(target, dumps(data), backup=False)
-    except OSError as exc:
-        raise StoreError(f"cannot write the salvaged corrections {target}: {describe_os_error(exc)}") from None
-    note = f"; the damaged file is kept as {kept.name}" if kept else ""
-    return f"salvaged {len(found.corrections)} corrections into {target.name}{note}"
-
-
-@dataclass
-class _Salvage:
-    """Records gathered from every source, first source first."""
-
-    articles: dict[str, dict[str, Any]] = field(default_factory=dict)
-    corrections: dict[str, dict[str, Any]] = field(default_factory=dict)
-    generation: int = 0
-    counts: dict[str, int] = field(default_factory=dict)
-
-    def add_article(self, doc: dict[str, Any], source: str) -> None:
-        if doc["id"] not in self.articles:
-            self.articles[doc["id"]] = doc
-            self.counts[source] = self.counts.get(source, 0) + 1
-
-    def add_correction(self, aid: str, fields: dict[str, Any]) -> None:
-        if fields:
-            self.corrections.setdefault(aid, fields)
-
-
-def _is_article(doc: Any) -> bool:
-    return isinstance(doc, dict) and isinstance(doc.get("id"), str) and ("body_ref" in doc or "figs" in doc)
-
-
-def _is_correction(doc: Any) -> bool:
-    return isinstance(doc, dict) and set(doc) == {"id", "fields"} and isinstance(doc["fields"], dict)
-
-
-_DOC_KEY = re.compile(r'"\d+"\s*:\s*(?=\{)')
-
-
-def scan_documents(raw: bytes) -> Iterator[dict[str, Any]]:
-    """Every TinyDB document (`"N": {...}`) that still parses, in file order, even when the
-    file around them is cut off or garbled."""
-    text = raw.decode("utf-8", "replace")
-    decoder = json.JSONDecoder()
-    pos = 0
-    while (match := _DOC_KEY.search(text, pos)) is not None:
-        try:
-            doc, end = decoder.raw_decode(text, match.end())
-        except ValueError:
-            pos = match.end()
-            continue
-        if isinstance(doc, dict) and (_is_article(doc) or _is_correction(doc) or "schema" in doc):
-            yield doc
-            pos = end
-        else:
-            pos = match.end()
-
-
-def _gather_file(path: Path, found: _Salvage, source: str) -> None:
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        return
-    for doc in scan_documents(raw):
-        if _is_article(doc):
-            found.add_article(doc, source)
-        elif _is_correction(doc):
-            found.add_correction(doc["id"], doc["fields"])
-        elif isinstance(doc.get("schema"), int):
-            if doc["schema"] > SCHEMA_VERSION:
-                raise StoreError(f"{path} was written by a newer tongket (format {doc['schema']}); use that version to repair it")
-            if isinstance(doc.get("generation"), int):
-                found.generation = max(found.generation, doc["generation"])
-
-
-def _record_from_body(ref: str, body: dict[str, Any], path: Path) -> dict[str, Any]:
-    """An archive record rebuilt from an article text file (what `Archive._fill` writes)."""
-    meta = body.get("meta")
-    if not isinstance(meta, dict):  # a text file from before bodies carried their fields
-        from tongket.store.parse.article import parse_text
-
-        article = parse_text(body.get("body", ""))
-        meta = {name: getattr(article, name) for name in _META_FIELDS}
-        meta["officials"] = [{"name": o.name, "role": o.role} for o in article.officials]
-        meta["warnings"] = list(article.warnings)
-    figures = [f for f in body.get("figures") or () if isinstance(f, dict)]
-    source = meta.get("source_path")
-    stamp = _iso(path.stat().st_mtime)
-    record: dict[str, Any] = {"id": ref, "source_paths": [source] if source else [], "ingested_at": stamp}
-    record.update({name: meta.get(name) for name in _META_FIELDS})
-    record["warnings"] = list(record.get("warnings") or ()) + ["recovered by tongket doctor --salvage"]
-    record.update(
-        content_id=ref,
-        body_ref=ref,
-        figs=[[f.get("value"), f.get("unit"), f.get("label", ""), f.get("key"), f.get("display", "")] for f in figures],
-        fingerprint="",  # unknown: the next ingest of its file refreshes the record
-    )
-    return record
-
-
-def _iso(timestamp: float) -> str:
-    from datetime import datetime, timezone
-
-    return datetime.fromtimestamp(timestamp, timezone.utc).isoformat(timespec="seconds")
-
-
-def _gather_bodies(folder: Path, found: _Salvage) -> None:
-    """Articles whose text file no recovered record points to. An older version of an edited
-    article (same source file as a recovered one) is left out; of several orphans from the
-    same file, the newest wins."""
-    referenced = {doc.get("body_ref", aid) for aid, doc in found.articles.items()}
-    known_sources = {p for doc in found.articles.values() for p in doc.get("source_paths") or ()}
-    newest: dict[str, tuple[float, dict[str, Any]]] = {}
-    loose: list[dict[str, Any]] = []
-    for path in _body_files(folder):
-        ref = path.stem
-        if ref in referenced:
-            continue
-        try:
-            body = orjson.loads(path.read_bytes())
-        except (OSError, orjson.JSONDecodeError):
-            continue
-        if not isinstance(body, dict) or not isinstance(body.get("body"), str):
-            continue
-        record = _record_from_body(ref, body, path)
-        source = record["source_paths"][0] if record["source_paths"] else None
-        if source is None:
-            loose.append(record)
-        elif source not in known_sources:
-            mtime = path.stat().st_mtime
-            if source not in newest or newest[source][0] < mtime:
-                newest[source] = (mtime, record)
-    for record in loose + [rec for _, rec in newest.values()]:
-        found.add_article(record, "article texts")
-
-
-def salvage(folder: Path) -> str:
-    """Rebuild archive.json from every readable record; returns what was recovered."""
-    folder = Path(folder)
-    target = folder / ARCHIVE_FILE
-    backup = folder / (ARCHIVE_FILE + BACKUP_SUFFIX)
-    with write_lock(folder):
-        state, _ = inspect_file(target)
-        if state.status == "newer":
-            raise StoreError(f"{target} was written by a newer tongket; upgrade tongket instead of salvaging")
-        if state.status == "ok":
-            salvaged = _salvage_corrections(folder, {})
-            if salvaged:  # only the corrections are damaged: archive.json stays as it is
-                return salvaged
-        found = _Salvage()
-        _gather_file(target, found, target.name)
-        _gather_file(backup, found, backup.name)
-        _gather_bodies(folder, found)
-        found.corrections = {aid: f for aid, f in found.corrections.items() if aid in found.articles}
-        salvaged_corrections = _salvage_corrections(folder, found.corrections)
-        data = {
-            "_meta": {"1": {"schema": SCHEMA_VERSION, "generation": found.generation + 1, "app": "tongket"}},
-            "articles": {str(i): doc for i, doc in enumerate(found.articles.values(), 1)},
-            "corrections": {
-                str(i): {"id": aid, "fields": fields} for i, (aid, fields) in enumerate(found.corrections.items(), 1)
-            },
-        }
-        kept = keep_corrupt_copy(target) if state.status == "damaged" else None
-        try:
-            # The backup stays as it was: it may hold what this salvage could not read.
-            atomic_write_bytes(target, dumps(data), backup=False)
-        except OSError as exc:
-            raise StoreError(f"cannot write the salvaged archive {target}: {describe_os_error(exc)}") from None
-        _clean_temps(folder)
-    sources = ", ".join(f"{n} from {name}" for name, n in found.counts.items()) or "nothing readable"
-    note = f"; the damaged file is kept as {kept.name}" if kept else ""
-    also = f"; {salvaged_corrections}" if salvaged_corrections else ""
-    return (f"salvaged {len(found.articles)} articles ({sources}) and {len(found.corrections)} corrections "
-            f"into {target.name}{note}{also}")
-
-
-def _clean_temps(folder: Path) -> None:
-    remove_stale_temps(folder)
-    root = folder / BODIES_DIR
-    if root.is_dir():
-        for sub in root.iterdir():
-            if sub.is_dir():
-                remove_stale_temps(sub)
-

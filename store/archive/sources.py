@@ -9,6 +9,7 @@ rest of an import.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
@@ -31,7 +32,8 @@ def discover(paths: Iterable[Path | str]) -> tuple[list[Path], list[Rejection]]:
 
     A file named explicitly is taken whatever its extension (the decoder judges it); inside
     folders only .txt/.html/.htm files count and hidden entries (".git", "._x.txt" from
-    macOS) are skipped. Folder links are followed once each, so a link loop ends.
+    macOS) are skipped. Folder links are followed once each; a link loop is reported and
+skipped, and any nesting depth is walked (the walk is iterative).
     """
     found: dict[Path, Path] = {}  # resolved -> as found
     rejected: dict[str, Rejection] = {}
@@ -62,41 +64,78 @@ def discover(paths: Iterable[Path | str]) -> tuple[list[Path], list[Rejection]]:
 
 
 def _walk(
-    folder: Path,
+    top: Path,
     add: Callable[[Path], None],
     reject: Callable[[Path, str], None],
     seen: set[tuple[int, int]],
 ) -> None:
-    try:
-        info = folder.stat()
-    except OSError as exc:
-        reject(folder, f"cannot be opened: {_strerror(exc)}")
-        return
-    if (info.st_dev, info.st_ino) in seen:  # a link back to a folder already walked
-        return
-    seen.add((info.st_dev, info.st_ino))
-    try:
-        with os.scandir(folder) as entries:
-            children = sorted(entries, key=lambda e: e.name)
-    except OSError as exc:
-        reject(folder, f"cannot be listed: {_strerror(exc)}")
-        return
-    for entry in children:
-        if entry.name.startswith("."):
-            continue
-        path = Path(entry.path)
+    """Every article file under `top`, in name order, with an explicit stack: nesting depth
+    costs memory, not Python's recursion limit, so one deep tree cannot stop a whole ingest.
+    A folder link back to a folder it sits in is reported as a loop."""
+    stack: list[tuple[Path, tuple[tuple[int, int], ...]]] = [(top, ())]  # folder, its ancestors' ids
+    while stack:
+        folder, ancestors = stack.pop()
         try:
-            is_dir = entry.is_dir()  # follows links
-            is_link = entry.is_symlink()
-        except OSError:
+            info = folder.stat()
+        except OSError as exc:
+            reject(folder, _loop_reason(folder) if _is_loop_error(exc) else f"cannot be opened: {_strerror(exc)}")
             continue
-        if is_dir:
-            _walk(path, add, reject, seen)
-        elif path.suffix.lower() in ARTICLE_SUFFIXES:
-            if is_link and not _exists(path):
-                reject(path, "is a broken symbolic link")
-            else:
+        ident = (info.st_dev, info.st_ino)
+        if ident in ancestors:
+            reject(folder, _loop_reason(folder))
+            continue
+        if ident in seen:  # a second way to a folder already walked: its files are in
+            continue
+        seen.add(ident)
+        try:
+            with os.scandir(folder) as entries:
+                children = sorted(entries, key=lambda e: e.name)
+        except OSError as exc:
+            reject(folder, f"cannot be listed: {_strerror(exc)}")
+            continue
+        inner = (*ancestors, ident)
+        subfolders = []
+        for entry in children:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir()  # follows links; a link to itself raises ELOOP
+            except OSError as exc:
+                if _is_loop_error(exc):
+                    reject(path, _loop_reason(path))
+                continue
+            if is_dir:
+                subfolders.append((path, inner))
+            elif is_link and not _exists(path):
+                if _is_looping_link(path):
+                    reject(path, _loop_reason(path))
+                elif path.suffix.lower() in ARTICLE_SUFFIXES:
+                    reject(path, "is a broken symbolic link")
+            elif path.suffix.lower() in ARTICLE_SUFFIXES:
                 add(path)
+        stack.extend(reversed(subfolders))  # popped in name order
+
+
+def _is_loop_error(exc: OSError) -> bool:
+    return exc.errno == errno.ELOOP
+
+
+def _is_looping_link(path: Path) -> bool:
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return _is_loop_error(exc)
+    return False
+
+
+def _loop_reason(path: Path) -> str:
+    try:
+        target = f" (it points to {os.readlink(path)})"
+    except (OSError, ValueError):
+        target = ""
+    return f"is a symbolic link loop{target}: skipped"
 
 
 def _exists(path: Path) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from tongket.store.cli.common import (EXIT_FAILED, EXIT_OK, MAX_BYTES_HELP, UsageError, add_filters, cell, make_console,
-                                      err, json_out, max_bytes, open_archive)
+                                      err, json_out, max_bytes, open_archive, web_url)
 from tongket.store.errors import InputError, TongketError
 from tongket.store.lang.text import one_line
 from tongket.store.present.display import figure_value
@@ -17,7 +17,7 @@ from tongket.store.record import PERIODS, Article, ArticleMeta, StoredArticle, a
 def register(sub: Any, store: argparse.ArgumentParser) -> None:
     p = sub.add_parser("parse", parents=[store], help="parse files and print what was found (stores nothing)")
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--url", help="the page the file was saved from")
+    p.add_argument("--url", type=web_url, help="the page the file was saved from")
     p.add_argument("--json", action="store_true", help="print a JSON array of records")
 
     p.add_argument("--max-bytes", metavar="SIZE", help=MAX_BYTES_HELP)

@@ -7,14 +7,17 @@ control characters stripped, and JSON escapes the C1 range too.
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import re
 import sys
 from typing import Any
 
+from tongket.store.archive.sources import is_web_url
 from tongket.store.errors import TongketError
-from tongket.store.lang.text import one_line
+from tongket.store.lang.provinces import load_provinces
+from tongket.store.lang.text import fold, one_line
 from tongket.store.record import PERIODS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -26,11 +29,56 @@ class UsageError(TongketError):
     """Arguments that parse but do not make sense together."""
 
 
+UNKNOWN = "unknown"
+
+
 def add_filters(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--province", help="province name, with or without accents; 'unknown' for none")
+    """The filters `list` and `lookup` share. A value that names nothing is a usage error
+    with the close names, never an empty answer that looks like "no such articles"."""
+    p.add_argument("--province", type=province_filter, help="province name, with or without accents; 'unknown' for none")
     p.add_argument("--year", type=int, help="report year")
-    p.add_argument("--period", help=f"one of {', '.join(PERIODS)} or 'unknown'")
+    p.add_argument("--period", type=period_filter, help=f"one of {', '.join(PERIODS)} or 'unknown'")
     p.add_argument("--merged", action="store_true", help="include every province of the 2025 merged unit")
+
+
+def province_filter(text: str) -> str:
+    """argparse type for --province: a name the province catalogue knows, or 'unknown'."""
+    name = " ".join(text.split())
+    if name.lower() == UNKNOWN:
+        return UNKNOWN
+    catalogue = load_provinces()
+    if not name or catalogue.canonical(name):  # empty: no filter, as before
+        return name
+    by_fold = {fold(n): n for n in catalogue.names}
+    close = [by_fold[f] for f in difflib.get_close_matches(fold(name), list(by_fold), n=3, cutoff=0.6)]
+    hint = f"; did you mean {', '.join(close)}?" if close else f"; give a province name or {UNKNOWN!r}"
+    raise argparse.ArgumentTypeError(f"unknown province {text!r}{hint}")
+
+
+def period_filter(text: str) -> str:
+    """argparse type for --period: one of PERIODS or 'unknown', in any case."""
+    period = text.strip().lower()
+    if not period or period in PERIODS or period == UNKNOWN:
+        return period
+    choices = (*PERIODS, UNKNOWN)
+    close = difflib.get_close_matches(period, choices, n=2, cutoff=0.5)
+    hint = f"did you mean {', '.join(close)}? " if close else ""
+    raise argparse.ArgumentTypeError(f"unknown period {text!r}; {hint}choose one of {', '.join(choices)}")
+
+
+def web_url(text: str) -> str:
+    """argparse type for --url: the same rule as a manifest's url column."""
+    url = text.strip()
+    if not is_web_url(url):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a web address (expected http:// or https://host/…)")
+    return url
+
+
+def store_folder(text: str) -> str:
+    """argparse type for --store: an empty path would silently mean the current folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("needs a folder path, not an empty string")
+    return text
 
 
 
@@ -45,12 +93,13 @@ def err(message: str) -> None:
     print(f"tongket: {one_line(message)}", file=sys.stderr)
 
 
-_C1 = re.compile("[\x7f-\x9f]")
+_C1 = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def json_out(data: Any) -> None:
     """JSON on stdout. json escapes C0 controls (ESC becomes \\u001b); the C1 range, which
-    some terminals obey (\\x9b is CSI), is escaped here too, so data never drives the terminal."""
+    some terminals obey (\\x9b is CSI), and the bidi controls, which reorder what a terminal
+    shows, are escaped here too (the same JSON values), so data never drives the terminal."""
     text = json.dumps(data, ensure_ascii=False, indent=2)
     sys.stdout.write(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
     sys.stdout.write("\n")
@@ -64,6 +113,7 @@ def cell(value: Any) -> Any:
 
 
 _SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*", re.IGNORECASE)
+MAX_SIZE = 1024**5  # a limit above any file is no limit: "99999G" is taken as this, not overflowed
 
 
 def parse_size(text: str, what: str) -> int:
@@ -72,7 +122,7 @@ def parse_size(text: str, what: str) -> int:
     if not match or float(match.group(1)) <= 0:
         raise UsageError(f"{what} must be a size in bytes such as 5000000, 500K or 5M, not {text!r}")
     scale = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[match.group(2).lower()]
-    return int(float(match.group(1)) * scale)
+    return int(min(float(match.group(1)) * scale, MAX_SIZE))
 
 
 def max_bytes(args: argparse.Namespace) -> int | None:

@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 from tongket.store.archive.sources import discover, read_manifest
 from tongket.store.cli.common import (EXIT_FAILED, EXIT_OK, MAX_BYTES_HELP, UsageError, make_console, err, max_bytes,
-                                      open_archive)
+                                      open_archive, web_url)
 from tongket.store.record import Rejection
 
 PROGRESS_THRESHOLD = 20  # files; fewer finish before a bar would be worth drawing
@@ -17,7 +17,7 @@ PROGRESS_THRESHOLD = 20  # files; fewer finish before a bar would be worth drawi
 def register(sub: Any, store: argparse.ArgumentParser) -> None:
     p = sub.add_parser("ingest", parents=[store], help="add files or folders to the archive")
     p.add_argument("paths", nargs="*", metavar="PATH")
-    p.add_argument("--url", help="source URL (only with a single file)")
+    p.add_argument("--url", type=web_url, help="source URL (only with a single file)")
     p.add_argument("--manifest", metavar="FILE", help="CSV with columns file,url")
     p.add_argument("--max-bytes", metavar="SIZE", help=MAX_BYTES_HELP)
     p.set_defaults(handler=cmd_ingest)

@@ -15,7 +15,7 @@ from typing import Sequence
 
 from tongket.store.archive.storage import describe_os_error
 from tongket.store.cli import articles, figures, ingest, repair
-from tongket.store.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, err
+from tongket.store.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, err, store_folder
 from tongket.store.errors import TongketError
 
 COMMAND_MODULES = (articles, ingest, figures, repair)
@@ -24,7 +24,7 @@ COMMAND_MODULES = (articles, ingest, figures, repair)
 def build_parser() -> argparse.ArgumentParser:
     store = argparse.ArgumentParser(add_help=False)
     store.add_argument(
-        "--store", metavar="PATH", default=argparse.SUPPRESS,
+        "--store", metavar="PATH", default=argparse.SUPPRESS, type=store_folder,
         help="archive folder (default: $TONGKET_STORE, else the user data folder)",
     )
     parser = argparse.ArgumentParser(

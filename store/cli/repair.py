@@ -15,19 +15,23 @@ def register(sub: Any, store: argparse.ArgumentParser) -> None:
     repair = p.add_mutually_exclusive_group()
     repair.add_argument("--restore", action="store_true", help="put the previous version (archive.json.bak) back")
     repair.add_argument("--salvage", action="store_true", help="rebuild archive.json from every readable article")
+    repair.add_argument("--repair", action="store_true",
+                        help="rebuild damaged or stale derived files and remove temporary leftovers")
     p.set_defaults(handler=cmd_doctor)
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     """Report the archive's state (exit 1 if something is wrong); repair on request."""
-    from tongket.store.archive import doctor
+    from tongket.store.archive import derived_files, doctor, salvage
     from tongket.store.archive.archive import default_store_path
 
     folder = Path(store_path(args) or default_store_path()).expanduser()
     if not folder.is_dir():
         raise TongketError(f"no archive folder at {folder}")
     if args.restore or args.salvage:
-        print(one_line(doctor.restore(folder) if args.restore else doctor.salvage(folder)))
+        print(one_line(doctor.restore(folder) if args.restore else salvage.salvage(folder)))
+    elif args.repair:
+        print(one_line(derived_files.repair(folder)))
     diagnosis = doctor.diagnose(folder)
     for line in diagnosis.lines():
         print(one_line(line))

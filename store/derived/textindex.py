@@ -71,10 +71,26 @@ def _read_entries(folder: Path) -> tuple[bytes, list[str], array, array] | None:
     refs: list[str] = []
     starts, ends = array("q"), array("q")
     for ref, start, end in _ENTRY.iter_unpack(body[: n * _ENTRY.size]):
+        if end >= 1 << 62 or start > end:  # garbage (a damaged file): not an offset into search.txt
+            continue
         refs.append(ref.rstrip(b"\x00").decode("ascii", "replace"))
         starts.append(start)
         ends.append(end)
     return token, refs, starts, ends
+
+
+def stored_records(folder: Path) -> list[tuple[str, bytes]] | None:
+    """(body ref, stored folded text) of every record, for `tongket doctor` to compare with
+    the article texts; None when either file is missing or they are from different rewrites."""
+    entries = _read_entries(folder)
+    try:
+        data = (folder / TEXT_FILE).read_bytes()
+    except OSError:
+        return None
+    if entries is None or not data.startswith(_head(entries[0])):
+        return None
+    _token, refs, starts, ends = entries
+    return [(ref, data[s:e]) for ref, s, e in zip(refs, starts, ends)]
 
 
 class TextIndex:

@@ -19,10 +19,10 @@ from functools import cache, lru_cache
 from importlib import resources
 from collections import Counter
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from tongket.store.errors import InputError
-from tongket.store.lang.text import nfc
+from tongket.store.lang.text import nfc, split_joined_words
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
@@ -71,7 +71,10 @@ _ZIP_KINDS = (  # what a ZIP container holds, by the names of its first entries
 # Invisible characters that split words without showing: removed. The soft hyphen is
 # removed only after legacy detection, because in TCVN3 it is the letter "ư".
 _ZERO_WIDTH = re.compile("[\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
+# Bidi controls (embeddings, overrides, isolates) reorder what a terminal shows: removed too.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _SOFT_HYPHEN = "\u00ad"
+_WHITESPACE = re.compile(r"\s+")
 # A "word" for spelling checks: anything between spaces, digits and punctuation. Latin-1
 # symbols stay inside words because TCVN3 uses them as letters ("B¸o").
 _WORD = re.compile(r"[^\s\d!-/:-@\[-`{-~\u2000-\u206f]+")
@@ -137,12 +140,26 @@ def read_bytes(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYT
         raise InputError(name, _too_large(info.st_size, max_bytes))
     try:
         with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+            data = _read_limited(handle, info.st_size, max_bytes)
     except (OSError, ValueError) as exc:
         raise InputError(name, _os_reason(exc)) from None
     if len(data) > max_bytes:  # grew between stat and read
         raise InputError(name, _too_large(len(data), max_bytes))
     return data
+
+
+def _read_limited(handle: BinaryIO, size: int, max_bytes: int) -> bytes:
+    """Up to `max_bytes + 1` bytes, asking for the size `stat` gave (a limit of "99999G" must
+    not become one read of that many bytes), then in chunks if the file grew meanwhile."""
+    parts = [handle.read(min(size, max_bytes) + 1)]
+    total = len(parts[0])
+    while total <= max_bytes and total > size:
+        chunk = handle.read(min(1 << 20, max_bytes + 1 - total))
+        if not chunk:
+            break
+        parts.append(chunk)
+        total += len(chunk)
+    return b"".join(parts)
 
 
 def decode_bytes(data: bytes, path: str) -> str:
@@ -163,7 +180,7 @@ def decode_text(data: bytes, path: str) -> str:
     if kind:
         raise InputError(path, f"is {kind}, not a text file; save the article as plain text (UTF-8) or HTML")
     text = _decode(data, path)
-    text = _fix_legacy(nfc(_ZERO_WIDTH.sub("", text)), path)
+    text = _fix_legacy(nfc(_ZERO_WIDTH.sub("", _BIDI.sub("", split_joined_words(text)))), path)
     text = text.replace(_SOFT_HYPHEN, "")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     return nfc(text.rstrip("\x1a"))  # Ctrl-Z: end-of-file mark left by DOS-era editors
@@ -543,9 +560,16 @@ def _is_syllable(word: str) -> bool:
 # ---------------------------------------------------------------- is it an article at all
 
 
+def _kept_length(pattern: re.Pattern[str], text: str, chunk: int = 1 << 16) -> int:
+    """len(pattern.sub("", text)), a slice at a time: `sub` builds a list of every piece it
+    keeps, which for a 5 MB file of short numbers is a million strings at once. The
+    patterns are character classes, so cutting the text anywhere gives the same total."""
+    return sum(len(pattern.sub("", text[i : i + chunk])) for i in range(0, len(text), chunk))
+
+
 def _check_content(text: str, path: str) -> None:
     total = len(text)
-    visible = sum(map(len, text.split()))  # str.split and re's \s share one whitespace test
+    visible = _kept_length(_WHITESPACE, text)  # re's \s is str.split's whitespace test
     if not visible:
         raise InputError(path, "has no text (only whitespace)")
     controls = len(_CONTROLS.findall(text))
@@ -559,7 +583,7 @@ def _check_content(text: str, path: str) -> None:
     ascii_letters = len(text.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTER_BYTES))
     if ascii_letters >= 3 and ascii_letters >= 0.25 * visible:
         return
-    letters = len(_NOT_LETTERS.sub("", text))
+    letters = _kept_length(_NOT_LETTERS, text)
     if letters < 3 or letters < 0.25 * visible:
         raise InputError(
             path, f"has almost no letters ({letters} of {visible} visible characters): it is not an article"

@@ -49,6 +49,9 @@ from tongket.store.lang.text import fold, fold_words
 _REACH = 300  # how far a figure's clause context reaches either side
 _KEY_REACH = 160  # how far back a metric's phrase is looked for (the nearest one wins anyway)
 MAX_FIGURES = 5000  # a body with more numbers than this is not an article; stop and warn
+# a run without a sentence end longer than this is cut into pieces of at most this many
+# characters: every figure carries its sentence, so an unbounded one costs memory per figure
+MAX_SENTENCE = 1000
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*(?:[/:\-–][0-9]+(?:[.,][0-9]+)*)*")
 _DOC_CODE = re.compile(r"[/\-][A-ZĐ]")
@@ -234,15 +237,38 @@ def _fold_view(body: str, low: str) -> str:
     return folded
 
 
+def _lower(text: str, chunk: int = 1 << 16) -> str:
+    """`text.lower()` a slice at a time: for non-ASCII text CPython's lower() first fills a
+    buffer of three 4-byte characters per character (81 MB for a 6 MB body)."""
+    if len(text) <= chunk:
+        return text.lower()
+    return "".join([text[i : i + chunk].lower() for i in range(0, len(text), chunk)])
+
+
 def _prepare(body: str) -> _Text:
-    low = body.lower()
+    low = _lower(body)
     folded = _fold_view(body, low)
     if len(low) != len(body):  # a few characters lower-case to two; keep offsets
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in body)
     low = _tone_norm(low)
-    sents = [0] + [m.end() for m in _SENT_END.finditer(body)]
+    sents = _bounded([0] + [m.end() for m in _SENT_END.finditer(body)], body)
     clauses = [0] + [m.end() for m in _CLAUSE_END.finditer(body)]
     return _Text(body, low, folded, tuple(sents), tuple(clauses))
+
+
+def _bounded(starts: list[int], body: str) -> list[int]:
+    """Sentence starts with long runs cut at their last clause break, comma or space within
+    `MAX_SENTENCE` (a scraped table or a list of numbers has no full stops)."""
+    out: list[int] = []
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(body)
+        out.append(start)
+        while end - start > MAX_SENTENCE:
+            lo, hi = start + MAX_SENTENCE // 2, start + MAX_SENTENCE
+            cut = next((k + len(sep) for sep in ("; ", ", ", " ") if (k := body.rfind(sep, lo, hi)) >= 0), hi)
+            out.append(cut)
+            start = cut
+    return out
 
 
 def _words_before(low: str, pos: int, n: int = 4, reach: int = 60) -> list[str]:
@@ -775,9 +801,11 @@ def _extract_non_nfc(body: str) -> tuple[list[Figure], list[str]]:
         return a, b
 
     out = []
+    sentences: dict[tuple[int, int], str] = {}
     for f in figs:
         sp, ss = back(f.span), back(f.sentence_span)
-        out.append(replace(f, span=sp, raw=body[sp[0]:sp[1]], sentence_span=ss, sentence=body[ss[0]:ss[1]]))
+        sentence = sentences.setdefault(ss, body[ss[0]:ss[1]])
+        out.append(replace(f, span=sp, raw=body[sp[0]:sp[1]], sentence_span=ss, sentence=sentence))
     return out, warnings
 
 
@@ -801,6 +829,7 @@ def _fold_unit(unit: str | None) -> str:
 
 def _assemble(t: _Text, v: _Vocab, cat: MetricCatalogue, reads: list) -> list[Figure]:
     found: list[_Found] = []
+    sentences: dict[tuple[int, int], str] = {}  # figures of one sentence share its text
     prev_end_in_sentence: dict[tuple[int, int], int] = {}
     for idx, (r, q, qs) in enumerate(reads):
         sent = t.sentence_span(r.start)
@@ -864,7 +893,7 @@ def _assemble(t: _Text, v: _Vocab, cat: MetricCatalogue, reads: list) -> list[Fi
             label=label,
             raw=raw,
             display=display,
-            sentence=t.body[sent[0]:sent[1]],
+            sentence=sentences.setdefault(sent, t.body[sent[0]:sent[1]]),
             span=(raw_start, span_end),
             sentence_span=sent,
             key=key,

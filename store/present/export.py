@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path
 
 from tongket.store.present.display import change_label, vn_number
@@ -137,6 +138,8 @@ def write_markdown(stored: StoredArticle, path: str | Path, *, force: bool = Fal
         target = target / default_export_name(stored)
     if target.is_dir():
         raise ExportError(f"{target} is a folder")
+    if force:
+        _check_replaceable(target)
     if target.exists() and not force:
         raise ExportError(f"{target} already exists; choose another name or overwrite it (--force)")
     parent = target.parent
@@ -156,6 +159,21 @@ def write_markdown(stored: StoredArticle, path: str | Path, *, force: bool = Fal
     except OSError as exc:
         raise ExportError(f"cannot write {target}: {describe_os_error(exc)}") from None
     return target
+
+
+def _check_replaceable(target: Path) -> None:
+    """--force replaces a regular file only: a link would be swapped for a file (and as root,
+    `-o /dev/null --force` would replace the system's /dev/null), a pipe or device is not ours."""
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise ExportError(f"cannot check {target}: {describe_os_error(exc)}") from None
+    if stat.S_ISLNK(mode):
+        raise ExportError(f"{target} is a symbolic link; --force overwrites regular files only")
+    if not stat.S_ISREG(mode):
+        raise ExportError(f"{target} is not a regular file (a device, pipe or socket); --force overwrites regular files only")
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -1,0 +1,132 @@
+"""The derived files (archive.snapshot, search.txt, search.idx) as `tongket doctor` sees
+them: each verified and named when it is missing, stale or damaged, and rebuilt on request.
+
+They hold nothing that is not in archive.json and the article texts, so a bad one is never
+repaired, only dropped and rebuilt. The app and the commands already refuse a snapshot that
+fails its checksums; this module is how the doctor says so, and checks the search text
+against the article texts it was folded from (it has no checksum of its own: it is appended
+to, record by record).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+
+from tongket.store.archive.lock import write_lock
+from tongket.store.archive.storage import remove_stale_temps
+from tongket.store.derived import snapshot as snapshots
+from tongket.store.derived import textindex
+from tongket.store.lang.text import fold
+
+BODIES_DIR = "bodies"
+
+
+@dataclass(frozen=True)
+class DerivedState:
+    """One derived file: "ok", "missing", "stale" or "damaged", and why."""
+
+    name: str
+    status: str
+    detail: str = ""
+    self_checking: bool = False  # refused and rebuilt by every open when bad (the snapshot)
+
+    @property
+    def bad(self) -> bool:
+        return self.status == "damaged"
+
+    def line(self) -> str:
+        if self.status == "ok":
+            return f"{self.name}: ok"
+        what = self.detail if self.detail.startswith(self.status) else f"{self.status}{': ' if self.detail else ''}{self.detail}"
+        mark = "DAMAGED - " + what.removeprefix("damaged: ") if self.bad else what
+        if self.status == "missing" or self.self_checking:
+            return f"{self.name}: {mark} (derived: rebuilt when next needed, or now by `tongket doctor --repair`)"
+        return f"{self.name}: {mark} (derived: `tongket doctor --repair` rebuilds it)"
+
+
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def check_snapshot(folder: Path) -> DerivedState:
+    problem = snapshots.check(folder / snapshots.SNAPSHOT_FILE, _signature(folder / snapshots.ARCHIVE_FILE))
+    if problem is None:
+        return DerivedState(snapshots.SNAPSHOT_FILE, "ok")
+    status = problem.split(":", 1)[0]
+    return DerivedState(snapshots.SNAPSHOT_FILE, status, problem, self_checking=True)
+
+
+def _body_text(folder: Path, ref: str) -> str | None:
+    """The folded text the article text file says the search record should hold."""
+    try:
+        body = orjson.loads((folder / BODIES_DIR / ref[:2] / f"{ref}.json").read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(body, dict) or not isinstance(body.get("body"), str):
+        return None
+    stored = body.get("search")
+    return stored if isinstance(stored, str) else " ".join(fold(body["body"]).split())
+
+
+def check_search(folder: Path) -> DerivedState:
+    """search.txt and search.idx together: present, from one rewrite, and every record equal
+    to the folded text of its article (records of articles since edited are dead weight)."""
+    name = f"{textindex.TEXT_FILE}, {textindex.INDEX_FILE}"
+    present = [(folder / n).exists() for n in (textindex.TEXT_FILE, textindex.INDEX_FILE)]
+    if not any(present):
+        return DerivedState(name, "missing")
+    records = textindex.stored_records(folder)
+    if records is None:
+        return DerivedState(name, "damaged", "one of the two is missing, unreadable or from another rewrite")
+    wrong = 0
+    for ref, stored in records:
+        expected = _body_text(folder, ref)
+        if expected is not None and stored != expected.encode("utf-8"):
+            wrong += 1
+    if wrong:
+        return DerivedState(name, "damaged", f"{wrong} of {len(records)} records differ from their article texts")
+    return DerivedState(name, "ok")
+
+
+def check_derived(folder: Path) -> tuple[DerivedState, ...]:
+    return check_snapshot(folder), check_search(folder)
+
+
+def sweep_temps(folder: Path) -> int:
+    """Remove the temp files killed writers left, in the folder and under bodies/ (lock held)."""
+    removed = remove_stale_temps(folder)
+    root = folder / BODIES_DIR
+    if root.is_dir():
+        removed += sum(remove_stale_temps(sub) for sub in root.iterdir() if sub.is_dir())
+    return removed
+
+
+def repair(folder: Path) -> str:
+    """`tongket doctor --repair`: sweep temp leftovers, drop every damaged or stale derived
+    file, then open the archive and run a text search so both are rebuilt now. What needs a
+    choice (a damaged archive.json: --restore or --salvage) is left to those verbs."""
+    from tongket.store.archive.archive import Archive
+
+    dropped: list[str] = []
+    with write_lock(folder):
+        swept = sweep_temps(folder)
+        for state in check_derived(folder):
+            if state.status in ("damaged", "stale"):
+                for name in state.name.split(", "):
+                    try:
+                        os.unlink(folder / name)
+                        dropped.append(name)
+                    except FileNotFoundError:
+                        pass
+    archive = Archive.open(folder)  # rebuilds the snapshot it lacks (raises if archive.json is damaged)
+    archive.query(text="tongket")  # and the search text
+    rebuilt = f"rebuilt {', '.join(dropped)}" if dropped else "no derived file needed rebuilding"
+    return f"{rebuilt}; removed {swept} temporary files left by interrupted writes"

@@ -1,0 +1,185 @@
+"""Damaged or missing files never pass as healthy: checksums on the archive and its
+derived files, missing files detected while their backups or article texts remain, and
+what `tongket doctor` reports and repairs. Generated stores in temporary folders."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tongket.store.cli.main import main
+
+SEEDS = sorted((Path(__file__).parent.parent / "fixtures" / "seeds").glob("*.txt"))
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def filled(capsys, store_dir: Path) -> Path:
+    """Seeds ingested in two writes (so backups exist) and one correction."""
+    assert main(["ingest", *map(str, SEEDS[:3])]) == 0
+    assert main(["ingest", *map(str, SEEDS[3:])]) == 0
+    capsys.readouterr()
+    aid = json.loads(run(capsys, "list", "--json")[1])[0]["id"]
+    assert main(["set", aid, "--year", "2001"]) == 0
+    assert main(["set", aid, "--province", "An Giang"]) == 0  # two writes: corrections.json.bak exists
+    capsys.readouterr()
+    return store_dir
+
+
+def listing(capsys) -> tuple[int, str, str]:
+    return run(capsys, "list", "--json")
+
+
+# ---------------------------------------------------------------- archive.json checksum
+
+
+def test_no_single_bit_flip_in_archive_json_changes_data_silently(capsys, filled: Path) -> None:
+    path = filled / "archive.json"
+    raw = path.read_bytes()
+    code, reference, _ = listing(capsys)
+    assert code == 0
+    positions = [len(raw) * i // 41 for i in range(1, 41)]
+    for pos in positions:
+        flipped = bytearray(raw)
+        flipped[pos] ^= 1 << (pos % 8)
+        path.write_bytes(bytes(flipped))
+        code, out, err = listing(capsys)
+        assert (code == 1 and "damaged" in err and "tongket doctor" in err) or out == reference, pos
+    path.write_bytes(raw)
+    assert listing(capsys)[1] == reference
+
+
+# ---------------------------------------------------------------- missing files
+
+
+def test_a_deleted_archive_json_is_damage_not_a_new_archive(capsys, filled: Path) -> None:
+    code, reference, _ = listing(capsys)
+    (filled / "archive.json").unlink()
+    for argv in (["list"], ["ingest", str(SEEDS[0])], ["sample"]):
+        code, out, err = run(capsys, *argv)
+        assert code == 1, argv
+        assert "archive.json" in err and "missing" in err and "tongket doctor" in err and err.count("\n") == 1
+    assert not (filled / "archive.json").exists()  # nothing was written in its place
+    code, out, _ = run(capsys, "doctor")
+    assert code == 1 and "archive.json: DAMAGED - it is missing" in out and "--restore" in out
+    assert run(capsys, "doctor", "--restore")[0] == 0
+    restored = {m["id"] for m in json.loads(listing(capsys)[1])}  # the previous version: the last ingest may be lost
+    assert len(restored) >= 3 and restored <= {m["id"] for m in json.loads(reference)}
+
+
+def test_a_deleted_archive_json_with_only_article_texts_left_is_salvaged(capsys, filled: Path) -> None:
+    code, reference, _ = listing(capsys)
+    (filled / "archive.json").unlink()
+    (filled / "archive.json.bak").unlink()
+    code, out, _ = run(capsys, "doctor")
+    assert code == 1 and "article texts remain" in out and "--salvage" in out
+    assert run(capsys, "doctor", "--salvage")[0] == 0
+    got = json.loads(listing(capsys)[1])
+    assert sorted(m["id"] for m in got) == sorted(m["id"] for m in json.loads(reference))
+    assert any(m["corrected"] for m in got)  # corrections.json was untouched
+
+
+def test_a_deleted_corrections_json_is_damage_while_its_backup_holds_corrections(capsys, filled: Path) -> None:
+    code, reference, _ = listing(capsys)
+    (filled / "corrections.json").unlink()
+    code, _, err = listing(capsys)
+    assert code == 1 and "corrections.json" in err and "missing" in err
+    code, out, _ = run(capsys, "doctor")
+    assert code == 1 and "corrections.json: DAMAGED - it is missing while its backup holds" in out
+    assert "--restore" in out
+    code, out, _ = run(capsys, "doctor", "--restore")
+    assert code == 0 and "everything is fine" in out
+    restored = json.loads(listing(capsys)[1])
+    assert any(m["corrected"] for m in restored)  # the backup's corrections (the last one may be lost)
+
+
+def test_a_new_folder_is_still_a_new_archive(capsys, store_dir: Path) -> None:
+    code, out, err = run(capsys, "list")
+    assert code == 0 and "0 of 0" in out
+    code, out, _ = run(capsys, "doctor")
+    assert code == 0
+
+
+# ---------------------------------------------------------------- derived files
+
+
+def test_a_damaged_snapshot_is_never_a_wrong_answer_and_doctor_names_it(capsys, filled: Path) -> None:
+    import struct
+
+    code, before, _ = run(capsys, "lookup", "văn bản", "--json")
+    assert code == 0
+    value = next(f["value"] for f in json.loads(before) if f["value"] > 10)
+    snap = filled / "archive.snapshot"
+    raw = snap.read_bytes()
+    packed = struct.pack("<d", value)
+    assert packed in raw
+    snap.write_bytes(raw.replace(packed, struct.pack("<d", value * 10)))  # the value column times 10
+    code, out, _ = run(capsys, "doctor")
+    assert code == 1 and "archive.snapshot: DAMAGED" in out and "--repair" in out
+    code, after, _ = run(capsys, "lookup", "văn bản", "--json")
+    assert code == 0 and after == before  # rebuilt from archive.json, not read wrong
+    assert run(capsys, "doctor")[0] == 0  # the open rebuilt it
+
+
+def test_an_edited_search_text_is_named_by_doctor_and_repaired(capsys, filled: Path) -> None:
+    code, before, _ = run(capsys, "list", "--text", "van ban", "--json")
+    assert code == 0 and json.loads(before)
+    path = filled / "search.txt"
+    path.write_bytes(path.read_bytes().replace(b"van ban", b"van bxn"))
+    code, out, _ = run(capsys, "doctor")
+    assert code == 1 and "search.txt, search.idx: DAMAGED" in out and "records differ" in out
+    code, out, _ = run(capsys, "doctor", "--repair")
+    assert code == 0 and "rebuilt" in out and "everything is fine" in out
+    assert run(capsys, "list", "--text", "van ban", "--json")[1] == before
+
+
+def test_garbage_in_search_idx_does_not_break_text_search(capsys, filled: Path) -> None:
+    code, before, _ = run(capsys, "list", "--text", "van ban", "--json")
+    path = filled / "search.idx"
+    raw = path.read_bytes()
+    path.write_bytes(raw[:40] + b"\xff" * 64 + raw[104:])
+    code, out, err = run(capsys, "list", "--text", "van ban", "--json")
+    assert code == 0 and "internal error" not in err
+    assert out == before
+
+
+def test_temp_leftovers_of_killed_writers_are_named_and_swept(capsys, filled: Path) -> None:
+    sub = next(p for p in (filled / "bodies").iterdir() if p.is_dir())
+    leftover = sub / f".{next(sub.iterdir()).name}.99999999.1.tmp"  # no such process
+    leftover.write_bytes(b'{"half": ')
+    code, out, _ = run(capsys, "doctor")
+    assert "1 temporary files left by interrupted writes" in out
+    code, out, _ = run(capsys, "doctor", "--repair")
+    assert code == 0 and "removed 1 temporary files" in out
+    assert not leftover.exists()
+
+
+def test_salvage_from_article_texts_alone_keeps_the_corrections_of_an_edited_article(capsys, tmp_path: Path,
+                                                                                   store_dir: Path) -> None:
+    src = tmp_path / "a.txt"
+    src.write_text(SEEDS[0].read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["ingest", str(src)]) == 0
+    capsys.readouterr()
+    (aid,) = [m["id"] for m in json.loads(listing(capsys)[1])]
+    assert main(["set", aid, "--year", "2003"]) == 0
+    os.utime(store_dir / "bodies" / aid[:2] / f"{aid}.json", (1_000_000_000, 1_000_000_000))  # clearly older
+    src.write_text(src.read_text(encoding="utf-8") + "\n\nNăm 2019 có 12 văn bản mới.\n", encoding="utf-8")
+    assert main(["ingest", str(src)]) == 0
+    capsys.readouterr()
+    for name in ("archive.json", "archive.json.bak", "archive.snapshot"):
+        (store_dir / name).unlink(missing_ok=True)
+    code, out, _ = run(capsys, "doctor", "--salvage")
+    assert code == 0, out
+    code, out, _ = run(capsys, "show", aid, "--json")
+    assert code == 0
+    shown = json.loads(out)
+    assert shown["report_year"] == 2003 and shown["corrections"] == {"report_year": 2003}
+    assert "12 văn bản mới" in shown["body"]
