@@ -8,7 +8,7 @@ plain Python list (as toolong's LogLines does). Refilling it is an O(1) assignme
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, ClassVar
+from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -26,7 +26,7 @@ from tongket.store.lang.text import one_line
 
 from tongket.store.present.display import list_date, year_period
 from .row_view import RowView
-from .scrollbars import set_virtual_size_quietly
+from ..compat import set_virtual_size_quietly
 
 PROVINCE_WIDTH = 14
 REPORT_WIDTH = 9
@@ -103,10 +103,6 @@ class ArticleList(RowView, can_focus=True):
         self._index: dict[str, int] | None = {}  # id -> row, built on first use
         self._empty_message: Text = Text("")
         self._last_posted: str | None | object = object()
-        # Called with the new row before `Highlighted` is posted. The message reaches
-        # the app only after the list has been drawn; a hook lets the app load the
-        # article now, so the cursor row and the article are drawn in one frame.
-        self.highlight_hook: Callable[[ArticleMeta | None], None] | None = None
 
     # -- data ---------------------------------------------------------------------------
 
@@ -132,6 +128,7 @@ class ArticleList(RowView, can_focus=True):
         self._index = None
         self._strips.clear()
         set_virtual_size_quietly(self, Size(self.size.width, len(self._rows)))
+        target: int | None
         if keep_index is not None and 0 <= keep_index < len(self._rows) and self._rows[keep_index].id == keep_id:
             target = keep_index
         else:
@@ -144,17 +141,6 @@ class ArticleList(RowView, can_focus=True):
         if self._index is None:
             self._index = {meta.id: i for i, meta in enumerate(self._rows)}
         return self._index.get(article_id) if article_id is not None else None
-
-    def replace_row(self, meta: ArticleMeta) -> None:
-        """Swap one row in place (after a correction) without moving the cursor."""
-        index = self.index_of(meta.id)
-        if index is None:
-            return
-        self._rows[index] = meta
-        self._strips.clear()
-        self.refresh()
-        if index == self.cursor:
-            self._post_highlight(force=True)
 
     def select_id(self, article_id: str) -> bool:
         """Move the cursor to an article; False if it is not in the list."""
@@ -187,8 +173,6 @@ class ArticleList(RowView, can_focus=True):
         key = meta.id if meta else None
         if force or key != self._last_posted:
             self._last_posted = key
-            if self.highlight_hook is not None:
-                self.highlight_hook(meta)
             self.post_message(self.Highlighted(self, meta))
 
     def _scroll_cursor_into_view(self) -> None:
@@ -305,10 +289,3 @@ class ArticleList(RowView, can_focus=True):
             title = "✎ " + title
         segments.append(cell(title, title_w, None))
         return Strip(segments).crop_extend(0, width, base + cursor_style)
-
-    def render_line_text(self, index: int) -> str:
-        """Plain text of one row (for tests and the command palette)."""
-        meta = self._rows[index]
-        return f"{meta.province or 'unknown'} {year_period(meta.report_year, meta.period)} {meta.title}"
-
-

@@ -28,7 +28,7 @@ from tongket.store.lang.text import fold, nfc, one_line
 
 from tongket.store.present.display import date_label, period_label
 from ..wrap import line_of_offset, wrap_offsets
-from .scrollbars import set_virtual_size_quietly
+from ..compat import set_virtual_size_quietly
 
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 _UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\ufeff]")
