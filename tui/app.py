@@ -10,11 +10,10 @@ the user instead of a crash.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.worker import Worker, WorkerState
-
-from tongket.store.archive.archive import Archive
 
 from .commands import ActionCommands
 from .gateway import ArchiveGateway
@@ -24,6 +23,9 @@ from .state import Filters
 from .widgets.article_list import ArticleList
 from .widgets.article_view import ArticleView
 from .widgets.metrics_table import MetricsTable
+
+if TYPE_CHECKING:  # the archive itself is reached only through the gateway
+    from tongket.store.archive.archive import Archive
 
 
 class TongketApp(App[None]):

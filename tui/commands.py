@@ -13,7 +13,7 @@ from .actions import ActionSpec, palette_actions
 class ActionCommands(Provider):
     """Offers every registered action in ctrl+p, matched fuzzily on its label and help."""
 
-    def _run(self, spec: ActionSpec) -> Callable[[], Awaitable[bool]]:
+    def _run(self, spec: ActionSpec) -> Callable[[], Awaitable[object]]:
         """The actions belong to the main screen: run on the screen the palette opened from."""
         return partial(self.screen.run_action, spec.action)
 

@@ -11,7 +11,7 @@ file. Nothing else in tui/ (or its tests) uses an underscored Textual name.
   the results table. The same segments (checked against DataTable's own output, see
   `tests/test_tui_app.py`) are built here in microseconds. Anything else (row labels,
   fixed rows or columns, taller rows, centred or overflowing text) goes to DataTable.
-- `screen_lines`: what a screen shows, as text (for tests and captures).
+- `screen_strips`, `screen_lines`: what a screen shows (for tests and captures).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region, Size
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
@@ -49,10 +50,15 @@ def set_virtual_size_quietly(widget: Widget, size: Size) -> None:
     widget.refresh()
 
 
-def screen_lines(screen: Screen[Any]) -> list[str]:
+def screen_strips(screen: Screen[Any]) -> list[Strip]:
     """The screen as the terminal shows it (dialogs and notifications included), one
-    string per line."""
-    return [strip.text for strip in screen._compositor.render_strips()]
+    strip of styled segments per line."""
+    return list(screen._compositor.render_strips())
+
+
+def screen_lines(screen: Screen[Any]) -> list[str]:
+    """`screen_strips` as plain text."""
+    return [strip.text for strip in screen_strips(screen)]
 
 
 class FastTable(DataTable):

@@ -44,7 +44,7 @@ def figure_texts(fig: Figure) -> tuple[str, str, str, str, str]:
 def figure_cells(fig: Figure, widths: tuple[int, ...] | None = None) -> tuple[Text, ...]:
     """The row for one figure, each cell cut to its column's width (`widths`) and never
     read as markup."""
-    texts = figure_texts(fig)
+    texts: tuple[str, ...] = figure_texts(fig)
     if widths is not None:
         texts = tuple(_fit(t, w) for t, w in zip(texts, widths))
     label, value, unit, change, key = texts
