@@ -35,6 +35,7 @@ from .messages import (
     ChoicesReady,
     CorrectionSaved,
     ExportDone,
+    FiguresFound,
     RowsReady,
     StoreFailed,
 )
@@ -141,6 +142,18 @@ class ArchiveGateway:
                 reply_to.post_message(ChoicesReady(kind, choices, alternative))
 
         self._start("choices", work)
+
+    def lookup(self, query: str, filters: Filters, reply_to: MessagePump) -> None:
+        """Figures matching `query` within `filters`, best first; posts `FiguresFound`.
+        A newer lookup cancels an older one (one worker group), and the answer names its
+        query, so a dialog can drop answers to what the user has already typed past."""
+
+        def work() -> None:
+            done, hits = self._call("lookup", reply_to, lambda a: a.lookup(query, **filters.lookup_kwargs()))
+            if done:
+                reply_to.post_message(FiguresFound(query, hits))
+
+        self._start("lookup", work)
 
     def lookup_function(self, filters: Filters) -> Callable[[str], list[FigureHit]]:
         """A figure search bound to `filters`, for the lookup dialog to call from its own

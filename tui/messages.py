@@ -12,7 +12,7 @@ from pathlib import Path
 
 from textual.message import Message
 
-from tongket.store.record import ArticleMeta, StoredArticle
+from tongket.store.record import ArticleMeta, FigureHit, StoredArticle
 
 from .state import Choice
 
@@ -75,3 +75,11 @@ class ExportDone(Message):
 
     path: Path | None
     error: str | None = None
+
+
+@dataclass
+class FiguresFound(Message):
+    """A figure lookup finished: the hits for `query`, best first."""
+
+    query: str
+    hits: list[FigureHit]
