@@ -51,7 +51,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
 )
 
 
-def app_bindings() -> list[Binding]:
+def main_bindings() -> list[Binding]:
     """Bindings for the main screen, in registry order."""
     return [
         Binding(spec.keys, spec.action, spec.description, show=spec.show, id=spec.id, tooltip=spec.help,

@@ -22,7 +22,7 @@ from textual.widgets import Input
 from tongket.store.lang.text import one_line
 from tongket.store.record import ArticleMeta, FigureHit, StoredArticle
 
-from ..actions import app_bindings, blocked_while_typing
+from ..actions import blocked_while_typing, main_bindings
 from ..dialogs.correct import CorrectDialog
 from ..dialogs.export import ExportDialog
 from ..dialogs.lookup import LookupDialog
@@ -52,7 +52,7 @@ PICKER_TITLES = {"province": "Province", "year": "Report year", "period": "Repor
 class MainScreen(MainLayout):
     """Browse the archive: filters, the list, the article and its figures."""
 
-    BINDINGS: ClassVar[list[BindingType]] = list(app_bindings())
+    BINDINGS: ClassVar[list[BindingType]] = list(main_bindings())
 
     def __init__(self, gateway: ArchiveGateway, *, watch_interval: float | None = 3.0,
                  export_folder: Path | None = None) -> None:

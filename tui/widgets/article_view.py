@@ -311,7 +311,7 @@ class ArticleView(ScrollView, can_focus=True):
     def _style(self, component: str) -> Style:
         try:
             return self.get_component_rich_style(component, partial=True)
-        except Exception:  # before the stylesheet is applied
+        except KeyError:  # before the stylesheet is applied the component has no styles yet
             return Style()
 
     def _restyle(self) -> None:
