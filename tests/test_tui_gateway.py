@@ -65,3 +65,33 @@ async def test_an_archive_that_cannot_open_is_a_message_not_a_crash(tmp_path: Pa
         (failed,) = app.answers
         assert isinstance(failed, StoreFailed) and failed.what == "open"
         assert not app.gateway.is_open
+
+
+async def test_an_unexpected_failure_in_a_worker_is_reported_and_the_app_goes_on(tmp_path: Path):
+    from tongket.tui.app import TongketApp
+
+    archive = demo_archive(tmp_path)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug, not a store error")
+
+    archive.get = broken  # every article load fails in its worker
+    app = TongketApp(archive=archive, watch_interval=None, export_folder=tmp_path)
+    told: list[tuple[str, str]] = []
+    notify = app.notify
+
+    def recording_notify(message, *, title="", **kwargs):
+        told.append((title, message))
+        notify(message, title=title, **kwargs)
+
+    app.notify = recording_notify  # what the user is told
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert app.article_list.rows
+        await pilot.press("j")
+        await settle(pilot)
+        assert ("article failed", "a bug, not a store error") in told
+        assert app.is_running
+        await pilot.press("j")  # the list still answers
+        await settle(pilot)
+        assert app.article_list.cursor == 2
