@@ -75,7 +75,7 @@ async def test_an_unexpected_failure_in_a_worker_is_reported_and_the_app_goes_on
     def broken(*args, **kwargs):
         raise RuntimeError("a bug, not a store error")
 
-    archive.get = broken  # every article load fails in its worker
+    archive.correct = broken  # saving a correction fails in its worker
     app = TongketApp(archive=archive, watch_interval=None, export_folder=tmp_path)
     told: list[tuple[str, str]] = []
     notify = app.notify
@@ -88,10 +88,12 @@ async def test_an_unexpected_failure_in_a_worker_is_reported_and_the_app_goes_on
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         assert app.article_list.rows
-        await pilot.press("j")
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("x", "ctrl+s")  # a changed province, saved
         await settle(pilot)
-        assert ("article failed", "a bug, not a store error") in told
-        assert app.is_running
-        await pilot.press("j")  # the list still answers
+        assert ("correct failed", "a bug, not a store error") in told
+        assert app.is_running and app.screen is app.main
+        await pilot.press("j")  # the app still answers
         await settle(pilot)
-        assert app.article_list.cursor == 2
+        assert app.article_list.cursor == 1

@@ -8,6 +8,12 @@ lives here and nowhere else. Failures the store reports (`TongketError`, `OSErro
 come back as `StoreFailed`; anything else fails the worker and reaches the app's
 top-level handler (`TongketApp.on_worker_state_changed`).
 
+Articles the workers have read are kept in a small cache (`cached`), and each load also
+reads the rows around it, as a query reads the row its cursor lands on: the article
+under a moving cursor is then usually in memory, and the screen draws it in the same
+frame as the cursor, without a worker round trip (a frame or more on a busy machine).
+The cache is emptied whenever the archive changes (a correction, a reload).
+
 The store's public API, as far as the app is concerned: `Archive` (opened only here),
 `tongket.store.record`, `tongket.store.errors`, `tongket.store.present`; see the
 import contracts in pyproject.toml.
@@ -16,6 +22,7 @@ import contracts in pyproject.toml.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable
 
@@ -26,7 +33,7 @@ from tongket.store.archive.archive import Archive
 from tongket.store.errors import TongketError
 from tongket.store.present.display import period_label
 from tongket.store.present.export import write_markdown
-from tongket.store.record import FigureHit, StoredArticle
+from tongket.store.record import ArticleMeta, FigureHit, StoredArticle
 
 from .messages import (
     ArchiveChanged,
@@ -42,6 +49,7 @@ from .messages import (
 from .state import UNKNOWN, Choice, Filters, merged_members
 
 STORE_ERRORS = (TongketError, OSError)  # what the store reports as a message for the user
+CACHED_ARTICLES = 256  # about 2 MB of article text
 
 
 class ArchiveGateway:
@@ -52,7 +60,9 @@ class ArchiveGateway:
         self._app = app
         self._store_path = store_path
         self._archive = archive
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the store's: workers take turns
+        self._cache: OrderedDict[str, StoredArticle] = OrderedDict()
+        self._cache_lock = threading.Lock()  # held for dictionary steps only, never across a store call
 
     @property
     def is_open(self) -> bool:
@@ -96,11 +106,38 @@ class ArchiveGateway:
 
         def work() -> None:
             done, changed = self._call("reload", reply_to, lambda archive: archive.reload_if_changed())
+            if done and changed:
+                self._forget_all()
             if done and (changed or manual):
                 reply_to.post_message(ArchiveChanged(changed, manual))
 
         if self.is_open and (manual or not self.busy("poll")):
             self._start("poll", work)
+
+    def cached(self, article_id: str) -> StoredArticle | None:
+        """An article a worker has already read, if it is still cached (UI thread: no store call)."""
+        with self._cache_lock:
+            stored = self._cache.get(article_id)
+            if stored is not None:
+                self._cache.move_to_end(article_id)
+            return stored
+
+    def _remember(self, stored: StoredArticle) -> None:
+        with self._cache_lock:
+            self._cache[stored.article.id] = stored
+            self._cache.move_to_end(stored.article.id)
+            while len(self._cache) > CACHED_ARTICLES:
+                self._cache.popitem(last=False)
+
+    def _forget_all(self) -> None:
+        with self._cache_lock:
+            self._cache.clear()
+
+    def _read_ahead(self, archive: Archive, article_ids: list[str]) -> None:
+        """Read these articles into the cache (under the store lock, which the caller holds)."""
+        for article_id in article_ids:
+            if self.cached(article_id) is None:
+                self._remember(archive.get(article_id))
 
     def busy(self, group: str) -> bool:
         return any(worker.group == group and worker.is_running for worker in self._app.workers)
@@ -108,28 +145,49 @@ class ArchiveGateway:
     # -- reading ------------------------------------------------------------------------
 
     def query(self, generation: int, filters: Filters, keep_id: str | None, reply_to: MessagePump) -> None:
-        """The list for `filters`; posts `RowsReady` with where `keep_id` landed."""
+        """The list for `filters`; posts `RowsReady` with where `keep_id` landed, once the
+        article the cursor will land on is cached."""
 
-        def work() -> None:
-            done, answer = self._call("query", reply_to, lambda a: (a.query(**filters.query_kwargs()), len(a)))
-            if not done:
-                return
-            rows, total = answer
+        def read(archive: Archive) -> tuple[list[ArticleMeta], int, int | None]:
+            rows = archive.query(**filters.query_kwargs())
             # Found here, not on the UI thread: a scan of up to 100,000 rows.
             keep_index = next((i for i, meta in enumerate(rows) if meta.id == keep_id), None) if keep_id else None
-            reply_to.post_message(RowsReady(generation, rows, total, keep_id, keep_index))
+            if rows:
+                self._read_ahead(archive, [rows[keep_index or 0].id])
+            return rows, len(archive), keep_index
+
+        def work() -> None:
+            done, answer = self._call("query", reply_to, read)
+            if done:
+                rows, total, keep_index = answer
+                reply_to.post_message(RowsReady(generation, rows, total, keep_id, keep_index))
 
         self._start("query", work)
 
-    def load_article(self, article_id: str, reply_to: MessagePump, *, forced: bool = False) -> None:
-        """One article with its figures and text; posts `ArticleLoaded`."""
+    def load_article(self, article_id: str, reply_to: MessagePump, *, forced: bool = False,
+                     around: list[str] | None = None) -> None:
+        """One article with its figures and text; posts `ArticleLoaded`, then reads the
+        articles `around` it (the neighbouring rows) into the cache."""
 
         def work() -> None:
             done, stored = self._call("open article", reply_to, lambda archive: archive.get(article_id))
-            if done:
-                reply_to.post_message(ArticleLoaded(stored, forced))
+            if not done:
+                return
+            self._remember(stored)
+            reply_to.post_message(ArticleLoaded(stored, forced))
+            if around:
+                self._call("open article", reply_to, lambda archive: self._read_ahead(archive, around))
 
         self._start("article", work)
+
+    def read_ahead(self, article_ids: list[str], reply_to: MessagePump) -> None:
+        """Read these articles into the cache (the rows around the cursor)."""
+
+        def work() -> None:
+            self._call("open article", reply_to, lambda archive: self._read_ahead(archive, article_ids))
+
+        if self.is_open and article_ids:
+            self._start("read ahead", work)
 
     def load_choices(self, kind: str, filters: Filters, reply_to: MessagePump) -> None:
         """Counts for a filter picker ("province", "year" or "period"), with the other
@@ -176,6 +234,7 @@ class ArchiveGateway:
         def work() -> None:
             done, stored = self._call("correction", reply_to, lambda archive: archive.correct(article_id, **changes))
             if done:
+                self._forget_all()
                 reply_to.post_message(CorrectionSaved(stored))
 
         self._start("correct", work)

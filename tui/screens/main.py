@@ -4,7 +4,8 @@ The panes come from `MainLayout`; the archive is reached only through the gatewa
 (`tui.gateway`), whose thread workers answer this screen with messages
 (`tui.messages`). The flow: a filter change asks for rows (`RowsReady`), the list's
 cursor announces the article under it once (`ArticleList.Highlighted`), that article is
-loaded (`ArticleLoaded`) and shown with its figures. Answers to filters or rows the user
+taken from the gateway's cache of what its workers read ahead, or loaded
+(`ArticleLoaded`), and shown with its figures. Answers to filters or rows the user
 has already left are dropped (`generation`, the cursor check), so a slow worker never
 shows stale results.
 """
@@ -150,7 +151,19 @@ class MainScreen(MainLayout):
         if meta == self._shown_meta:
             return  # already shown or loading, or a re-query kept the cursor on this row
         self._shown_meta = meta
-        self.gateway.load_article(meta.id, self)
+        around = self._rows_around()
+        stored = self.gateway.cached(meta.id)
+        if stored is None:
+            self.gateway.load_article(meta.id, self, around=around)
+            return
+        # Read ahead by a worker: shown in the same frame as the cursor.
+        self.on_article_loaded(ArticleLoaded(stored))
+        self.gateway.read_ahead(around, self)
+
+    def _rows_around(self) -> list[str]:
+        """Ids of the rows a cursor move reaches next (two below, one above)."""
+        rows, cursor = self.article_list.rows, self.article_list.cursor
+        return [rows[i].id for i in (cursor + 1, cursor + 2, cursor - 1) if 0 <= i < len(rows)]
 
     def on_article_list_opened(self, message: ArticleList.Opened) -> None:
         self.article_view.focus()
