@@ -74,11 +74,12 @@ class PickerDialog(TypeAheadScreen[Picked | None]):
         alternative: list[Choice] | None = None,
         alternative_title: str = "",
         use_alternative: bool = False,
-        on_pick: Callable[[Picked], None] | None = None,
+        on_pick: Callable[[Picked], bool] | None = None,
     ) -> None:
         """`on_pick` is called with the choice before the dialog closes, so the screen
         below can take the new filter (and its new rows) while it is still hidden: the
-        frame that uncovers it then draws it once, already filtered."""
+        frame that uncovers it then draws it once, already filtered. When it returns
+        True, the caller closes the dialog itself (`close`), once its rows are in."""
         super().__init__()
         self._on_pick = on_pick
         self._title = title
@@ -164,8 +165,12 @@ class PickerDialog(TypeAheadScreen[Picked | None]):
         if isinstance(option, ChoiceOption):
             value = None if option.choice is None else option.choice.value
             picked = Picked(value, merged=self._use_alt)
-            if self._on_pick is not None:
-                self._on_pick(picked)
+            if self._on_pick is None or not self._on_pick(picked):
+                self.dismiss(picked)
+
+    def close(self, picked: Picked) -> None:
+        """Close with `picked`, unless the user has closed the dialog already."""
+        if self.is_current:
             self.dismiss(picked)
 
     def action_move(self, step: int) -> None:

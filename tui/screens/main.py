@@ -68,6 +68,7 @@ class MainScreen(MainLayout):
         self._generation = 0
         self._pending_figure: tuple[str, int] | None = None
         self._shown_meta: ArticleMeta | None = None  # the row whose article the detail pane shows
+        self._waiting_picker: tuple[PickerDialog, Picked] | None = None  # a picker waiting for its rows
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The screen's keys are priority bindings (see `tui.actions`): refuse them while
@@ -90,6 +91,7 @@ class MainScreen(MainLayout):
         self._requery()
 
     def on_store_failed(self, message: StoreFailed) -> None:
+        self._close_picker()
         text = one_line(message.message)
         if message.what == "open article":
             self._shown_meta = None  # so moving back to the row tries again
@@ -124,6 +126,7 @@ class MainScreen(MainLayout):
                 article_list.focus()  # a loading widget gives its focus away
         article_list.set_empty_message(Text(EMPTY_ARCHIVE if message.total == 0 else NO_MATCH))
         article_list.set_rows(message.rows, keep_id=message.keep_id, keep_index=message.keep_index)
+        self._close_picker()
         if message.keep_id and self._pending_figure and self._pending_figure[0] == message.keep_id:
             if article_list.current is None or article_list.current.id != message.keep_id:
                 self.gateway.load_article(message.keep_id, self, forced=True)
@@ -257,19 +260,31 @@ class MainScreen(MainLayout):
             alternative=message.alternative,
             alternative_title="Province — 2025 merged units",
             use_alternative=self.filters.merged,
-            on_pick=lambda picked: self._apply_pick(kind, picked),
+            on_pick=lambda picked: self._apply_pick(dialog, kind, picked),
         )
         self.app.push_screen(dialog)
 
-    def _apply_pick(self, kind: str, picked: Picked) -> None:
-        """Called by the picker before it closes, so the new rows are asked for while the
-        list is still covered."""
+    def _apply_pick(self, dialog: PickerDialog, kind: str, picked: Picked) -> bool:
+        """Called by the picker on Enter: the new rows are asked for while the list is still
+        covered, and the picker closes when they are in (`_close_picker`), so uncovering
+        the list and drawing its new rows are one frame."""
         if kind == "province":
-            self.set_filters(self.filters.with_(province=picked.value, merged=bool(picked.value) and picked.merged))
+            filters = self.filters.with_(province=picked.value, merged=bool(picked.value) and picked.merged)
         elif kind == "year":
-            self.set_filters(self.filters.with_(year=picked.value))
+            filters = self.filters.with_(year=picked.value)
         else:
-            self.set_filters(self.filters.with_(period=picked.value))
+            filters = self.filters.with_(period=picked.value)
+        self._waiting_picker = (dialog, picked)
+        self.set_filters(filters)
+        if not self.gateway.is_open:
+            self._close_picker()
+        return True
+
+    def _close_picker(self) -> None:
+        if self._waiting_picker is not None:
+            dialog, picked = self._waiting_picker
+            self._waiting_picker = None
+            dialog.close(picked)
 
     # -- lookup -------------------------------------------------------------------------
 
