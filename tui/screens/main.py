@@ -3,7 +3,7 @@
 The panes come from `MainLayout`; the archive is reached only through the gateway
 (`tui.gateway`), whose thread workers answer this screen with messages
 (`tui.messages`). The flow: a filter change asks for rows (`RowsReady`), the list's
-cursor announces the article under it once (`ArticleList.Highlighted`), that article is
+cursor announces the article under it once (`ArticleList.cursor_listener`), that article is
 taken from the gateway's cache of what its workers read ahead, or loaded
 (`ArticleLoaded`), and shown with its figures. Answers to filters or rows the user
 has already left are dropped (`generation`, the cursor check), so a slow worker never
@@ -80,6 +80,7 @@ class MainScreen(MainLayout):
     # -- start-up and failures ----------------------------------------------------------
 
     def start(self) -> None:
+        self.article_list.cursor_listener = self._cursor_moved
         self.article_list.loading = not self.gateway.is_open  # opening takes seconds on a big archive
         self.article_view.show_message("Opening the archive…")
         self._update_header(busy=True)
@@ -140,9 +141,8 @@ class MainScreen(MainLayout):
             label.append(f"{shown}/{self.total}", style="dim")
             self.article_list.border_title = label
 
-    def on_article_list_highlighted(self, message: ArticleList.Highlighted) -> None:
-        """The list cursor is on `message.meta` (None: the list is empty): show its article."""
-        meta = message.meta
+    def _cursor_moved(self, meta: ArticleMeta | None) -> None:
+        """The list cursor is on `meta` (None: the list is empty): show its article."""
         if meta is None:
             text = EMPTY_ARCHIVE if not self.total else NO_MATCH
             if self.load_error:
@@ -309,7 +309,7 @@ class MainScreen(MainLayout):
             return
         self._pending_figure = (hit.article_id, hit.figure_index)
         if article_list.select_id(hit.article_id):
-            return  # Highlighted -> load -> the pending figure is applied
+            return  # cursor moved -> load -> the pending figure is applied
         # The lookup ignores the text filter: drop it so the article can be listed.
         if self.filters.text:
             self.search_bar.value = ""
