@@ -181,12 +181,15 @@ class ArchiveGateway:
         self._start("article", work)
 
     def read_ahead(self, article_ids: list[str], reply_to: MessagePump) -> None:
-        """Read these articles into the cache (the rows around the cursor)."""
+        """Read these articles into the cache (the rows around the cursor); no worker
+        starts when all of them are cached already."""
+        with self._cache_lock:
+            missing = [article_id for article_id in article_ids if article_id not in self._cache]
 
         def work() -> None:
-            self._call("open article", reply_to, lambda archive: self._read_ahead(archive, article_ids))
+            self._call("open article", reply_to, lambda archive: self._read_ahead(archive, missing))
 
-        if self.is_open and article_ids:
+        if self.is_open and missing:
             self._start("read ahead", work)
 
     def load_choices(self, kind: str, filters: Filters, reply_to: MessagePump) -> None:

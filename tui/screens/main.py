@@ -164,9 +164,10 @@ class MainScreen(MainLayout):
         self.gateway.read_ahead(around, self)
 
     def _rows_around(self) -> list[str]:
-        """Ids of the rows a cursor move reaches next (two below, one above)."""
+        """Ids of the rows the next cursor moves reach (four below, two above): read in one
+        worker, so holding `j` starts a worker every few rows, not on every one."""
         rows, cursor = self.article_list.rows, self.article_list.cursor
-        return [rows[i].id for i in (cursor + 1, cursor + 2, cursor - 1) if 0 <= i < len(rows)]
+        return [rows[cursor + step].id for step in (1, 2, 3, 4, -1, -2) if 0 <= cursor + step < len(rows)]
 
     def on_article_list_opened(self, message: ArticleList.Opened) -> None:
         self.article_view.focus()
