@@ -13,7 +13,8 @@ from textual.widgets import DataTable, Input
 from tongket.store.archive.archive import Archive
 from tongket.store.record import FigureHit
 from tongket.store.present.export import default_export_name
-from tongket.tui.app import EMPTY_ARCHIVE, NO_MATCH, TongketApp
+from tongket.tui.app import TongketApp
+from tongket.tui.screens.main import EMPTY_ARCHIVE, NO_MATCH
 from tongket.tui.dialogs.correct import CorrectDialog
 from tongket.tui.dialogs.export import ExportDialog
 from tongket.tui.dialogs.lookup import LookupDialog

@@ -10,6 +10,7 @@ from rich.cells import cell_len
 from textual.app import App, ComposeResult
 
 from tongket.store.record import ArticleMeta, FigureHit, StoredArticle
+from tongket.tui.compat import screen_lines, screen_strips
 from tongket.tui.dialogs.lookup import pivot, sparkline
 from tongket.tui.widgets.article_list import ArticleList
 from tongket.tui.widgets.article_view import ArticleView, safe_same_length
@@ -85,7 +86,7 @@ async def test_virtual_list_fills_100k_rows_fast_and_moves():
         assert article_list.select_id(rows[500].id)
         assert article_list.current is rows[500]
         await pilot.pause()
-        text = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        text = "\n".join(screen_lines(app.screen))
         assert "Bài 500 [bold]x[/]" in text  # markup in data shows literally
 
 
@@ -96,7 +97,7 @@ async def test_empty_list_shows_its_message():
         article_list.set_empty_message("Nothing here [yet]")
         article_list.set_rows([])
         await pilot.pause()
-        text = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        text = "\n".join(screen_lines(app.screen))
         assert "Nothing here [yet]" in text
 
 
@@ -144,9 +145,9 @@ async def test_list_cursor_move_redraws_the_old_and_new_rows():
         cursor_bg = article_list.get_component_rich_style("article-list--cursor").bgcolor
 
         def row_bg(y: int):
-            strip = app.screen._compositor.render_strips()[article_list.content_region.y + y]
+            strip = screen_strips(app.screen)[article_list.content_region.y + y]
             x = article_list.content_region.x + 20
-            return strip.crop(x, x + 1)._segments[0].style.bgcolor
+            return list(strip.crop(x, x + 1))[0].style.bgcolor
 
         assert row_bg(0) == cursor_bg and row_bg(1) != cursor_bg
         await pilot.press("j")

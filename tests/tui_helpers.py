@@ -14,6 +14,7 @@ from tongket.store.parse.article import article_id
 from tongket.store.record import Article, Change, Figure
 
 from tongket.tui.app import TongketApp
+from tongket.tui.compat import screen_lines
 
 
 def make_figure(body: str, raw: str, label: str, value: float, unit: str | None, *, key: str | None = None,
@@ -122,7 +123,7 @@ async def settle(pilot, rounds: int = 20) -> None:
 
 def screen_text(app) -> str:
     """What the terminal shows, as plain text lines."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+    return "\n".join(screen_lines(app.screen))
 
 
 def list_provinces(app) -> list[str | None]:

@@ -6,8 +6,9 @@ Keys that open something ("/", "f", "p", ...) are `priority=True` so the app act
 them before it routes the keys typed right after ("fvan ban den" arrives in one read): a
 non-priority binding only runs once the key has bubbled up from the focused widget, by
 which time the following keys have already gone to the list and are lost. So that a
-priority letter never steals from a text input, `TongketApp.check_action` refuses these
-actions while an input has focus or a dialog is open (`TYPING_SAFE` lists the others).
+priority letter never steals from a text input, `MainScreen.check_action` refuses these
+actions while an input has focus (`TYPING_SAFE` lists the others). The bindings belong to
+the main screen, so a dialog on top never sees them.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ class ActionSpec:
 
     id: str  # binding id, for keymaps
     keys: str  # Textual key names, comma separated
-    action: str  # app action name (without "action_")
+    action: str  # main screen action name (without "action_")
     description: str  # short label for the footer
     help: str  # one sentence for the help screen and the palette
     show: bool = True  # in the footer
@@ -50,8 +51,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
 )
 
 
-def app_bindings() -> list[Binding]:
-    """Bindings for the app, in registry order."""
+def main_bindings() -> list[Binding]:
+    """Bindings for the main screen, in registry order."""
     return [
         Binding(spec.keys, spec.action, spec.description, show=spec.show, id=spec.id, tooltip=spec.help,
                 priority=spec.priority)

@@ -34,16 +34,11 @@ def launch_app(store_path: str | None) -> int:
         return store_cli.EXIT_FAILED
     if report is not None and report.added:
         print(f"tongket: loaded {len(report.added)} sample articles into the new archive", file=sys.stderr)
-    try:
-        from tongket.tui.app import run_app
-    except ModuleNotFoundError as exc:
-        if exc.name != "tongket.tui.app":
-            raise
-        # The app is not installed in this build: show the archive instead of failing.
-        return store_cli.main(["list"] + (["--store", store_path] if store_path else []))
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         print("tongket: the app needs a terminal; showing the list instead (see `tongket --help`)", file=sys.stderr)
         return store_cli.main(["list"] + (["--store", store_path] if store_path else []))
+    from tongket.tui.app import run_app  # Textual loads only when the app starts
+
     run_app(store_path)
     return store_cli.EXIT_OK
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Awaitable, Callable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -12,8 +13,9 @@ from .actions import ActionSpec, palette_actions
 class ActionCommands(Provider):
     """Offers every registered action in ctrl+p, matched fuzzily on its label and help."""
 
-    def _run(self, spec: ActionSpec):
-        return partial(self.app.run_action, spec.action)
+    def _run(self, spec: ActionSpec) -> Callable[[], Awaitable[object]]:
+        """The actions belong to the main screen: run on the screen the palette opened from."""
+        return partial(self.screen.run_action, spec.action)
 
     async def discover(self) -> Hits:
         for spec in palette_actions():

@@ -1,23 +1,25 @@
-"""Messages thread workers post to the app with their results.
+"""Messages the gateway's thread workers post with their results (`tui.gateway`).
 
 Workers never touch widgets: they post one of these (posting is thread-safe and never
 blocks, unlike `call_from_thread`, which could wait on a loop that is shutting down) and
-the app applies the result on the UI thread.
+the node that asked (the main screen, a dialog) applies the result on the UI thread.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
 
 from textual.message import Message
 
-from tongket.store.record import ArticleMeta, StoredArticle
+from tongket.store.record import ArticleMeta, FigureHit, StoredArticle
+
+from .state import Choice
 
 
 @dataclass
 class ArchiveOpened(Message):
-    archive: Any  # tongket.store.archive.archive.Archive
+    """The gateway has an open archive: queries may start."""
 
 
 @dataclass
@@ -50,8 +52,8 @@ class ChoicesReady(Message):
     """Counts for a filter picker: `alternative` is the merged-province grouping."""
 
     kind: str
-    choices: list[Any]
-    alternative: list[Any] | None = None
+    choices: list[Choice]
+    alternative: list[Choice] | None = None
 
 
 @dataclass
@@ -65,3 +67,19 @@ class ArchiveChanged(Message):
 
     changed: bool
     manual: bool = False
+
+
+@dataclass
+class ExportDone(Message):
+    """An export finished: `path` is the file written, or None and `error` says why not."""
+
+    path: Path | None
+    error: str | None = None
+
+
+@dataclass
+class FiguresFound(Message):
+    """A figure lookup finished: the hits for `query`, best first."""
+
+    query: str
+    hits: list[FigureHit]

@@ -1,15 +1,19 @@
-"""The filter state the app owns, as one immutable value.
+"""The values the main screen and the gateway pass around: filters and picker choices.
 
-Widgets never hold filters of their own: the app replaces its `Filters` and re-queries,
-so the header line, the list and the lookup always agree on what is active.
+Widgets never hold filters of their own: the main screen replaces its `Filters` and
+re-queries, so the header line, the list and the lookup always agree on what is active.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Iterable
 
+from tongket.store.lang.provinces import load_provinces
+from tongket.store.lang.text import fold
 from tongket.store.present.display import period_label
+
+UNKNOWN = "unknown"  # the store's UNKNOWN_PROVINCE; also accepted for year and period
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,3 +65,39 @@ class Filters:
         if self.text:
             parts.append(("text", f"“{self.text}”"))
         return parts
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One value a filter can take. `value` is what the store expects ("unknown" for
+    articles without one); `label` is what the user reads."""
+
+    value: Any
+    label: str
+    count: int
+    also: tuple[str, ...] = ()  # other names it answers to (a merged unit's old provinces)
+
+    def matches(self, needle: str) -> bool:
+        """`needle` is folded: "kien giang" matches "Kiên Giang" and the merged "An Giang"."""
+        return any(needle in " ".join(fold(name).split()) for name in (self.label, *self.also))
+
+
+@dataclass(frozen=True, slots=True)
+class Picked:
+    """A picker's result: `value` None clears the filter; `merged` says which list it came from."""
+
+    value: Any
+    merged: bool = False
+
+
+def merged_members(provinces: Iterable[str | None]) -> dict[str, list[str]]:
+    """2025 merged unit -> the archive's old provinces inside it (An Giang -> An Giang,
+    Kiên Giang), so the merged picker can show and match the old names. Names the
+    catalogue does not know (a correction can hold any text) belong to no unit."""
+    table = load_provinces()
+    members: dict[str, list[str]] = {}
+    for name in provinces:
+        if not name or table.get(name) is None:
+            continue
+        members.setdefault(table.merged_unit(name), []).append(name)
+    return {unit: sorted(names) for unit, names in members.items()}

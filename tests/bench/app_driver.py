@@ -71,7 +71,9 @@ def _instrument(tapp: Any) -> None:
     def loaded(app, args, kwargs):  # type: ignore[no-untyped-def]
         marks["article_loaded"] = (time.perf_counter(), args[0].stored.article.id)
 
-    wrap_method(tapp.TongketApp, "on_article_loaded", loaded)
+    from tongket.tui.screens.main import MainScreen  # the screen handles the gateway's answers
+
+    wrap_method(MainScreen, "on_article_loaded", loaded)
 
     def applied(dialog, args, kwargs):  # type: ignore[no-untyped-def]
         query = args[0] if args else kwargs.get("query")

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, Vertical
+from textual.containers import Grid
 from textual.widgets import Input, Label, Static
 
 from tongket.store.record import PERIODS, StoredArticle
@@ -44,19 +44,9 @@ class CorrectDialog(TypeAheadScreen[dict[str, Any] | None]):
     ]
 
     DEFAULT_CSS = """
-    CorrectDialog { align: center middle; }
-    CorrectDialog > Vertical {
-        width: 90;
-        max-width: 95%;
-        height: auto;
-        border: thick $accent;
-        background: $surface;
-        padding: 0 1;
-    }
+    CorrectDialog > .dialog-frame { width: 90; max-width: 95%; }
     CorrectDialog Grid { grid-size: 2; grid-columns: 14 1fr; height: auto; grid-rows: 3; }
     CorrectDialog Label { padding: 1 0 0 0; }
-    CorrectDialog #correct-error { color: $text-error; height: auto; }
-    CorrectDialog #correct-hint { color: $text-muted; }
     """
 
     def __init__(self, stored: StoredArticle) -> None:
@@ -71,17 +61,17 @@ class CorrectDialog(TypeAheadScreen[dict[str, Any] | None]):
         }
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with self.frame():
             yield Static(Text("Correct article " + self.stored.article.id[:8], style="bold"))
             with Grid():
                 for key, label in FIELDS:
                     yield Label(Text(label))
                     placeholder = " / ".join(PERIODS) if key == "period" else ""
                     yield Input(value=self._original[key], placeholder=placeholder, id=f"correct-{key}")
-            yield Static(id="correct-error")
+            yield Static(id="correct-error", classes="dialog-error")
             yield Static(
                 Text("Enter or ctrl+s: save · Esc: cancel · an empty field drops your correction"),
-                id="correct-hint",
+                id="correct-hint", classes="dialog-hint",
             )
 
     def on_mount(self) -> None:
@@ -119,6 +109,3 @@ class CorrectDialog(TypeAheadScreen[dict[str, Any] | None]):
     @on(Input.Submitted)
     def _submitted(self) -> None:
         self.action_save()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

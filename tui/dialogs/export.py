@@ -1,7 +1,7 @@
 """Export dialog: a path filled in with the default name in the current folder.
 
-The write goes through `tongket.store.present.export.write_markdown`, which refuses to overwrite; the
-error is shown inside the dialog so the user can change the name (or press ctrl+o to
+The write runs in a gateway worker (`ArchiveGateway.export`, which refuses to overwrite);
+its error is shown inside the dialog so the user can change the name (or press ctrl+o to
 overwrite on purpose) without losing what they typed.
 """
 
@@ -14,14 +14,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.widgets import Input, Static
 
-from tongket.store.errors import TongketError
-from tongket.store.present.export import default_export_name, write_markdown
-from tongket.store.record import StoredArticle
 from tongket.store.lang.text import one_line
+from tongket.store.present.export import default_export_name
+from tongket.store.record import StoredArticle
 
+from ..gateway import ArchiveGateway
+from ..messages import ExportDone
 from .typeahead import TypeAheadScreen
 
 
@@ -36,33 +36,24 @@ class ExportDialog(TypeAheadScreen[Path | None]):
     ]
 
     DEFAULT_CSS = """
-    ExportDialog { align: center middle; }
-    ExportDialog > Vertical {
-        width: 80;
-        max-width: 95%;
-        height: auto;
-        border: thick $accent;
-        background: $surface;
-        padding: 0 1;
-    }
-    ExportDialog #export-title { text-style: bold; }
-    ExportDialog #export-error { color: $text-error; height: auto; }
-    ExportDialog #export-hint { color: $text-muted; }
+    ExportDialog > .dialog-frame { width: 80; max-width: 95%; }
     """
 
-    def __init__(self, stored: StoredArticle, *, folder: Path | None = None) -> None:
+    def __init__(self, stored: StoredArticle, gateway: ArchiveGateway, *, folder: Path | None = None) -> None:
         super().__init__()
         self.stored = stored
+        self._gateway = gateway
         self.folder = Path(folder) if folder is not None else Path.cwd()
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with self.frame():
             title = Text("Export to Markdown: ", style="bold")
             title.append(one_line(self.stored.article.title), style="")
-            yield Static(title, id="export-title")
+            yield Static(title, id="export-title", classes="dialog-title")
             yield Input(value=str(self.folder / default_export_name(self.stored)), id="export-path")
-            yield Static(id="export-error")
-            yield Static(Text("Enter: write · ctrl+o: overwrite an existing file · Esc: cancel"), id="export-hint")
+            yield Static(id="export-error", classes="dialog-error")
+            yield Static(Text("Enter: write · ctrl+o: overwrite an existing file · Esc: cancel"),
+                         id="export-hint", classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.focus_input()
@@ -80,12 +71,13 @@ class ExportDialog(TypeAheadScreen[Path | None]):
         path = Path(raw).expanduser()
         if not path.is_absolute():
             path = self.folder / path
-        try:
-            written = write_markdown(self.stored, path, force=force, base=self.folder)
-        except (TongketError, OSError) as exc:
-            self._show_error(str(exc))
-            return
-        self.dismiss(written)
+        self._gateway.export(self.stored, path, force=force, base=self.folder, reply_to=self)
+
+    def on_export_done(self, message: ExportDone) -> None:
+        if message.path is None:
+            self._show_error(message.error or "")
+        else:
+            self.dismiss(message.path)
 
     def _show_error(self, message: str) -> None:
         self.query_one("#export-error", Static).update(Text(one_line(message)))
@@ -96,6 +88,3 @@ class ExportDialog(TypeAheadScreen[Path | None]):
 
     def action_overwrite(self) -> None:
         self._write(force=True)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

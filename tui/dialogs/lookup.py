@@ -35,9 +35,9 @@ from tongket.store.lang.text import one_line
 from .typeahead import TypeAheadScreen
 
 from tongket.store.present.display import figure_with_unit, vn_number, year_period
-from ..widgets.fast_table import FastTable
+from ..compat import FastTable, set_virtual_size_quietly
 from ..widgets.result_list import Column, ResultList
-from ..widgets.scrollbars import set_virtual_size_quietly, use_whole_cell_scrollbars
+from ..widgets.scrollbars import use_whole_cell_scrollbars
 
 SEARCHING_DELAY = 0.15  # seconds before "searching…" shows
 SYNC_WAIT = 0.03  # seconds the key handler waits for its search before leaving it running

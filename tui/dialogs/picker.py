@@ -7,66 +7,21 @@ switches between the two. Option prompts are `Text`, so names are never read as 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tongket.store.lang.text import fold, one_line
-
-from .typeahead import TypeAheadScreen
-
 from tongket.store.present.display import vn_number
+
+from ..state import Choice, Picked
 from ..widgets.scrollbars import use_whole_cell_scrollbars
-
-@dataclass(frozen=True, slots=True)
-class Choice:
-    """One value the filter can take. `value` is what the store expects ("unknown" for
-    articles without one); `label` is what the user reads."""
-
-    value: Any
-    label: str
-    count: int
-    also: tuple[str, ...] = ()  # other names it answers to (a merged unit's old provinces)
-
-    def matches(self, needle: str) -> bool:
-        """`needle` is folded: "kien giang" matches "Kiên Giang" and the merged "An Giang"."""
-        return any(needle in " ".join(fold(name).split()) for name in (self.label, *self.also))
-
-
-@dataclass(frozen=True, slots=True)
-class Picked:
-    """The dialog's result: `value` None clears the filter; `merged` says which list it came from."""
-
-    value: Any
-    merged: bool = False
-
-
-def merged_members(provinces: Any) -> dict[str, list[str]]:
-    """2025 merged unit -> the archive's old provinces inside it (An Giang -> An Giang,
-    Kiên Giang), so the merged picker can show and match the old names."""
-    try:
-        from tongket.store.lang.provinces import load_provinces
-
-        table = load_provinces()
-    except Exception:  # the catalogue is optional; the picker works without it
-        return {}
-    members: dict[str, list[str]] = {}
-    for name in provinces:
-        if not name:
-            continue
-        try:
-            unit = table.merged_unit(name)
-        except Exception:
-            continue
-        members.setdefault(unit, []).append(name)
-    return {unit: sorted(names) for unit, names in members.items()}
+from .typeahead import TypeAheadScreen
 
 
 class ChoiceOption(Option):
@@ -103,17 +58,10 @@ class PickerDialog(TypeAheadScreen[Picked | None]):
 
     DEFAULT_CSS = """
     /* Opaque: a see-through modal redraws the whole main screen under it on every frame. */
-    PickerDialog { align: center middle; background: $background; }
-    PickerDialog > Vertical {
-        width: 60;
-        max-width: 90%;
-        height: 80%;
-        border: thick $accent;
-        background: $surface;
-        padding: 0 1;
-    }
-    PickerDialog #picker-title { text-style: bold; height: 1; }
-    PickerDialog #picker-hint { color: $text-muted; height: auto; }
+    PickerDialog { background: $background; }
+    PickerDialog > .dialog-frame { width: 60; max-width: 90%; height: 80%; }
+    PickerDialog #picker-title { height: 1; }
+    PickerDialog #picker-hint { height: auto; }
     PickerDialog OptionList { height: 1fr; border: none; }
     """
 
@@ -126,11 +74,12 @@ class PickerDialog(TypeAheadScreen[Picked | None]):
         alternative: list[Choice] | None = None,
         alternative_title: str = "",
         use_alternative: bool = False,
-        on_pick: Callable[[Picked], None] | None = None,
+        on_pick: Callable[[Picked], bool] | None = None,
     ) -> None:
         """`on_pick` is called with the choice before the dialog closes, so the screen
         below can take the new filter (and its new rows) while it is still hidden: the
-        frame that uncovers it then draws it once, already filtered."""
+        frame that uncovers it then draws it once, already filtered. When it returns
+        True, the caller closes the dialog itself (`close`), once its rows are in."""
         super().__init__()
         self._on_pick = on_pick
         self._title = title
@@ -141,11 +90,11 @@ class PickerDialog(TypeAheadScreen[Picked | None]):
         self._current = current
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(id="picker-title")
+        with self.frame():
+            yield Static(id="picker-title", classes="dialog-title")
             yield Input(placeholder="type to narrow (diacritics optional)", id="picker-input")
             yield OptionList(id="picker-options")
-            yield Static(id="picker-hint")
+            yield Static(id="picker-hint", classes="dialog-hint")
 
     def on_mount(self) -> None:
         use_whole_cell_scrollbars(self.query_one(OptionList))
@@ -216,8 +165,12 @@ class PickerDialog(TypeAheadScreen[Picked | None]):
         if isinstance(option, ChoiceOption):
             value = None if option.choice is None else option.choice.value
             picked = Picked(value, merged=self._use_alt)
-            if self._on_pick is not None:
-                self._on_pick(picked)
+            if self._on_pick is None or not self._on_pick(picked):
+                self.dismiss(picked)
+
+    def close(self, picked: Picked) -> None:
+        """Close with `picked`, unless the user has closed the dialog already."""
+        if self.is_current:
             self.dismiss(picked)
 
     def action_move(self, step: int) -> None:
@@ -231,6 +184,3 @@ class PickerDialog(TypeAheadScreen[Picked | None]):
         if self._alternative is not None:
             self._use_alt = not self._use_alt
             self._refill()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -12,13 +12,14 @@ from __future__ import annotations
 from typing import ClassVar, TypeVar
 
 from textual import events
-from textual.screen import ModalScreen
 from textual.widgets import Input
+
+from .base import Dialog
 
 ResultType = TypeVar("ResultType")
 
 
-class TypeAheadScreen(ModalScreen[ResultType]):
+class TypeAheadScreen(Dialog[ResultType]):
     """A modal dialog whose main input (`TYPE_AHEAD_INPUT`, a CSS selector) receives
     typed-ahead keys, and any printable key no widget used."""
 

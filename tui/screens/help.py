@@ -3,15 +3,24 @@ and each widget's and dialog's BINDINGS), so it can never go stale."""
 
 from __future__ import annotations
 
-from typing import ClassVar, Iterable
+from typing import ClassVar, Iterable, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from ..dialogs.base import Dialog
+from ..dialogs.correct import CorrectDialog
+from ..dialogs.export import ExportDialog
+from ..dialogs.lookup import LookupDialog
+from ..dialogs.picker import PickerDialog
+from ..widgets.article_list import ArticleList
+from ..widgets.article_view import ArticleView
+from ..widgets.metrics_table import MetricsTable
 from ..widgets.scrollbars import use_whole_cell_scrollbars
+from ..widgets.search_bar import SearchBar
 
 GLOBAL_KEYS = (
     ("tab / shift+tab", "Move between the list, the article and the figures"),
@@ -44,7 +53,22 @@ def key_label(keys: str) -> str:
     return " / ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))
 
 
-def help_text(sections: list[tuple[str, Iterable[BindingType]]], *, tooltips: bool = True) -> Text:
+def help_sections(main_bindings: Iterable[BindingType]) -> list[tuple[str, list[BindingType]]]:
+    """Help text sections, straight from the bindings in use."""
+    return [
+        ("Main screen", list(main_bindings)),
+        ("Article list", list(ArticleList.BINDINGS)),
+        ("Article", list(ArticleView.BINDINGS)),
+        ("Figures table", [*MetricsTable.BINDINGS, Binding("enter", "", "Highlight the figure in the article")]),
+        ("Text filter (/)", [Binding("enter", "", "Keep the filter and go back to the list"), *SearchBar.BINDINGS]),
+        ("Filter pickers (p, y, t)", list(PickerDialog.BINDINGS)),
+        ("Figure lookup (f)", list(LookupDialog.BINDINGS)),
+        ("Export (e)", list(ExportDialog.BINDINGS)),
+        ("Corrections (c)", list(CorrectDialog.BINDINGS)),
+    ]
+
+
+def help_text(sections: Sequence[tuple[str, Iterable[BindingType]]], *, tooltips: bool = True) -> Text:
     """The help page as one `Text` (descriptions are ours, but keep data out of markup anyway)."""
     text = Text()
     text.append("tongket — keys\n", style="bold")
@@ -61,7 +85,7 @@ def help_text(sections: list[tuple[str, Iterable[BindingType]]], *, tooltips: bo
     return text
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """A scrollable page of keys; Escape, q, ? or F1 close it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -69,23 +93,15 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 90;
-        max-width: 95%;
-        height: 90%;
-        border: thick $accent;
-        background: $surface;
-        padding: 0 1;
-    }
+    HelpScreen > .dialog-frame { width: 90; max-width: 95%; height: 90%; }
     """
 
-    def __init__(self, sections: list[tuple[str, Iterable[BindingType]]]) -> None:
+    def __init__(self, sections: Sequence[tuple[str, Iterable[BindingType]]]) -> None:
         super().__init__()
         self._sections = sections
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
+        with VerticalScroll(classes="dialog-frame"):
             yield Static(help_text(self._sections), id="help-text")
 
     def on_mount(self) -> None:

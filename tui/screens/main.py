@@ -1,92 +1,386 @@
-"""The main screen: list pane on the left, article and figures on the right.
+"""The main screen: owns the filters, the list-to-article flow and every action of its keys.
 
-Layout only: the app owns the archive, the filters and the workers, and talks to the
-widgets through their small methods. The list pane's width is a percentage the app can
-change from the keyboard (`<`/`>`, `-`/`+`).
+The panes come from `MainLayout`; the archive is reached only through the gateway
+(`tui.gateway`), whose thread workers answer this screen with messages
+(`tui.messages`). The flow: a filter change asks for rows (`RowsReady`), the list's
+cursor announces the article under it once (`ArticleList.cursor_listener`), that article is
+taken from the gateway's cache of what its workers read ahead, or loaded
+(`ArticleLoaded`), and shown with its figures. Answers to filters or rows the user
+has already left are dropped (`generation`, the cursor check), so a slow worker never
+shows stale results.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any, ClassVar
+
 from rich.text import Text
-from textual import events
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Footer
+from textual import on
+from textual.binding import BindingType
+from textual.widgets import Input
 
+from tongket.store.lang.text import one_line
+from tongket.store.record import ArticleMeta, FigureHit, StoredArticle
+
+from ..actions import blocked_while_typing, main_bindings
+from ..dialogs.correct import CorrectDialog
+from ..dialogs.export import ExportDialog
+from ..dialogs.lookup import LookupDialog
+from ..dialogs.picker import PickerDialog
+from ..gateway import ArchiveGateway
+from ..messages import (
+    ArchiveChanged,
+    ArchiveOpened,
+    ArticleLoaded,
+    ChoicesReady,
+    CorrectionSaved,
+    RowsReady,
+    StoreFailed,
+)
+from ..state import Filters, Picked
 from ..widgets.article_list import ArticleList
-from ..widgets.article_view import ArticleView
-from ..widgets.filter_bar import FilterBar
-from ..widgets.footer import SteadyFooter
 from ..widgets.metrics_table import MetricsTable
-from ..widgets.scrollbars import use_whole_cell_scrollbars
 from ..widgets.search_bar import SearchBar
+from .help import HelpScreen, help_sections
+from .layout import MainLayout
 
-MIN_LIST_WIDTH = 20
-MAX_LIST_WIDTH = 80
+EMPTY_ARCHIVE = "The archive is empty. Add articles with: tongket ingest FOLDER"
+NO_MATCH = "No article matches these filters; Esc clears them."
+PICKER_TITLES = {"province": "Province", "year": "Report year", "period": "Report period"}
 
 
-class MainScreen(Screen[None]):
-    """Composes the panes and exposes them by role."""
+class MainScreen(MainLayout):
+    """Browse the archive: filters, the list, the article and its figures."""
 
-    class Ready(Message):
-        """The panes exist: the app may start loading into them."""
+    BINDINGS: ClassVar[list[BindingType]] = list(main_bindings())
 
-    def __init__(self, *, list_width: int = 50) -> None:
+    def __init__(self, gateway: ArchiveGateway, *, watch_interval: float | None = 3.0,
+                 export_folder: Path | None = None) -> None:
+        """`watch_interval`: seconds between checks for changes by other processes (None: never)."""
         super().__init__()
-        self._list_width = list_width
+        self.gateway = gateway
+        self.watch_interval = watch_interval
+        self.export_folder = export_folder
+        self.filters = Filters()
+        self.total: int | None = None
+        self.load_error: str | None = None
+        self._generation = 0
+        self._pending_figure: tuple[str, int] | None = None
+        self._shown_meta: ArticleMeta | None = None  # the row whose article the detail pane shows
+        self._waiting_picker: tuple[PickerDialog, Picked] | None = None  # a picker waiting for its rows
 
-    def compose(self) -> ComposeResult:
-        with Horizontal(id="panes"):
-            with Vertical(id="list-pane"):
-                yield FilterBar(id="filter-bar")
-                yield SearchBar(id="search-bar")
-                yield ArticleList(id="article-list")
-            with Vertical(id="right-pane"):
-                yield ArticleView(id="article-view")
-                yield MetricsTable(id="metrics")
-        yield SteadyFooter()
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The screen's keys are priority bindings (see `tui.actions`): refuse them while
+        the user types into an input, so the key reaches it."""
+        if blocked_while_typing(action) and isinstance(self.focused, Input):
+            return False
+        return True
 
-    def on_mount(self) -> None:
-        self.article_list.border_title = Text("Articles")
-        self.article_view.border_title = Text("Article")
-        self.metrics.border_title = Text("Figures")
-        self.set_list_width(self._list_width)
-        use_whole_cell_scrollbars(self.article_list, self.article_view, self.metrics)
+    # -- start-up and failures ----------------------------------------------------------
+
+    def start(self) -> None:
+        self.article_list.cursor_listener = self._cursor_moved
+        self.article_list.loading = not self.gateway.is_open  # opening takes seconds on a big archive
+        self.article_view.show_message("Opening the archive…")
+        self._update_header(busy=True)
+        self.gateway.open(self)
+        if self.watch_interval:
+            self.set_interval(self.watch_interval, lambda: self.gateway.check_changes(False, self))
+
+    def on_archive_opened(self, message: ArchiveOpened) -> None:
+        self._requery()
+
+    def on_store_failed(self, message: StoreFailed) -> None:
+        self._close_picker()
+        text = one_line(message.message)
+        if message.what == "open article":
+            self._shown_meta = None  # so moving back to the row tries again
+        if message.what == "open":
+            self.load_error = text
+            self.article_list.loading = False
+            self.article_list.set_empty_message(Text(f"Cannot open the archive: {text}"))
+            self.article_list.set_rows([])
+            self.article_view.show_message(f"Cannot open the archive:\n\n{text}")
+        self.notify(text, title=f"{message.what} failed", severity="error", markup=False)
+
+    # -- the list -----------------------------------------------------------------------
+
+    def _requery(self, *, keep_id: str | None = None) -> None:
+        """Ask for the rows of the current filters, keeping the cursor's article if listed."""
+        if not self.gateway.is_open:
+            return
+        self._generation += 1
+        if keep_id is None and (current := self.article_list.current) is not None:
+            keep_id = current.id
+        self._update_header(busy=True)
+        self.gateway.query(self._generation, self.filters, keep_id, self)
+
+    def on_rows_ready(self, message: RowsReady) -> None:
+        if message.generation != self._generation:
+            return  # answers filters the user has already changed
+        self.total = message.total
+        article_list = self.article_list
+        if article_list.loading:
+            article_list.loading = False
+            if self.focused is None or (self.focused is self.search_bar and not self.search_bar.is_open):
+                article_list.focus()  # a loading widget gives its focus away
+        article_list.set_empty_message(Text(EMPTY_ARCHIVE if message.total == 0 else NO_MATCH))
+        article_list.set_rows(message.rows, keep_id=message.keep_id, keep_index=message.keep_index)
+        self._close_picker()
+        if message.keep_id and self._pending_figure and self._pending_figure[0] == message.keep_id:
+            if article_list.current is None or article_list.current.id != message.keep_id:
+                self.gateway.load_article(message.keep_id, self, forced=True)
+        self._update_header()
+
+    def _update_header(self, *, busy: bool = False) -> None:
+        shown = len(self.article_list.rows) if self.total is not None else None
+        self.filter_bar.show_state(self.filters, shown, self.total, busy=busy)
+        if self.total is not None:
+            label = Text("Articles ")
+            label.append(f"{shown}/{self.total}", style="dim")
+            self.article_list.border_title = label
+
+    def _cursor_moved(self, meta: ArticleMeta | None) -> None:
+        """The list cursor is on `meta` (None: the list is empty): show its article."""
+        if meta is None:
+            text = EMPTY_ARCHIVE if not self.total else NO_MATCH
+            if self.load_error:
+                text = f"Cannot open the archive: {self.load_error}"
+            self.article_view.show_message(text)
+            self.metrics.show_figures((), message="No article selected.")
+            self._shown_meta = None
+            return
+        if meta == self._shown_meta:
+            return  # already shown or loading, or a re-query kept the cursor on this row
+        self._shown_meta = meta
+        around = self._rows_around()
+        stored = self.gateway.cached(meta.id)
+        if stored is None:
+            self.gateway.load_article(meta.id, self, around=around)
+            return
+        # Read ahead by a worker: shown in the same frame as the cursor.
+        self.on_article_loaded(ArticleLoaded(stored))
+        self.gateway.read_ahead(around, self)
+
+    def _rows_around(self) -> list[str]:
+        """Ids of the rows the next cursor moves reach (four below, two above): read in one
+        worker, so holding `j` starts a worker every few rows, not on every one."""
+        rows, cursor = self.article_list.rows, self.article_list.cursor
+        return [rows[cursor + step].id for step in (1, 2, 3, 4, -1, -2) if 0 <= cursor + step < len(rows)]
+
+    def on_article_list_opened(self, message: ArticleList.Opened) -> None:
+        self.article_view.focus()
+
+    # -- one article --------------------------------------------------------------------
+
+    def on_article_loaded(self, message: ArticleLoaded) -> None:
+        stored = message.stored
+        current = self.article_list.current
+        if not message.forced and (current is None or current.id != stored.article.id):
+            return  # the cursor moved on while this loaded
+        figure_index = None
+        if self._pending_figure and self._pending_figure[0] == stored.article.id:
+            figure_index = self._pending_figure[1]
+            self._pending_figure = None
+        self.article_view.show(stored, figure_index=figure_index)
+        self.metrics.show_figures(stored.article.figures)
+        if figure_index is not None:
+            self.metrics.select_figure(figure_index)
+            self.article_view.focus()
+
+    def on_metrics_table_figure_chosen(self, message: MetricsTable.FigureChosen) -> None:
+        self.article_view.highlight_figure(message.index)
+
+    # -- filters ------------------------------------------------------------------------
+
+    def set_filters(self, filters: Filters) -> None:
+        """Replace the filters and re-query (the one way filters change)."""
+        text_changed = filters.text != self.filters.text
+        self.filters = filters
+        if text_changed:
+            self.article_view.set_query(filters.text)
+        self._requery()
+
+    def action_clear_filters(self) -> None:
+        bar = self.search_bar
+        if bar.is_open:
+            bar.value = ""
+            bar.remove_class("-active")
+            self.article_list.focus()
+        if not self.filters.is_empty or self.filters.merged:
+            self.set_filters(Filters())
+
+    def action_search(self) -> None:
+        bar = self.search_bar
+        bar.value = self.filters.text
+        bar.open()
+
+    @on(Input.Changed, "#search-bar")
+    def _search_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if event.value.strip() != self.filters.text:
+            self.set_filters(self.filters.with_(text=event.value.strip()))
+
+    def on_search_bar_closed(self, message: SearchBar.Closed) -> None:
+        if not message.keep and self.filters.text:
+            self.set_filters(self.filters.with_(text=""))
         self.article_list.focus()
-        self.post_message(self.Ready())
 
-    def on_resize(self, event: events.Resize) -> None:
-        # A compact footer keeps every key (up to "? Help" and "q Quit") on an 80-column line.
-        self.query_one(Footer).compact = event.size.width < 110
+    def _step_match(self, step: int) -> None:
+        if not self.filters.text:
+            self.notify("No text filter: press / and type what to find.", markup=False)
+            return
+        if self.article_view.step_match(step) is None:
+            self.notify("No match in this article.", markup=False)
 
-    @property
-    def article_list(self) -> ArticleList:
-        return self.query_one(ArticleList)
+    def action_next_match(self) -> None:
+        self._step_match(1)
 
-    @property
-    def article_view(self) -> ArticleView:
-        return self.query_one(ArticleView)
+    def action_prev_match(self) -> None:
+        self._step_match(-1)
 
-    @property
-    def metrics(self) -> MetricsTable:
-        return self.query_one(MetricsTable)
+    def action_province_filter(self) -> None:
+        self.gateway.load_choices("province", self.filters, self)
 
-    @property
-    def filter_bar(self) -> FilterBar:
-        return self.query_one(FilterBar)
+    def action_year_filter(self) -> None:
+        self.gateway.load_choices("year", self.filters, self)
 
-    @property
-    def search_bar(self) -> SearchBar:
-        return self.query_one(SearchBar)
+    def action_period_filter(self) -> None:
+        self.gateway.load_choices("period", self.filters, self)
 
-    @property
-    def list_width(self) -> int:
-        return self._list_width
+    def on_choices_ready(self, message: ChoicesReady) -> None:
+        if self.app.screen is not self:
+            return  # another dialog opened meanwhile
+        kind = message.kind
+        current = {"province": self.filters.province, "year": self.filters.year, "period": self.filters.period}[kind]
+        dialog = PickerDialog(
+            PICKER_TITLES[kind],
+            message.choices,
+            current=current,
+            alternative=message.alternative,
+            alternative_title="Province — 2025 merged units",
+            use_alternative=self.filters.merged,
+            on_pick=lambda picked: self._apply_pick(dialog, kind, picked),
+        )
+        self.app.push_screen(dialog)
 
-    def set_list_width(self, percent: int) -> int:
-        """Width of the list pane in percent of the screen, clamped; returns the new value."""
-        self._list_width = max(MIN_LIST_WIDTH, min(MAX_LIST_WIDTH, percent))
-        self.query_one("#list-pane").styles.width = f"{self._list_width}%"
-        return self._list_width
+    def _apply_pick(self, dialog: PickerDialog, kind: str, picked: Picked) -> bool:
+        """Called by the picker on Enter: the new rows are asked for while the list is still
+        covered, and the picker closes when they are in (`_close_picker`), so uncovering
+        the list and drawing its new rows are one frame."""
+        if kind == "province":
+            filters = self.filters.with_(province=picked.value, merged=bool(picked.value) and picked.merged)
+        elif kind == "year":
+            filters = self.filters.with_(year=picked.value)
+        else:
+            filters = self.filters.with_(period=picked.value)
+        self._waiting_picker = (dialog, picked)
+        self.set_filters(filters)
+        if not self.gateway.is_open:
+            self._close_picker()
+        return True
+
+    def _close_picker(self) -> None:
+        if self._waiting_picker is not None:
+            dialog, picked = self._waiting_picker
+            self._waiting_picker = None
+            dialog.close(picked)
+
+    # -- lookup -------------------------------------------------------------------------
+
+    def action_lookup(self) -> None:
+        if not self.gateway.is_open:
+            self.notify("The archive is still opening.", markup=False)
+            return
+        scope = " · ".join(f"{k}: {v}" for k, v in self.filters.describe() if k != "text")
+        self.app.push_screen(LookupDialog(self.gateway.lookup_function(self.filters), scope=scope), self.open_hit)
+
+    def open_hit(self, hit: FigureHit | None) -> None:
+        """Show the hit's article with its figure highlighted and its metrics row selected."""
+        if hit is None:
+            return
+        article_list = self.article_list
+        current = article_list.current
+        shown = self.article_view.stored
+        if current is not None and current.id == hit.article_id and shown is not None and shown.article.id == hit.article_id:
+            self.article_view.highlight_figure(hit.figure_index)
+            self.metrics.select_figure(hit.figure_index)
+            self.article_view.focus()
+            return
+        self._pending_figure = (hit.article_id, hit.figure_index)
+        if article_list.select_id(hit.article_id):
+            return  # cursor moved -> load -> the pending figure is applied
+        # The lookup ignores the text filter: drop it so the article can be listed.
+        if self.filters.text:
+            self.search_bar.value = ""
+            self.filters = self.filters.with_(text="")
+            self.article_view.set_query("")
+        self._requery(keep_id=hit.article_id)
+
+    # -- export and corrections ---------------------------------------------------------
+
+    def _selected_article(self) -> StoredArticle | None:
+        stored = self.article_view.stored
+        if stored is None:
+            self.notify("Select an article first.", markup=False)
+        return stored
+
+    def action_export(self) -> None:
+        stored = self._selected_article()
+        if stored is None:
+            return
+
+        def done(path: Path | None) -> None:
+            if path is not None:
+                self.notify(f"Exported to {path}", title="Export", markup=False)
+
+        self.app.push_screen(ExportDialog(stored, self.gateway, folder=self.export_folder or Path.cwd()), done)
+
+    def action_correct(self) -> None:
+        stored = self._selected_article()
+        if stored is None:
+            return
+
+        def done(changes: dict[str, Any] | None) -> None:
+            if changes is None:
+                return
+            if not changes:
+                self.notify("Nothing changed.", markup=False)
+                return
+            self.gateway.correct(stored.article.id, changes, self)
+
+        self.app.push_screen(CorrectDialog(stored), done)
+
+    def on_correction_saved(self, message: CorrectionSaved) -> None:
+        self.notify("Correction saved.", markup=False)
+        self._shown_meta = None  # reload the corrected article
+        self._requery(keep_id=message.stored.article.id)
+
+    # -- changes by other processes -----------------------------------------------------
+
+    def action_reload(self) -> None:
+        self.gateway.check_changes(True, self)
+
+    def on_archive_changed(self, message: ArchiveChanged) -> None:
+        if message.changed:
+            self.notify("The archive changed on disk; reloaded.", markup=False)
+            self._shown_meta = None
+            self._requery()
+        elif message.manual:
+            self.notify("The archive has not changed.", markup=False)
+
+    # -- layout, help, quit -------------------------------------------------------------
+
+    def action_widen_list(self) -> None:
+        self.set_list_width(self.list_width + 5)
+
+    def action_narrow_list(self) -> None:
+        self.set_list_width(self.list_width - 5)
+
+    def action_help(self) -> None:
+        if not isinstance(self.app.screen, HelpScreen):
+            self.app.push_screen(HelpScreen(help_sections(self.BINDINGS)))
+
+    def action_quit(self) -> None:
+        self.app.exit()

@@ -8,12 +8,8 @@ never with markup, so brackets in titles and bodies show literally.
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
-from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -24,44 +20,12 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tongket.store.record import Article, StoredArticle
-from tongket.store.lang.text import fold, nfc, one_line
+from tongket.store.lang.text import fold, one_line
 
 from tongket.store.present.display import date_label, period_label
+from ..compat import set_virtual_size_quietly
 from ..wrap import line_of_offset, wrap_offsets
-from .scrollbars import set_virtual_size_quietly
-
-_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
-_UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]")
-
-
-def safe_same_length(text: str) -> str:
-    """Replace escape sequences and control characters with spaces, keeping every offset.
-
-    `tongket.store.lang.text.strip_control` removes characters, which would shift the figure spans the
-    parser recorded; replacing one for one keeps them valid while nothing the terminal
-    could interpret (escape sequences, bidi overrides) reaches it.
-    """
-    text = _ANSI.sub(lambda m: " " * len(m.group()), text)
-    text = _UNSAFE.sub(" ", text)
-    normal = nfc(text)
-    return normal if len(normal) == len(text) else text
-
-
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-    component: str
-
-
-def match_pattern(query: str) -> re.Pattern[str] | None:
-    """Accent-insensitive pattern for a query, to run over `fold(text)`; words may be
-    separated by any whitespace (a phrase can break across lines in the body)."""
-    words = fold(query).split()
-    if not words:
-        return None
-    return re.compile(r"\s+".join(re.escape(w) for w in words))
-
+from .article_text import Span, line_segments, match_pattern, safe_same_length, style_runs
 
 class ArticleView(ScrollView, can_focus=True):
     """Shows one `StoredArticle`; figures are marked, one figure and one match can be current."""
@@ -325,7 +289,7 @@ class ArticleView(ScrollView, can_focus=True):
     def _style(self, component: str) -> Style:
         try:
             return self.get_component_rich_style(component, partial=True)
-        except Exception:  # before the stylesheet is applied
+        except KeyError:  # before the stylesheet is applied the component has no styles yet
             return Style()
 
     def _restyle(self) -> None:
@@ -437,52 +401,3 @@ class ArticleView(ScrollView, can_focus=True):
             strip = Strip(segments).crop_extend(0, width, base)
             self._cache[key] = strip
         return strip
-
-
-def style_runs(marks: list[tuple[int, int, Style]], length: int) -> tuple[list[int], list[Style]]:
-    """Flatten overlapping (start, end, style) marks into runs: `starts[i]` begins a run
-    styled `styles[i]` (until `starts[i + 1]`). Where marks overlap, later marks are added
-    on top of earlier ones, as `Text.stylize` in that order would do."""
-    events: list[tuple[int, int, int]] = []
-    for order, (start, end, _style) in enumerate(marks):
-        start, end = max(0, start), min(length, end)
-        if end > start:
-            events.append((start, 1, order))
-            events.append((end, 0, order))  # ends sort before starts at the same offset
-    events.sort()
-    starts, styles = [0], [Style()]
-    active: dict[int, Style] = {}
-    i, n = 0, len(events)
-    while i < n:
-        pos = events[i][0]
-        while i < n and events[i][0] == pos:
-            _pos, is_start, order = events[i]
-            if is_start:
-                active[order] = marks[order][2]
-            else:
-                active.pop(order, None)
-            i += 1
-        style = Style.combine(active[k] for k in sorted(active)) if active else Style()
-        if starts[-1] == pos:
-            styles[-1] = style
-        else:
-            starts.append(pos)
-            styles.append(style)
-    return starts, styles
-
-
-def line_segments(
-    plain: str, start: int, end: int, starts: list[int], styles: list[Style], base: Style
-) -> list[Segment]:
-    """Segments for `plain[start:end]`, cut where the style runs change."""
-    segments: list[Segment] = []
-    k = max(0, bisect_right(starts, start) - 1)
-    pos = start
-    last = len(starts) - 1
-    while pos < end:
-        stop = min(end, starts[k + 1]) if k < last else end
-        if stop > pos:
-            segments.append(Segment(plain[pos:stop], base + styles[k]))
-        pos = stop
-        k += 1
-    return segments

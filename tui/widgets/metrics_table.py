@@ -13,16 +13,14 @@ from typing import Any, ClassVar
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import DataTable
-from typing_extensions import Self
 
 from tongket.store.record import Figure
 from tongket.store.lang.text import one_line
 
 from tongket.store.present.display import change_label, figure_value
-from .fast_table import FastTable
+from ..compat import FastTable
 
 COLUMNS = (("label", "Label"), ("value", "Value"), ("unit", "Unit"), ("change", "Change"), ("key", "Metric"))
 
@@ -46,7 +44,7 @@ def figure_texts(fig: Figure) -> tuple[str, str, str, str, str]:
 def figure_cells(fig: Figure, widths: tuple[int, ...] | None = None) -> tuple[Text, ...]:
     """The row for one figure, each cell cut to its column's width (`widths`) and never
     read as markup."""
-    texts = figure_texts(fig)
+    texts: tuple[str, ...] = figure_texts(fig)
     if widths is not None:
         texts = tuple(_fit(t, w) for t, w in zip(texts, widths))
     label, value, unit, change, key = texts
@@ -89,6 +87,8 @@ def column_widths(figures: tuple[Figure, ...] | list[Figure], table_width: int) 
 class MetricsTable(FastTable):
     """Lists figures; moving or pressing Enter on a row asks the app to show that figure."""
 
+    QUIET_DIMENSIONS = True  # sized by CSS: a refill needs no screen-wide layout
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False, id="metrics.down"),
         Binding("k", "cursor_up", "Up", show=False, id="metrics.up"),
@@ -111,7 +111,6 @@ class MetricsTable(FastTable):
         self._figures: tuple[Figure, ...] = ()
         self._message: str | None = None
         self._filled_width = 0
-        self._quiet_layout = False
 
     @property
     def figures(self) -> tuple[Figure, ...]:
@@ -144,20 +143,6 @@ class MetricsTable(FastTable):
             self.add_column(Text(""), key="message", width=max(1, cell_len(text)))
             self.add_row(Text(text, style="italic dim"))
         self.move_cursor(row=min(cursor, max(0, len(self._figures) - 1)), animate=False)
-
-    def _update_dimensions(self, new_rows: Any) -> None:
-        """DataTable sets its virtual size here (on idle, after rows are added), and that
-        reactive asks the whole screen for a layout, ~10 ms per article. The table's own
-        size comes from CSS, so new scrollbars are all a new row count needs."""
-        self._quiet_layout = True
-        try:
-            super()._update_dimensions(new_rows)
-        finally:
-            self._quiet_layout = False
-        self._scroll_update(self.virtual_size)
-
-    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
-        return super().refresh(*regions, repaint=repaint, layout=layout and not self._quiet_layout, recompose=recompose)
 
     def on_resize(self) -> None:
         if self.size.width != self._filled_width and self._figures:

@@ -23,7 +23,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
-from .scrollbars import set_virtual_size_quietly
+from ..compat import set_virtual_size_quietly
 from .row_view import RowView
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.scrollbar import ScrollBarRender
-from textual.geometry import Size
 from textual.widget import Widget
 
 
@@ -27,24 +26,6 @@ def use_whole_cell_scrollbars(*widgets: Widget) -> None:
     """Give these widgets' scrollbars the whole-cell renderer (per instance: Textual's
     own widgets elsewhere keep theirs)."""
     for widget in widgets:
-        widget.vertical_scrollbar.renderer = WholeCellScrollBarRender
-        widget.horizontal_scrollbar.renderer = WholeCellScrollBarRender
-
-
-def set_virtual_size_quietly(widget: Widget, size: Size) -> None:
-    """Change a scrolling widget's virtual size without a screen-wide layout.
-
-    `virtual_size` is a layout reactive: setting it makes the screen arrange and redraw
-    every widget (the list, the filter bar, the footer...), ~10 ms, each time the list
-    is refilled or another article is shown. Our panes are sized by CSS, not by their
-    content, so updating their own scrollbars is all a new virtual size needs (showing
-    or hiding a scrollbar still asks for a layout, through its own reactive).
-    """
-    if size == widget.virtual_size:
-        return
-    if not widget.is_mounted or not widget.size:
-        widget.virtual_size = size
-        return
-    widget.set_reactive(Widget.virtual_size, size)
-    widget._scroll_update(size)
-    widget.refresh()
+        # `renderer` is typed as a class variable but is meant to be set per instance.
+        widget.vertical_scrollbar.renderer = WholeCellScrollBarRender  # type: ignore[misc]
+        widget.horizontal_scrollbar.renderer = WholeCellScrollBarRender  # type: ignore[misc]
