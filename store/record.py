@@ -7,8 +7,8 @@ tinydb #516).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import MISSING, asdict, dataclass, field, fields
+from typing import Any, NamedTuple
 
 PERIODS = ("year", "half-year", "quarter", "term", "other")
 FIGURE_KINDS = ("actual", "target", "rank")
@@ -73,9 +73,6 @@ class Article:
     warnings: tuple[str, ...] = ()
     source_url: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return article_to_dict(self)
-
 
 def article_to_dict(article: Article) -> dict[str, Any]:
     """Plain JSON-ready dict with the field names the command line promises."""
@@ -108,23 +105,57 @@ def figure_from_dict(data: dict[str, Any]) -> Figure:
 
 
 def article_from_dict(data: dict[str, Any]) -> Article:
-    return Article(
-        id=data["id"],
-        title=data.get("title", ""),
-        title_derived=bool(data.get("title_derived", False)),
-        published=data.get("published"),
-        event_date=data.get("event_date"),
-        province=data.get("province"),
-        province_evidence=data.get("province_evidence"),
-        report_year=data.get("report_year"),
-        period=data.get("period"),
-        byline=data.get("byline"),
-        officials=tuple(Official(**o) for o in data.get("officials", ())),
-        body=data.get("body", ""),
-        figures=tuple(figure_from_dict(f) for f in data.get("figures", ())),
-        warnings=tuple(data.get("warnings", ())),
-        source_url=data.get("source_url"),
-    )
+    """Generic over Article's fields, so a field added to Article flows to disk and back
+    without edits here; a record written before the field existed gets its default."""
+    values: dict[str, Any] = {}
+    for f in fields(Article):
+        if f.name in data and data[f.name] is not None:
+            value = data[f.name]
+            if f.name == "officials":
+                value = tuple(Official(**o) for o in value)
+            elif f.name == "figures":
+                value = tuple(figure_from_dict(x) for x in value)
+            elif str(f.type).startswith("tuple") and isinstance(value, list):
+                value = tuple(value)
+        elif f.default is not MISSING:
+            value = f.default
+        elif f.default_factory is not MISSING:
+            value = f.default_factory()
+        else:  # a required field missing from an old or damaged record
+            value = {"str": "", "bool": False}.get(str(f.type).split(" ")[0], None)
+            value = () if str(f.type).startswith("tuple") else value
+        values[f.name] = value
+    return Article(**values)
+
+
+class CompactFigure(NamedTuple):
+    """A figure as archive.json and the snapshot keep it (a JSON array on disk): enough to
+    list and look it up without reading the article's body file."""
+
+    value: float
+    unit: str | None
+    label: str
+    key: str | None
+    display: str
+
+    @classmethod
+    def of(cls, figure: Figure) -> "CompactFigure":
+        return cls(figure.value, figure.unit, figure.label, figure.key, figure.display)
+
+    @classmethod
+    def from_row(cls, row: Any) -> "CompactFigure":
+        """From a stored array (or a full figure dict, as body files keep them)."""
+        if isinstance(row, dict):
+            return cls(row.get("value"), row.get("unit"), row.get("label", ""), row.get("key"),  # type: ignore[arg-type]
+                       row.get("display", ""))
+        return cls(*row)
+
+    def row(self) -> list[Any]:
+        """The on-disk form (orjson writes lists, not named tuples)."""
+        return list(self)
+
+    def as_dict(self) -> dict[str, Any]:
+        return self._asdict()
 
 
 @dataclass(frozen=True, slots=True)

@@ -149,7 +149,7 @@ def test_indexed_lookup_equals_a_plain_scan(generated: Path, filters: dict) -> N
 def test_snapshot_answers_like_archive_json(generated: Path) -> None:
     fast = Archive.open(generated)
     slow = Archive.open(generated)
-    slow._records  # force the full TinyDB load, and an index built from the records
+    slow._loaded_records()  # force the full TinyDB load, and an index built from the records
     slow._snapshot = None
     slow._index = None
     metas, _, corrections = _reference(generated)

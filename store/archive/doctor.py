@@ -31,6 +31,8 @@ from typing import Any, Iterator
 import orjson
 
 from tongket.store.errors import StoreError
+from tongket.store.archive import codec
+from tongket.store.archive.layout import ARCHIVE_FILE, BODIES_DIR, CORRECTIONS_FILE, SCHEMA_VERSION
 from tongket.store.archive.lock import lock_is_held, write_lock
 from tongket.store.archive.storage import (
     BACKUP_SUFFIX,
@@ -44,15 +46,7 @@ from tongket.store.archive.storage import (
     stale_temps,
 )
 
-ARCHIVE_FILE = "archive.json"  # the same names as store/archive.py, kept here so that the
-BODIES_DIR = "bodies"  # doctor does not depend on the class it is there to rescue
-CORRECTIONS_FILE = "corrections.json"
-SCHEMA_VERSION = 1
 TABLES = ("_meta", "articles", "corrections")
-_META_FIELDS = (
-    "title", "title_derived", "published", "event_date", "province", "province_evidence",
-    "report_year", "period", "byline", "officials", "warnings", "source_url",
-)
 
 
 # ---------------------------------------------------------------- reading one archive file
@@ -413,27 +407,15 @@ def _gather_file(path: Path, found: _Salvage, source: str) -> None:
 
 
 def _record_from_body(ref: str, body: dict[str, Any], path: Path) -> dict[str, Any]:
-    """An archive record rebuilt from an article text file (what `Archive._fill` writes)."""
+    """An archive record rebuilt from an article text file, through the archive's codec."""
     meta = body.get("meta")
     if not isinstance(meta, dict):  # a text file from before bodies carried their fields
         from tongket.store.parse.article import parse_text
 
-        article = parse_text(body.get("body", ""))
-        meta = {name: getattr(article, name) for name in _META_FIELDS}
-        meta["officials"] = [{"name": o.name, "role": o.role} for o in article.officials]
-        meta["warnings"] = list(article.warnings)
+        meta = codec.parsed_fields(parse_text(body.get("body", "")))
     figures = [f for f in body.get("figures") or () if isinstance(f, dict)]
-    source = meta.get("source_path")
-    stamp = _iso(path.stat().st_mtime)
-    record: dict[str, Any] = {"id": ref, "source_paths": [source] if source else [], "ingested_at": stamp}
-    record.update({name: meta.get(name) for name in _META_FIELDS})
+    record = codec.record_from_body(ref, meta, figures, _iso(path.stat().st_mtime))
     record["warnings"] = list(record.get("warnings") or ()) + ["recovered by tongket doctor --salvage"]
-    record.update(
-        content_id=ref,
-        body_ref=ref,
-        figs=[[f.get("value"), f.get("unit"), f.get("label", ""), f.get("key"), f.get("display", "")] for f in figures],
-        fingerprint="",  # unknown: the next ingest of its file refreshes the record
-    )
     return record
 
 

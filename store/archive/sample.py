@@ -16,7 +16,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterator
 
-from tongket.store.archive.archive import ARCHIVE_FILE, Archive, default_store_path
+from tongket.store.archive.archive import Archive
+from tongket.store.archive.layout import ARCHIVE_FILE, default_store_path
 from tongket.store.record import IngestReport
 
 PACKAGE = "tongket.fixtures"
