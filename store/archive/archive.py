@@ -447,9 +447,13 @@ class Archive:
             ingested_at=record.get("ingested_at", ""),
         )
 
-    def source_paths(self) -> dict[str, tuple[str, ...]]:
-        """Article id -> the paths it was read from."""
-        return {aid: tuple(self._record(aid).get("source_paths") or ()) for aid in self.index.ids()}
+    def corrections_of(self, aid: str) -> dict[str, Any]:
+        """The user's corrections of one article: field -> corrected value."""
+        return dict(self._corrections.get(aid, {}))
+
+    def source_url(self, aid: str) -> str | None:
+        """The page an article was saved from, without reading its body file."""
+        return self._record(aid).get("source_url")
 
     def lookup(
         self,

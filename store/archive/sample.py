@@ -18,7 +18,7 @@ from typing import Callable, Iterator
 
 from tongket.store.archive.archive import Archive
 from tongket.store.archive.layout import ARCHIVE_FILE, default_store_path
-from tongket.store.record import IngestReport
+from tongket.store.record import IngestReport, Rejection
 
 PACKAGE = "tongket.fixtures"
 MANIFEST = "manifest.csv"
@@ -61,6 +61,17 @@ def load_sample(archive: Archive, *, progress: Callable[[int, int], None] | None
     """Ingest every sample article (idempotent: a second call reports them unchanged)."""
     with sample_sources() as sources:
         return archive.ingest_files(sources, progress=progress)
+
+
+def sample_ids(archive: Archive) -> list[str]:
+    """Ids of the sample articles the archive holds: by content, so a copy of the sample
+    ingested from another folder is found too."""
+    from tongket.store.archive.ingest import parse_one
+
+    known = set(archive.index.ids())
+    with sample_sources() as sources:
+        parsed = [parse_one(path, url) for path, url in sources]
+    return sorted({a.id for a in parsed if not isinstance(a, Rejection) and a.id in known})
 
 
 def ensure_sample(archive: Archive) -> IngestReport | None:
