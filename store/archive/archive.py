@@ -24,7 +24,8 @@ from tongket.store.archive.bodies import Bodies
 from tongket.store.archive.corrections import CORRECTABLE, Corrections, corrections_table, table_of, validated
 from tongket.store.archive.ingest import INGEST_BATCH, FileParser, Merge, PathNormaliser, Prepared, known_urls, \
     normal_path, prepare
-from tongket.store.archive.layout import ARCHIVE_FILE, CORRECTIONS_FILE, SCHEMA_VERSION, default_store_path
+from tongket.store.archive.layout import ARCHIVE_FILE, CORRECTIONS_FILE, READ_ONLY_FILE, SCHEMA_VERSION, \
+    default_store_path
 from tongket.store.archive.lock import write_lock
 from tongket.store.archive.storage import AtomicJSONStorage, atomic_write_bytes, describe_os_error, dumps
 from tongket.store.derived import snapshot as snapshots
@@ -180,7 +181,15 @@ class Archive:
 
     # ------------------------------------------------------------ writing
 
+    @property
+    def read_only(self) -> bool:
+        """The bundled sample archive: shown, never changed (the user's own archive is apart)."""
+        return (self.path / READ_ONLY_FILE).exists()
+
     def _check_writable(self, *, records: bool = True) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.path} is the bundled sample archive, which is read-only; "
+                             f"add your own articles with `tongket ingest FOLDER` to start your archive")
         if records:
             self._loaded_records()  # writing needs the store of record loaded (and its real schema)
         if self._schema > SCHEMA_VERSION:

@@ -11,6 +11,8 @@
     bodies/ab/<ref>.json  one file per article text: body, full figures, folded search text;
                       named by content id, so an update writes a new file and a crash
                       before archive.json is replaced leaves the old pair intact
+    read-only         only in the bundled sample archive (sample/ in the store folder),
+                      which the app shows while the user's own archive is empty
     archive.lock      file lock held while writing
     archive.snapshot  derived, rebuildable: list metadata, figures and lookup groups in columns
     search.txt, search.idx  derived: every article's folded text, packed for the `/` filter
@@ -28,6 +30,8 @@ CORRECTIONS_SCHEMA = 1
 ARCHIVE_FILE = "archive.json"
 BODIES_DIR = "bodies"
 CORRECTIONS_FILE = "corrections.json"
+READ_ONLY_FILE = "read-only"  # present in the bundled sample archive: no write may change it
+SAMPLE_DIR = "sample"  # the sample archive, inside the user's store folder but apart from it
 
 
 def default_store_path() -> Path:
