@@ -217,3 +217,4 @@ class IngestReport:
     updated: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
     failed: tuple[Rejection, ...] = ()
+    split: tuple[str, ...] = ()  # sources (among `added`) that left an article shared with copies they no longer match

@@ -137,6 +137,7 @@ def test_copies_edited_differently_become_two_articles(capsys, tmp_path: Path) -
     b.write_text(text + "\n\nĐoạn thêm của bản B, khác hẳn.", encoding="utf-8")
     code, out, err = run(capsys, "ingest", str(a), str(b), "--store", str(store))
     assert code == 0, err
+    assert "now an article of its own" in out  # the split is reported
     rows = listed(capsys, store)
     assert len(rows) == 2
     assert all(r["report_year"] == 2001 for r in rows)  # the correction follows both

@@ -252,7 +252,7 @@ def test_snapshot_round_trip_and_empty_archive(tmp_path: Path) -> None:
     assert snapshots.read(path, (1, 2, 4)) is None
     back = snapshots.read(path, (1, 2, 3))
     assert back is not None and back.meta(0) == meta and back.generation == 4
-    assert [back.compact_figure(i) for i in range(2)] == figs["a1"]
+    assert [back.compact_figure(i).row() for i in range(2)] == figs["a1"]
     assert back.record_of(0) == {"id": "a1"}
     empty = snapshots.build([], {}, source=(5, 6, 7))
     path.write_bytes(snapshots.encode(empty, []))

@@ -515,6 +515,7 @@ class Archive:
         updated: list[str] = []
         unchanged: list[str] = []
         failed: list[Rejection] = []
+        split: list[str] = []
         done = 0
         chunks = [items[start : start + INGEST_BATCH] for start in range(0, total, INGEST_BATCH)]
         with self._one_snapshot(total > INGEST_BATCH), FileParser(total, max_bytes=max_bytes) as parser:
@@ -533,15 +534,16 @@ class Archive:
                     if progress is not None:
                         progress(done, total)
                 if parsed:
-                    for status, source in self._store_batch(parsed, failed):
+                    for status, source in self._store_batch(parsed, failed, split):
                         {"added": added, "updated": updated, "unchanged": unchanged}[status].append(source)
-        return IngestReport(tuple(added), tuple(updated), tuple(unchanged), tuple(failed))
+        return IngestReport(tuple(added), tuple(updated), tuple(unchanged), tuple(failed), tuple(split))
 
     def _copy_corrections(self, old: str, new: str) -> None:
         if old in self._corrections and new not in self._corrections:
             self._corrections[new] = dict(self._corrections[old])
 
-    def _store_batch(self, parsed: list[tuple[Prepared, str | None]], failed: list[Rejection]) -> list[tuple[str, str]]:
+    def _store_batch(self, parsed: list[tuple[Prepared, str | None]], failed: list[Rejection],
+                     split: list[str] | None = None) -> list[tuple[str, str]]:
         """Merge a batch of parsed articles and write archive.json once, under the lock."""
         statuses: list[tuple[str, str]] = []
         with write_lock(self.path):
@@ -560,6 +562,8 @@ class Archive:
                 if status == "added":
                     added.append(article.id)
             self._replaced_text = self._replaced_text or merge.replaced_text
+            if split is not None:
+                split.extend(merge.split)
             self._corr.bring_back(added)
             if self._corrections != corrections_before:
                 try:

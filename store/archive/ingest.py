@@ -249,6 +249,7 @@ class Merge:
         self._now = now
         self.dirty = False
         self.replaced_text = False
+        self.split: list[str] = []  # sources that moved out of a shared article
 
     def _detach(self, source: str | None, keep: str) -> None:
         """The source now holds another text: it no longer points at its old article."""
@@ -304,6 +305,7 @@ class Merge:
             if rec.get("source_url") and not new.get("source_url") and not article.source_url:
                 new["source_url"] = rec["source_url"]
             self._copy_corrections(old, new["id"])
+            self.split.append(source or article.id)
             return "added"
         self._new_record(article, source)
         return "added"

@@ -65,6 +65,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     failures = list(rejected) + list(report.failed)
     print(f"added {len(report.added)}, updated {len(report.updated)}, unchanged {len(report.unchanged)}, "
           f"failed {len(failures)}  ({archive.path})")
+    for source in report.split:
+        print(f"{source}: no longer the same text as its copies; now an article of its own "
+              f"(URL and corrections carried over)")
     for rejection in failures:
         err(f"{rejection.path}: {rejection.reason}")
     return EXIT_FAILED if failures else EXIT_OK
