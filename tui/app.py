@@ -25,6 +25,7 @@ from tongket.store.lang.text import one_line
 
 from .actions import app_bindings, blocked_while_typing
 from .commands import ActionCommands
+from .dialogs.confirm_remove import ConfirmRemove
 from .dialogs.correct import CorrectDialog
 from .dialogs.export import ExportDialog
 from .dialogs.lookup import LookupDialog
@@ -518,6 +519,27 @@ class TongketApp(App[None]):
         self.notify("Correction saved.", markup=False)
         self._shown_meta = None  # reload the corrected article
         self._requery(keep_id=message.stored.article.id)
+
+    def action_remove(self) -> None:
+        stored = self._selected_article()
+        if stored is not None:
+            aid = stored.article.id
+            self.push_screen(ConfirmRemove(stored), lambda yes: self._remove_article(aid) if yes else None)
+
+    @work(thread=True, exclusive=True, group="correct", exit_on_error=False)
+    def _remove_article(self, article_id: str) -> None:
+        try:
+            with self._lock:
+                self.archive.remove([article_id])
+        except Exception as exc:
+            self.post_message(StoreFailed("remove", str(exc)))
+            return
+        self.call_from_thread(self._article_removed)
+
+    def _article_removed(self) -> None:
+        self.notify("Article removed; ingesting its file again brings it back.", markup=False)
+        self._shown_meta = None
+        self._requery()
 
     # -- changes by other processes -----------------------------------------------------
 
