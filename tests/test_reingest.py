@@ -124,6 +124,24 @@ def test_parser_error_is_a_failed_file(capsys, tmp_path: Path, monkeypatch: pyte
     assert listed(capsys, store) == []
 
 
+def test_parser_that_gives_up_yields_failed_files_not_one_empty_article(capsys, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import tongket.store.parse.article as article
+
+    # What a parser error inside parse_text looks like from outside: an empty article,
+    # whose id (the hash of empty text) every such file would share.
+    monkeypatch.setenv("TONGKET_NO_PARALLEL", "1")
+    monkeypatch.setattr(article, "parse_file", lambda *_a, **_k: article.parse_text(""))
+    store = tmp_path / "s"
+    folder = copy_sample(tmp_path / "copy")
+    code, out, err = run(capsys, "ingest", str(folder), "--store", str(store))
+    assert code == 1 and counts(out)["failed"] == 18 and counts(out)["added"] == 0
+    assert listed(capsys, store) == []
+    monkeypatch.undo()  # the error is gone: every file becomes its own article
+    code, out, err = run(capsys, "ingest", str(folder), "--store", str(store))
+    assert code == 0 and counts(out)["added"] == 18
+
+
 def test_copies_edited_differently_become_two_articles(capsys, tmp_path: Path) -> None:
     store = tmp_path / "s"
     text = (FIXTURES / manifest_rows()[0][0]).read_text(encoding="utf-8")

@@ -230,8 +230,8 @@ def parse_one(path: Path, url: str | None, max_bytes: int | None = None) -> Arti
         return Rejection(str(path), "the file is too large to parse")
     except Exception as exc:  # the documented boundary: a parser bug must not stop a batch
         return Rejection(str(path), f"could not be parsed ({type(exc).__name__}: {exc})")
-    if not article.body.strip():
-        return Rejection(str(path), EMPTY_TEXT)
+    if not article.body.strip():  # the parser's own failure note, when it left one
+        return Rejection(str(path), "; ".join(article.warnings) if article.warnings else EMPTY_TEXT)
     return article
 
 
