@@ -7,8 +7,9 @@ tinydb #516).
 
 from __future__ import annotations
 
-from dataclasses import MISSING, asdict, dataclass, field, fields
-from typing import Any, NamedTuple
+from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass
+from types import UnionType
+from typing import Any, NamedTuple, Union, get_args, get_origin, get_type_hints
 
 PERIODS = ("year", "half-year", "quarter", "term", "other")
 FIGURE_KINDS = ("actual", "target", "rank")
@@ -85,47 +86,61 @@ def article_to_dict(article: Article) -> dict[str, Any]:
     return data
 
 
-def figure_from_dict(data: dict[str, Any]) -> Figure:
-    change = data.get("change")
-    return Figure(
-        value=data["value"],
-        unit=data.get("unit"),
-        label=data.get("label", ""),
-        raw=data.get("raw", ""),
-        display=data.get("display", ""),
-        sentence=data.get("sentence", ""),
-        span=tuple(data.get("span", (0, 0))),
-        sentence_span=tuple(data.get("sentence_span", (0, 0))),
-        key=data.get("key"),
-        qualifier=data.get("qualifier"),
-        of=data.get("of"),
-        change=Change(**change) if change else None,
-        kind=data.get("kind", "actual"),
-    )
+def _hints(cls: type) -> dict[str, Any]:
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = get_type_hints(cls)
+    return hints
+
+
+_HINTS: dict[type, dict[str, Any]] = {}  # a cache of resolved annotations, filled once per class
+
+
+def _blank(tp: Any) -> Any:
+    """A value for a required field missing from an old or damaged record."""
+    if get_origin(tp) is tuple:
+        args = get_args(tp)
+        return () if not args or args[-1] is Ellipsis else tuple(_blank(a) for a in args)
+    return {str: "", bool: False, int: 0, float: 0.0}.get(tp)
+
+
+def _convert(tp: Any, value: Any) -> Any:
+    """A plain JSON value back into the annotated type: nested dataclasses, tuples, optionals."""
+    if value is None:
+        return None
+    origin = get_origin(tp)
+    if origin in (Union, UnionType):
+        args = [a for a in get_args(tp) if a is not type(None)]
+        return _convert(args[0], value) if len(args) == 1 else value
+    if origin is tuple:
+        args = get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_convert(args[0], v) for v in value)
+        return tuple(_convert(a, v) for a, v in zip(args, value)) if args else tuple(value)
+    if isinstance(tp, type) and is_dataclass(tp) and isinstance(value, dict):
+        return from_plain(tp, value)
+    return value
+
+
+def from_plain(cls: type, data: dict[str, Any]) -> Any:
+    """Generic over the dataclass's fields, so a field added to a record flows to disk and
+    back without edits here; a record written before the field existed gets its default."""
+    hints = _hints(cls)
+    values: dict[str, Any] = {}
+    for f in fields(cls):
+        if data.get(f.name) is not None:
+            values[f.name] = _convert(hints[f.name], data[f.name])
+        elif f.default is not MISSING:
+            values[f.name] = f.default
+        elif f.default_factory is not MISSING:
+            values[f.name] = f.default_factory()
+        else:
+            values[f.name] = _blank(hints[f.name])
+    return cls(**values)
 
 
 def article_from_dict(data: dict[str, Any]) -> Article:
-    """Generic over Article's fields, so a field added to Article flows to disk and back
-    without edits here; a record written before the field existed gets its default."""
-    values: dict[str, Any] = {}
-    for f in fields(Article):
-        if f.name in data and data[f.name] is not None:
-            value = data[f.name]
-            if f.name == "officials":
-                value = tuple(Official(**o) for o in value)
-            elif f.name == "figures":
-                value = tuple(figure_from_dict(x) for x in value)
-            elif str(f.type).startswith("tuple") and isinstance(value, list):
-                value = tuple(value)
-        elif f.default is not MISSING:
-            value = f.default
-        elif f.default_factory is not MISSING:
-            value = f.default_factory()
-        else:  # a required field missing from an old or damaged record
-            value = {"str": "", "bool": False}.get(str(f.type).split(" ")[0], None)
-            value = () if str(f.type).startswith("tuple") else value
-        values[f.name] = value
-    return Article(**values)
+    return from_plain(Article, data)
 
 
 class CompactFigure(NamedTuple):
