@@ -218,3 +218,26 @@ def test_scripts_list_ids_paste_back_version_and_export_to_stdout(capsys, tmp_pa
     assert code == 0 and out.startswith("#") and not Path("-").exists()
     code, out, _ = run(capsys, "--version")
     assert code == 0 and out.startswith("tongket ")
+
+
+def test_records_written_before_a_field_existed_still_load(capsys, tmp_path: Path) -> None:
+    import orjson
+
+    store = tmp_path / "s"
+    assert run(capsys, "ingest", str(FIXTURES / manifest_rows()[0][0]), "--store", str(store))[0] == 0
+    data = orjson.loads((store / "archive.json").read_bytes())
+    for rec in data["articles"].values():  # as an older tongket wrote it
+        for name in ("byline", "warnings", "province_evidence", "officials"):
+            rec.pop(name, None)
+    (store / "archive.json").write_bytes(orjson.dumps(data))
+    for body in (store / "bodies").rglob("*.json"):
+        doc = orjson.loads(body.read_bytes())
+        for fig in doc["figures"]:
+            fig.pop("kind", None)
+            fig.pop("qualifier", None)
+        body.write_bytes(orjson.dumps(doc))
+    code, out, err = run(capsys, "show", listed(capsys, store)[0]["id"], "--json", "--store", str(store))
+    assert code == 0, err
+    shown = json.loads(out)
+    assert shown["byline"] is None and shown["officials"] == [] and shown["figures"]
+    assert all(f["kind"] == "actual" for f in shown["figures"])
