@@ -7,8 +7,9 @@ tinydb #516).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass, replace
+from types import UnionType
+from typing import Any, NamedTuple, Union, get_args, get_origin, get_type_hints
 
 PERIODS = ("year", "half-year", "quarter", "term", "other")
 FIGURE_KINDS = ("actual", "target", "rank")
@@ -90,9 +91,6 @@ class Article:
     period_evidence: str | None = None
     period_confidence: str = "none"
 
-    def to_dict(self) -> dict[str, Any]:
-        return article_to_dict(self)
-
 
 def article_to_dict(article: Article) -> dict[str, Any]:
     """Plain JSON-ready dict with the field names the command line promises."""
@@ -112,45 +110,92 @@ def evidence_fields(article: Article) -> dict[str, str | None]:
     return {n: getattr(article, n) for n in names if n != "province_evidence"}
 
 
-def figure_from_dict(data: dict[str, Any]) -> Figure:
-    change = data.get("change")
-    return Figure(
-        value=data["value"],
-        unit=data.get("unit"),
-        label=data.get("label", ""),
-        raw=data.get("raw", ""),
-        display=data.get("display", ""),
-        sentence=data.get("sentence", ""),
-        span=tuple(data.get("span", (0, 0))),
-        sentence_span=tuple(data.get("sentence_span", (0, 0))),
-        key=data.get("key"),
-        qualifier=data.get("qualifier"),
-        of=data.get("of"),
-        change=Change(**change) if change else None,
-        kind=data.get("kind", "actual"),
-    )
+def _hints(cls: type) -> dict[str, Any]:
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = get_type_hints(cls)
+    return hints
+
+
+_HINTS: dict[type, dict[str, Any]] = {}  # a cache of resolved annotations, filled once per class
+
+
+def _blank(tp: Any) -> Any:
+    """A value for a required field missing from an old or damaged record."""
+    if get_origin(tp) is tuple:
+        args = get_args(tp)
+        return () if not args or args[-1] is Ellipsis else tuple(_blank(a) for a in args)
+    return {str: "", bool: False, int: 0, float: 0.0}.get(tp)
+
+
+def _convert(tp: Any, value: Any) -> Any:
+    """A plain JSON value back into the annotated type: nested dataclasses, tuples, optionals."""
+    if value is None:
+        return None
+    origin = get_origin(tp)
+    if origin in (Union, UnionType):
+        args = [a for a in get_args(tp) if a is not type(None)]
+        return _convert(args[0], value) if len(args) == 1 else value
+    if origin is tuple:
+        args = get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_convert(args[0], v) for v in value)
+        return tuple(_convert(a, v) for a, v in zip(args, value)) if args else tuple(value)
+    if isinstance(tp, type) and is_dataclass(tp) and isinstance(value, dict):
+        return from_plain(tp, value)
+    return value
+
+
+def from_plain(cls: type, data: dict[str, Any]) -> Any:
+    """Generic over the dataclass's fields, so a field added to a record flows to disk and
+    back without edits here; a record written before the field existed gets its default."""
+    hints = _hints(cls)
+    values: dict[str, Any] = {}
+    for f in fields(cls):
+        if data.get(f.name) is not None:
+            values[f.name] = _convert(hints[f.name], data[f.name])
+        elif f.default is not MISSING:
+            values[f.name] = f.default
+        elif f.default_factory is not MISSING:
+            values[f.name] = f.default_factory()
+        else:
+            values[f.name] = _blank(hints[f.name])
+    return cls(**values)
 
 
 def article_from_dict(data: dict[str, Any]) -> Article:
-    return Article(
-        id=data["id"],
-        title=data.get("title", ""),
-        title_derived=bool(data.get("title_derived", False)),
-        published=data.get("published"),
-        event_date=data.get("event_date"),
-        province=data.get("province"),
-        province_evidence=data.get("province_evidence"),
-        report_year=data.get("report_year"),
-        period=data.get("period"),
-        byline=data.get("byline"),
-        officials=tuple(Official(**o) for o in data.get("officials", ())),
-        body=data.get("body", ""),
-        figures=tuple(figure_from_dict(f) for f in data.get("figures", ())),
-        warnings=tuple(data.get("warnings", ())),
-        source_url=data.get("source_url"),
-        **{f"{name}_evidence": data.get(f"{name}_evidence") for name in EVIDENCED if name != "province"},
-        **{f"{name}_confidence": _confidence(data, name) for name in EVIDENCED},
-    )
+    article = from_plain(Article, data)
+    return replace(article, **{f"{name}_confidence": _confidence(data, name) for name in EVIDENCED})
+
+
+class CompactFigure(NamedTuple):
+    """A figure as archive.json and the snapshot keep it (a JSON array on disk): enough to
+    list and look it up without reading the article's body file."""
+
+    value: float
+    unit: str | None
+    label: str
+    key: str | None
+    display: str
+
+    @classmethod
+    def of(cls, figure: Figure) -> "CompactFigure":
+        return cls(figure.value, figure.unit, figure.label, figure.key, figure.display)
+
+    @classmethod
+    def from_row(cls, row: Any) -> "CompactFigure":
+        """From a stored array (or a full figure dict, as body files keep them)."""
+        if isinstance(row, dict):
+            return cls(row.get("value"), row.get("unit"), row.get("label", ""), row.get("key"),  # type: ignore[arg-type]
+                       row.get("display", ""))
+        return cls(*row)
+
+    def row(self) -> list[Any]:
+        """The on-disk form (orjson writes lists, not named tuples)."""
+        return list(self)
+
+    def as_dict(self) -> dict[str, Any]:
+        return self._asdict()
 
 
 def _confidence(data: dict[str, Any], name: str) -> str:
@@ -220,3 +265,4 @@ class IngestReport:
     updated: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
     failed: tuple[Rejection, ...] = ()
+    split: tuple[str, ...] = ()  # sources (among `added`) that left an article shared with copies they no longer match

@@ -38,7 +38,7 @@ def test_parse_json_field_names_and_utf8(capsys, fixture_files: list[Path]) -> N
     assert code == 0, err
     records = json.loads(out)
     assert isinstance(records, list) and len(records) == 1
-    assert set(records[0]) == ARTICLE_FIELDS
+    assert set(records[0]) == ARTICLE_FIELDS | {"source_path"}
     assert records[0]["source_url"] == "https://x.vn/a"
     assert "\\u" not in out  # Vietnamese stays readable
 
@@ -52,7 +52,8 @@ def test_parse_stores_nothing(capsys, fixture_files: list[Path], store_dir: Path
 def test_parse_missing_file_is_one_line_and_exit_1(capsys, tmp_path: Path, fixture_files: list[Path]) -> None:
     code, out, err = run(capsys, "parse", str(tmp_path / "nope.txt"), str(fixture_files[0]), "--json")
     assert code == 1
-    assert len(json.loads(out)) == 1
+    records = json.loads(out)  # the failed file keeps its place, as an error object
+    assert len(records) == 2 and set(records[0]) == {"source_path", "error"} and records[1]["id"]
     assert err.count("\n") == 1 and "nope.txt" in err and "Traceback" not in err
 
 
@@ -87,7 +88,7 @@ def test_list_filters_and_json(capsys, stocked: Archive, monkeypatch) -> None:
     assert code == 0
     rows = json.loads(out)
     assert [r["province"] for r in rows] == ["Kiên Giang"]
-    assert set(rows[0]) >= {"id", "title", "province", "report_year", "period", "n_figures", "corrected"}
+    assert set(rows[0]) >= {"id", "title", "province", "report_year", "period", "n_figures", "corrections", "source_url"}
     _, out, _ = run(capsys, "list", "--json", "--year", "2018")
     assert [r["title"] for r in json.loads(out)] == ["Sơ kết 6 tháng"]
     _, out, _ = run(capsys, "list", "--json", "--period", "year")
@@ -150,7 +151,7 @@ def test_set_and_clear(capsys, stocked: Archive) -> None:
     assert code == 0, err
     _, out, _ = run(capsys, "list", "--json", "--province", "Kiên Giang", "--year", "2017")
     rows = json.loads(out)
-    assert [r["id"] for r in rows] == [aid] and set(rows[0]["corrected"]) == {"province", "report_year"}
+    assert [r["id"] for r in rows] == [aid] and set(rows[0]["corrections"]) == {"province", "report_year"}
     code, _, _ = run(capsys, "set", aid, "--clear", "year")
     assert code == 0 and Archive.open(stocked.path).get(aid).article.report_year == 2018
 

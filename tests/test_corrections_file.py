@@ -59,7 +59,7 @@ def test_correction_touches_only_the_small_file(store_dir: Path) -> None:
     # and so does a fresh open, and the untouched full load
     assert Archive.open(store_dir).articles() == fresh.articles()
     slow = Archive.open(store_dir)
-    slow._records
+    slow._loaded_records()
     slow._snapshot = slow._index = None
     assert slow.articles() == fresh.articles()
     # clearing every field removes the entry

@@ -14,7 +14,8 @@ import pytest
 
 from conftest import FIXTURES, make_article
 from tongket.store.archive.archive import Archive
-from tongket.store.archive.sample import ensure_sample, ensure_sample_at, load_sample, sample_sources
+from tongket.store.archive.sample import app_store, load_sample, sample_sources
+from tongket.store.errors import StoreError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,17 +44,16 @@ def test_urls_from_the_manifest_are_kept(archive: Archive) -> None:
     assert sum(1 for u in with_url if u and u.startswith("http")) >= 10
 
 
-def test_ensure_sample_only_fills_an_empty_archive(archive: Archive) -> None:
-    assert ensure_sample(archive) is not None and len(archive) > 0
-    other = Archive.open(archive.path.parent / "other")
-    other.ingest_article(make_article("Của tôi"))
-    assert ensure_sample(other) is None and len(other) == 1
-
-
-def test_first_launch_loads_sample_once(store_dir: Path) -> None:
-    assert ensure_sample_at(None) is not None  # TONGKET_STORE points at store_dir
-    assert len(Archive.open(store_dir)) > 0
-    assert ensure_sample_at(store_dir) is None
+def test_first_launch_shows_the_sample_apart_from_the_users_archive(store_dir: Path) -> None:
+    path, is_sample = app_store(None)  # TONGKET_STORE points at store_dir
+    assert is_sample and path != store_dir and len(Archive.open(path)) > 0
+    assert not (store_dir / "archive.json").exists()  # the user's own archive holds nothing
+    with pytest.raises(StoreError):
+        Archive.open(path).correct(Archive.open(path).articles()[0].id, title="x")  # read-only
+    assert app_store(store_dir) == (path, True)  # built once, shown again while still empty
+    Archive.open(store_dir).ingest_article(make_article("Bài của tôi", province="Kiên Giang"))
+    assert app_store(store_dir) == (store_dir, False)
+    assert [m.title for m in Archive.open(store_dir).articles()] == ["Bài của tôi"]
 
 
 def test_app_launch_without_terminal_shows_the_list(capsys, store_dir: Path) -> None:

@@ -42,15 +42,8 @@ def _fill(folder: Path) -> Archive:
                      url=f"https://example.gov.vn/{i}")
         for i in range(12)
     ]
-    archive.ingest_article(articles[0])
-    from tongket.store.archive.archive import _Lookups
-    from tongket.store.archive.lock import write_lock
-
-    with write_lock(archive.path):  # the rest in one batch, as ingest_files stores them
-        lookups = _Lookups(archive._records)
-        for art in articles[1:]:
-            archive._apply(art, None, lookups)
-        archive._write()
+    for art in articles:
+        archive.ingest_article(art)
     return archive
 
 

@@ -43,6 +43,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("tongket.lookup", "f", "lookup", "Lookup", "Look up a figure (e.g. “van ban den”) across the archive, by province and year."),
     ActionSpec("tongket.export", "e", "export", "Export", "Export the selected article to a Markdown file."),
     ActionSpec("tongket.correct", "c", "correct", "Correct", "Correct the selected article's province, year, period or title."),
+    ActionSpec("tongket.remove", "delete", "remove", "Remove", "Remove the selected article (ingesting its file again brings it back).", show=False),
     ActionSpec("tongket.widen", "plus,greater_than_sign", "widen_list", "Wider list", "Make the list pane wider.", show=False),
     ActionSpec("tongket.narrow", "minus,less_than_sign", "narrow_list", "Narrower list", "Make the list pane narrower.", show=False),
     ActionSpec("tongket.reload", "ctrl+r", "reload", "Reload", "Reload the archive from disk now.", show=False),

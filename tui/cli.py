@@ -24,20 +24,27 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def launch_app(store_path: str | None) -> int:
-    """Open the app on the archive, loading the bundled sample into an empty one first."""
-    from tongket.store.archive.sample import ensure_sample_at
+    """Open the app on the user's archive; while it is empty, on the read-only sample
+    archive kept apart from it (L in the app leaves the sample for the user's archive)."""
+    from tongket.store.archive.sample import app_store
 
     try:
-        report = ensure_sample_at(store_path)
+        path, is_sample = app_store(store_path)
     except (TongketError, OSError) as exc:
         print(f"tongket: {exc}", file=sys.stderr)
         return store_cli.EXIT_FAILED
-    if report is not None and report.added:
-        print(f"tongket: loaded {len(report.added)} sample articles into the new archive", file=sys.stderr)
+    if is_sample:
+        print(f"tongket: your archive is empty; showing the bundled sample archive ({path}, read-only)",
+              file=sys.stderr)
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         print("tongket: the app needs a terminal; showing the list instead (see `tongket --help`)", file=sys.stderr)
-        return store_cli.main(["list"] + (["--store", store_path] if store_path else []))
-    from tongket.tui.app import run_app  # Textual loads only when the app starts
+        return store_cli.main(["list", "--store", str(path)])
+    if is_sample:
+        from tongket.tui.sample_app import LEAVE_SAMPLE, run_sample_app  # Textual loads only when the app starts
+
+        if run_sample_app(path) != LEAVE_SAMPLE:
+            return store_cli.EXIT_OK
+    from tongket.tui.app import run_app
 
     run_app(store_path)
     return store_cli.EXIT_OK

@@ -40,6 +40,7 @@ from .messages import (
     ArchiveOpened,
     ArticleLoaded,
     ChoicesReady,
+    ArticleRemoved,
     CorrectionSaved,
     ExportDone,
     FiguresFound,
@@ -241,6 +242,18 @@ class ArchiveGateway:
                 reply_to.post_message(CorrectionSaved(stored))
 
         self._start("correct", work)
+
+    def remove(self, article_id: str, reply_to: MessagePump) -> None:
+        """Take an article out of the archive (re-ingesting its file brings it back); posts
+        `ArticleRemoved`."""
+
+        def work() -> None:
+            done, _ = self._call("remove", reply_to, lambda archive: archive.remove([article_id]))
+            if done:
+                self._forget_all()
+                reply_to.post_message(ArticleRemoved(article_id))
+
+        self._start("remove", work)
 
     def export(self, stored: StoredArticle, path: Path, *, force: bool, base: Path, reply_to: MessagePump) -> None:
         """Write the article as Markdown (never over a file unless `force`); posts

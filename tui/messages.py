@@ -62,6 +62,11 @@ class CorrectionSaved(Message):
 
 
 @dataclass
+class ArticleRemoved(Message):
+    article_id: str
+
+
+@dataclass
 class ArchiveChanged(Message):
     """The reload check ran: `changed` says whether the archive was reloaded."""
 

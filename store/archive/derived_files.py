@@ -16,13 +16,13 @@ from pathlib import Path
 
 import orjson
 
+from tongket.store.archive.layout import BODIES_DIR
 from tongket.store.archive.lock import write_lock
 from tongket.store.archive.storage import remove_stale_temps
 from tongket.store.derived import snapshot as snapshots
 from tongket.store.derived import textindex
 from tongket.store.lang.text import fold
 
-BODIES_DIR = "bodies"
 
 
 @dataclass(frozen=True)

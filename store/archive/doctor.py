@@ -27,6 +27,7 @@ import orjson
 
 from tongket.store.errors import StoreError
 from tongket.store.archive.derived_files import DerivedState, check_derived, sweep_temps
+from tongket.store.archive.layout import ARCHIVE_FILE, BODIES_DIR, CORRECTIONS_FILE, SCHEMA_VERSION
 from tongket.store.archive.lock import lock_is_held, write_lock
 from tongket.store.archive.storage import (
     BACKUP_SUFFIX,
@@ -40,15 +41,7 @@ from tongket.store.archive.storage import (
     stale_temps,
 )
 
-ARCHIVE_FILE = "archive.json"  # the same names as store/archive.py, kept here so that the
-BODIES_DIR = "bodies"  # doctor does not depend on the class it is there to rescue
-CORRECTIONS_FILE = "corrections.json"
-SCHEMA_VERSION = 1
 TABLES = ("_meta", "articles", "corrections")
-META_FIELDS = (
-    "title", "title_derived", "published", "event_date", "province", "province_evidence",
-    "report_year", "period", "byline", "officials", "warnings", "source_url",
-)
 
 
 # ---------------------------------------------------------------- reading one archive file

@@ -17,15 +17,13 @@ from typing import Any, Iterator
 
 import orjson
 
+from tongket.store.archive.layout import ARCHIVE_FILE, CORRECTIONS_FILE, SCHEMA_VERSION
 from tongket.store.archive.doctor import (
-    ARCHIVE_FILE,
-    CORRECTIONS_FILE,
-    META_FIELDS,
-    SCHEMA_VERSION,
     body_files,
     corrections_to_recover,
     inspect_file,
 )
+from tongket.store.archive import codec
 from tongket.store.archive.derived_files import sweep_temps
 from tongket.store.archive.lock import write_lock
 from tongket.store.archive.storage import BACKUP_SUFFIX, atomic_write_bytes, describe_os_error, dumps, keep_corrupt_copy, seal
@@ -126,27 +124,15 @@ def _gather_file(path: Path, found: _Salvage, source: str) -> None:
 
 
 def _record_from_body(ref: str, body: dict[str, Any], path: Path) -> dict[str, Any]:
-    """An archive record rebuilt from an article text file (what `Archive._fill` writes)."""
+    """An archive record rebuilt from an article text file, through the archive's codec."""
     meta = body.get("meta")
     if not isinstance(meta, dict):  # a text file from before bodies carried their fields
         from tongket.store.parse.article import parse_text
 
-        article = parse_text(body.get("body", ""))
-        meta = {name: getattr(article, name) for name in META_FIELDS}
-        meta["officials"] = [{"name": o.name, "role": o.role} for o in article.officials]
-        meta["warnings"] = list(article.warnings)
+        meta = codec.parsed_fields(parse_text(body.get("body", "")))
     figures = [f for f in body.get("figures") or () if isinstance(f, dict)]
-    source = meta.get("source_path")
-    stamp = _iso(path.stat().st_mtime)
-    record: dict[str, Any] = {"id": ref, "source_paths": [source] if source else [], "ingested_at": stamp}
-    record.update({name: meta.get(name) for name in META_FIELDS})
+    record = codec.record_from_body(ref, meta, figures, _iso(path.stat().st_mtime))
     record["warnings"] = list(record.get("warnings") or ()) + ["recovered by tongket doctor --salvage"]
-    record.update(
-        content_id=ref,
-        body_ref=ref,
-        figs=[[f.get("value"), f.get("unit"), f.get("label", ""), f.get("key"), f.get("display", "")] for f in figures],
-        fingerprint="",  # unknown: the next ingest of its file refreshes the record
-    )
     return record
 
 

@@ -1,7 +1,9 @@
 """The bundled sample archive: the seed and corpus articles shipped in the `fixtures` package.
 
-A first launch on an empty store loads them, so a new user has something to browse. The
-files are read through importlib.resources, so this works from a wheel install as well
+The app shows them, as a read-only archive of their own, while the user's archive is empty,
+so a new user has something to browse and the user's archive never holds them unasked
+(`tongket sample` loads them into an archive on request; `tongket remove --sample` takes
+them out again). The files are read through importlib.resources, so this works from a wheel install as well
 as from a checkout.
 """
 
@@ -16,11 +18,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterator
 
-from tongket.store.archive.archive import ARCHIVE_FILE, Archive, default_store_path
-from tongket.store.record import IngestReport
+from tongket.store.archive.archive import Archive
+from tongket.store.archive.layout import ARCHIVE_FILE, READ_ONLY_FILE, SAMPLE_DIR, default_store_path
+from tongket.store.errors import StoreError
+from tongket.store.record import IngestReport, Rejection
 
 PACKAGE = "tongket.fixtures"
 MANIFEST = "manifest.csv"
+EMPTY_ARCHIVE_BYTES = 4096  # archive.json of an archive with no article is ~100 bytes
 
 
 def _manifest_rows(root: resources.abc.Traversable) -> list[tuple[str, str | None]]:
@@ -62,17 +67,32 @@ def load_sample(archive: Archive, *, progress: Callable[[int, int], None] | None
         return archive.ingest_files(sources, progress=progress)
 
 
-def ensure_sample(archive: Archive) -> IngestReport | None:
-    """Load the sample into an empty archive; leave a non-empty one alone."""
-    if len(archive):
-        return None
-    return load_sample(archive)
+def sample_ids(archive: Archive) -> list[str]:
+    """Ids of the sample articles the archive holds: by content, so a copy of the sample
+    ingested from another folder is found too."""
+    from tongket.store.archive.ingest import parse_one
+
+    known = set(archive.index.ids())
+    with sample_sources() as sources:
+        parsed = [parse_one(path, url) for path, url in sources]
+    return sorted({a.id for a in parsed if not isinstance(a, Rejection) and a.id in known})
 
 
-def ensure_sample_at(path: str | Path | None) -> IngestReport | None:
-    """First launch: load the sample when the store has never been written, without loading
-    an existing archive (the app loads it itself; opening it twice would double start-up)."""
+def app_store(path: str | Path | None) -> tuple[Path, bool]:
+    """The archive the app opens, and whether it is the sample: the user's own archive once
+    it holds an article; until then the read-only sample archive kept apart in the store
+    folder's `sample/` (built at the first launch), so the user's own archive never holds
+    sample articles it did not ask for."""
     folder = Path(path).expanduser() if path is not None else default_store_path()
-    if (folder / ARCHIVE_FILE).exists():
-        return None
-    return ensure_sample(Archive.open(folder))
+    own = folder / ARCHIVE_FILE
+    # A big archive.json holds articles: no need to open it twice (the app opens it itself).
+    if own.exists() and (own.stat().st_size > EMPTY_ARCHIVE_BYTES or len(Archive.open(folder))):
+        return folder, False
+    sample = folder / SAMPLE_DIR
+    if not (sample / READ_ONLY_FILE).exists():
+        archive = Archive.open(sample)
+        report = load_sample(archive)
+        if report.failed:
+            raise StoreError(f"the bundled sample could not be loaded: {report.failed[0].path}: {report.failed[0].reason}")
+        (sample / READ_ONLY_FILE).write_text("The bundled sample archive: tongket never changes it.\n", encoding="utf-8")
+    return sample, True

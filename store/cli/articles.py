@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Sequence
 
 from tongket.store.cli.common import (EXIT_FAILED, EXIT_OK, MAX_BYTES_HELP, UsageError, add_filters, cell, make_console,
                                       err, json_out, max_bytes, open_archive, web_url)
-from tongket.store.errors import InputError, TongketError
 from tongket.store.lang.text import one_line
 from tongket.store.present.display import figure_value
-from tongket.store.record import PERIODS, Article, ArticleMeta, StoredArticle, article_to_dict
+from tongket.store.record import PERIODS, Article, ArticleMeta, Rejection, StoredArticle, article_to_dict
 
 def register(sub: Any, store: argparse.ArgumentParser) -> None:
     p = sub.add_parser("parse", parents=[store], help="parse files and print what was found (stores nothing)")
@@ -33,7 +33,7 @@ def register(sub: Any, store: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=cmd_show)
     p = sub.add_parser("export", parents=[store], help="write one article as Markdown")
     p.add_argument("id", metavar="ID")
-    p.add_argument("-o", "--output", metavar="FILE", help="file or folder (default: a name from the title)")
+    p.add_argument("-o", "--output", metavar="FILE", help="file or folder (default: a name from the title); - for stdout")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(handler=cmd_export)
     p = sub.add_parser("set", parents=[store], help="correct an article's province, year, period or title")
@@ -48,32 +48,27 @@ def register(sub: Any, store: argparse.ArgumentParser) -> None:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from tongket.store.parse.article import parse_file
+    from tongket.store.archive.ingest import parse_one
 
     if args.url and len(args.files) > 1:
         raise UsageError("--url applies to a single file")
     limit = max_bytes(args)
-    articles: list[Article] = []
-    failed = 0
+    results: list[tuple[str, Article | Rejection]] = []
     for name in args.files:
-        try:
-            if limit is None:
-                articles.append(parse_file(Path(name), url=args.url))
-            else:
-                articles.append(parse_file(Path(name), url=args.url, max_bytes=limit))
-        except InputError as exc:
-            failed += 1
-            err(f"{name}: {exc.reason}")
-        except (TongketError, OSError, UnicodeError, ValueError) as exc:
-            failed += 1
-            err(f"{name}: {getattr(exc, 'strerror', None) or exc}")
+        results.append((name, parse_one(Path(name), args.url, limit)))
+    for name, result in results:
+        if isinstance(result, Rejection):
+            err(f"{name}: {result.reason}")
     if args.json:
-        json_out([article_to_dict(a) for a in articles])
+        # One entry per file, in input order: a record, or an error object in its place.
+        json_out([{"source_path": name, "error": r.reason} if isinstance(r, Rejection)
+                  else {**article_to_dict(r), "source_path": name} for name, r in results])
     else:
         console = make_console()
-        for article in articles:
-            _print_article(console, article, figures=True, body=False)
-    return EXIT_FAILED if failed else EXIT_OK
+        for _name, result in results:
+            if not isinstance(result, Rejection):
+                _print_article(console, result, figures=True, body=False)
+    return EXIT_FAILED if any(isinstance(r, Rejection) for _n, r in results) else EXIT_OK
 
 
 def _print_article(console, article: Article, *, figures: bool, body: bool, corrected: Sequence[str] = (),
@@ -130,9 +125,13 @@ def _print_article(console, article: Article, *, figures: bool, body: bool, corr
                 console.print()
 
 
-def _meta_json(meta: ArticleMeta) -> dict[str, Any]:
+def _meta_json(meta: ArticleMeta, archive: Any) -> dict[str, Any]:
+    """A list row for scripts: the full id, the source URL, and `corrections` (field ->
+    corrected value) named and shaped as in `show --json`."""
     data = asdict(meta)
-    data["corrected"] = list(meta.corrected)
+    del data["corrected"]
+    data["corrections"] = archive.corrections_of(meta.id)
+    data["source_url"] = archive.source_url(meta.id)
     return data
 
 
@@ -141,7 +140,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     metas = archive.query(province=args.province, year=args.year, period=args.period, text=args.text,
                           merged=args.merged)
     if args.json:
-        json_out([_meta_json(m) for m in metas])
+        json_out([_meta_json(m, archive) for m in metas])
         return EXIT_OK
     from rich.table import Table
 
@@ -149,8 +148,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     widths = {"id": 10, "date": 10, "province": 14, "year": 4, "period": 10, "figs": 4}
     widths["title"] = max(20, console.width - sum(widths.values()) - 2 * len(widths))
     table = Table(box=None, pad_edge=False, show_edge=False)
-    for col, width in widths.items():
-        table.add_column(col, no_wrap=True, overflow="ellipsis", width=width,
+    for col, width in widths.items():  # ids are cut, never ellipsised, so they paste back
+        table.add_column(col, no_wrap=True, overflow="crop" if col == "id" else "ellipsis", width=width,
                          justify="right" if col in ("year", "figs") else "left")
     for m in metas:
         flag = "*" if m.corrected else ""
@@ -181,10 +180,13 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from tongket.store.present.export import default_export_name, write_markdown
+    from tongket.store.present.export import default_export_name, to_markdown, write_markdown
 
     archive = open_archive(args)
     stored = archive.get(args.id)
+    if args.output == "-":
+        sys.stdout.write(to_markdown(stored))
+        return EXIT_OK
     target = Path(args.output) if args.output else Path(default_export_name(stored))
     written = write_markdown(stored, target, force=args.force)
     print(str(written))

@@ -23,6 +23,12 @@ def register(sub: Any, store: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=cmd_ingest)
     p = sub.add_parser("sample", parents=[store], help="load the bundled sample articles into the archive")
     p.set_defaults(handler=cmd_sample)
+    p = sub.add_parser("remove", parents=[store], help="take articles out of the archive (re-ingest brings them back)")
+    p.add_argument("ids", nargs="*", metavar="ID")
+    p.add_argument("--source", action="append", default=[], metavar="PATH",
+                   help="the articles read from this file, or from files under this folder (repeatable)")
+    p.add_argument("--sample", action="store_true", help="the bundled sample articles")
+    p.set_defaults(handler=cmd_remove)
 
 
 def _with_progress(run: Callable[[Callable[[int, int], None] | None], Any], total: int) -> Any:
@@ -59,6 +65,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     failures = list(rejected) + list(report.failed)
     print(f"added {len(report.added)}, updated {len(report.updated)}, unchanged {len(report.unchanged)}, "
           f"failed {len(failures)}  ({archive.path})")
+    for source in report.split:
+        print(f"{source}: no longer the same text as its copies; now an article of its own "
+              f"(URL and corrections carried over)")
     for rejection in failures:
         err(f"{rejection.path}: {rejection.reason}")
     return EXIT_FAILED if failures else EXIT_OK
@@ -74,3 +83,25 @@ def cmd_sample(args: argparse.Namespace) -> int:
     for rejection in report.failed:
         err(f"{rejection.path}: {rejection.reason}")
     return EXIT_FAILED if report.failed else EXIT_OK
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    if not (args.ids or args.source or args.sample):
+        raise UsageError("give article ids, --source PATH or --sample")
+    archive = open_archive(args)
+    ids = list(args.ids)
+    for source in args.source:
+        found = archive.ids_from(source)
+        if not found:
+            err(f"{source}: no article was read from it")
+        ids.extend(found)
+    if args.sample:
+        from tongket.store.archive.sample import sample_ids
+
+        ids.extend(sample_ids(archive))
+    removed = archive.remove(ids) if ids else []
+    print(f"removed {len(removed)}  ({archive.path}; the previous archive is kept as archive.json.bak, "
+          f"and ingesting the files again brings them back with their corrections)")
+    for aid in removed:
+        print(aid)
+    return EXIT_OK if removed or not (args.source or args.sample) else EXIT_FAILED

@@ -21,6 +21,15 @@ from tongket.store.errors import TongketError
 COMMAND_MODULES = (articles, ingest, figures, repair)
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("tongket")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     store = argparse.ArgumentParser(add_help=False)
     store.add_argument(
@@ -32,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Browse and question an archive of Vietnamese provincial-office review articles. "
         "Without a command, opens the app.",
     )
+    parser.add_argument("--version", action="version", version=f"tongket {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(sub, store)

@@ -23,7 +23,7 @@ def register(sub: Any, store: argparse.ArgumentParser) -> None:
 def cmd_doctor(args: argparse.Namespace) -> int:
     """Report the archive's state (exit 1 if something is wrong); repair on request."""
     from tongket.store.archive import derived_files, doctor, salvage
-    from tongket.store.archive.archive import default_store_path
+    from tongket.store.archive.layout import default_store_path
 
     folder = Path(store_path(args) or default_store_path()).expanduser()
     if not folder.is_dir():

@@ -454,13 +454,6 @@ class ArchiveIndex:
             ranks = self._text_ranks(text, ranks)
         return ranks
 
-    def select_ids(self, **filters: Any) -> set[str] | None:
-        ranks = self._select_ranks(**filters)
-        if ranks is None:
-            return None
-        ids = self.snapshot.ids
-        return {ids[r] for r in ranks}
-
     def select(self, **filters: Any) -> list[ArticleMeta]:
         ranks = self._select_ranks(**filters)
         if ranks is None:

@@ -44,7 +44,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import orjson
 
 from tongket.store.archive.storage import checksum, read_checksum
-from tongket.store.record import ArticleMeta
+from tongket.store.record import ArticleMeta, CompactFigure
 from tongket.store.lang.text import fold, fold_words
 
 SNAPSHOT_FILE = "archive.snapshot"
@@ -205,16 +205,16 @@ class Snapshot:
     def display(self, fi: int) -> str:
         return str(self.display_blob[self.display_off[fi] : self.display_off[fi + 1]], "utf-8")
 
-    def compact_figure(self, fi: int) -> list[Any]:
-        """[value, unit, label, key, display], as archive.json keeps a figure."""
+    def compact_figure(self, fi: int) -> CompactFigure:
+        """The figure as archive.json keeps it."""
         u, lab, k = self.fig_unit[fi], self.fig_label[fi], self.fig_key[fi]
-        return [
+        return CompactFigure(
             self.fig_value[fi],
             self.units[u] if u >= 0 else None,
-            self.labels[lab] if lab >= 0 else None,
+            self.labels[lab] if lab >= 0 else None,  # type: ignore[arg-type]
             self.keys[k] if k >= 0 else None,
             self.display(fi),
-        ]
+        )
 
     def figure_starts(self) -> list[int]:
         """First figure index of each article (prefix sums of n_figures), and the end."""

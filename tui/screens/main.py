@@ -24,6 +24,7 @@ from tongket.store.lang.text import one_line
 from tongket.store.record import ArticleMeta, FigureHit, StoredArticle
 
 from ..actions import blocked_while_typing, main_bindings
+from ..dialogs.confirm_remove import ConfirmRemove
 from ..dialogs.correct import CorrectDialog
 from ..dialogs.export import ExportDialog
 from ..dialogs.lookup import LookupDialog
@@ -34,6 +35,7 @@ from ..messages import (
     ArchiveOpened,
     ArticleLoaded,
     ChoicesReady,
+    ArticleRemoved,
     CorrectionSaved,
     RowsReady,
     StoreFailed,
@@ -356,6 +358,17 @@ class MainScreen(MainLayout):
         self.notify("Correction saved.", markup=False)
         self._shown_meta = None  # reload the corrected article
         self._requery(keep_id=message.stored.article.id)
+
+    def action_remove(self) -> None:
+        stored = self._selected_article()
+        if stored is not None:
+            aid = stored.article.id
+            self.app.push_screen(ConfirmRemove(stored), lambda yes: self.gateway.remove(aid, self) if yes else None)
+
+    def on_article_removed(self, message: ArticleRemoved) -> None:
+        self.notify("Article removed; ingesting its file again brings it back.", markup=False)
+        self._shown_meta = None
+        self._requery()
 
     # -- changes by other processes -----------------------------------------------------
 

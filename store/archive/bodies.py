@@ -1,0 +1,68 @@
+"""Content-addressed body files: one per article text, named by its content id.
+
+An update writes a new file instead of changing one, so a crash before archive.json is
+replaced leaves the old record and its text intact. Files are written without an fsync
+each (that would cost more than parsing); `sync` makes a whole batch durable once, before
+archive.json starts pointing at them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from tongket.store.archive.layout import body_file
+from tongket.store.archive.storage import atomic_write_bytes, describe_os_error, fsync_dir, loads
+from tongket.store.errors import StoreError
+
+
+class Bodies:
+    """The bodies/ folder of one archive, with the files written since the last sync."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._unsynced: list[Path] = []
+        self.new_texts: list[tuple[str, str]] = []  # (ref, folded text) written since the last write
+
+    def path(self, ref: str) -> Path:
+        return body_file(self.folder, ref)
+
+    def write(self, ref: str, payload: bytes, search: str) -> None:
+        """Write the body file unless it exists (same ref, same content)."""
+        target = self.path(ref)
+        if target.exists():
+            return
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(target, payload, fsync=False)
+            self._unsynced.append(target)
+        except OSError as exc:
+            raise StoreError(f"cannot write the article text {target}: {describe_os_error(exc)}") from None
+        self.new_texts.append((ref, search))
+
+    def read(self, ref: str) -> dict[str, Any] | None:
+        try:
+            return loads(self.path(ref).read_bytes())
+        except (OSError, ValueError):
+            return None
+
+    def take_new_texts(self) -> list[tuple[str, str]]:
+        items, self.new_texts = self.new_texts, []
+        return items
+
+    def sync(self) -> None:
+        """Make the body files written since the last sync durable, all at once."""
+        if not self._unsynced:
+            return
+        if hasattr(os, "sync"):
+            # sync(2) writes all dirty data and metadata, the new directory entries included,
+            # so no fsync per body folder is needed after it (there are up to 256 of them).
+            os.sync()
+        else:  # pragma: no cover - platforms without sync(2)
+            for path in self._unsynced:
+                with open(path, "rb+") as handle:
+                    os.fsync(handle.fileno())
+            for folder in {p.parent for p in self._unsynced}:
+                fsync_dir(folder)
+        self._unsynced.clear()

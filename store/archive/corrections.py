@@ -1,0 +1,155 @@
+"""The user's corrections: loaded from corrections.json (or, in an archive written before
+it existed, from archive.json's legacy table), validated, and written back on their own.
+
+Corrections of removed articles are kept aside in a `removed` table, so that removing an
+article and ingesting it again brings them back.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from tongket.store.archive.layout import CORRECTIONS_FILE, CORRECTIONS_SCHEMA
+from tongket.store.archive.storage import AtomicJSONStorage
+from tongket.store.errors import InputError, StoreError
+from tongket.store.record import PERIODS
+
+CORRECTABLE = ("province", "report_year", "period", "title")
+YEARS = (1900, 2100)  # a plausible report year, inclusive
+
+
+def table_of(storage: AtomicJSONStorage, data: dict[str, Any], name: str) -> dict[str, Any]:
+    """One TinyDB table of the file; a table that is not an object means damage."""
+    table = data.get(name)
+    if table is None:
+        return {}
+    if not isinstance(table, dict):
+        raise storage.damaged(f"its {name!r} table is a {type(table).__name__}, not an object")
+    return table
+
+
+def corrections_table(table: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """id -> corrected fields, from a TinyDB `corrections` table (malformed documents skipped)."""
+    corrections: dict[str, dict[str, Any]] = {}
+    for doc in table.values():
+        if isinstance(doc, dict) and isinstance(doc.get("id"), str) and isinstance(doc.get("fields"), dict):
+            if doc["fields"]:
+                corrections[doc["id"]] = dict(doc["fields"])
+    return corrections
+
+
+def _signature(file: Path) -> tuple[int, int, int] | None:
+    try:
+        st = file.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+class Corrections:
+    """corrections.json of one archive: `data` is the effective id -> fields."""
+
+    def __init__(self, folder: Path) -> None:
+        self.file = folder / CORRECTIONS_FILE
+        self.storage = AtomicJSONStorage(self.file)
+        self.data: dict[str, dict[str, Any]] = {}
+        self.removed: dict[str, dict[str, Any]] = {}  # corrections of removed articles
+        self.signature: tuple[int, int, int] | None = None
+        self.schema = CORRECTIONS_SCHEMA
+        self.generation = 0
+
+    def changed(self) -> bool:
+        return _signature(self.file) != self.signature
+
+    def load(self, legacy: dict[str, dict[str, Any]]) -> None:
+        """corrections.json when it exists (it is small: read on every open), else the
+        legacy table. A damaged file is refused like a damaged archive."""
+        signature = _signature(self.file)
+        data = self.storage.read()  # a missing file whose backup holds corrections is damage
+        if data is None:
+            self.data = {aid: dict(f) for aid, f in legacy.items()}
+            self.removed = {}
+            self.schema, self.generation = CORRECTIONS_SCHEMA, 0
+        else:
+            meta = next(iter(table_of(self.storage, data, "_meta").values()), {})
+            meta = meta if isinstance(meta, dict) else {}
+            schema = meta.get("schema", CORRECTIONS_SCHEMA)
+            if not isinstance(schema, int):
+                raise self.storage.damaged(f"its schema version {schema!r} is not a number")
+            self.schema = schema
+            self.generation = int(meta.get("generation") or 0)
+            self.data = corrections_table(table_of(self.storage, data, "corrections"))
+            self.removed = corrections_table(table_of(self.storage, data, "removed"))
+        self.signature = signature
+
+    def write(self) -> None:
+        """Write corrections.json (caller holds the lock): a few KB, archive.json untouched."""
+        if self.schema > CORRECTIONS_SCHEMA:
+            raise StoreError(
+                f"the corrections {self.file} were written by a newer tongket (format {self.schema}); "
+                f"upgrade tongket before changing them"
+            )
+
+        def table(items: dict[str, dict[str, Any]]) -> dict[str, Any]:
+            return {str(i): {"id": aid, "fields": f} for i, (aid, f) in enumerate(items.items(), 1) if f}
+
+        data = {
+            "_meta": {"1": {"schema": CORRECTIONS_SCHEMA, "generation": self.generation + 1, "app": "tongket"}},
+            "corrections": table(self.data),
+        }
+        if self.removed:
+            data["removed"] = table(self.removed)
+        self.storage.write(data)
+        self.generation += 1
+        self.signature = _signature(self.file)
+
+    def set_aside(self, aids: list[str]) -> bool:
+        """Move the corrections of removed articles aside; True if any moved."""
+        moved = False
+        for aid in aids:
+            if aid in self.data:
+                self.removed[aid] = self.data.pop(aid)
+                moved = True
+        return moved
+
+    def bring_back(self, aids: list[str]) -> bool:
+        """Corrections kept aside for articles that are back (re-ingested)."""
+        moved = False
+        for aid in aids:
+            if aid in self.removed and aid not in self.data:
+                self.data[aid] = self.removed.pop(aid)
+                moved = True
+        return moved
+
+
+def validated(aid: str, name: str, value: Any, canonical_province: Callable[[str], str | None],
+              provinces_known: bool) -> Any:
+    """A correction as stored, or InputError naming the article and the problem."""
+    if name == "title":
+        title = " ".join(str(value).split())
+        if not title:
+            raise InputError(aid, "a title cannot be empty")
+        return title
+    if name == "report_year":
+        try:
+            year = int(value)
+        except (TypeError, ValueError):
+            raise InputError(aid, f"year must be a number, not {value!r}") from None
+        if not YEARS[0] <= year <= YEARS[1]:
+            raise InputError(aid, f"year {year} is out of range ({YEARS[0]}-{YEARS[1]})")
+        return year
+    if name == "period":
+        period = str(value).strip().lower()
+        if period not in PERIODS:
+            raise InputError(aid, f"period must be one of {', '.join(PERIODS)}, not {value!r}")
+        return period
+    text = " ".join(str(value).split())
+    if not text:
+        raise InputError(aid, "a province cannot be empty (use None to clear the correction)")
+    canonical = canonical_province(text)
+    if canonical:
+        return canonical
+    if provinces_known:
+        raise InputError(aid, f"unknown province {text!r}")
+    return text
