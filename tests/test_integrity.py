@@ -84,7 +84,7 @@ def test_a_deleted_archive_json_with_only_article_texts_left_is_salvaged(capsys,
     assert run(capsys, "doctor", "--salvage")[0] == 0
     got = json.loads(listing(capsys)[1])
     assert sorted(m["id"] for m in got) == sorted(m["id"] for m in json.loads(reference))
-    assert any(m["corrected"] for m in got)  # corrections.json was untouched
+    assert any(m["corrections"] for m in got)  # corrections.json was untouched
 
 
 def test_a_deleted_corrections_json_is_damage_while_its_backup_holds_corrections(capsys, filled: Path) -> None:
@@ -98,7 +98,7 @@ def test_a_deleted_corrections_json_is_damage_while_its_backup_holds_corrections
     code, out, _ = run(capsys, "doctor", "--restore")
     assert code == 0 and "everything is fine" in out
     restored = json.loads(listing(capsys)[1])
-    assert any(m["corrected"] for m in restored)  # the backup's corrections (the last one may be lost)
+    assert any(m["corrections"] for m in restored)  # the backup's corrections (the last one may be lost)
 
 
 def test_a_new_folder_is_still_a_new_archive(capsys, store_dir: Path) -> None:
