@@ -587,8 +587,8 @@ class ArchiveIndex:
         limit: int | None = 200,
     ) -> list[FigureHit]:
         """The best `limit` matches (None: every match), best first."""
-        return self.lookup_counted(query, province=province, year=year, period=period, merged=merged,
-                                   limit=limit).hits
+        return list(self.lookup_counted(query, province=province, year=year, period=period, merged=merged,
+                                   limit=limit).hits)
 
     def lookup_counted(
         self,
