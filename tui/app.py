@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from rich.text import Text
 from textual import on, work
@@ -20,7 +20,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.widgets import Input
 
-from tongket.store.record import ArticleMeta, FigureHit, StoredArticle
+from tongket.store.record import ArticleMeta, FigureHit, LookupResult, StoredArticle
 from tongket.store.lang.text import one_line
 
 from .actions import app_bindings, blocked_while_typing
@@ -428,24 +428,36 @@ class TongketApp(App[None]):
 
     # -- lookup -------------------------------------------------------------------------
 
-    def lookup_function(self) -> Callable[[str], list[FigureHit]]:
+    def lookup_function(self) -> Callable[[str], LookupResult]:
         """A search bound to the current filters, safe to call from the dialog's worker."""
         archive = self.archive
         kwargs = self.filters.lookup_kwargs()
         lock = self._lock
 
-        def search(query: str) -> list[FigureHit]:
+        def search(query: str) -> LookupResult:
             with lock:
-                return archive.lookup(query, **kwargs)
+                return archive.lookup_counted(query, limit=None, **kwargs)
 
         return search
+
+    def details_function(self) -> Callable[[Sequence[FigureHit]], list[FigureHit]]:
+        """Qualifier, kind, sentence and source of hits, read from their articles (worker-safe)."""
+        archive, lock = self.archive, self._lock
+
+        def details(hits: Sequence[FigureHit]) -> list[FigureHit]:
+            with lock:
+                return archive.with_details(hits)
+
+        return details
 
     def action_lookup(self) -> None:
         if self.archive is None:
             self.notify("The archive is still opening.", markup=False)
             return
         scope = " · ".join(f"{k}: {v}" for k, v in self.filters.describe() if k != "text")
-        self.push_screen(LookupDialog(self.lookup_function(), scope=scope), self.open_hit)
+        dialog = LookupDialog(self.lookup_function(), details=self.details_function(), scope=scope,
+                              merged_unit=self.archive.index.provinces.merged_unit)
+        self.push_screen(dialog, self.open_hit)
 
     def open_hit(self, hit: FigureHit | None) -> None:
         """Show the hit's article with its figure highlighted and its metrics row selected."""

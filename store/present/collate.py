@@ -69,11 +69,14 @@ def qualifier_mark(qualifier: str | None) -> str:
     return rules().qualifier_mark.get(unicodedata.normalize("NFC", qualifier.strip().lower()), "")
 
 
-def short_name(name: str, width: int) -> str:
-    """The province name as it fits `width`: itself, its listed short form, or cut with "…"."""
+def short_name(name: str, width: int, *, cut: bool = True) -> str:
+    """The province name as it fits `width`: itself, its listed short form, or (with `cut`)
+    cut with "…"."""
     if len(name) <= width:
         return name
     short = rules().short_names.get(name)
     if short and len(short) <= width:
         return short
+    if not cut:
+        return name
     return name[: max(width - 1, 0)] + "…" if width > 0 else ""
