@@ -100,3 +100,20 @@ async def test_at_80x24_the_lookup_shows_labels(tmp_path: Path):
         assert results.row_count > 2
         text = screen_text(app)
         assert "Label" in text and "văn bản đến" in text and "văn bản phát hành" in text
+
+
+async def test_metric_picker_lists_the_catalogue_and_looks_up_the_pick(tmp_path: Path):
+    from tongket.tui.dialogs.picker import PickerDialog
+
+    app = make_app(demo_archive(tmp_path), tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await _lookup(pilot, "")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerDialog)
+        assert "incoming_documents" in screen_text(app)
+        await pilot.press(*"incoming", "enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert dialog.query_one("#lookup-input").value == "incoming_documents"
+        assert dialog.hits and {h.key for h in dialog.hits} == {"incoming_documents"}

@@ -11,6 +11,7 @@ drawn in the same frame as the list's cursor.
 from __future__ import annotations
 
 import threading
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -28,6 +29,7 @@ from .commands import ActionCommands
 from .dialogs.correct import CorrectDialog
 from .dialogs.export import ExportDialog
 from .dialogs.lookup import LookupDialog
+from .dialogs.metrics import metric_choices
 from .dialogs.picker import Choice, Picked, PickerDialog, merged_members
 from tongket.store.present.display import period_label
 from .messages import (
@@ -456,7 +458,8 @@ class TongketApp(App[None]):
             return
         scope = " · ".join(f"{k}: {v}" for k, v in self.filters.describe() if k != "text")
         dialog = LookupDialog(self.lookup_function(), details=self.details_function(), scope=scope,
-                              merged_unit=self.archive.index.provinces.merged_unit)
+                              merged_unit=self.archive.index.provinces.merged_unit,
+                              catalogue=partial(metric_choices, self.archive))
         self.push_screen(dialog, self.open_hit)
 
     def open_hit(self, hit: FigureHit | None) -> None:

@@ -35,6 +35,7 @@ from ..widgets.lookup_rows import RESULT_COLUMNS, SORTS, LookupInput, counted, h
 from ..widgets.pivot_view import PivotView
 from ..widgets.result_list import ResultList
 from ..widgets.scrollbars import use_whole_cell_scrollbars
+from .picker import Choice, Picked, PickerDialog
 from .sources import SourcesDialog, TableExportDialog
 from .typeahead import TypeAheadScreen
 
@@ -53,6 +54,7 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
         Binding("escape", "cancel", "Close", id="lookup.cancel"),
         Binding("ctrl+t", "toggle_view", "Pivot by year", id="lookup.toggle"),
         Binding("down", "focus_results", "Results", show=False, id="lookup.results"),
+        Binding("f2", "metrics", "Metric catalogue", id="lookup.metrics"),
         Binding("s", "sort", "Sort results", id="lookup.sort"),
         Binding("p", "period", "Pivot period", id="lookup.period"),
         Binding("l", "by_label", "Pivot by label / metric", id="lookup.label"),
@@ -101,6 +103,7 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
         *,
         details: Details | None = None,
         merged_unit: Callable[[str], str] | None = None,
+        catalogue: Callable[[], tuple[list[Choice], list[Choice]]] | None = None,
         scope: str = "",
         initial: str = "",
         folder: Path | None = None,
@@ -109,6 +112,7 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
         self._search = search
         self._details = details or (lambda hits: list(hits))
         self._merged_unit = merged_unit or (lambda name: name)
+        self._catalogue = catalogue
         self._scope = scope
         self._initial = initial
         self._folder = Path(folder) if folder is not None else Path.cwd()
@@ -244,7 +248,7 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
             if self.pivoted:
                 status.append(f" · pivot of {self._period} figures · p period · l label/metric · c chart · Enter sources")
             else:
-                status.append(f" · sorted by {self._sort} (s) · Enter opens the article · ctrl+t pivot")
+                status.append(f" · sorted by {self._sort} (s) · Enter opens the article · ctrl+t pivot · F2 metrics")
             self._set_status(status)
 
     def _set_status(self, text: Text) -> None:
@@ -414,6 +418,22 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
             webbrowser.open(detailed.source_url)
         else:
             self.app.call_from_thread(self.notify, "This figure's article has no source URL.", markup=False)
+
+    def action_metrics(self) -> None:
+        """The metric catalogue with figure counts (and, ctrl+t, the labels it misses): a way in."""
+        if self._catalogue is None:
+            return
+        metrics, unmatched = self._catalogue()
+        self.app.push_screen(
+            PickerDialog("Metric", metrics, alternative=unmatched, alternative_title="Labels filed under no metric"),
+            self._metric_picked,
+        )
+
+    def _metric_picked(self, picked: Picked | None) -> None:
+        if picked is not None and picked.value:
+            box = self.focus_input()
+            box.value = str(picked.value)
+            box.action_end()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
