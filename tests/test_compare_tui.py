@@ -117,3 +117,27 @@ async def test_metric_picker_lists_the_catalogue_and_looks_up_the_pick(tmp_path:
         assert app.screen is dialog
         assert dialog.query_one("#lookup-input").value == "incoming_documents"
         assert dialog.hits and {h.key for h in dialog.hits} == {"incoming_documents"}
+
+
+async def test_first_hits_then_every_hit(tmp_path: Path):
+    from tongket.store.record import FigureHit, LookupResult
+
+    hits = tuple(FigureHit(f"id{i}", 0, "Kiên Giang", 2000 + i, "year", float(i), "hồ sơ", "hồ sơ", None, f"{i}", 1.0)
+                 for i in range(25))
+    asked: list[int | None] = []
+
+    def search(query: str, limit: int | None) -> LookupResult:
+        asked.append(limit)
+        return LookupResult(hits[:limit] if limit else hits, len(hits), len(hits))
+
+    app = make_app(demo_archive(tmp_path), tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(LookupDialog(search, first_page=10))
+        await settle(pilot)
+        await pilot.press(*"ho so")
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert len(app.screen.hits) == 25 and asked[-2:] == [10, None]
+        assert "25 figures in 25 articles" in screen_text(app)

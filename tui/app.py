@@ -28,7 +28,7 @@ from .actions import app_bindings, blocked_while_typing
 from .commands import ActionCommands
 from .dialogs.correct import CorrectDialog
 from .dialogs.export import ExportDialog
-from .dialogs.lookup import LookupDialog
+from .dialogs.lookup import FIRST_PAGE, LookupDialog
 from .dialogs.metrics import metric_choices
 from .dialogs.picker import Choice, Picked, PickerDialog, merged_members
 from tongket.store.present.display import period_label
@@ -430,15 +430,15 @@ class TongketApp(App[None]):
 
     # -- lookup -------------------------------------------------------------------------
 
-    def lookup_function(self) -> Callable[[str], LookupResult]:
+    def lookup_function(self) -> Callable[..., LookupResult]:
         """A search bound to the current filters, safe to call from the dialog's worker."""
         archive = self.archive
         kwargs = self.filters.lookup_kwargs()
         lock = self._lock
 
-        def search(query: str) -> LookupResult:
+        def search(query: str, limit: int | None = None) -> LookupResult:
             with lock:
-                return archive.lookup_counted(query, limit=None, **kwargs)
+                return archive.lookup_counted(query, limit=limit, **kwargs)
 
         return search
 
@@ -459,7 +459,7 @@ class TongketApp(App[None]):
         scope = " · ".join(f"{k}: {v}" for k, v in self.filters.describe() if k != "text")
         dialog = LookupDialog(self.lookup_function(), details=self.details_function(), scope=scope,
                               merged_unit=self.archive.index.provinces.merged_unit,
-                              catalogue=partial(metric_choices, self.archive))
+                              catalogue=partial(metric_choices, self.archive), first_page=FIRST_PAGE)
         self.push_screen(dialog, self.open_hit)
 
     def open_hit(self, hit: FigureHit | None) -> None:

@@ -18,6 +18,7 @@ from typing import Callable, ClassVar, Sequence
 
 from rich.text import Text
 from textual import events, on, work
+from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -41,7 +42,8 @@ from .typeahead import TypeAheadScreen
 
 SEARCHING_DELAY = 0.15  # seconds before "searching…" shows
 LETTER_ACTIONS = {"s": "sort", "p": "period", "l": "by_label", "e": "export", "y": "copy", "o": "open_source"}
-Search = Callable[[str], "LookupResult | Sequence[FigureHit]"]
+Search = Callable[..., "LookupResult | Sequence[FigureHit]"]  # (query) or, with first_page, (query, limit)
+FIRST_PAGE = 200  # hits the app shows at once while the rest are made into records
 Details = Callable[[Sequence[FigureHit]], Sequence[FigureHit]]
 
 
@@ -104,6 +106,7 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
         details: Details | None = None,
         merged_unit: Callable[[str], str] | None = None,
         catalogue: Callable[[], tuple[list[Choice], list[Choice]]] | None = None,
+        first_page: int | None = None,
         scope: str = "",
         initial: str = "",
         folder: Path | None = None,
@@ -113,6 +116,7 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
         self._details = details or (lambda hits: list(hits))
         self._merged_unit = merged_unit or (lambda name: name)
         self._catalogue = catalogue
+        self._first_page = first_page  # `search(query, limit)` takes a limit: first hits first
         self._scope = scope
         self._initial = initial
         self._folder = Path(folder) if folder is not None else Path.cwd()
@@ -201,14 +205,24 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
 
     @work(thread=True, exclusive=True, group="lookup-search")
     def _run_search(self, query: str) -> None:
-        if query != self._started:  # superseded before it started
-            return
+        """With `first_page`, the first hits and the counts come at once and the rest after
+        (making every hit a record costs far more than counting them); a newer keystroke
+        cancels the rest."""
+        worker = get_current_worker()
         try:
-            found = counted(self._search(query))
+            if self._first_page:
+                found = counted(self._search(query, self._first_page))
+                if query != self._started or worker.is_cancelled:
+                    return
+                self.post_message(self.Results(query, found))
+                if found.total <= len(found.hits):
+                    return
+            found = counted(self._search(query, None) if self._first_page else self._search(query))
         except Exception as exc:  # noqa: BLE001 - the store reports errors as exceptions; show, don't crash
             self.post_message(self.Results(query, None, str(exc)))
             return
-        self.post_message(self.Results(query, found))
+        if query == self._started and not worker.is_cancelled:
+            self.post_message(self.Results(query, found))
 
     def on_lookup_dialog_results(self, message: Results) -> None:
         if self._searching is not None and message.query == self.query_one(Input).value.strip():
@@ -242,7 +256,8 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
             status.append(". Try fewer words, no diacritics, or clear the filters (x) first.")
             self._set_status(status)
         else:
-            status = Text(f"{vn_number(result.total)} figure{'s' if result.total != 1 else ''} in "
+            shown = "" if len(result.hits) >= result.total else f"showing {vn_number(len(result.hits))} of "
+            status = Text(f"{shown}{vn_number(result.total)} figure{'s' if result.total != 1 else ''} in "
                           f"{vn_number(result.articles)} article{'s' if result.articles != 1 else ''} for ")
             status.append(f"“{one_line(query)}”", style="bold")
             if self.pivoted:
@@ -272,10 +287,16 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
     # -- the pivot ----------------------------------------------------------------------
 
     def _start_pivot(self) -> None:
+        """From every match: while only the first hits are in, it waits for the rest."""
         hits = self._result.hits
-        if self._detailed is not None and self._detailed[0] is hits:
+        view = self.query_one(PivotView)
+        if len(hits) < self._result.total:
+            view.waiting(Text(f"waiting for all {vn_number(self._result.total)} matches…", style="dim"))
+        elif self._detailed is not None and self._detailed[0] is hits:
             self._show_pivot(self._detailed[1])
         else:
+            articles = vn_number(self._result.articles)
+            view.waiting(Text(f"reading qualifiers and kinds from {articles} articles…", style="dim"))
             self._build_pivot(hits, self._period, self._by_label)
 
     @work(thread=True, exclusive=True, group="lookup-pivot")

@@ -112,6 +112,10 @@ class PivotView(Vertical):
                 table.add_row(*cells)
         self._draw_chart()
 
+    def waiting(self, why: Text) -> None:
+        """Say what the pivot waits for (above the table it will replace)."""
+        self.query_one("#pivot-title", Static).update(why)
+
     def current_row(self) -> pivots.Row | None:
         if self.pivot is None or not self.pivot.rows:
             return None
