@@ -693,7 +693,7 @@ class Archive:
 
     def with_details(self, hits: Iterable[FigureHit]) -> list[FigureHit]:
         """The hits with sentence, qualifier, kind, change and source read from their articles."""
-        return details.with_details(hits, self._body_of)
+        return details.with_details(hits, self._body_of, self.index.meta)
 
     def figure_rows(self, **filters: Any) -> Iterator[tuple[Any, ...]]:
         """Every figure of the filtered articles as a `details.FIGURE_COLUMNS` row, streamed."""

@@ -42,8 +42,11 @@ def change_text(change: Mapping[str, Any] | Change | None) -> str:
     return text
 
 
-def with_details(hits: Iterable[FigureHit], read: BodyReader) -> list[FigureHit]:
-    """The hits with their context filled in; each article's file is read once."""
+def with_details(
+    hits: Iterable[FigureHit], read: BodyReader, meta_of: Callable[[str], ArticleMeta | None] = lambda _id: None
+) -> list[FigureHit]:
+    """The hits with their context filled in; each article's file is read once. Title and
+    date come from `meta_of` (the list row, corrections applied) when it knows the article."""
     cache: dict[str, Mapping[str, Any] | None] = {}
     out: list[FigureHit] = []
     for hit in hits:
@@ -57,6 +60,7 @@ def with_details(hits: Iterable[FigureHit], read: BodyReader) -> list[FigureHit]
         meta = body.get("meta") or {}
         fig = figures[hit.figure_index] if 0 <= hit.figure_index < len(figures) else {}
         change = fig.get("change")
+        row = meta_of(hit.article_id)
         out.append(replace(
             hit,
             kind=fig.get("kind") or "actual",
@@ -65,8 +69,8 @@ def with_details(hits: Iterable[FigureHit], read: BodyReader) -> list[FigureHit]
             change=Change(**change) if change else None,
             sentence=fig.get("sentence") or "",
             span=tuple(fig["span"]) if fig.get("span") else None,
-            title=meta.get("title") or "",
-            published=meta.get("published"),
+            title=(row.title if row else meta.get("title")) or "",
+            published=row.published if row else meta.get("published"),
             source_url=meta.get("source_url"),
         ))
     return out
