@@ -204,9 +204,11 @@ def test_markdown_cells_escape_pipes_and_newlines() -> None:
 
 
 def test_vietnamese_alphabetical_order() -> None:
-    names = ["Bình Thuận", "Bạc Liêu", "Bắc Giang", "Bình Định", "Đà Nẵng", "Cà Mau", "An Giang", "Lâm Đồng", "Lào Cai"]
+    names = ["Bình Thuận", "Bạc Liêu", "Bắc Giang", "Bình Định", "Đà Nẵng", "Cao Bằng", "Cà Mau", "An Giang",
+             "Lâm Đồng", "Lào Cai", "Hải Dương", "Hà Tĩnh", "Bà Rịa - Vũng Tàu", "Bình Dương"]
     assert sorted(names, key=vn_sort_key) == [
-        "An Giang", "Bạc Liêu", "Bắc Giang", "Bình Định", "Bình Thuận", "Cà Mau", "Đà Nẵng", "Lào Cai", "Lâm Đồng"]
+        "An Giang", "Bà Rịa - Vũng Tàu", "Bạc Liêu", "Bắc Giang", "Bình Dương", "Bình Định", "Bình Thuận", "Cà Mau",
+        "Cao Bằng", "Đà Nẵng", "Hà Tĩnh", "Hải Dương", "Lào Cai", "Lâm Đồng"]
 
 
 # ---------------------------------------------------------------- the tidy table

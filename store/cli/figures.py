@@ -188,8 +188,9 @@ def _print_pivot(pivot: pivots.Pivot) -> None:
     header, rows = pivots.table(pivot)
     table = Table(box=None, pad_edge=False, show_edge=False, title=None)
     table.add_column("province", no_wrap=True, overflow="ellipsis", max_width=18)
-    for year in header[2:]:
-        table.add_column(year, justify="right", no_wrap=True)
+    for i, year in enumerate(header[2:], start=2):
+        widest = max([len(year), *(len(line[i]) for line in rows)])
+        table.add_column(year, justify="right", no_wrap=True, min_width=widest)
     for line in rows:
         table.add_row(*(cell(c) for c in [line[0], *line[2:]]))
     console.print(cell(pivot.title))

@@ -49,13 +49,18 @@ def _letters(text: str) -> tuple[list[tuple[int, str]], list[int]]:
         tone = max((r.tone_rank[m] for m in parts[1:] if m in r.tone_rank), default=0)
         base = unicodedata.normalize("NFC", parts[0] + "".join(m for m in parts[1:] if m not in r.tone_rank))
         rank = r.letter_rank.get(base)
-        letters.append((rank, "") if rank is not None else (len(r.letter_rank), base))
+        if rank is None:  # a space or hyphen ends a word: "Bà Rịa" before "Bạc Liêu"
+            rank = -1 if not base.isalnum() else len(r.letter_rank)
+            letters.append((rank, "" if rank < 0 else base))
+        else:
+            letters.append((rank, ""))
         tones.append(tone)
     return letters, tones
 
 
 def vn_sort_key(text: str | None) -> tuple:
-    """Dictionary order of Vietnamese: letters first (đ after d, ă â after a), then tones."""
+    """Dictionary order of Vietnamese: word by word (a shorter word first), letters in the
+    alphabet's order (đ after d, ă â after a), then tones."""
     if not text:
         return ((1,),)
     letters, tones = _letters(text)
