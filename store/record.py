@@ -257,6 +257,25 @@ class FigureHit:
     display: str
     score: float
     kind: str = "actual"
+    # Filled in from the article's own file when asked (`Archive.with_details`): what a
+    # comparison must show to be honest and what an export must carry to be checked.
+    qualifier: str | None = None
+    of: float | None = None
+    change: Change | None = None
+    sentence: str = ""
+    span: tuple[int, int] | None = None
+    title: str = ""
+    published: str | None = None
+    source_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LookupResult:
+    """Lookup matches (all, or the first ones shown) with the size of the whole answer."""
+
+    hits: tuple[FigureHit, ...]
+    total: int  # figures matching
+    articles: int  # articles they come from
 
 
 @dataclass(frozen=True, slots=True)

@@ -245,13 +245,19 @@ async def test_lookup_pivot_view(tmp_path: Path):
         await pilot.press("f", *"van ban den")
         await settle(pilot)
         await pilot.press("ctrl+t")
-        await pilot.pause()
+        await settle(pilot)
         dialog = app.screen
         assert dialog.pivoted
         table = dialog.query_one("#lookup-pivot", DataTable)
-        assert table.row_count == 2  # An Giang, Kiên Giang
         text = screen_text(app)
-        assert "2018" in text and "2023" in text and "11.510½" in text
+        # one measure and one period kind: the half-year figure is set apart, not mixed in
+        assert "2019" in text and "27.172" in text and "11.510" not in text
+        assert "half-year figures" in text and "sources disagree" in text  # summary and legend on show
+        assert {c.period for r in dialog.pivot.rows for c in (s for cell in r.cells.values() for s in cell.sources)} == {"year"}
+        await pilot.press("down", "p")  # the table, then the next period kind
+        await settle(pilot)
+        assert dialog.pivot.period == "half-year" and "11.510" in screen_text(app)
+        assert table.row_count == 1
         await pilot.press("ctrl+t")
         assert not dialog.pivoted
 
@@ -514,7 +520,7 @@ async def test_lookup_slower_than_a_keystroke_still_shows_its_results(tmp_path: 
     hit = FigureHit("id0", 0, "Kiên Giang", 2019, "year", 5.0, "hồ sơ", "hồ sơ", None, "5 hồ sơ", 1.0)
 
     def slow(query: str) -> list[FigureHit]:
-        _time.sleep(lookup.SYNC_WAIT * 3)
+        _time.sleep(lookup.SEARCHING_DELAY * 2)  # slower than "searching…" takes to show
         return [hit] if query == "ho so" else []
 
     app = make_app(demo_archive(tmp_path), tmp_path)

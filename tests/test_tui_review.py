@@ -12,6 +12,7 @@ from textual import events
 from tongket.store.archive.archive import Archive
 from tongket.tui.dialogs.correct import CorrectDialog
 from tongket.tui.dialogs.lookup import LookupDialog
+from tongket.tui.dialogs.sources import TableExportDialog
 from tongket.tui.dialogs.picker import PickerDialog
 from tongket.tui.widgets.metrics_table import column_widths, figure_texts
 from tongket.tui.widgets.scrollbars import WholeCellScrollBarRender
@@ -59,10 +60,14 @@ async def test_main_keys_do_not_fire_inside_a_dialog(tmp_path: Path):
         await pilot.press("f", *"ho so")
         await settle(pilot)
         await pilot.press("down")  # focus the results table
-        await pilot.press("e", "q")  # export/quit keys of the main screen
+        await pilot.press("e")  # the lookup's own export (of its results), not the article's
+        await settle(pilot)
+        assert isinstance(app.screen, TableExportDialog)
+        await pilot.press("escape")
+        await pilot.press("q")  # the quit key of the main screen: a letter for the input
         await settle(pilot)
         assert isinstance(app.screen, LookupDialog)
-        assert app.screen.query_one("#lookup-input").value == "ho soeq"
+        assert app.screen.query_one("#lookup-input").value == "ho soq"
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is app.main and app.focused is app.article_list

@@ -55,6 +55,19 @@ def test_lookup_pivot(snap_compare, tmp_path: Path):
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
+def test_lookup_pivot_with_legend_80x24(snap_compare, tmp_path: Path):
+    app = make_app(demo_archive(tmp_path), tmp_path)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("f", *"van ban den")
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await _steady(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
 def test_help_screen(snap_compare, tmp_path: Path):
     app = make_app(demo_archive(tmp_path), tmp_path)
 

@@ -10,8 +10,8 @@ from rich.cells import cell_len
 from textual.app import App, ComposeResult
 
 from tongket.store.record import ArticleMeta, FigureHit, StoredArticle
+from tongket.store.present.pivot import build_pivot
 from tongket.tui.compat import screen_lines, screen_strips
-from tongket.tui.dialogs.lookup import pivot, sparkline
 from tongket.tui.widgets.article_list import ArticleList
 from tongket.tui.widgets.article_view import ArticleView, safe_same_length
 from tongket.tui.wrap import line_of_offset, wrap_offsets
@@ -39,20 +39,18 @@ def test_safe_same_length_removes_escapes_but_keeps_offsets():
     assert "\x1b" not in safe and "\u202e" not in safe and "\t" not in safe
 
 
-def test_sparkline_and_pivot():
-    assert sparkline([1, None, 8]) == "▁ █"
-    assert sparkline([5, 5]) == "▅▅"
+def test_pivot_keeps_one_metric_and_one_period():
     hits = [
         FigureHit("a", 0, "Kiên Giang", 2019, "year", 27172, "văn bản", "văn bản đến", "in", "27.172 văn bản", 3),
         FigureHit("b", 0, "Kiên Giang", 2018, "half-year", 11510, "văn bản", "văn bản đến", "in", "", 2),
         FigureHit("c", 0, "An Giang", 2023, "year", 45268, "văn bản", "văn bản đến", "in", "", 2),
         FigureHit("d", 0, "An Giang", 2023, "year", 1, "văn bản", "văn bản đi", "out", "", 1),
     ]
-    provinces, years, cells, caption = pivot(hits)
-    assert provinces == ["An Giang", "Kiên Giang"]
-    assert years == [2018, 2019, 2023]
-    assert cells[("An Giang", 2023)].value == 45268  # the other metric is left out
-    assert "in" in caption
+    table = build_pivot(hits)
+    assert [r.province for r in table.rows] == ["An Giang", "Kiên Giang"]
+    assert table.years == (2019, 2023)  # the half-year figure is in the half-year pivot
+    assert table.rows[0].cells[2023].chosen.value == 45268  # the other metric is left out
+    assert table.measure == "in" and table.left_out == {"of other measures": 1, "half-year figures": 1}
 
 
 class ListApp(App[None]):

@@ -24,7 +24,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from textual.app import App
 from textual.message_pump import MessagePump
@@ -33,7 +33,7 @@ from tongket.store.archive.archive import Archive
 from tongket.store.errors import TongketError
 from tongket.store.present.display import period_label
 from tongket.store.present.export import write_markdown
-from tongket.store.record import ArticleMeta, FigureHit, StoredArticle
+from tongket.store.record import ArticleMeta, FigureHit, LookupResult, StoredArticle
 
 from .messages import (
     ArchiveChanged,
@@ -217,18 +217,46 @@ class ArchiveGateway:
 
         self._start("lookup", work)
 
-    def lookup_function(self, filters: Filters) -> Callable[[str], list[FigureHit]]:
-        """A figure search bound to `filters`, for the lookup dialog to call from its own
-        thread (never the UI thread); store failures raise, the dialog shows them."""
+    def lookup_function(self, filters: Filters) -> Callable[..., LookupResult]:
+        """A counted figure search bound to `filters`, for the lookup dialog's own workers
+        (never the UI thread); store failures raise, the dialog shows them."""
         archive, lock, kwargs = self._archive, self._lock, filters.lookup_kwargs()
 
-        def search(query: str) -> list[FigureHit]:
+        def search(query: str, limit: int | None = None) -> LookupResult:
             if archive is None:
-                return []
+                return LookupResult((), 0, 0)
             with lock:
-                return archive.lookup(query, **kwargs)
+                return archive.lookup_counted(query, limit=limit, **kwargs)
 
         return search
+
+    def details_function(self) -> Callable[[Sequence[FigureHit]], list[FigureHit]]:
+        """Qualifier, kind, sentence and source of hits, read from their articles (for workers)."""
+        archive, lock = self._archive, self._lock
+
+        def details(hits: Sequence[FigureHit]) -> list[FigureHit]:
+            if archive is None:
+                return list(hits)
+            with lock:
+                return archive.with_details(hits)
+
+        return details
+
+    def catalogue_function(self) -> Callable[[], tuple[dict[str, tuple[int, int]], list[tuple[str, int]]]]:
+        """The metric catalogue's counts and the frequent unmatched labels (for workers)."""
+        archive, lock = self._archive, self._lock
+
+        def catalogue() -> tuple[dict[str, tuple[int, int]], list[tuple[str, int]]]:
+            if archive is None:
+                return {}, []
+            with lock:
+                return archive.index.metric_counts(), archive.index.unmatched_labels(50)
+
+        return catalogue
+
+    def merged_unit(self, province: str) -> str:
+        """The 2025 merged unit a province belongs to (a lookup in data already in memory)."""
+        return province if self._archive is None else self._archive.index.provinces.merged_unit(province)
 
     # -- writing ------------------------------------------------------------------------
 

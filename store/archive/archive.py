@@ -29,11 +29,11 @@ from tongket.store.archive.layout import ARCHIVE_FILE, BODIES_DIR, CORRECTIONS_F
 from tongket.store.archive.lock import write_lock
 from tongket.store.archive.storage import AtomicJSONStorage, atomic_write_bytes, describe_os_error, dumps, read_checksum
 from tongket.store.derived import snapshot as snapshots
-from tongket.store.derived import textindex
+from tongket.store.derived import details, textindex
 from tongket.store.derived.index import UNKNOWN, ArchiveIndex, ProvinceNames, _load_metric_names, _load_province_table
 from tongket.store.errors import InputError, NotFound, StoreError
 from tongket.store.lang.text import fold
-from tongket.store.record import Article, ArticleMeta, FigureHit, IngestReport, Rejection, StoredArticle
+from tongket.store.record import Article, ArticleMeta, FigureHit, IngestReport, LookupResult, Rejection, StoredArticle
 
 __all__ = ["ARCHIVE_FILE", "CORRECTIONS_FILE", "CORRECTABLE", "SCHEMA_VERSION", "UNKNOWN_PROVINCE", "Archive",
            "default_store_path"]
@@ -473,10 +473,28 @@ class Archive:
         year: int | None = None,
         period: str | None = None,
         merged: bool = False,
-        limit: int = 200,
+        limit: int | None = 200,
     ) -> list[FigureHit]:
-        """Figures whose label, unit or metric name matches, best first; filters apply."""
+        """Figures whose label, unit or metric name matches, best first; filters apply.
+        `limit=None`: every match."""
         return self.index.lookup(query, province=province, year=year, period=period, merged=merged, limit=limit)
+
+    def lookup_counted(self, query: str, *, limit: int | None = None, **filters: Any) -> LookupResult:
+        """Like `lookup`, with the number of matching figures and articles."""
+        return self.index.lookup_counted(query, limit=limit, **filters)
+
+    def with_details(self, hits: Iterable[FigureHit]) -> list[FigureHit]:
+        """The hits with sentence, qualifier, kind, change and source read from their articles."""
+        return details.with_details(hits, self._body_of, self.index.meta)
+
+    def figure_rows(self, **filters: Any) -> Iterator[tuple[Any, ...]]:
+        """Every figure of the filtered articles as a `details.FIGURE_COLUMNS` row, streamed."""
+        provinces = self.index.provinces
+        return details.figure_rows(self.query(**filters), self._body_of, provinces.merged_unit)
+
+    def _body_of(self, article_id: str) -> dict[str, Any] | None:
+        ref = self._body_ref(article_id)
+        return None if ref is None else self._read_body(ref)
 
     # ------------------------------------------------------------ ingest
 

@@ -27,7 +27,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from tongket.store.record import PERIODS, ArticleMeta, FigureHit
+from tongket.store.record import PERIODS, ArticleMeta, FigureHit, LookupResult
 from tongket.store.derived.snapshot import CORRECTABLE, Snapshot, build, sort_key_newest_first
 from tongket.store.lang.text import fold, fold_words
 
@@ -51,16 +51,16 @@ def _load_province_table() -> Any | None:
 
 
 def _load_metric_names() -> dict[str, tuple[str, ...]]:
-    """Folded Vietnamese and English metric names by key, from the catalogue when present."""
+    """Folded metric names by key, from the catalogue: the key itself as shown in the Metric
+    column ("incoming_documents", also as words), and the Vietnamese and English names."""
     try:
         from tongket.store.lang.metrics import load_catalogue
     except ImportError:
         return {}
     names: dict[str, tuple[str, ...]] = {}
     for entry in load_catalogue().entries:
-        folded = tuple(
-            fold_words(n) for n in (getattr(entry, "name_vi", None), getattr(entry, "name_en", None)) if n
-        )
+        spelled = (entry.key, entry.key.replace("_", " "), entry.name_vi, entry.name_en)
+        folded = dict.fromkeys(fold_words(n) for n in spelled if n)
         names[entry.key] = tuple(n for n in folded if n)
     return names
 
@@ -577,8 +577,38 @@ class ArchiveIndex:
         year: int | str | None = None,
         period: str | None = None,
         merged: bool = False,
-        limit: int = 200,
+        limit: int | None = 200,
     ) -> list[FigureHit]:
+        """The best `limit` matches (None: every match), best first."""
+        return list(self.lookup_counted(query, province=province, year=year, period=period, merged=merged,
+                                   limit=limit).hits)
+
+    def lookup_counted(
+        self,
+        query: str,
+        *,
+        province: str | None = None,
+        year: int | str | None = None,
+        period: str | None = None,
+        merged: bool = False,
+        limit: int | None = None,
+    ) -> LookupResult:
+        """Matches best first with how many there are in all and in how many articles, so a
+        view that shows the first `limit` can say what it leaves out. Counting walks the
+        matching figure indices (integers); only the shown ones become records."""
+        found = self._matches(query, province, year, period, merged)
+        fig_article = self.snapshot.fig_article
+        shown = found if limit is None else found[:limit]
+        return LookupResult(
+            hits=tuple(self._hit(fi, score) for fi, score in shown),
+            total=len(found),
+            articles=len({fig_article[fi] for fi, _s in found}),
+        )
+
+    def _matches(
+        self, query: str, province: str | None, year: int | str | None, period: str | None, merged: bool
+    ) -> list[tuple[int, float]]:
+        """(figure index, score) of every match, best first; a figure counts once, at its best score."""
         words = fold_words(query or "").split()
         if year is None:
             years = [w for w in words if _YEAR.match(w)]
@@ -594,7 +624,7 @@ class ArchiveIndex:
         q = " ".join(words)
         allowed = self._candidates(province, year, period, merged)
         fig_article = self.snapshot.fig_article
-        hits: list[FigureHit] = []
+        matches: list[tuple[int, float]] = []
         seen: set[int] = set()
         for score, members in self._members(self._groups(q, words), allowed):
             # best groups first: the first time a figure is seen is its best score
@@ -602,10 +632,37 @@ class ArchiveIndex:
                 if fi in seen or (allowed is not None and fig_article[fi] not in allowed):
                     continue
                 seen.add(fi)
-                hits.append(self._hit(fi, score))
-                if len(hits) >= limit:
-                    return hits
-        return hits
+                matches.append((fi, score))
+        return matches
+
+    def metric_counts(self) -> dict[str, tuple[int, int]]:
+        """Metric key -> (figures, provinces) over the whole archive, corrections applied."""
+        snap = self.snapshot
+        fig_article = snap.fig_article
+        out: dict[str, tuple[int, int]] = {}
+        for gid, key in enumerate(snap.keys):
+            members = snap.key_perm[snap.key_start[gid] : snap.key_start[gid + 1]]
+            provinces = {self.codes(fig_article[fi])[0] for fi in members}
+            provinces.discard(-1)
+            out[key] = (len(members), len(provinces))
+        return out
+
+    def unmatched_labels(self, n: int = 20) -> list[tuple[str, int]]:
+        """The most frequent labels (as written, first spelling seen) of figures filed under no
+        metric: what the catalogue misses."""
+        snap = self.snapshot
+        counts: Counter[int] = Counter(
+            lab for lab, key in zip(snap.fig_label, snap.fig_key) if key < 0 and lab >= 0
+        )
+        by_group: Counter[int] = Counter()
+        spelled: dict[int, str] = {}
+        for lab, c in counts.items():
+            group = snap.label_flabel[lab]
+            if group < 0:
+                continue
+            by_group[group] += c
+            spelled.setdefault(group, snap.labels[lab])
+        return [(spelled[g], c) for g, c in by_group.most_common(n)]
 
     def _hit(self, fi: int, score: float) -> FigureHit:
         snap = self.snapshot

@@ -1,133 +1,50 @@
-"""Figure lookup: type a metric ("van ban den", "văn bản đến", "hồ sơ") and see matching
-figures across the archive, best first, as province × year × value.
+"""Figure lookup: type a metric ("van ban den", "văn bản đến", "incoming_documents", "hồ sơ")
+and see every matching figure across the archive, best first, counted ("7.338 figures in
+2.101 articles"); ctrl+t pivots all of them (not the visible ones) into provinces × years of
+one measure, period kind by period kind.
 
-The search runs on every keystroke, on the dialog's lookup thread, and the key's own
-handler waits for it up to `SYNC_WAIT`: a search takes a few ms, so the typed letter and
-its results are drawn in one frame. A slower one (the store busy with another worker, a
-first search building indexes) is left running and its results are applied when they
-come, only if the input still holds the query they answer; a search whose query was
-superseded before it started is skipped. ctrl+t pivots the same hits into provinces by
-years with a sparkline per province.
+Searches run in a Textual thread worker (exclusive: a new keystroke cancels the wait for
+the previous one) that posts its results; they are applied only if the input still holds
+the query they answer. The pivot reads each matching figure's qualifier and kind from its
+article (a worker too), then draws from plain data (store.present.pivot).
 """
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+import webbrowser
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Callable, ClassVar
+from pathlib import Path
+from typing import Callable, ClassVar, Sequence
 
-from rich.style import Style
 from rich.text import Text
-from textual import on
+from textual import events, on, work
+from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.geometry import Size
-from textual.timer import Timer
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
-from tongket.store.record import FigureHit
 from tongket.store.lang.text import one_line
+from tongket.store.present import pivot as pivots
+from tongket.store.present import tables
+from tongket.store.present.display import vn_number
+from tongket.store.record import FigureHit, LookupResult
 
+from ..widgets.lookup_rows import RESULT_COLUMNS, SORTS, LookupInput, counted, hit_text, result_texts, sort_hits
+from ..widgets.pivot_view import PivotView
+from ..widgets.result_list import ResultList
+from ..widgets.scrollbars import use_whole_cell_scrollbars
+from .picker import Choice, Picked, PickerDialog
+from .sources import SourcesDialog, TableExportDialog
 from .typeahead import TypeAheadScreen
 
-from tongket.store.present.display import figure_with_unit, vn_number, year_period
-from ..compat import FastTable, set_virtual_size_quietly
-from ..widgets.result_list import Column, ResultList
-from ..widgets.scrollbars import use_whole_cell_scrollbars
-
 SEARCHING_DELAY = 0.15  # seconds before "searching…" shows
-SYNC_WAIT = 0.03  # seconds the key handler waits for its search before leaving it running
-RESULT_COLUMNS = (
-    Column("Province"),
-    Column("Year"),
-    Column("Value", justify="right", style=Style(bold=True)),
-    Column("Label", shrink=True),
-    Column("Metric", style=Style(italic=True), shrink=True, min_width=18),
-)
-SPARKS = "▁▂▃▄▅▆▇█"
-PERIOD_MARK = {"half-year": "½", "quarter": "q", "term": "t", "other": "?"}
-
-
-def sparkline(values: list[float | None]) -> str:
-    """One block character per value, scaled between the row's min and max; blanks for gaps."""
-    present = [v for v in values if v is not None]
-    if not present:
-        return ""
-    low, high = min(present), max(present)
-    out = []
-    for v in values:
-        if v is None:
-            out.append(" ")
-        elif high == low:
-            out.append(SPARKS[len(SPARKS) // 2])
-        else:
-            out.append(SPARKS[round((v - low) / (high - low) * (len(SPARKS) - 1))])
-    return "".join(out)
-
-
-_one_line = lru_cache(maxsize=8192)(one_line)
-_year_period = lru_cache(maxsize=1024)(year_period)
-
-
-@lru_cache(maxsize=8192)
-def _value_text(value: float, unit: str | None, display: str) -> str:
-    return one_line(figure_with_unit(value, unit, display))
-
-
-def result_texts(hit: FigureHit) -> tuple[str, str, str, str, str]:
-    """Province, year and period, value, label and metric of a result row, as one-line
-    text. The parts repeat across hits and keystrokes, so each is formatted once."""
-    return (
-        _one_line(hit.province or "unknown"),
-        _year_period(hit.report_year, hit.period),
-        _value_text(hit.value, hit.unit, hit.display),
-        _one_line(hit.label),
-        _one_line(hit.key or ""),
-    )
-
-
-def pivot(hits: list[FigureHit]) -> tuple[list[str], list[int], dict[tuple[str, int], FigureHit], str]:
-    """Provinces × years from hits (best first). Keeps to the top hit's metric when it has
-    a key, so one table never mixes "văn bản đến" with "văn bản đi". A cell prefers a
-    whole-year figure over a half-year one. Returns provinces, years, cells, caption."""
-    if not hits:
-        return [], [], {}, ""
-    top = hits[0]
-    same = [h for h in hits if h.key == top.key] if top.key else hits
-    caption = f"metric: {top.key}" if top.key else "best match per province and year"
-    cells: dict[tuple[str, int], FigureHit] = {}
-    for hit in same:
-        if hit.report_year is None:
-            continue
-        cell = (hit.province or "unknown", hit.report_year)
-        held = cells.get(cell)
-        if held is None or (held.period != "year" and hit.period == "year"):
-            cells[cell] = hit
-    provinces = sorted({p for p, _ in cells}, key=lambda p: (p == "unknown", p))
-    years = sorted({y for _, y in cells})
-    return provinces, years, cells, caption
-
-
-class LookupInput(Input):
-    """An Input whose keystrokes do not lay out the whole dialog.
-
-    Input sets its `virtual_size` (a layout reactive) to the text's width on every change,
-    so each keystroke arranges and redraws every widget of the screen. Its size is fixed
-    by CSS, so only its own scrolling needs the new virtual size."""
-
-    # Called with the new value as soon as it changes (before `Changed` goes round the
-    # message queues, by which time the typed letter has been drawn in a frame of its own).
-    value_hook: Callable[[str], None] | None = None
-
-    def _watch_value(self, value: str) -> None:
-        set_virtual_size_quietly(self, Size(self.content_width, 1))  # then Input's is a no-op
-        super()._watch_value(value)
-        if self.value_hook is not None and self.is_mounted:
-            self.value_hook(value)
+LETTER_ACTIONS = {"s": "sort", "p": "period", "l": "by_label", "e": "export", "y": "copy", "o": "open_source"}
+Search = Callable[..., "LookupResult | Sequence[FigureHit]"]  # (query) or, with first_page, (query, limit)
+FIRST_PAGE = 200  # hits the app shows at once while the rest are made into records
+Details = Callable[[Sequence[FigureHit]], Sequence[FigureHit]]
 
 
 class LookupDialog(TypeAheadScreen[FigureHit | None]):
@@ -139,6 +56,13 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
         Binding("escape", "cancel", "Close", id="lookup.cancel"),
         Binding("ctrl+t", "toggle_view", "Pivot by year", id="lookup.toggle"),
         Binding("down", "focus_results", "Results", show=False, id="lookup.results"),
+        Binding("f2", "metrics", "Metric catalogue", id="lookup.metrics"),
+        Binding("s", "sort", "Sort results", id="lookup.sort"),
+        Binding("p", "period", "Pivot period", id="lookup.period"),
+        Binding("l", "by_label", "Pivot by label / metric", id="lookup.label"),
+        Binding("e", "export", "Export", id="lookup.export"),
+        Binding("y", "copy", "Copy", id="lookup.copy"),
+        Binding("o", "open_source", "Open source URL", id="lookup.open"),
     ]
 
     DEFAULT_CSS = """
@@ -153,38 +77,58 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
     }
     LookupDialog #lookup-title { text-style: bold; height: 1; }
     LookupDialog #lookup-status { height: auto; color: $text-muted; }
-    LookupDialog DataTable, LookupDialog ResultList { height: 1fr; }
-    LookupDialog #lookup-pivot { display: none; }
-    LookupDialog.-pivot #lookup-pivot { display: block; }
+    LookupDialog ResultList { height: 1fr; }
+    LookupDialog #lookup-pivot-view { display: none; }
+    LookupDialog.-pivot #lookup-pivot-view { display: block; }
     LookupDialog.-pivot #lookup-results { display: none; }
     """
 
     @dataclass
     class Results(Message):
-        """Posted by the lookup thread (posting is thread-safe; widgets are not)."""
+        """Posted by the search worker (posting is thread-safe; widgets are not)."""
 
         query: str
-        hits: list[FigureHit] | None
+        result: LookupResult | None
         error: str | None = None
+
+    @dataclass
+    class PivotReady(Message):
+        """Posted by the pivot worker with the hits' details and the pivot built from them."""
+
+        hits: tuple[FigureHit, ...]
+        detailed: list[FigureHit]
+        pivot: pivots.Pivot
 
     def __init__(
         self,
-        search: Callable[[str], list[FigureHit]],
+        search: Search,
         *,
+        details: Details | None = None,
+        merged_unit: Callable[[str], str] | None = None,
+        catalogue: Callable[[], tuple[list[Choice], list[Choice]]] | None = None,
+        first_page: int | None = None,
         scope: str = "",
         initial: str = "",
+        folder: Path | None = None,
     ) -> None:
         super().__init__()
         self._search = search
+        self._details = details or (lambda hits: list(hits))
+        self._merged_unit = merged_unit or (lambda name: name)
+        self._catalogue = catalogue
+        self._first_page = first_page  # `search(query, limit)` takes a limit: first hits first
         self._scope = scope
         self._initial = initial
-        self._hits: list[FigureHit] = []
+        self._folder = Path(folder) if folder is not None else Path.cwd()
+        self._result = LookupResult((), 0, 0)
+        self._hits: list[FigureHit] = []  # shown, in the chosen order
         self._query = ""
-        self._cells: dict[tuple[int, int], FigureHit] = {}
-        self._pivot_for: list[FigureHit] | None = None  # the hits the pivot table shows
+        self._sort = "score"
+        self._period = "year"
+        self._by_label = False
+        self._detailed: tuple[tuple[FigureHit, ...], list[FigureHit]] | None = None
         self._searching: Timer | None = None
         self._started: str | None = None  # the last query searched for
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lookup")
         self._status: Text | None = None
 
     def compose(self) -> ComposeResult:
@@ -198,7 +142,24 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
             yield box
             yield Static(id="lookup-status")
             yield ResultList(RESULT_COLUMNS, id="lookup-results")
-            yield FastTable(id="lookup-pivot", cursor_type="cell")
+            yield PivotView(id="lookup-pivot-view")
+
+    def on_key(self, event: events.Key) -> None:
+        """On the results or the pivot, the letter keys are commands (`TypeAheadScreen`
+        would otherwise send every printable key to the input); in the input they type."""
+        if isinstance(self.focused, Input) or not event.character:
+            return
+        action = LETTER_ACTIONS.get(event.character)
+        view = self.query_one(PivotView)
+        if action is None and event.character in ("c", " ") and self.pivoted:
+            action = "toggle_chart" if event.character == "c" else "mark"
+            getattr(view, f"action_{action}")()
+        elif action is not None:
+            getattr(self, f"action_{action}")()
+        else:
+            return
+        event.stop()
+        event.prevent_default()
 
     def on_mount(self) -> None:
         use_whole_cell_scrollbars(*self.query(DataTable), self.query_one(ResultList))
@@ -212,8 +173,16 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
         return self._hits
 
     @property
+    def result(self) -> LookupResult:
+        return self._result
+
+    @property
     def pivoted(self) -> bool:
         return self.has_class("-pivot")
+
+    @property
+    def pivot(self) -> pivots.Pivot | None:
+        return self.query_one(PivotView).pivot
 
     @on(Input.Changed, "#lookup-input")
     def _changed(self, event: Input.Changed) -> None:
@@ -228,72 +197,73 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
             self._searching.stop()
             self._searching = None
         if not query:
-            self._apply("", [])
+            self._apply("", LookupResult((), 0, 0))
             return
-        future = self._executor.submit(self._run_search, query)
+        # Only a slow search says so: a status change per keystroke costs a frame.
+        self._searching = self.set_timer(SEARCHING_DELAY, lambda: self._set_status(Text("searching…", style="dim")))
+        self._run_search(query)
+
+    @work(thread=True, exclusive=True, group="lookup-search")
+    def _run_search(self, query: str) -> None:
+        """With `first_page`, the first hits and the counts come at once and the rest after
+        (making every hit a record costs far more than counting them); a newer keystroke
+        cancels the rest."""
+        worker = get_current_worker()
         try:
-            hits = future.result(timeout=SYNC_WAIT)
-        except FutureTimeout:
-            # Only a slow search says so: a status change per keystroke costs a frame.
-            self._searching = self.set_timer(SEARCHING_DELAY, lambda: self._set_status(Text("searching…", style="dim")))
-            future.add_done_callback(lambda done: self._post_results(query, done))
-            return
-        except Exception as exc:  # the store reports errors as exceptions; show, don't crash
-            self._set_status(Text(f"Lookup failed: {one_line(str(exc))}", style="bold red"))
-            return
-        if hits is not None:
-            self._apply(query, hits)
-
-    def _run_search(self, query: str) -> list[FigureHit] | None:
-        """On the lookup thread; None when a later keystroke superseded the query."""
-        if query != self._started:
-            return None
-        return self._search(query)
-
-    def _post_results(self, query: str, future: Future) -> None:
-        """On the lookup thread, for a search the key handler stopped waiting for
-        (posting is thread-safe; widgets are not)."""
-        if future.cancelled():
-            return
-        exc = future.exception()
-        if exc is not None:
+            if self._first_page:
+                found = counted(self._search(query, self._first_page))
+                if query != self._started or worker.is_cancelled:
+                    return
+                self.post_message(self.Results(query, found))
+                if found.total <= len(found.hits):
+                    return
+            found = counted(self._search(query, None) if self._first_page else self._search(query))
+        except Exception as exc:  # noqa: BLE001 - the store reports errors as exceptions; show, don't crash
             self.post_message(self.Results(query, None, str(exc)))
-        elif (hits := future.result()) is not None:
-            self.post_message(self.Results(query, hits))
-
-    def on_unmount(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
+            return
+        if query == self._started and not worker.is_cancelled:
+            self.post_message(self.Results(query, found))
 
     def on_lookup_dialog_results(self, message: Results) -> None:
         if self._searching is not None and message.query == self.query_one(Input).value.strip():
             self._searching.stop()
             self._searching = None
-        if message.hits is not None:
-            self._apply(message.query, message.hits)
+        if message.result is not None:
+            self._apply(message.query, message.result)
         elif message.query == self.query_one(Input).value.strip():
             self._set_status(Text(f"Lookup failed: {one_line(message.error or '')}", style="bold red"))
 
-    def _apply(self, query: str, hits: list[FigureHit]) -> None:
+    def _apply(self, query: str, result: LookupResult) -> None:
         """Show results, unless the input moved on while the worker ran."""
         if query != self.query_one(Input).value.strip():
             return
         self._query = query
-        if hits is not self._hits:  # not a mere refresh of the status line
-            self._hits = list(hits)
+        if result is not self._result:  # not a mere refresh of the status line
+            self._result = result
+            self._hits = sort_hits(result.hits, self._sort)
             self._fill_results()
-        if self.pivoted:
-            self._fill_pivot()
+            if self.pivoted:
+                self._start_pivot()
+        self._show_status()
+
+    def _show_status(self) -> None:
+        query, result = self._query, self._result
         if not query:
-            self._set_status(Text("Type a metric name or a label: “van ban den”, “văn bản đến”, “hồ sơ”."))
-        elif not hits:
+            self._set_status(Text("Type a metric name, key or label: “van ban den”, “incoming_documents”, “hồ sơ”."))
+        elif not result.total:
             status = Text("No figure matches ")
             status.append(f"“{one_line(query)}”", style="bold")
             status.append(". Try fewer words, no diacritics, or clear the filters (x) first.")
             self._set_status(status)
         else:
-            status = Text(f"{vn_number(len(hits))} figure{'s' if len(hits) != 1 else ''} for ")
+            shown = "" if len(result.hits) >= result.total else f"showing {vn_number(len(result.hits))} of "
+            status = Text(f"{shown}{vn_number(result.total)} figure{'s' if result.total != 1 else ''} in "
+                          f"{vn_number(result.articles)} article{'s' if result.articles != 1 else ''} for ")
             status.append(f"“{one_line(query)}”", style="bold")
-            status.append(" · Enter opens the article · ctrl+t " + ("list" if self.pivoted else "pivot by year"))
+            if self.pivoted:
+                status.append(f" · pivot of {self._period} figures · p period · l label/metric · c chart · Enter sources")
+            else:
+                status.append(f" · sorted by {self._sort} (s) · Enter opens the article · ctrl+t pivot · F2 metrics")
             self._set_status(status)
 
     def _set_status(self, text: Text) -> None:
@@ -310,40 +280,46 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
         status.update(text, layout=layout)
 
     def _fill_results(self) -> None:
-        """Every hit (the store returns 200 at most) as text; the list draws only the
-        rows on screen, so a keystroke costs one frame of the visible rows."""
+        """Every hit as text; the list draws only the rows on screen, so a keystroke costs
+        one frame of the visible rows."""
         self.query_one("#lookup-results", ResultList).set_rows([result_texts(hit) for hit in self._hits])
 
-    def _fill_pivot(self) -> None:
-        """Built only while the pivot is on show (and once per set of hits)."""
-        if self._pivot_for is self._hits:
-            return
-        self._pivot_for = self._hits
-        table = self.query_one("#lookup-pivot", DataTable)
-        table.clear(columns=True)
-        self._cells = {}
-        provinces, years, cells, caption = pivot(self._hits)
-        if not provinces:
-            return
-        table.add_column(Text("Province"), key="province")
-        for year in years:
-            table.add_column(Text(str(year), justify="right"), key=str(year))
-        table.add_column(Text("Trend"), key="trend")
-        for row, province in enumerate(provinces):
-            values: list[float | None] = []
-            cells_text: list[Text] = [Text(one_line(province))]
-            for col, year in enumerate(years, start=1):
-                hit = cells.get((province, year))
-                values.append(hit.value if hit else None)
-                if hit is None:
-                    cells_text.append(Text("·", style="dim", justify="right"))
-                    continue
-                self._cells[(row, col)] = hit
-                mark = PERIOD_MARK.get(hit.period or "", "")
-                cells_text.append(Text(vn_number(hit.value) + mark, justify="right"))
-            cells_text.append(Text(sparkline(values), style="bold"))
-            table.add_row(*cells_text)
-        table.border_subtitle = Text(caption + " · ½ half-year")
+    # -- the pivot ----------------------------------------------------------------------
+
+    def _start_pivot(self) -> None:
+        """From every match: while only the first hits are in, it waits for the rest."""
+        hits = self._result.hits
+        view = self.query_one(PivotView)
+        if len(hits) < self._result.total:
+            view.waiting(Text(f"waiting for all {vn_number(self._result.total)} matches…", style="dim"))
+        elif self._detailed is not None and self._detailed[0] is hits:
+            self._show_pivot(self._detailed[1])
+        else:
+            articles = vn_number(self._result.articles)
+            view.waiting(Text(f"reading qualifiers and kinds from {articles} articles…", style="dim"))
+            self._build_pivot(hits, self._period, self._by_label)
+
+    @work(thread=True, exclusive=True, group="lookup-pivot")
+    def _build_pivot(self, hits: tuple[FigureHit, ...], period: str, by_label: bool) -> None:
+        detailed = list(self._details(hits))
+        pivot = self._make_pivot(detailed, period, by_label)
+        self.post_message(self.PivotReady(hits, detailed, pivot))
+
+    def _make_pivot(self, detailed: list[FigureHit], period: str, by_label: bool) -> pivots.Pivot:
+        measure = detailed[0].label if by_label and detailed else None
+        return pivots.build_pivot(detailed, measure=measure, by_label=by_label, period=period,
+                                  merged_unit=self._merged_unit)
+
+    def on_lookup_dialog_pivot_ready(self, message: PivotReady) -> None:
+        if message.hits is not self._result.hits:
+            return  # a newer search replaced these hits
+        self._detailed = (message.hits, message.detailed)
+        self.query_one(PivotView).show(message.pivot)
+        self._show_status()
+
+    def _show_pivot(self, detailed: list[FigureHit]) -> None:
+        self.query_one(PivotView).show(self._make_pivot(detailed, self._period, self._by_label))
+        self._show_status()
 
     # -- choosing -----------------------------------------------------------------------
 
@@ -351,20 +327,30 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
     def _submit(self) -> None:
         self._choose_current()
 
-    def _choose_current(self) -> None:
+    def _current_hit(self) -> FigureHit | None:
         if self.pivoted:
-            table = self.query_one("#lookup-pivot", DataTable)
-            coordinate = table.cursor_coordinate
-            hit = self._cells.get((coordinate.row, coordinate.column))
-            if hit is None:  # on the province or trend column: that province's best hit
-                row_hits = [h for (r, _c), h in sorted(self._cells.items()) if r == coordinate.row]
-                hit = row_hits[-1] if row_hits else None
-            if hit is not None:
-                self.dismiss(hit)
-            return
+            cell = self.query_one(PivotView).current_cell()
+            return cell.chosen if cell is not None else None
         results = self.query_one("#lookup-results", ResultList)
         if self._hits and 0 <= results.cursor_row < len(self._hits):
-            self.dismiss(self._hits[results.cursor_row])
+            return self._hits[results.cursor_row]
+        return None
+
+    def _choose_current(self) -> None:
+        if self.pivoted:
+            view = self.query_one(PivotView)
+            cell, row = view.current_cell(), view.current_row()
+            if cell is not None and row is not None and view.pivot is not None:
+                title = f"{view.pivot.title}: {row.province}, {cell.chosen.report_year}"
+                self.app.push_screen(SourcesDialog(title, cell.sources, pivots.CHOICE_RULE), self._source_chosen)
+            return
+        hit = self._current_hit()
+        if hit is not None:
+            self.dismiss(hit)
+
+    def _source_chosen(self, hit: FigureHit | None) -> None:
+        if hit is not None:
+            self.dismiss(hit)
 
     @on(ResultList.Selected, "#lookup-results")
     def _row_selected(self, event: ResultList.Selected) -> None:
@@ -386,7 +372,89 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
 
     def action_toggle_view(self) -> None:
         self.toggle_class("-pivot")
-        self._apply(self._query, self._hits)  # refresh the status line's hint
+        if self.pivoted:
+            self._start_pivot()
+        self._show_status()
+
+    def action_sort(self) -> None:
+        self._sort = SORTS[(SORTS.index(self._sort) + 1) % len(SORTS)]
+        self._hits = sort_hits(self._result.hits, self._sort)
+        self._fill_results()
+        self._show_status()
+
+    def action_period(self) -> None:
+        self._period = pivots.PIVOT_PERIODS[(pivots.PIVOT_PERIODS.index(self._period) + 1) % len(pivots.PIVOT_PERIODS)]
+        if self.pivoted:
+            self._start_pivot()
+
+    def action_by_label(self) -> None:
+        self._by_label = not self._by_label
+        if self.pivoted:
+            self._start_pivot()
+
+    # -- taking it away -----------------------------------------------------------------
+
+    def action_copy(self) -> None:
+        text = self.query_one(PivotView).row_text() if self.pivoted else ""
+        if not self.pivoted and (hit := self._current_hit()) is not None:
+            text = hit_text(hit) + "\n"
+        if text:
+            self.app.copy_to_clipboard(text)
+            self.notify("Copied to the clipboard.", markup=False)
+
+    def action_export(self) -> None:
+        if not self._query:
+            return
+        stem = "".join(c if c.isalnum() else "-" for c in self._query).strip("-") or "lookup"
+        pivot = self.pivot if self.pivoted else None
+        if pivot is not None:
+            def render(fmt: str) -> str:
+                return tables.pivot_csv(pivot) if fmt == "csv" else tables.pivot_markdown(pivot)
+
+            what, default = "the pivot", self._folder / f"pivot-{stem}.csv"
+        else:
+            hits = self._hits
+            heading = f"{self._result.total} figures in {self._result.articles} articles for “{self._query}”"
+
+            def render(fmt: str) -> str:
+                detailed = list(self._details(hits))
+                return tables.hits_csv(detailed) if fmt == "csv" else tables.hits_markdown(detailed, heading=heading)
+
+            what, default = f"{len(hits)} results", self._folder / f"lookup-{stem}.csv"
+        self.app.push_screen(TableExportDialog(what, default, render), self._exported)
+
+    def _exported(self, path: Path | None) -> None:
+        if path is not None:
+            self.notify(f"Written to {path}", markup=False)
+
+    def action_open_source(self) -> None:
+        hit = self._current_hit()
+        if hit is not None:
+            self._open_source(hit)
+
+    @work(thread=True, group="lookup-open")
+    def _open_source(self, hit: FigureHit) -> None:
+        detailed = hit if hit.source_url else next(iter(self._details([hit])), hit)
+        if detailed.source_url:
+            webbrowser.open(detailed.source_url)
+        else:
+            self.app.call_from_thread(self.notify, "This figure's article has no source URL.", markup=False)
+
+    def action_metrics(self) -> None:
+        """The metric catalogue with figure counts (and, ctrl+t, the labels it misses): a way in."""
+        if self._catalogue is None:
+            return
+        metrics, unmatched = self._catalogue()
+        self.app.push_screen(
+            PickerDialog("Metric", metrics, alternative=unmatched, alternative_title="Labels filed under no metric"),
+            self._metric_picked,
+        )
+
+    def _metric_picked(self, picked: Picked | None) -> None:
+        if picked is not None and picked.value:
+            box = self.focus_input()
+            box.value = str(picked.value)
+            box.action_end()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -12,6 +12,8 @@ shows stale results.
 
 from __future__ import annotations
 
+from functools import partial
+
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -27,7 +29,8 @@ from ..actions import blocked_while_typing, main_bindings
 from ..dialogs.confirm_remove import ConfirmRemove
 from ..dialogs.correct import CorrectDialog
 from ..dialogs.export import ExportDialog
-from ..dialogs.lookup import LookupDialog
+from ..dialogs.lookup import FIRST_PAGE, LookupDialog
+from ..dialogs.metrics import metric_choices
 from ..dialogs.picker import PickerDialog
 from ..gateway import ArchiveGateway
 from ..messages import (
@@ -296,7 +299,11 @@ class MainScreen(MainLayout):
             self.notify("The archive is still opening.", markup=False)
             return
         scope = " · ".join(f"{k}: {v}" for k, v in self.filters.describe() if k != "text")
-        self.app.push_screen(LookupDialog(self.gateway.lookup_function(self.filters), scope=scope), self.open_hit)
+        gateway = self.gateway
+        dialog = LookupDialog(gateway.lookup_function(self.filters), details=gateway.details_function(), scope=scope,
+                              merged_unit=gateway.merged_unit,
+                              catalogue=partial(metric_choices, gateway.catalogue_function()), first_page=FIRST_PAGE)
+        self.app.push_screen(dialog, self.open_hit)
 
     def open_hit(self, hit: FigureHit | None) -> None:
         """Show the hit's article with its figure highlighted and its metrics row selected."""

@@ -1,0 +1,214 @@
+"""Provinces × years of one measure: the comparison researchers come for, kept honest.
+
+Honest means: one measure (a metric key, or an exact label when asked), one unit, one period
+kind and one figure kind (results; targets and ranks apart) per table, so a row never mixes
+a quarter with a year; every source figure of a cell kept, the shown one chosen by a stated
+rule (the most recent publication: a later report corrects an earlier one) and marked when
+sources disagree; qualifiers kept ("gần 40 nghìn" is ≈40.000, not 40.000); and what was
+left out counted. Plain data and strings: the command line and the app draw it their way.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Mapping
+
+from tongket.store.lang.text import nfc
+from tongket.store.present.collate import qualifier_mark, vn_sort_key
+from tongket.store.present.display import vn_number
+from tongket.store.record import FigureHit
+
+PIVOT_PERIODS = ("year", "half-year", "quarter", "other")
+ORDERS = ("alpha", "merged", "value")
+CONFLICT = "*"
+CHOICE_RULE = "the most recently published"
+LEGEND = (
+    f"≈ about (khoảng, gần) · > more than (hơn, vượt) · < under (dưới) · "
+    f"{CONFLICT}n: n sources disagree, {CHOICE_RULE} shown (Enter lists them)"
+)
+
+
+def period_class(period: str | None) -> str:
+    """Which pivot a figure's period belongs to: year, half-year, quarter or other."""
+    return period if period in ("year", "half-year", "quarter") else "other"
+
+
+def _newest_first(hit: FigureHit) -> tuple:
+    return (hit.published is None, _negated(hit.published or ""), hit.article_id, hit.figure_index)
+
+
+def _negated(text: str) -> tuple[int, ...]:
+    return tuple(-ord(c) for c in text)
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """The figures of one province and year; `sources[0]` is the one shown."""
+
+    sources: tuple[FigureHit, ...]
+
+    @property
+    def chosen(self) -> FigureHit:
+        return self.sources[0]
+
+    @property
+    def conflict(self) -> int:
+        """How many different values the sources give (0 when they agree)."""
+        n = len({s.value for s in self.sources})
+        return n if n > 1 else 0
+
+    @property
+    def mark(self) -> str:
+        return qualifier_mark(self.chosen.qualifier)
+
+    def text(self) -> str:
+        """"≈40.000", "22.700*3" (three values disagree)."""
+        out = f"{self.mark}{vn_number(self.chosen.value)}"
+        return out + (f"{CONFLICT}{self.conflict}" if self.conflict else "")
+
+    def note(self) -> str:
+        """The marks in words, for exports whose cells hold bare numbers."""
+        parts = []
+        if self.chosen.qualifier:
+            parts.append(self.chosen.qualifier)
+        if self.conflict:
+            parts.append(f"{len(self.sources)} sources, {self.conflict} values")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    province: str
+    merged_unit: str
+    cells: Mapping[int, Cell]
+
+
+@dataclass(frozen=True, slots=True)
+class Pivot:
+    measure: str  # metric key, or the exact label
+    by_label: bool
+    unit: str | None
+    period: str
+    kind: str
+    years: tuple[int, ...]
+    rows: tuple[Row, ...]
+    left_out: Mapping[str, int] = field(default_factory=dict)  # reason -> figures
+
+    @property
+    def title(self) -> str:
+        what = f"label “{self.measure}”" if self.by_label else self.measure
+        unit = f" ({self.unit})" if self.unit else ""
+        kind = "" if self.kind == "actual" else f", {self.kind}s"
+        return f"{what}{unit} by province, {self.period}{kind}"
+
+    def summary(self) -> str:
+        """How many figures are in the table and what was set apart, in one line."""
+        shown = sum(len(c.sources) for r in self.rows for c in r.cells.values())
+        text = f"{shown} figures, {len(self.rows)} provinces, {len(self.years)} years"
+        if self.left_out:
+            text += "; set apart: " + ", ".join(f"{n} {why}" for why, n in self.left_out.items())
+        return text
+
+
+def measures(hits: Iterable[FigureHit], *, by_label: bool = False) -> list[tuple[str, int]]:
+    """The measures the hits could be compared by, most figures first (ties: best match first)."""
+    counts: Counter[str] = Counter()
+    for h in hits:
+        m = nfc(h.label.strip()) if by_label else h.key
+        if m:
+            counts[m] += 1
+    return counts.most_common()
+
+
+def build_pivot(
+    hits: Iterable[FigureHit],
+    *,
+    measure: str | None = None,
+    by_label: bool = False,
+    unit: str | None = None,
+    period: str = "year",
+    kind: str = "actual",
+    order: str = "alpha",
+    merged_unit: Callable[[str], str] = lambda name: name,
+) -> Pivot:
+    """The pivot of `hits` (with details: qualifier, kind, published) for one measure; by
+    default the measure most of them share, and its most frequent unit."""
+    hits = list(hits)
+    if period not in PIVOT_PERIODS:
+        raise ValueError(f"period must be one of {', '.join(PIVOT_PERIODS)}, not {period!r}")
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
+    if measure is None:
+        found = measures(hits, by_label=by_label)
+        measure = found[0][0] if found else ""
+    elif by_label:
+        measure = nfc(measure.strip())
+
+    def measure_of(h: FigureHit) -> str | None:
+        return nfc(h.label.strip()) if by_label else h.key
+
+    same = [h for h in hits if measure_of(h) == measure]
+    if unit is None:
+        units = Counter(h.unit for h in same)
+        unit = units.most_common(1)[0][0] if units else None
+    left: Counter[str] = Counter()
+    left["of other measures"] = len(hits) - len(same)
+    cells: dict[tuple[str, int], list[FigureHit]] = {}
+    for h in same:
+        if h.unit != unit:
+            left["in other units"] += 1
+        elif (h.kind or "actual") != kind:
+            left[f"{h.kind}s"] += 1
+        elif period_class(h.period) != period:
+            left[f"{period_class(h.period)} figures"] += 1
+        elif not h.province:
+            left["without province"] += 1
+        elif not h.report_year:
+            left["without report year"] += 1
+        else:
+            cells.setdefault((h.province, h.report_year), []).append(h)
+    years = tuple(sorted({y for _p, y in cells}))
+    by_row: dict[str, dict[int, Cell]] = {}
+    for (province, year), sources in cells.items():
+        by_row.setdefault(province, {})[year] = Cell(tuple(sorted(sources, key=_newest_first)))
+    rows = [Row(p, merged_unit(p), c) for p, c in by_row.items()]
+    rows.sort(key=lambda r: vn_sort_key(r.province))
+    if order == "merged":
+        rows.sort(key=lambda r: vn_sort_key(r.merged_unit))
+    elif order == "value":
+        rows.sort(key=lambda r: -_latest(r))
+    return Pivot(measure, by_label, unit, period, kind, years, tuple(rows), {k: n for k, n in left.items() if n})
+
+
+def _latest(row: Row) -> float:
+    """The row's most recent shown value, for ordering by value."""
+    return row.cells[max(row.cells)].chosen.value if row.cells else float("-inf")
+
+
+def table(pivot: Pivot, *, numbers: bool = False) -> tuple[list[str], list[list[str]]]:
+    """Header and rows as strings: the shown text of each cell ("≈40.000", "22.700*3"), or
+    with `numbers` the bare chosen value ("40000") for machine-read exports."""
+    header = ["province", "merged unit", *(str(y) for y in pivot.years)]
+    body = []
+    for row in pivot.rows:
+        line = [row.province, row.merged_unit]
+        for y in pivot.years:
+            c = row.cells.get(y)
+            line.append("" if c is None else (plain_number(c.chosen.value) if numbers else c.text()))
+        body.append(line)
+    return header, body
+
+
+def plain_number(value: float | int | None) -> str:
+    """A number as a spreadsheet or pandas reads it back exactly: "27172", "94.03"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return repr(value)
+
+
+def notes(pivot: Pivot, row: Row) -> str:
+    """The marks of a row in words ("2019: gần; 2021: 3 sources, 2 values")."""
+    return "; ".join(f"{y}: {n}" for y, c in sorted(row.cells.items()) if (n := c.note()))

@@ -1,0 +1,143 @@
+"""The comparison in the app: counted results, sort, copy, export, the pivot's sources, and
+labels at 80x24."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from textual.widgets import DataTable
+
+from tui_helpers import demo_archive, make_app, screen_text, settle
+from tongket.store.present.collate import vn_sort_key
+from tongket.tui.dialogs.lookup import LookupDialog
+from tongket.tui.dialogs.sources import SourcesDialog, TableExportDialog
+from tongket.tui.widgets.result_list import ResultList
+
+SIZE = (120, 36)
+
+
+async def _lookup(pilot, query: str) -> LookupDialog:
+    await settle(pilot)
+    await pilot.press("f", *query)
+    await settle(pilot)
+    dialog = pilot.app.screen
+    assert isinstance(dialog, LookupDialog)
+    return dialog
+
+
+async def test_header_counts_every_match(tmp_path: Path):
+    archive = demo_archive(tmp_path)
+    want = archive.lookup_counted("van ban")
+    app = make_app(archive, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await _lookup(pilot, "van ban")
+        assert len(dialog.hits) == want.total
+        assert f"{want.total} figures in {want.articles} articles" in screen_text(app)
+
+
+async def test_sort_keys_reorder_and_copy_sends_the_row(tmp_path: Path, monkeypatch):
+    copied: list[str] = []
+    app = make_app(demo_archive(tmp_path), tmp_path)
+    monkeypatch.setattr(type(app), "copy_to_clipboard", lambda self, text: copied.append(text))
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await _lookup(pilot, "van ban")
+        best = list(dialog.hits)
+        await pilot.press("down", "s")  # focus the results, sort by value
+        await settle(pilot)
+        assert [h.value for h in dialog.hits] == sorted((h.value for h in best), reverse=True)
+        await pilot.press("s")  # by province
+        await settle(pilot)
+        assert [h.province for h in dialog.hits] == sorted((h.province for h in best), key=vn_sort_key)
+        await pilot.press("s")  # by year, newest first
+        await settle(pilot)
+        assert [h.report_year or 0 for h in dialog.hits] == sorted((h.report_year or 0 for h in best), reverse=True)
+        await pilot.press("home", "y")
+        await settle(pilot)
+        first = dialog.hits[0]
+        assert copied and copied[-1].startswith(f"{first.province}\t") and first.article_id in copied[-1]
+
+
+async def test_export_of_results_writes_csv(tmp_path: Path):
+    app = make_app(demo_archive(tmp_path), tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await _lookup(pilot, "van ban den")
+        dialog._folder = tmp_path  # noqa: SLF001 - where the dialog proposes to write
+        await pilot.press("down", "e")
+        await settle(pilot)
+        assert isinstance(app.screen, TableExportDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+        written = next(tmp_path.glob("lookup-*.csv"))
+        rows = list(csv.DictReader(written.open(encoding="utf-8")))
+        assert len(rows) == len(dialog.hits) and {"sentence", "source_url", "qualifier"} <= set(rows[0])
+
+
+async def test_enter_on_a_pivot_cell_lists_its_sources(tmp_path: Path):
+    app = make_app(demo_archive(tmp_path), tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await _lookup(pilot, "van ban den")
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        table = dialog.query_one("#lookup-pivot", DataTable)
+        row = next(i for i, r in enumerate(dialog.pivot.rows) if r.cells)
+        col = 1 + dialog.pivot.years.index(min(dialog.pivot.rows[row].cells))
+        table.focus()
+        table.move_cursor(row=row, column=col)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SourcesDialog)
+        cell = dialog.pivot.rows[row].cells[dialog.pivot.years[col - 1]]
+        assert app.screen.sources == cell.sources
+        assert cell.sources[0].sentence[:20] in screen_text(app)
+
+
+async def test_at_80x24_the_lookup_shows_labels(tmp_path: Path):
+    app = make_app(demo_archive(tmp_path), tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await _lookup(pilot, "van ban")
+        results = dialog.query_one("#lookup-results", ResultList)
+        assert results.row_count > 2
+        text = screen_text(app)
+        assert "Label" in text and "văn bản đến" in text and "văn bản phát hành" in text
+
+
+async def test_metric_picker_lists_the_catalogue_and_looks_up_the_pick(tmp_path: Path):
+    from tongket.tui.dialogs.picker import PickerDialog
+
+    app = make_app(demo_archive(tmp_path), tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await _lookup(pilot, "")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, PickerDialog)
+        assert "incoming_documents" in screen_text(app)
+        await pilot.press(*"incoming", "enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert dialog.query_one("#lookup-input").value == "incoming_documents"
+        assert dialog.hits and {h.key for h in dialog.hits} == {"incoming_documents"}
+
+
+async def test_first_hits_then_every_hit(tmp_path: Path):
+    from tongket.store.record import FigureHit, LookupResult
+
+    hits = tuple(FigureHit(f"id{i}", 0, "Kiên Giang", 2000 + i, "year", float(i), "hồ sơ", "hồ sơ", None, f"{i}", 1.0)
+                 for i in range(25))
+    asked: list[int | None] = []
+
+    def search(query: str, limit: int | None) -> LookupResult:
+        asked.append(limit)
+        return LookupResult(hits[:limit] if limit else hits, len(hits), len(hits))
+
+    app = make_app(demo_archive(tmp_path), tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(LookupDialog(search, first_page=10))
+        await settle(pilot)
+        await pilot.press(*"ho so")
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert len(app.screen.hits) == 25 and asked[-2:] == [10, None]
+        assert "25 figures in 25 articles" in screen_text(app)

@@ -1,0 +1,105 @@
+"""Rows of the figure lookup: results as one-line texts, their orders, and the input.
+
+Kept apart from the dialog so the dialog holds only what it does with them; every part of
+a row repeats across hits and keystrokes, so each is formatted once (lru caches).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Callable, Sequence
+
+from rich.style import Style
+from textual.geometry import Size
+from textual.widgets import Input
+
+from tongket.store.lang.text import one_line
+from tongket.store.present.collate import short_name, vn_sort_key
+from tongket.store.present.display import figure_with_unit, year_period
+from tongket.store.record import FigureHit, LookupResult
+
+from .pivot_view import PROVINCE_WIDTH
+from .result_list import Column
+from ..compat import set_virtual_size_quietly
+
+# Columns give way right to left: the metric shrinks first, then the label; the label keeps
+# enough cells to tell "văn bản đi" from "văn bản đến" at 80 columns.
+RESULT_COLUMNS = (
+    Column("Province"),
+    Column("Year"),
+    Column("Value", justify="right", style=Style(bold=True)),
+    Column("Label", shrink=True, min_width=18),
+    Column("Metric", style=Style(italic=True), shrink=True),
+)
+SORTS = ("score", "value", "province", "year")
+
+
+def counted(found: LookupResult | Sequence[FigureHit]) -> LookupResult:
+    """A search's answer as a LookupResult (a plain list counts itself)."""
+    if isinstance(found, LookupResult):
+        return found
+    hits = tuple(found)
+    return LookupResult(hits, len(hits), len({h.article_id for h in hits}))
+
+
+def sort_hits(hits: Sequence[FigureHit], key: str) -> list[FigureHit]:
+    """Results in the order the user asked: best match, value (largest first), province
+    (dictionary order), year (newest first); ties keep the best-match order."""
+    if key == "value":
+        return sorted(hits, key=lambda h: -h.value)
+    if key == "province":
+        return sorted(hits, key=lambda h: vn_sort_key(h.province))
+    if key == "year":
+        return sorted(hits, key=lambda h: -(h.report_year or 0))
+    return list(hits)
+
+
+_one_line = lru_cache(maxsize=8192)(one_line)
+_year_period = lru_cache(maxsize=1024)(year_period)
+
+
+@lru_cache(maxsize=8192)
+def _value_text(value: float, unit: str | None, display: str) -> str:
+    return one_line(figure_with_unit(value, unit, display))
+
+
+@lru_cache(maxsize=1024)
+def _province(name: str) -> str:
+    return short_name(one_line(name), PROVINCE_WIDTH, cut=False)
+
+
+def result_texts(hit: FigureHit) -> tuple[str, str, str, str, str]:
+    """Province, year and period, value, label and metric of a result row, as one-line
+    text. The parts repeat across hits and keystrokes, so each is formatted once."""
+    return (
+        _province(hit.province or "unknown"),
+        _year_period(hit.report_year, hit.period),
+        _value_text(hit.value, hit.unit, hit.display),
+        _one_line(hit.label),
+        _one_line(hit.key or ""),
+    )
+
+
+def hit_text(hit: FigureHit) -> str:
+    """One result as a line of text for the clipboard."""
+    parts = [hit.province or "unknown", _year_period(hit.report_year, hit.period),
+             _value_text(hit.value, hit.unit, hit.display), one_line(hit.label), hit.key or "", hit.article_id]
+    return "\t".join(parts)
+
+
+class LookupInput(Input):
+    """An Input whose keystrokes do not lay out the whole dialog.
+
+    Input sets its `virtual_size` (a layout reactive) to the text's width on every change,
+    so each keystroke arranges and redraws every widget of the screen. Its size is fixed
+    by CSS, so only its own scrolling needs the new virtual size."""
+
+    # Called with the new value as soon as it changes (before `Changed` goes round the
+    # message queues, by which time the typed letter has been drawn in a frame of its own).
+    value_hook: Callable[[str], None] | None = None
+
+    def _watch_value(self, value: str) -> None:
+        set_virtual_size_quietly(self, Size(self.content_width, 1))  # then Input's is a no-op
+        super()._watch_value(value)
+        if self.value_hook is not None and self.is_mounted:
+            self.value_hook(value)
