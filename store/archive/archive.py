@@ -494,7 +494,7 @@ class Archive:
 
     def _body_of(self, article_id: str) -> dict[str, Any] | None:
         ref = self._body_ref(article_id)
-        return None if ref is None else self._read_body(ref)
+        return None if ref is None else self._bodies.read(ref)
 
     # ------------------------------------------------------------ ingest
 
