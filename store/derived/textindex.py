@@ -238,6 +238,7 @@ def append(folder: Path, items: Iterable[tuple[str, str]]) -> None:
         rewrite(folder, items)
         return
     token, refs, _starts, ends = entries
+    fresh = wordindex.stamp_matches(folder)
     with open(txt, "ab") as handle:
         offset = handle.seek(0, os.SEEK_END)
         # entries past the end of a cut-off text file would point into what we append now
@@ -253,7 +254,7 @@ def append(folder: Path, items: Iterable[tuple[str, str]]) -> None:
         handle.truncate(len(MAGIC) + _TOKEN_LEN + n_valid * _ENTRY.size)  # drop torn or dangling entries
         handle.seek(0, os.SEEK_END)
         handle.write(b"".join(packed))
-    _index_words(folder, token, n_valid, [c[:-1] for c in chunks])
+    _index_words(folder, token, n_valid, [c[:-1] for c in chunks], fresh)
 
 
 def _append_fast(folder: Path, items: list[tuple[str, str]]) -> bool:
@@ -279,6 +280,7 @@ def _append_fast(folder: Path, items: list[tuple[str, str]]) -> bool:
                 return False
             _ref, last_start, last_end = _ENTRY.unpack(last)
             want = _head(head[len(MAGIC) :])
+            fresh = wordindex.stamp_matches(folder)
             with open(txt, "r+b") as th:
                 if th.read(len(want)) != want:
                     return False
@@ -297,14 +299,14 @@ def _append_fast(folder: Path, items: list[tuple[str, str]]) -> bool:
             ih.write(b"".join(packed))
     except FileNotFoundError:
         return False
-    _index_words(folder, head[len(MAGIC) :], n, [c[:-1] for c in chunks])
+    _index_words(folder, head[len(MAGIC) :], n, [c[:-1] for c in chunks], fresh)
     return True
 
 
-def _index_words(folder: Path, token: bytes, first: int, texts: list[bytes]) -> None:
+def _index_words(folder: Path, token: bytes, first: int, texts: list[bytes], fresh: bool) -> None:
     """After the text and entries: the word index (last, so a killed writer leaves it
     behind the text, whose tail the reader then scans)."""
-    if not wordindex.append(folder, token, first, texts, lambda: _all_texts(folder)):
+    if not wordindex.append(folder, token, first, texts, lambda: _all_texts(folder), was_fresh=fresh):
         discard(folder)
 
 

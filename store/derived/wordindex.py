@@ -80,17 +80,28 @@ def write(folder: Path, token: bytes, texts: Sequence[bytes]) -> None:
     atomic_write_bytes(folder / WORDS_FILE, data, fsync=False)
 
 
-def append(folder: Path, token: bytes, first: int, texts: Sequence[bytes], all_texts) -> bool:
+def stamp_matches(folder: Path) -> bool:
+    """search.txt is as the word index last saw it (asked before appending to the text)."""
+    try:
+        with open(Path(folder) / WORDS_FILE, "rb") as handle:
+            head = handle.read(_HEAD_LEN)
+        return head[len(MAGIC) + _TOKEN_LEN :] == _stamp_of(Path(folder) / "search.txt")
+    except OSError:
+        return False
+
+
+def append(folder: Path, token: bytes, first: int, texts: Sequence[bytes], all_texts, *, was_fresh: bool) -> bool:
     """Add a block for entries first… (just appended to search.txt). When the file is not in
     step (missing, damaged, another token, other entry count) it is rebuilt through
-    `all_texts()`, which returns every record's bytes. False when search.txt itself no longer
+    `all_texts()`, which returns every record's bytes. `was_fresh`: `stamp_matches` before
+    the text was appended to. False when search.txt itself no longer
     matches what was indexed (it must be rebuilt from the body files)."""
     folder = Path(folder)
     try:
         index = WordIndex.load(folder, token, check_text=False)
     except Damaged:
         index = None
-    if index is not None and not index.stamp_ok:
+    if index is not None and not was_fresh:
         texts_now = all_texts()
         if any(zlib.crc32(t) != c for t, c in zip(texts_now, (c for m, _ in index.blocks for c in m["crcs"]))):
             return False  # search.txt was changed behind our back: the caller discards it
