@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import asdict
+import re
+import sys
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -122,10 +123,21 @@ def _print_article(console, article: Article, *, figures: bool, body: bool, corr
                 console.print()
 
 
-def _meta_json(meta: ArticleMeta) -> dict[str, Any]:
-    data = asdict(meta)
-    data["corrected"] = list(meta.corrected)
-    return data
+_META_FIELDS = ("id", "title", "province", "report_year", "period", "published", "event_date", "n_figures", "corrected")
+_C1_UTF8 = re.compile(rb"\x7f|\xc2[\x80-\x9f]")
+
+
+def _list_json(metas: Sequence[ArticleMeta]) -> None:
+    """The rows as JSON, straight from the fields (orjson; `asdict` + `json.dumps` cost 60%
+    of `list --text` at 100k). The same text `json_out` writes: indented, C0 and C1 escaped."""
+    import orjson
+
+    rows = [{name: getattr(m, name) for name in _META_FIELDS} for m in metas]
+    data = orjson.dumps(rows, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    out = sys.stdout
+    out.flush()
+    out.buffer.write(_C1_UTF8.sub(lambda m: b"\\u00%02x" % m.group()[-1], data))
+    out.buffer.flush()
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -133,7 +145,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     metas = archive.query(province=args.province, year=args.year, period=args.period, text=args.text,
                           merged=args.merged)
     if args.json:
-        json_out([_meta_json(m) for m in metas])
+        _list_json(metas)
         return EXIT_OK
     from rich.table import Table
 
