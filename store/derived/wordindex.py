@@ -27,6 +27,8 @@ import os
 import struct
 import zlib
 from array import array
+from bisect import bisect_right
+from itertools import accumulate
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -133,8 +135,8 @@ class WordIndex:
         self.size = size  # bytes of whole blocks (a torn tail is not counted)
         self.stamp_ok = stamp_ok
         self.count = sum(meta["count"] for meta, _ in blocks)
-        self._vocab: str | None = None
-        self._where: dict[str, list[tuple[memoryview, int, int]]] = {}
+        self._parts: list[tuple[str, array, array, memoryview]] = []
+        self._built = False
 
     @classmethod
     def load(cls, folder: Path, token: bytes, *, check_text: bool = True) -> "WordIndex | None":
@@ -185,56 +187,60 @@ class WordIndex:
         return True
 
     def _build(self) -> None:
-        where: dict[str, list[tuple[memoryview, int, int]]] = {}
+        """Per block: the words joined by newlines (searched with `str.find`), where each word
+        starts in that string and where its postings start, so no dict of words is built."""
         for meta, post in self.blocks:
-            off = 0
-            for w, n in zip(meta["words"], meta["lens"]):
-                where.setdefault(w, []).append((post, off, off + n))
-                off += n
-        self._where = where
-        self._vocab = "\n" + "\n".join(where) + "\n"
+            words, lens = meta["words"], meta["lens"]
+            vocab = "\n" + "\n".join(words) + "\n"
+            starts = array("q", accumulate((len(w) + 1 for w in words), initial=0))
+            offs = array("q", accumulate(lens, initial=0))
+            self._parts.append((vocab, starts, offs, post))
+        self._built = True
 
-    def _entries(self, words: Iterable[str]) -> set[int]:
-        out: set[int] = set()
-        for w in words:
-            for post, lo, hi in self._where.get(w, ()):
-                out.update(post[lo:hi])
-        return out
-
-    def _matching(self, pattern: str, mode: str) -> list[str]:
-        """Vocabulary words containing / ending with / starting with `pattern`."""
-        vocab = self._vocab or ""
-        probe = {"in": pattern, "end": pattern + "\n", "start": "\n" + pattern}[mode]
+    @staticmethod
+    def _matching(vocab: str, starts: array, pattern: str, mode: str) -> list[int]:
+        """Numbers of the words containing / ending with / starting with / equal to `pattern`."""
+        probe = {"in": pattern, "end": pattern + "\n", "start": "\n" + pattern, "is": "\n" + pattern + "\n"}[mode]
         found, pos = [], vocab.find(probe)
         while pos >= 0:
-            lo = vocab.rfind("\n", 0, pos + (1 if mode == "start" else 0)) + 1
-            hi = vocab.find("\n", pos + (1 if mode == "start" else len(pattern)))
-            found.append(vocab[lo:hi])
-            pos = vocab.find(probe, hi)
+            i = bisect_right(starts, pos + (0 if mode in ("in", "end") else 1) - 1) - 1
+            found.append(i)
+            pos = vocab.find(probe, starts[i + 1] if mode in ("in", "end") else starts[i + 1])
         return found
 
     def candidates(self, needle: str) -> set[int]:
         """Entry numbers that may hold `needle` (folded, collapsed); never misses one."""
-        if self._vocab is None:
+        if not self._built:
             self._build()
         words = needle.split(" ")
         if len(words) == 1:
-            return self._entries(self._matching(words[0], "in"))
-        sets = [self._entries(self._matching(words[0], "end"))]
-        sets += [self._entries([w]) for w in words[1:-1]]
-        sets.append(self._entries(self._matching(words[-1], "start")))
-        sets.sort(key=len)
-        out = sets[0]
-        for other in sets[1:]:
-            out = out & other
-            if not out:
-                break
+            wanted = [(words[0], "in")]
+        else:
+            wanted = [(words[0], "end")] + [(w, "is") for w in words[1:-1]] + [(words[-1], "start")]
+        out: set[int] = set()
+        for vocab, starts, offs, post in self._parts:
+            sets = []
+            for pattern, mode in wanted:
+                hit: set[int] = set()
+                for i in self._matching(vocab, starts, pattern, mode):
+                    hit.update(post[offs[i] : offs[i + 1]])
+                sets.append(hit)
+            sets.sort(key=len)
+            part = sets[0]
+            for other in sets[1:]:
+                part = part & other
+                if not part:
+                    break
+            out |= part
         return out
 
     def merged(self) -> bytes:
         """All blocks as one (from the postings, without reading the text again)."""
-        if self._vocab is None:
-            self._build()
-        words = {w: array("I", (e for post, lo, hi in spans for e in post[lo:hi])) for w, spans in self._where.items()}
+        words: dict[str, array] = {}
+        for meta, post in self.blocks:
+            off = 0
+            for w, n in zip(meta["words"], meta["lens"]):
+                words.setdefault(w, array("I")).extend(post[off : off + n])
+                off += n
         crcs = [c for meta, _ in self.blocks for c in meta["crcs"]]
         return _pack(0, self.count, words, crcs)
