@@ -175,9 +175,11 @@ class TextIndex:
         n = len(starts)
         e = 0
         if self._words is not None:
+            # one word: a record holding a word that contains it holds it, no check needed
+            exact = " " not in needle
             for c in self._words.candidates(needle):
                 r = entry_rank[c]
-                if r >= 0 and (among is None or r in among) and mm.find(enc, starts[c], ends[c]) >= 0:
+                if r >= 0 and (among is None or r in among) and (exact or mm.find(enc, starts[c], ends[c]) >= 0):
                     found.add(r)
             e = self._words.count  # records appended after the word index was written: scanned
         while e < n:
