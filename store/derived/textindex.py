@@ -23,6 +23,12 @@ Files (both written under the archive lock; never edited in place except by appe
 
 A rewrite gives both files a new token and replaces them one after the other; a reader that
 sees two different tokens (in the middle of a rewrite) treats the index as empty for now.
+
+A query does not scan every record: search.words (store/derived/wordindex.py) names the
+records that can hold the needle's words, and only those are checked; records appended after
+it was written (a killed writer) are scanned. Entries pointing outside search.txt, a word
+index that fails its checksums, or a search.txt changed behind its back mean the three files
+are discarded and refilled from the body files, said once on stderr.
 """
 
 from __future__ import annotations
