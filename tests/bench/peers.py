@@ -130,7 +130,7 @@ def peer_rows(size: int, store_dir: Path, folder: Path, runs: int, row_cls, repo
         for label, cmd in peers:
             theirs, _ = _timed(cmd, runs, repo)
             rows.append(row_cls(f"  peer: {label}", size, "ms", theirs))
-            ratios.append(f"{statistics.median(mine) / statistics.median(theirs):.2f}× {label.split(' ')[0]}")
+            ratios.append(f"{statistics.median(mine) / statistics.median(theirs):.2f}× {label.split(',')[0].split(' ')[0]}")
         row.note = "tongket / peer: " + ", ".join(ratios)
 
     pair(f'list --province "{PROVINCE[0]}" --json', tk + ["list", "--province", PROVINCE[0], "--json", "--store", str(store_dir)],

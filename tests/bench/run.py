@@ -136,7 +136,7 @@ def rg_rows(size: int, folder: Path, runs: int) -> list[Row]:
 
 
 def _ingest_command(folder: Path, store_dir: Path) -> tuple[list[str], str]:
-    if (REPO / "store" / "cli.py").exists():
+    if (REPO / "store" / "cli" / "main.py").exists():
         return [PY, "-m", "tongket.store.cli.main", "ingest", str(folder), "--store", str(store_dir)], "tongket ingest"
     code = (
         "import sys; from pathlib import Path; from tongket.store.archive.archive import Archive;"
@@ -144,7 +144,7 @@ def _ingest_command(folder: Path, store_dir: Path) -> tuple[list[str], str]:
         "r = a.ingest_files([(p, None) for p in sorted(Path(sys.argv[1]).glob('*.txt'))]);"
         "print(len(r.added), len(r.failed))"
     )
-    return [PY, "-c", code, str(folder), str(store_dir)], "Archive.ingest_files (store/cli.py missing)"
+    return [PY, "-c", code, str(folder), str(store_dir)], "Archive.ingest_files (store/cli/main.py missing)"
 
 
 def ingest_rows(size: int, folder: Path, work: Path, runs: int) -> list[Row]:
