@@ -181,13 +181,17 @@ class TextIndex:
         n = len(starts)
         e = 0
         if self._words is not None:
-            # one word: a record holding a word that contains it holds it, no check needed
+            candidates = self._words.candidates(needle)
+            # one word: a record holding a word that contains it holds it, no check needed;
+            # several: each candidate is checked, unless most records are candidates, where
+            # one pass of `find` over the whole text (below) costs less than a check each
             exact = " " not in needle
-            for c in self._words.candidates(needle):
-                r = entry_rank[c]
-                if r >= 0 and (among is None or r in among) and (exact or mm.find(enc, starts[c], ends[c]) >= 0):
-                    found.add(r)
-            e = self._words.count  # records appended after the word index was written: scanned
+            if exact or len(candidates) * 2 < n:
+                for c in candidates:
+                    r = entry_rank[c]
+                    if r >= 0 and (among is None or r in among) and (exact or mm.find(enc, starts[c], ends[c]) >= 0):
+                        found.add(r)
+                e = self._words.count  # records appended after the word index was written: scanned
         while e < n:
             # a window of whole records, so no match is cut at a window's edge
             w_end = bisect_right(starts, starts[e] + _WINDOW, lo=e)
