@@ -358,6 +358,8 @@ class Archive:
         snap = self.index.snapshot
         if self._texts is None or self._texts_for is not snap:
             texts = textindex.TextIndex(self.path, snap.refs)
+            if texts.damaged and self._discard_texts():
+                texts = textindex.TextIndex(self.path, snap.refs)
             if texts.missing:
                 missing = [(r, snap.refs[r]) for r in texts.missing]
                 unsaved = textindex.fill_missing(self.path, missing, self._body_search_text, save=self._append_texts)
@@ -366,6 +368,14 @@ class Archive:
                 texts.add_loose({r: t for r, t in unsaved.items() if r in set(texts.missing)})
             self._texts, self._texts_for = texts, snap
         return self._texts.search(needle, among, len(snap.ids))
+
+    def _discard_texts(self) -> bool:
+        try:
+            with write_lock(self.path, timeout=1.0):
+                textindex.discard(self.path)
+            return True
+        except (StoreError, OSError):
+            return False
 
     def _append_texts(self, items: list[tuple[str, str]]) -> bool:
         try:

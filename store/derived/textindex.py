@@ -23,6 +23,12 @@ Files (both written under the archive lock; never edited in place except by appe
 
 A rewrite gives both files a new token and replaces them one after the other; a reader that
 sees two different tokens (in the middle of a rewrite) treats the index as empty for now.
+
+A query does not scan every record: search.words (store/derived/wordindex.py) names the
+records that can hold the needle's words, and only those are checked; records appended after
+it was written (a killed writer) are scanned. Entries pointing outside search.txt, a word
+index that fails its checksums, or a search.txt changed behind its back mean the three files
+are discarded and refilled from the body files, said once on stderr.
 """
 
 from __future__ import annotations
@@ -31,12 +37,14 @@ import mmap
 import os
 import secrets
 import struct
+import sys
 from array import array
 from bisect import bisect_right
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from tongket.store.archive.storage import atomic_write_bytes
+from tongket.store.derived import wordindex
 from tongket.store.lang.text import fold
 
 TEXT_FILE = "search.txt"
@@ -69,7 +77,7 @@ def _read_entries(folder: Path) -> tuple[bytes, list[str], array, array] | None:
     body = memoryview(raw)[len(MAGIC) + _TOKEN_LEN :]
     n = len(body) // _ENTRY.size  # a torn last entry (killed writer) is ignored
     refs: list[str] = []
-    starts, ends = array("q"), array("q")
+    starts, ends = array("Q"), array("Q")  # unsigned: damaged bytes read as huge offsets, not an OverflowError
     for ref, start, end in _ENTRY.iter_unpack(body[: n * _ENTRY.size]):
         if end >= 1 << 62 or start > end:  # garbage (a damaged file): not an offset into search.txt
             continue
@@ -99,13 +107,21 @@ class TextIndex:
     def __init__(self, folder: Path, refs_by_rank: Sequence[str]) -> None:
         self.folder = Path(folder)
         self._mm: mmap.mmap | None = None
-        self._starts, self._ends = array("q"), array("q")
+        self._starts, self._ends = array("Q"), array("Q")
         self._entry_rank = array("i")
         self._rank_entry: dict[int, int] = {}
+        self._words: wordindex.WordIndex | None = None
+        self.damaged: str | None = None  # why the derived files must be rebuilt, if they must
         entries = _read_entries(self.folder)
         if entries is not None:
             token, refs, starts, ends = entries
             self._map(token, refs, starts, ends, refs_by_rank)
+            if self._mm is not None and self.damaged is None:
+                self._load_words(token)
+        if self.damaged is not None:
+            print(f"tongket: the search index in {self.folder} is damaged ({self.damaged}); rebuilding it",
+                  file=sys.stderr)
+            self._close()
         have = set(self._rank_entry)
         self.missing = [r for r in range(len(refs_by_rank)) if r not in have]  # ranks without a record
         self._loose: dict[int, str] = {}  # rank -> text, for records not (yet) in the file
@@ -122,14 +138,43 @@ class TextIndex:
         except (OSError, ValueError):
             return
         rank_of = {ref: r for r, ref in enumerate(refs_by_rank)}
-        keep = [i for i in range(len(refs)) if ends[i] <= size and starts[i] <= ends[i]]
+        head = len(_head(token))
+        prev = head
+        for start, end in zip(starts, ends):
+            if not prev <= start <= end <= size:
+                self.damaged = "search.idx points outside search.txt"
+                mm.close()
+                return
+            prev = end
         self._mm = mm
-        self._starts = array("q", (starts[i] for i in keep))
-        self._ends = array("q", (ends[i] for i in keep))
-        self._entry_rank = array("i", (rank_of.get(refs[i], -1) for i in keep))
+        self._starts, self._ends = starts, ends
+        self._entry_rank = array("i", (rank_of.get(ref, -1) for ref in refs))
         for e, r in enumerate(self._entry_rank):
             if r >= 0:
                 self._rank_entry[r] = e
+
+    def _load_words(self, token: bytes) -> None:
+        """The word index, checked against search.txt (see store/derived/wordindex.py)."""
+        try:
+            words = wordindex.WordIndex.load(self.folder, token)
+        except wordindex.Damaged as exc:
+            self.damaged = f"search.words: {exc}"
+            return
+        if words is None:
+            return
+        if words.count > len(self._starts):
+            self.damaged = "search.words indexes more records than search.txt holds"
+        elif not words.stamp_ok and not words.check_texts(self._mm, self._starts, self._ends):
+            self.damaged = "search.txt was changed since it was indexed"
+        else:
+            self._words = words
+
+    def _close(self) -> None:
+        if self._mm is not None:
+            self._mm.close()
+        self._mm, self._words = None, None
+        self._starts, self._ends, self._entry_rank = array("Q"), array("Q"), array("i")
+        self._rank_entry = {}
 
     def add_loose(self, texts: dict[int, str]) -> None:
         """Texts of ranks the file lacks, kept in memory (the lock was not free to append)."""
@@ -151,6 +196,18 @@ class TextIndex:
             return found
         n = len(starts)
         e = 0
+        if self._words is not None:
+            candidates = self._words.candidates(needle)
+            # one word: a record holding a word that contains it holds it, no check needed;
+            # several: each candidate is checked, unless most records are candidates, where
+            # one pass of `find` over the whole text (below) costs less than a check each
+            exact = " " not in needle
+            if exact or len(candidates) * 2 < n:
+                for c in candidates:
+                    r = entry_rank[c]
+                    if r >= 0 and (among is None or r in among) and (exact or mm.find(enc, starts[c], ends[c]) >= 0):
+                        found.add(r)
+                e = self._words.count  # records appended after the word index was written: scanned
         while e < n:
             # a window of whole records, so no match is cut at a window's edge
             w_end = bisect_right(starts, starts[e] + _WINDOW, lo=e)
@@ -209,6 +266,7 @@ def append(folder: Path, items: Iterable[tuple[str, str]]) -> None:
         rewrite(folder, items)
         return
     token, refs, _starts, ends = entries
+    fresh = wordindex.stamp_matches(folder)
     with open(txt, "ab") as handle:
         offset = handle.seek(0, os.SEEK_END)
         # entries past the end of a cut-off text file would point into what we append now
@@ -224,6 +282,7 @@ def append(folder: Path, items: Iterable[tuple[str, str]]) -> None:
         handle.truncate(len(MAGIC) + _TOKEN_LEN + n_valid * _ENTRY.size)  # drop torn or dangling entries
         handle.seek(0, os.SEEK_END)
         handle.write(b"".join(packed))
+    _index_words(folder, token, n_valid, [c[:-1] for c in chunks], fresh)
 
 
 def _append_fast(folder: Path, items: list[tuple[str, str]]) -> bool:
@@ -249,6 +308,7 @@ def _append_fast(folder: Path, items: list[tuple[str, str]]) -> bool:
                 return False
             _ref, last_start, last_end = _ENTRY.unpack(last)
             want = _head(head[len(MAGIC) :])
+            fresh = wordindex.stamp_matches(folder)
             with open(txt, "r+b") as th:
                 if th.read(len(want)) != want:
                     return False
@@ -267,7 +327,34 @@ def _append_fast(folder: Path, items: list[tuple[str, str]]) -> bool:
             ih.write(b"".join(packed))
     except FileNotFoundError:
         return False
+    _index_words(folder, head[len(MAGIC) :], n, [c[:-1] for c in chunks], fresh)
     return True
+
+
+def _index_words(folder: Path, token: bytes, first: int, texts: list[bytes], fresh: bool) -> None:
+    """After the text and entries: the word index (last, so a killed writer leaves it
+    behind the text, whose tail the reader then scans)."""
+    if not wordindex.append(folder, token, first, texts, lambda: _all_texts(folder), was_fresh=fresh):
+        discard(folder)
+
+
+def _all_texts(folder: Path) -> list[bytes]:
+    entries = _read_entries(folder)
+    if entries is None:
+        return []
+    _token, _refs, starts, ends = entries
+    data = (folder / TEXT_FILE).read_bytes()
+    return [data[s:e] for s, e in zip(starts, ends)]
+
+
+def discard(folder: Path) -> None:
+    """Remove the derived search files (damaged): the next text query refills them from the
+    body files. Caller holds the lock."""
+    for name in (TEXT_FILE, INDEX_FILE, wordindex.WORDS_FILE):
+        try:
+            os.unlink(Path(folder) / name)
+        except FileNotFoundError:
+            pass
 
 
 def rewrite(folder: Path, items: Iterable[tuple[str, str]]) -> None:
@@ -284,6 +371,7 @@ def rewrite(folder: Path, items: Iterable[tuple[str, str]]) -> None:
         offset += len(data)
     atomic_write_bytes(folder / TEXT_FILE, b"".join(chunks), fsync=False)
     atomic_write_bytes(folder / INDEX_FILE, b"".join(packed), fsync=False)
+    wordindex.write(folder, token, [c[:-1] for c in chunks[1:]])
 
 
 def compact(folder: Path, live_refs: set[str]) -> bool:

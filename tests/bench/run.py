@@ -43,6 +43,7 @@ if __package__ in (None, ""):  # run as a script: python tests/bench/run.py
     __package__ = "tests.bench"
 
 from . import generate as gen  # noqa: E402
+from . import peers  # noqa: E402
 from . import stores  # noqa: E402
 
 REPO = gen.REPO
@@ -135,7 +136,7 @@ def rg_rows(size: int, folder: Path, runs: int) -> list[Row]:
 
 
 def _ingest_command(folder: Path, store_dir: Path) -> tuple[list[str], str]:
-    if (REPO / "store" / "cli.py").exists():
+    if (REPO / "store" / "cli" / "main.py").exists():
         return [PY, "-m", "tongket.store.cli.main", "ingest", str(folder), "--store", str(store_dir)], "tongket ingest"
     code = (
         "import sys; from pathlib import Path; from tongket.store.archive.archive import Archive;"
@@ -143,7 +144,7 @@ def _ingest_command(folder: Path, store_dir: Path) -> tuple[list[str], str]:
         "r = a.ingest_files([(p, None) for p in sorted(Path(sys.argv[1]).glob('*.txt'))]);"
         "print(len(r.added), len(r.failed))"
     )
-    return [PY, "-c", code, str(folder), str(store_dir)], "Archive.ingest_files (store/cli.py missing)"
+    return [PY, "-c", code, str(folder), str(store_dir)], "Archive.ingest_files (store/cli/main.py missing)"
 
 
 def ingest_rows(size: int, folder: Path, work: Path, runs: int) -> list[Row]:
@@ -187,8 +188,9 @@ for p in ("Kiên Giang", "Hà Nội", "Cà Mau", "Lào Cai"):
     s = time.perf_counter(); a.query(province=p); fl.append(time.perf_counter() - s)
 for y in (2019, 2024):
     s = time.perf_counter(); a.query(year=y); fl.append(time.perf_counter() - s)
-import resource
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent through fork + exec,
+# so it reported the benchmark runner's own size
+rss = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM:")) / 1024
 print(json.dumps({"import": t1 - t0, "open": t2 - t1, "lookup_build": t3 - t2, "lookup": lk, "query": fl, "n": len(rows),
                   "rss_mb": rss}))
 """
@@ -420,7 +422,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="runs of the ingest measurement (default: runs at ≤10k, 1 at 100k)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "tongket-bench")
-    ap.add_argument("--only", default="rg,ingest,storeingest,store,app", help="comma list of: rg, ingest, storeingest, store, app")
+    ap.add_argument("--only", default="rg,ingest,storeingest,store,peers,app",
+                    help="comma list of: rg, ingest, storeingest, store, peers, app")
     ap.add_argument("--quick", action="store_true", help="1k,10k; 3 runs; one ingest run")
     ap.add_argument("--record", action="store_true", help=f"rewrite {RESULTS.relative_to(REPO)}")
     ap.add_argument("--note", dest="notes", action="append", default=[], help="a line for RESULTS.md")
@@ -453,12 +456,14 @@ def main(argv: list[str] | None = None) -> int:
             rows += ingest_rows(size, folder, args.work, runs)
         if "storeingest" in only and size <= gen.parse_size(args.ingest_max):
             rows += store_ingest_rows(size, args.work, min(args.ingest_runs or 1, 3))
-        if only & {"store", "app"}:
+        if only & {"store", "peers", "app"}:
             log(f"size {gen.size_name(size)}: truth store")
             store_dir = stores.ensure_truth_store(size, args.work, args.seed, corpus=folder, quiet=False,
                                                   rebuild=args.rebuild)
             if "store" in only:
                 rows += store_rows(size, store_dir, min(args.runs, 3))
+            if "peers" in only:
+                rows += peers.peer_rows(size, store_dir, folder, args.runs, Row, REPO)
             if "app" in only:
                 rows += app_rows(size, store_dir, args.runs, timeout=args.timeout)
         print("\n".join(table_lines(rows, markdown=False)), file=sys.stderr)
