@@ -371,9 +371,14 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
             target.action_cursor_down()
 
     def action_toggle_view(self) -> None:
+        """The pivot takes the focus, so its letter keys (c, p, l, y, e) work at once;
+        back on the results, the input has it again for typing."""
         self.toggle_class("-pivot")
         if self.pivoted:
             self._start_pivot()
+            self.query_one("#lookup-pivot", DataTable).focus()
+        else:
+            self.focus_input()
         self._show_status()
 
     def action_sort(self) -> None:

@@ -24,10 +24,13 @@ from ..compat import set_virtual_size_quietly
 
 # Columns give way right to left: the metric shrinks first, then the label; the label keeps
 # enough cells to tell "văn bản đi" from "văn bản đến" at 80 columns.
+# Columns give way from the right when the terminal is narrow: the metric key first, then the
+# label down to 18 cells, then the value's unit, the period word and long province names, so at
+# 80x24 a row still says what its value is.
 RESULT_COLUMNS = (
-    Column("Province"),
-    Column("Year"),
-    Column("Value", justify="right", style=Style(bold=True)),
+    Column("Province", shrink=True, min_width=10),
+    Column("Year", shrink=True, min_width=9),
+    Column("Value", justify="right", style=Style(bold=True), shrink=True, min_width=16),
     Column("Label", shrink=True, min_width=18),
     Column("Metric", style=Style(italic=True), shrink=True),
 )

@@ -6,8 +6,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-SAMPLE_NOTE = ("Sample archive (read-only): the bundled example articles, not yours. "
-               "Add your own with `tongket ingest FOLDER`; press L to leave the sample.")
+# Short enough for an 80-column terminal: what this is, how to add yours, how to leave.
+SAMPLE_NOTE = "Sample archive (read-only, not yours) · L: leave it · tongket ingest FOLDER adds yours"
 
 
 class SampleBanner(Static):
