@@ -58,9 +58,16 @@ DAMAGE = {
     "wrong-shape": (lambda raw: b'{"articles": [1, 2, 3]}', "'articles' table is a list"),
     # edited by hand without a checksum, so the record check itself is what refuses it
     "record-without-id": (lambda raw: _unsealed(raw).replace(b'"id":', b'"xx":', 1), "has no id"),
-    "bit-flip": (lambda raw: raw[:300] + bytes([raw[300] ^ 0x02]) + raw[301:], "checksum does not match"),
+    # one bit of a digit inside a value: still valid JSON (a flip at a fixed offset could hit a
+    # quote, as the temp folder's name moves the offsets), so only the checksum can tell
+    "bit-flip": (lambda raw: _flip_digit(raw), "checksum does not match"),
     "title-edited": (lambda raw: raw.replace("Văn".encode(), "Vân".encode(), 1), "checksum does not match"),
 }
+
+
+def _flip_digit(raw: bytes) -> bytes:
+    at = raw.index(b'"ingested_at":"') + len(b'"ingested_at":"') + 2  # a year digit: 2 ^ 0x02 is 0
+    return raw[:at] + bytes([raw[at] ^ 0x02]) + raw[at + 1:]
 
 
 def _unsealed(raw: bytes) -> bytes:
