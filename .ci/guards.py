@@ -1,11 +1,9 @@
 """Architecture guards CI runs after the tests: import contracts, types, file length.
 
     python .ci/guards.py [imports|mypy|lines]...   (no argument: all three)
-    python .ci/guards.py mypy --update-baseline    (rewrite .ci/mypy-baseline.txt)
 
 - imports: `lint-imports` with the contracts in pyproject.toml ([tool.importlinter]).
-- mypy: tui/ must be clean; store/ may not have more errors in a file than
-  .ci/mypy-baseline.txt allows (the errors it had when the guard came in; fewer is fine).
+- mypy: store/ and tui/ must be clean (tui/ also fully annotated: pyproject.toml).
   The source folders install under other names (store/ is tongket.store), which mypy cannot
   follow through setuptools' editable finder, so they are linked under a temporary
   `tongket/` folder and checked as `-p tongket.store -p tongket.tui`.
@@ -22,16 +20,13 @@ import re
 import subprocess
 import sys
 import tempfile
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 LIMIT = 400
 LONG_FILES = ROOT / ".ci" / "long-files.txt"
-MYPY_BASELINE = ROOT / ".ci" / "mypy-baseline.txt"
 SOURCE_FOLDERS = {"store": "store", "tui": "tui", "fixtures": "fixtures"}  # tongket.<name> -> folder
-MUST_BE_CLEAN = ("tui/",)
 
 
 def check_imports() -> bool:
@@ -75,8 +70,8 @@ def check_lines() -> bool:
 ERROR = re.compile(r"^(?P<path>[^:\n]+\.py):\d+: error: ", re.M)
 
 
-def _run_mypy() -> tuple[Counter[str], str]:
-    """Errors per repository path, and mypy's output with repository paths."""
+def check_mypy() -> bool:
+    """mypy over store/ and tui/, which must both be clean."""
     with tempfile.TemporaryDirectory(prefix="tongket-mypy-") as tmp:
         package = Path(tmp) / "tongket"
         package.mkdir()
@@ -94,35 +89,16 @@ def _run_mypy() -> tuple[Counter[str], str]:
         output = result.stdout.replace(str(package) + "/", "")
         for name, folder in SOURCE_FOLDERS.items():
             output = output.replace(f"tongket/{name}/", f"{folder}/")
-    return Counter(match["path"] for match in ERROR.finditer(output)), output
-
-
-def check_mypy(update_baseline: bool = False) -> bool:
-    errors, output = _run_mypy()
-    if update_baseline:
-        lines = [f"{path} {count}" for path, count in sorted(errors.items()) if not path.startswith(MUST_BE_CLEAN)]
-        header = "# mypy errors allowed per file in store/ (python .ci/guards.py mypy --update-baseline)\n"
-        MYPY_BASELINE.write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
-    baseline = {path: int(count) for path, count in _listed(MYPY_BASELINE).items()}
-    ok = True
-    for path, count in sorted(errors.items()):
-        allowed = 0 if path.startswith(MUST_BE_CLEAN) else baseline.get(path, 0)
-        if count > allowed:
-            ok = False
-            print(f"{path}: {count} mypy errors, {allowed} allowed")
-            print("\n".join(line for line in output.splitlines() if line.startswith(path + ":")))
-    for path, allowed in sorted(baseline.items()):
-        if errors.get(path, 0) < allowed:
-            print(f"note: {path} has {errors.get(path, 0)} mypy errors, baseline {allowed}: lower it")
-    print(f"mypy: {'ok' if ok else 'FAILED'} ({sum(errors.values())} errors, all in baselined store/ files)"
-          if ok else "mypy: FAILED")
-    return ok
+    errors = len(ERROR.findall(output))
+    if errors:
+        print(output.rstrip())
+    print(f"mypy: {'FAILED' if errors else 'ok'} ({errors} errors in store/ and tui/)")
+    return not errors
 
 
 def main(argv: list[str]) -> int:
-    update = "--update-baseline" in argv
-    names = [a for a in argv if not a.startswith("--")] or ["imports", "mypy", "lines"]
-    checks = {"imports": check_imports, "mypy": lambda: check_mypy(update), "lines": check_lines}
+    names = argv or ["imports", "mypy", "lines"]
+    checks = {"imports": check_imports, "mypy": check_mypy, "lines": check_lines}
     unknown = [n for n in names if n not in checks]
     if unknown:
         print(f"unknown guard: {', '.join(unknown)} (use {', '.join(checks)})")

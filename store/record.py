@@ -134,8 +134,8 @@ def _convert(tp: Any, value: Any) -> Any:
         return None
     origin = get_origin(tp)
     if origin in (Union, UnionType):
-        args = [a for a in get_args(tp) if a is not type(None)]
-        return _convert(args[0], value) if len(args) == 1 else value
+        members = [a for a in get_args(tp) if a is not type(None)]
+        return _convert(members[0], value) if len(members) == 1 else value
     if origin is tuple:
         args = get_args(tp)
         if len(args) == 2 and args[1] is Ellipsis:

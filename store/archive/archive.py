@@ -145,7 +145,7 @@ class Archive:
             if gc_was_enabled:
                 gc.enable()
         tables = {name: table_of(self._storage, data, name) for name in ("_meta", "articles", "corrections")}
-        meta = next(iter(tables["_meta"].values()), {})
+        meta: object = next(iter(tables["_meta"].values()), {})
         schema = meta.get("schema", SCHEMA_VERSION) if isinstance(meta, dict) else SCHEMA_VERSION
         if not isinstance(schema, int):
             raise self._storage.damaged(f"its schema version {schema!r} is not a number")
@@ -322,7 +322,7 @@ class Archive:
 
     def _provinces(self) -> ProvinceNames:
         """Province names the archive holds (parsed and corrected), for resolving input."""
-        known = set(self.index.snapshot.provinces)
+        known: set[str | None] = set(self.index.snapshot.provinces)
         known |= {c.get("province") for c in self._corrections.values()}
         return ProvinceNames((k for k in known if k), self._province_table)
 
@@ -339,7 +339,7 @@ class Archive:
             index = self.index
             rank = index.rank(aid)
             record = index.snapshot.record_of(rank) if rank is not None else None
-            if record is not None:
+            if record is not None and rank is not None:
                 if "figs" not in record:
                     start, end = index.figure_range(rank)
                     record["figs"] = [index.snapshot.compact_figure(fi) for fi in range(start, end)]
@@ -538,7 +538,7 @@ class Archive:
             if key not in given or (url and not given[key][1]):
                 given[key] = (path, url)
         urls = known_urls(self._loaded_records())
-        items = [(path, url or urls.get(key), key) for key, (path, url) in given.items()]
+        items: list[tuple[Path, str | None, str | None]] = [(path, url or urls.get(key), key) for key, (path, url) in given.items()]
         total = len(items)
         added: list[str] = []
         updated: list[str] = []
@@ -553,7 +553,7 @@ class Archive:
                 results = pending
                 # Queue the next batch now: the workers parse it while this one is stored.
                 pending = parser.map(chunks[i + 1]) if i + 1 < len(chunks) else iter(())
-                parsed: list[tuple[Prepared, str]] = []
+                parsed: list[tuple[Prepared, str | None]] = []
                 for (_path, _url, source), result in zip(chunk, results):
                     if isinstance(result, Rejection):
                         failed.append(result)

@@ -91,7 +91,7 @@ def structure_problem(data: Any) -> str | None:
 
 
 def _meta(data: dict[str, Any]) -> dict[str, Any]:
-    meta = next(iter((data.get("_meta") or {}).values()), {})
+    meta: object = next(iter((data.get("_meta") or {}).values()), {})
     return meta if isinstance(meta, dict) else {}
 
 

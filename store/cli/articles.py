@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
+from rich.console import JustifyMethod
+
 from tongket.store.cli.common import (EXIT_FAILED, EXIT_OK, MAX_BYTES_HELP, UsageError, add_filters, cell, make_console,
                                       err, json_out, max_bytes, open_archive, web_url)
 from tongket.store.lang.text import one_line
@@ -110,7 +112,9 @@ def _print_article(console, article: Article, *, figures: bool, body: bool, corr
     if figures:
         if article.figures:
             table = Table(title=None, show_lines=False, expand=False)
-            for col, justify in (("#", "right"), ("label", "left"), ("value", "right"), ("unit", "left"), ("metric", "left")):
+            columns: tuple[tuple[str, JustifyMethod], ...] = (
+                ("#", "right"), ("label", "left"), ("value", "right"), ("unit", "left"), ("metric", "left"))
+            for col, justify in columns:
                 table.add_column(col, justify=justify, overflow="fold")
             for i, f in enumerate(article.figures, 1):
                 table.add_row(cell(i), cell(f.label), cell(figure_value(f)), cell(f.unit), cell(f.key))

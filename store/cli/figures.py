@@ -11,6 +11,8 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
+from rich.console import JustifyMethod
+
 from tongket.store.cli.common import EXIT_OK, UsageError, add_filters, cell, json_out, make_console, open_archive
 from tongket.store.derived.details import FIGURE_COLUMNS
 from tongket.store.present import pivot as pivots
@@ -137,8 +139,9 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     console = make_console()
     table = Table(box=None, pad_edge=False, show_edge=False)
     name_width = max(10, console.width - 34 - 9 - 9 - 6)
-    for col, justify, width in (("key", "left", 34), ("figures", "right", 9), ("provinces", "right", 9),
-                                ("name", "left", name_width)):
+    columns: tuple[tuple[str, JustifyMethod, int], ...] = (
+        ("key", "left", 34), ("figures", "right", 9), ("provinces", "right", 9), ("name", "left", name_width))
+    for col, justify, width in columns:
         table.add_column(col, justify=justify, no_wrap=True, overflow="ellipsis", width=width)
     for r in rows:
         table.add_row(cell(r["key"]), cell(f"{r['figures']:,}"), cell(r["provinces"]), cell(f"{r['name_vi']} · {r['name_en']}"))

@@ -29,10 +29,10 @@ def change_text(change: Mapping[str, Any] | Change | None) -> str:
     """A change as one cell: "+10.02 %" / "-3 văn bản" / "0", with what it is compared with."""
     if not change:
         return ""
-    if isinstance(change, Change):
-        value, unit, direction, vs = change.value, change.unit, change.direction, change.vs
-    else:
+    if not isinstance(change, Change):
         value, unit, direction, vs = change.get("value"), change.get("unit"), change.get("direction"), change.get("vs")
+    else:
+        value, unit, direction, vs = change.value, change.unit, change.direction, change.vs
     sign = {"up": "+", "down": "-"}.get(direction or "", "")
     text = f"{sign}{value:g}" if isinstance(value, (int, float)) else str(value or "")
     if unit:

@@ -207,7 +207,7 @@ class ArchiveIndex:
         metric_names: Mapping[str, tuple[str, ...]] | None = None,
     ) -> None:
         self._setup(build(metas, figures), text_of, provinces, metric_names)
-        self._text_search = None
+        self._text_search: Callable[[str, set[int] | None], set[int]] | None = None
 
     @classmethod
     def from_snapshot(
@@ -282,9 +282,10 @@ class ArchiveIndex:
         self._override = {}
         ranks = self._ranks()
         for aid, fields in wanted.items():
-            rank = ranks.get(aid)
-            if rank is None:
+            found = ranks.get(aid)
+            if found is None:
                 continue  # a correction of an article this archive no longer has
+            rank = found
             base = snap.meta(rank)
             meta = replace(
                 base,
@@ -388,10 +389,10 @@ class ArchiveIndex:
             if province.strip().lower() == UNKNOWN:
                 pids = {-1}
             else:
-                key = self.province_key(province)
+                key = self.province_key(province) or province  # a non-empty name always has a key
                 if merged:
                     unit = self.provinces.merged_unit(key)
-                    pids = {p for p, k in enumerate(self._pkey) if k == key or self.provinces.merged_unit(k) == unit}
+                    pids = {p for p, k in enumerate(self._pkey) if k == key or (k is not None and self.provinces.merged_unit(k) == unit)}
                 else:
                     pids = {p for p, k in enumerate(self._pkey) if k == key}
         if year is not None and year != "":
@@ -509,7 +510,7 @@ class ArchiveIndex:
         counts: Counter[str | None] = Counter()
         for (_pid, _y, p), n in self._counts(**filters).items():
             counts[periods[p] if p >= 0 else None] += n
-        rank = {p: i for i, p in enumerate(PERIODS)}
+        rank: dict[str | None, int] = {p: i for i, p in enumerate(PERIODS)}
         return sorted(counts.items(), key=lambda kv: (kv[0] is None, rank.get(kv[0], len(rank)), kv[0] or ""))
 
     # ------------------------------------------------------------ figure lookup
@@ -524,11 +525,11 @@ class ArchiveIndex:
             if s > 0:
                 scored.append((s, 0, gid))
         for key, names in self._metric_names.items():
-            gid = self._key_gid.get(key)
-            if gid is not None and snap.key_start[gid + 1] > snap.key_start[gid]:
+            kgid = self._key_gid.get(key)
+            if kgid is not None and snap.key_start[kgid + 1] > snap.key_start[kgid]:
                 s = _metric_score(q, words, names)
                 if s > 0:
-                    scored.append((s, 1, gid))
+                    scored.append((s, 1, kgid))
         for gid, unit in enumerate(self._funits):
             s = _unit_score(q, words, unit)
             if s > 0:

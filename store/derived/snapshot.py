@@ -450,7 +450,7 @@ def read_source(path: Path) -> Signature | None:
     except (OSError, ValueError):
         return None
     src = header.get("source")
-    return tuple(src) if src else None  # type: ignore[return-value]
+    return tuple(src) if src else None
 
 
 class Unusable(ValueError):
@@ -564,7 +564,7 @@ def _open(path: Path, expect: Signature | None) -> Snapshot:
             rec_crc = view[crc_sec[0] : crc_sec[0] + crc_sec[1]].cast("I")
             record_of = _RecordReader(view[rec_sec[0] : rec_sec[0] + rec_sec[1]], rec_off, rec_crc)
         snap = Snapshot(
-            source=tuple(src),  # type: ignore[arg-type]
+            source=tuple(src),
             generation=int(header.get("generation") or 0),
             schema=int(header.get("schema") or 1),
             ids=cols["ids"],

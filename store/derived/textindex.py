@@ -262,7 +262,7 @@ def append(folder: Path, items: Iterable[tuple[str, str]]) -> None:
                 valid = handle.read(len(_head(entries[0]))) == _head(entries[0])
         except OSError:
             valid = False
-    if not valid:
+    if not valid or entries is None:
         rewrite(folder, items)
         return
     token, refs, _starts, ends = entries

@@ -209,8 +209,8 @@ class ProvinceCatalogue:
                 return hit
         # 6. the site's domain
         prov = self.from_url(url)
-        if prov:
-            host = urlsplit(url if "//" in url else "//" + url).hostname or url  # type: ignore[operator]
+        if prov and url:  # a province from the URL means there is one
+            host = urlsplit(url if "//" in url else "//" + url).hostname or url
             return prov, f"source URL domain {host}"
         # 7. "tỉnh X" in the body, only when a single province is named that way
         found: dict[str, str] = {}
@@ -254,7 +254,7 @@ class ProvinceCatalogue:
     def _name_at(self, text: str, pos: int) -> tuple[str, int] | None:
         """The province whose name starts at `pos` (longest alias first) and where it ends."""
         window = text[pos: pos + self._max_chars]
-        words = []
+        words: list[tuple[int, int]] = []
         for w in _WORD.finditer(window):
             if words and _JOIN.fullmatch(window, words[-1][1], w.start()) is None:
                 break

@@ -207,7 +207,7 @@ def _parse(text: str, *, url: str | None, html: HtmlArticle | None) -> Article:
     if event and event.iso:
         ev_ev = f"meeting day {event.day}/{event.month} in the lead" + ("" if event.year_stated else ", year from the publish date")
         ev_conf = "stated" if event.year_stated else "inferred"
-    if pub_conf == "stated" and event and event.iso and event.year_stated and len(published) >= 10 \
+    if pub_conf == "stated" and event and event.iso and event.year_stated and published and len(published) >= 10 \
             and not plausible_stamp(published, event.iso):
         warnings.append(f"publish date {published[:10]} does not fit the meeting of {event.iso}")
         pub_conf = "inferred"

@@ -18,7 +18,7 @@ import unicodedata
 from functools import cache, lru_cache
 from importlib import resources
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import BinaryIO, NamedTuple
 
 from tongket.store.errors import InputError
@@ -325,7 +325,7 @@ def _decode_8bit(data: bytes, path: str) -> str:
     )
 
 
-def _best_reading(readings: dict[str, Callable[[str], str | None]], text: str) -> tuple[_Score, str]:
+def _best_reading(readings: Mapping[str, Callable[[str], str | None]], text: str) -> tuple[_Score, str]:
     """The reading whose words spell Vietnamese best, judged on the start of the text so a
     large file is converted once, by the winner only."""
     sample = text[:_SAMPLE_CHARS]

@@ -68,8 +68,8 @@ def _sentence(body: str, pos: int) -> tuple[int, int]:
     start = 0
     for m in _SENTENCE_END.finditer(body, 0, pos):
         start = m.end()
-    m = _SENTENCE_END.search(body, pos)
-    end = m.end() if m else len(body)
+    after = _SENTENCE_END.search(body, pos)
+    end = after.end() if after else len(body)
     while start < end and body[start].isspace():
         start += 1
     return start, end

@@ -39,12 +39,16 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from tongket.store.lang.metrics import MetricCatalogue, load_catalogue
 from tongket.store.present.display import vn_number
 from tongket.store.lang.numbers import DOT_DATE, parse_numeral, read_scale, read_spelled
 from tongket.store.record import Change, Figure
 from tongket.store.lang.text import fold, fold_words
+
+if TYPE_CHECKING:
+    from _codecs import _EncodingMap  # part of what codecs.charmap_build returns; typeshed names it only there
 
 _REACH = 300  # how far a figure's clause context reaches either side
 _KEY_REACH = 160  # how far back a metric's phrase is looked for (the nearest one wins anyway)
@@ -207,7 +211,7 @@ class _Text:
 
 
 @cache
-def _byte_fold() -> tuple[dict, bytes]:
+def _byte_fold() -> tuple[dict[int, int] | _EncodingMap, bytes]:
     """A one-byte code for lower-case Vietnamese text and a byte table folding it.
 
     `str.translate` with a dict costs a lookup per character; encoding through a charmap
@@ -325,7 +329,7 @@ def _read_unit(t: _Text, pos: int, v: _Vocab) -> tuple[str | None, int, bool, bo
         return v.unit_names[m.group(0)], m.end(), True, False
     if t.low.startswith("phần trăm", i):
         return "%", i + len("phần trăm"), True, False
-    words = []
+    words: list[str] = []
     j = i
     for _ in range(2):
         wm = _WORD.match(t.body, j)
@@ -609,9 +613,9 @@ def _cut_preps(label: str) -> str:
 def _tail(t: _Text, pos: int, v: _Vocab, about: bool = False) -> tuple[str, int]:
     """Words right after the unit that say more about it ("văn bản đến", "tin nhắn được gửi đi").
     A ratio (`about`) may go on with what it measures ("tăng 2 lần về số dự án")."""
-    words = []
+    words: list[str] = []
     j = pos
-    ends = []
+    ends: list[int] = []
     while len(words) < 6:
         if j >= len(t.body) or t.body[j] != " ":
             break
@@ -692,7 +696,7 @@ class _Found:
 
 
 def _scan_digits(t: _Text, v: _Vocab, warnings: list[str]) -> list[tuple[_Read, str | None, int]]:
-    reads = []
+    reads: list[tuple[_Read, str | None, int]] = []
     split_at: list[tuple[int, int, int]] = []
     body = t.body
     for m in _NUMBER.finditer(body):
@@ -750,7 +754,7 @@ def _scan_spelled(t: _Text, v: _Vocab) -> list[tuple[_Read, str | None, int]]:
 
 def _scan_breakdowns(t: _Text, v: _Vocab, taken: set[int]) -> list[tuple[_Read, str | None, int]]:
     """'(trong đó: Tin tức chung 668; Hoạt động kỳ họp 182; ...)': a label, then a bare number."""
-    reads = []
+    reads: list[tuple[_Read, str | None, int]] = []
     for m in _BREAKDOWN.finditer(t.body):
         if m.start(2) in taken:
             continue

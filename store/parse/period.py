@@ -104,7 +104,7 @@ def detect_period(title: str, paragraphs: list[str], fallback_year: int | None =
     m = _QUARTER.search(head)
     if m and m.group(0).lower().startswith("quý"):
         year = _int(m.group(2))
-        ev = f"'{_short(m.group(0))}'"
+        ev: str | None = f"'{_short(m.group(0))}'"
         if year is None and (year := _first_year(head)):
             return Period(year, "quarter", f"'năm {year}' in the head", ev)
         if year is None and (c := _COMPARED.search(head)):  # "so với cùng kỳ năm 2023": the quarter is of 2024

@@ -34,7 +34,7 @@ def decide_report_year(per: Period, event_date: str | None, published: str | Non
             # the year named is the meeting's own: a year cannot be reviewed in its first months
             return ReportYear(year - 1, f"year-end review held in {_month(month)} {year} → {year - 1}", "inferred")
         return ReportYear(per.report_year, per.year_evidence, "stated")
-    if year is None:
+    if when is None or year is None or month is None:  # all three are set together
         return ReportYear(None, None, "none")
     if per.period == "year":  # a year-end review naming no year
         if month <= 3:
