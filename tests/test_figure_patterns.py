@@ -135,3 +135,27 @@ def test_catalogue_matches_across_punctuation_like_fold_words():
 )
 def test_year_of_a_period_is_not_a_figure(text):
     assert extract_figures(text)[0] == []
+
+
+def test_thousands_without_a_unit_count_what_the_clause_named():
+    text = "Năm 2023, Trung tâm tiếp nhận hồ sơ gần 15 ngàn, giải quyết đúng hạn hơn 4 nghìn."
+    first, second = one(text, 15000), one(text, 4000)
+    assert (first.unit, first.qualifier) == ("hồ sơ", "gần")
+    assert (second.unit, second.qualifier) == ("hồ sơ", "hơn")
+
+
+def test_thousands_take_the_unit_of_the_figure_before_them():
+    assert one("Đã tiếp nhận 1.200 hồ sơ, đã giải quyết hơn 4 nghìn.", 4000).unit == "hồ sơ"
+    assert one("Đã tổ chức 120 hội nghị, 30 cuộc họp và hơn 4 nghìn.", 4000).unit == "cuộc họp"
+
+
+def test_thousands_with_no_countable_noun_stay_unread():
+    assert not [f for f in figs("Dân số của xã đạt gần 15 ngàn.") if f.value == 15000]
+    assert not [f for f in figs("Tiếp nhận 300 hồ sơ. Đã giải quyết 4 nghìn.") if f.value == 4000]
+    assert not [f for f in figs("Hỗ trợ mỗi hộ 500 nghìn trong dịp Tết.") if f.value == 500000]
+
+
+def test_money_scales_stay_money_beside_a_counted_noun():
+    text = "Đã giải quyết 1.200 hồ sơ, thu phí 12 nghìn tỷ đồng, giải ngân hơn 200 tỷ."
+    assert one(text, 12e12).unit == "đồng"
+    assert not [f for f in figs(text) if f.value == 200e9 and f.unit == "hồ sơ"]

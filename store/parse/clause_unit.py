@@ -1,7 +1,8 @@
 """A count written without its unit takes the unit its clause already named: in "tiếp nhận
 hồ sơ gần 15 ngàn, giải quyết hơn 4000" both numbers count hồ sơ. Only units the figure
 vocabulary knows (`lang/data/units.json`) are taken, and only when no other number stands
-between the unit and the count."""
+between the unit and the count (a count that already took the same unit does not break the
+chain: "hồ sơ gần 15 ngàn, giải quyết hơn 4 nghìn")."""
 
 from __future__ import annotations
 
@@ -28,6 +29,30 @@ def unit_named_in(text: str) -> str | None:
     """The last unit of the figure vocabulary that `text` names ("Văn bản đến" -> "văn bản")."""
     hits = list(_unit_re().finditer(text))
     return " ".join(hits[-1].group(1).lower().split()) if hits else None
+
+
+def clause_unit_before(body: str, lo: int, pos: int, counted: list[tuple[tuple[int, int], str | None]]) -> str | None:
+    """The unit a bare count at `pos` takes from its clause (text from `lo`), or None.
+
+    `counted` holds the spans and units of the figures read before it in the sentence:
+    digits between the unit and the count are allowed only inside figures of that unit. A
+    one-word unit counts only when such a figure carries it."""
+    before = body[lo:pos]
+    cut = _CLAUSE_START.match(before)
+    start = lo + (cut.end() if cut else 0)
+    carried = {u for _, u in counted}
+    for hit in reversed(list(_unit_re().finditer(body, start, pos))):
+        unit = " ".join(hit.group(1).lower().split())
+        if " " not in unit and unit not in carried:
+            continue  # one-word units are also parts of words ("giải quyết", "dân số")
+        if body[max(start, hit.start() - 4):hit.start()].lower().endswith("mỗi "):
+            return None  # "mỗi hộ 500 nghìn": an amount per unit, not a count of it
+        gap = list(body[hit.end():pos])
+        for (a, b), u in counted:
+            if u == unit and a >= hit.end():
+                gap[a - hit.end():b - hit.end()] = " " * (min(b, pos) - a)
+        return None if re.search(r"\d", "".join(gap)) else unit
+    return None
 
 
 def units_from_clause(body: str, figures: list[Figure]) -> list[Figure]:

@@ -42,6 +42,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from tongket.store.lang.metrics import MetricCatalogue, load_catalogue
+from tongket.store.parse.clause_unit import clause_unit_before
 from tongket.store.present.display import vn_number
 from tongket.store.lang.numbers import DOT_DATE, parse_numeral, read_scale, read_spelled
 from tongket.store.record import Change, Figure
@@ -52,6 +53,9 @@ if TYPE_CHECKING:
 
 _REACH = 300  # how far a figure's clause context reaches either side
 _KEY_REACH = 160  # how far back a metric's phrase is looked for (the nearest one wins anyway)
+# A bare "nghìn"/"ngàn" counts what its clause named; a bare "triệu" or "tỷ" is money, so it
+# takes no counted noun and stays unread as before.
+_COUNT_SCALES = frozenset({1000.0})
 MAX_FIGURES = 5000  # a body with more numbers than this is not an article; stop and warn
 # a run without a sentence end longer than this is cut into pieces of at most this many
 # characters: every figure carries its sentence, so an unbounded one costs memory per figure
@@ -310,6 +314,7 @@ class _Read:
     unit_known: bool
     of: float | None = None
     kind: str = "digits"  # "digits", "spelled" or "breakdown" (label, then a bare number)
+    scale: float = 1.0  # the scale word multiplied in ("ngàn" -> 1000)
 
 
 def _read_unit(t: _Text, pos: int, v: _Vocab) -> tuple[str | None, int, bool, bool]:
@@ -439,7 +444,7 @@ def _read_at(t: _Text, m: re.Match[str], v: _Vocab, warnings: list[str]) -> _Rea
         scaled_unit, unit_scale = v.currencies[unit]
         if scaled_unit and scale == unit_scale:
             value, unit = value / unit_scale, scaled_unit
-    return _Read(start, s_end, u_end if unit else s_end, value, unit, known)
+    return _Read(start, s_end, u_end if unit else s_end, value, unit, known, scale=scale)
 
 
 def _range_unit(t: _Text, end: int, v: _Vocab, scale: float, unit: str | None, known: bool) -> tuple[float, str | None, bool]:
@@ -846,12 +851,16 @@ def _assemble(t: _Text, v: _Vocab, cat: MetricCatalogue, reads: list) -> list[Fi
         prev_end = prev_end_in_sentence.get(sent, sent[0])
         lo = max(prev_end, clause[0]) if prev_end <= r.start else clause[0]
         is_breakdown = r.kind == "breakdown"
+        from_clause = False
         if is_breakdown:
             # breakdown list: inherit the unit of the figure the list breaks down
             parent = next((f.fig for f in reversed(found) if f.fig.span[1] <= r.start and f.fig.sentence_span == sent and f.fig.unit), None)
             unit = parent.unit if parent else None
-        elif unit is None and r.of is None:
-            if direction is None:
+        elif unit is None and r.of is None and direction is None:
+            if r.scale in _COUNT_SCALES:  # "hồ sơ gần 15 ngàn": the clause names what is counted
+                unit = clause_unit_before(t.body, sent[0], r.start, [(f.fig.span, f.fig.unit) for f in found if f.fig.sentence_span == sent])
+                from_clause = unit is not None
+            if unit is None:
                 prev_end_in_sentence[sent] = r.end
                 continue  # a bare number that no list or unit explains
         head_hi = cs if direction else raw_start
@@ -891,6 +900,8 @@ def _assemble(t: _Text, v: _Vocab, cat: MetricCatalogue, reads: list) -> list[Fi
         display = t.body[display_start:span_end]
         if is_breakdown:
             display = f"{vn_number(r.value)} {unit}" if unit else vn_number(r.value)
+        elif from_clause:
+            display = f"{display} {unit}"  # "15 ngàn hồ sơ": the display names what is counted
         fig = Figure(
             value=float(r.value),
             unit=unit,
