@@ -183,3 +183,52 @@ def test_salvage_from_article_texts_alone_keeps_the_corrections_of_an_edited_art
     shown = json.loads(out)
     assert shown["report_year"] == 2003 and shown["corrections"] == {"report_year": 2003}
     assert "12 văn bản mới" in shown["body"]
+
+
+# ---------------------------------------------------------------- corrections read with `set`'s rules
+
+
+def _write_corrections(folder: Path, fields: dict[str, object], aid: str) -> None:
+    path = folder / "corrections.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["corrections"] = {"1": {"id": aid, "fields": fields}}
+    del data["_checksum"]  # a hand edit: no checksum, read unverified
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+@pytest.mark.parametrize("field, value", [
+    ("province", 5), ("province", "Atlantis"), ("report_year", "abc"), ("report_year", 99999),
+    ("report_year", True), ("period", "forever"), ("title", ""), ("title", ["x"]), ("colour", "red"),
+])
+def test_a_correction_set_would_refuse_is_reported_and_set_aside(capsys, filled: Path, field: str,
+                                                                  value: object) -> None:
+    before = json.loads(listing(capsys)[1])
+    aid = before[0]["id"]
+    good = ("period", "quarter") if field == "report_year" else ("report_year", 2003)
+    _write_corrections(filled, {field: value, good[0]: good[1]}, aid)
+    code, out, err = listing(capsys)
+    assert code == 0, err
+    assert "internal error" not in err
+    assert err.count("set aside") == 1
+    assert "corrections.json" in err and aid in err
+    rows = {row["id"]: row for row in json.loads(out)}
+    shown = rows[aid]
+    assert shown[good[0]] == good[1]  # the good value of the same article still applies
+    assert shown.get(field) != value  # never shown as it is
+    code, out, err = run(capsys, "show", aid)
+    assert code == 0 and "internal error" not in err
+    # doctor names it; the next write keeps the refused value in the file's `rejected` table
+    code, out, _ = run(capsys, "doctor")
+    assert "set aside" in out and "everything is fine" not in out
+    other = before[1]["id"]
+    assert run(capsys, "set", other, "--year", "2010")[0] == 0
+    data = json.loads((filled / "corrections.json").read_text(encoding="utf-8"))
+    assert [d["fields"] for d in data["rejected"].values()] == [{field: value}]
+    assert all(field not in d["fields"] or d["fields"][field] != value for d in data["corrections"].values())
+
+
+def test_set_title_drops_bidi_and_control_characters(capsys, filled: Path) -> None:
+    aid = json.loads(listing(capsys)[1])[0]["id"]
+    assert run(capsys, "set", aid, "--title", "Ti\u2066êu\u202e đề\x1b[31m mới\x07\u2069")[0] == 0
+    rows = {row["id"]: row for row in json.loads(listing(capsys)[1])}
+    assert rows[aid]["title"] == "Tiêu đề mới"

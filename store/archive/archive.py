@@ -21,7 +21,8 @@ from typing import Any, Callable, Iterable, Iterator
 
 from tongket.store.archive import codec
 from tongket.store.archive.bodies import Bodies
-from tongket.store.archive.corrections import CORRECTABLE, Corrections, corrections_table, table_of, validated
+from tongket.store.archive.corrections import (CORRECTABLE, Corrections, catalogue_check, corrections_table, table_of,
+                                               validated)
 from tongket.store.archive.ingest import INGEST_BATCH, FileParser, Merge, PathNormaliser, Prepared, known_urls, \
     normal_path, prepare
 from tongket.store.archive.layout import ARCHIVE_FILE, BODIES_DIR, CORRECTIONS_FILE, READ_ONLY_FILE, SCHEMA_VERSION, \
@@ -164,9 +165,14 @@ class Archive:
         self._load_corrections()
 
     def _load_corrections(self) -> None:
-        self._corr.load(self._legacy_corrections)
+        self._corr.load(self._legacy_corrections, catalogue_check(self._province_table))
         if self._index is not None:
             self._index.set_corrections(self._corrections)
+
+    @property
+    def problems(self) -> list[str]:
+        """What was set aside while reading (corrections `set` would refuse), one line each."""
+        return list(self._corr.problems)
 
     def reload_if_changed(self) -> bool:
         """True (and reloaded) when another process has written the archive or the
