@@ -232,3 +232,34 @@ def test_set_title_drops_bidi_and_control_characters(capsys, filled: Path) -> No
     assert run(capsys, "set", aid, "--title", "Ti\u2066êu\u202e đề\x1b[31m mới\x07\u2069")[0] == 0
     rows = {row["id"]: row for row in json.loads(listing(capsys)[1])}
     assert rows[aid]["title"] == "Tiêu đề mới"
+
+
+# ---------------------------------------------------------------- damaged article texts
+
+
+@pytest.mark.parametrize("damage", ["deleted", "garbled", "wrong shape", "wrong figures"])
+def test_ingesting_the_source_again_repairs_a_damaged_article_text(capsys, tmp_path: Path, store_dir: Path,
+                                                                    damage: str) -> None:
+    src = tmp_path / "a.txt"
+    src.write_text(SEEDS[0].read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["ingest", str(src)]) == 0
+    capsys.readouterr()
+    (aid,) = [m["id"] for m in json.loads(listing(capsys)[1])]
+    body = json.loads(run(capsys, "show", aid, "--json")[1])["body"]
+    path = store_dir / "bodies" / aid[:2] / f"{aid}.json"
+    if damage == "deleted":
+        path.unlink()
+    else:
+        path.write_bytes({"garbled": b"\xff" * 64, "wrong shape": b'{"body": 5}',
+                          "wrong figures": b'{"body": "x", "figures": [5]}'}[damage])
+    code, out, err = run(capsys, "show", aid)
+    assert code == 0 and "internal error" not in err and "missing or damaged" in out
+    code, out, err = run(capsys, "show", aid, "--json")
+    assert code == 0 and any("missing or damaged" in w and str(path) in w for w in json.loads(out)["warnings"])
+    code, out, _ = run(capsys, "doctor")
+    assert "ingest the affected files again" in out
+    code, out, err = run(capsys, "ingest", str(src))
+    assert code == 0 and "internal error" not in err
+    assert json.loads(run(capsys, "show", aid, "--json")[1])["body"] == body
+    code, out, _ = run(capsys, "doctor")
+    assert "everything is fine" in out, out

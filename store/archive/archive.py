@@ -304,8 +304,8 @@ class Archive:
         except (StoreError, OSError):
             pass
 
-    def _write_body(self, article: Prepared) -> None:
-        self._bodies.write(article.id, article.payload, article.search)
+    def _write_body(self, article: Prepared) -> bool:
+        return self._bodies.write(article.id, article.payload, article.search)
 
     def _body_file(self, ref: str) -> Path:
         return self._bodies.path(ref)
@@ -464,7 +464,7 @@ class Archive:
         aid = self.resolve(id_or_prefix)
         record = self._record(aid)
         ref = record.get("body_ref", aid)
-        note = f"article text missing from the archive ({self._bodies.path(ref)})"
+        note = f"article text missing or damaged in the archive ({self._bodies.path(ref)})"
         corrections = self._corrections.get(aid, {})
         return StoredArticle(
             article=codec.article_of(aid, record, self._bodies.read(ref), corrections, note),
@@ -609,6 +609,8 @@ class Archive:
                     raise
             if merge.dirty:
                 self._write()
+            else:
+                self._bodies.sync()  # texts rewritten for records that did not change
         return statuses
 
     # ------------------------------------------------------------ removal

@@ -26,6 +26,7 @@ from typing import Any, Iterator
 import orjson
 
 from tongket.store.errors import StoreError
+from tongket.store.archive.bodies import sound
 from tongket.store.archive.corrections import Corrections, catalogue_check
 from tongket.store.archive.derived_files import DerivedState, check_derived, sweep_temps
 from tongket.store.archive.layout import ARCHIVE_FILE, BODIES_DIR, CORRECTIONS_FILE, SCHEMA_VERSION
@@ -241,7 +242,7 @@ def diagnose(folder: Path) -> Diagnosis:
         except (OSError, orjson.JSONDecodeError):
             unreadable.append(path)
             continue
-        if not isinstance(body, dict) or not isinstance(body.get("body"), str):
+        if not sound(body):
             unreadable.append(path)
     corrupt = sorted(folder.glob(ARCHIVE_FILE + CORRUPT_SUFFIX + "*")) + sorted(
         folder.glob(CORRECTIONS_FILE + CORRUPT_SUFFIX + "*"))
