@@ -263,3 +263,64 @@ def test_ingesting_the_source_again_repairs_a_damaged_article_text(capsys, tmp_p
     assert json.loads(run(capsys, "show", aid, "--json")[1])["body"] == body
     code, out, _ = run(capsys, "doctor")
     assert "everything is fine" in out, out
+
+
+# ---------------------------------------------------------------- leftovers of failed and killed writes
+
+
+def _texts(folder: Path) -> set[str]:
+    return {p.name for p in (folder / "bodies").rglob("*") if p.is_file()}
+
+
+def test_a_failed_batch_removes_the_texts_it_wrote_and_salvage_finds_none(capsys, tmp_path: Path, store_dir: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from tongket.store.archive import storage
+
+    assert main(["ingest", str(SEEDS[0])]) == 0
+    capsys.readouterr()
+    before_texts, before = _texts(store_dir), json.loads(listing(capsys)[1])
+    real_open = open
+
+    def full_for_archive(path, mode="r", *args, **kwargs):
+        if "archive.json" in str(path) and "w" in mode:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        return real_open(path, mode, *args, **kwargs)
+
+    with monkeypatch.context() as patch:  # the store_dir fixture's own patches stay
+        patch.setattr(storage, "open", full_for_archive, raising=False)
+        code, _, err = run(capsys, "ingest", *map(str, SEEDS[1:]))
+    assert code != 0 and "No space left" in err and "internal error" not in err
+    assert _texts(store_dir) == before_texts  # nothing was changed, the texts included
+    code, out, _ = run(capsys, "doctor", "--salvage")
+    assert code == 0
+    assert json.loads(listing(capsys)[1]) == before
+
+
+def test_salvage_leaves_out_texts_written_after_the_archive(capsys, store_dir: Path) -> None:
+    """A killed batch leaves texts archive.json never pointed to: they are not articles."""
+    assert main(["ingest", str(SEEDS[0])]) == 0
+    capsys.readouterr()
+    before = json.loads(listing(capsys)[1])
+    aid = before[0]["id"]
+    text = store_dir / "bodies" / aid[:2] / f"{aid}.json"
+    orphan = store_dir / "bodies" / "ff" / "ffffffffffffffff.json"
+    orphan.parent.mkdir(exist_ok=True)
+    orphan.write_bytes(text.read_bytes())  # a newer text with no record: what a killed ingest leaves
+    assert run(capsys, "doctor", "--salvage")[0] == 0
+    assert [m["id"] for m in json.loads(listing(capsys)[1])] == [aid]
+
+
+def test_the_next_write_sweeps_temp_files_of_killed_writers(capsys, filled: Path) -> None:
+    sub = next(p for p in (filled / "bodies").iterdir() if p.is_dir())
+    leftover = sub / f".{next(sub.iterdir()).name}.99999999.1.tmp"  # its writer (no such process) is gone
+    leftover.write_bytes(b'{"half": ')
+    top = filled / ".archive.json.99999999.1.tmp"
+    top.write_bytes(b"{")
+    assert main(["ingest", str(Path(__file__).parent.parent / "fixtures" / "seeds" / SEEDS[0].name)]) == 0
+    assert leftover.exists()  # an unchanged ingest writes nothing, so it sweeps nothing
+    extra = filled.parent / "extra.txt"
+    extra.write_text(SEEDS[0].read_text(encoding="utf-8") + "\nNăm 2019 có 3 văn bản mới.\n", encoding="utf-8")
+    assert main(["ingest", str(extra)]) == 0
+    assert not leftover.exists() and not top.exists()

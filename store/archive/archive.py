@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from tongket.store.archive import codec
 from tongket.store.archive.bodies import Bodies
+from tongket.store.archive.derived_files import sweep_temps
 from tongket.store.archive.corrections import (CORRECTABLE, Corrections, catalogue_check, corrections_table, table_of,
                                                validated)
 from tongket.store.archive.ingest import INGEST_BATCH, FileParser, Merge, PathNormaliser, Prepared, known_urls, \
@@ -230,6 +231,12 @@ class Archive:
         self._legacy_corrections = {}
         self._signature = self._stat_signature()
         self._index = None
+        try:
+            # Temp files of writers killed mid-write (their pid is gone): this write holds the
+            # lock, so none is a live writer's. Removing leftovers is housekeeping, never an error.
+            sweep_temps(self.path)
+        except OSError:
+            pass
         self._texts = None
         self._save_texts()
         if self._defer_snapshot:
@@ -582,36 +589,46 @@ class Archive:
         """Merge a batch of parsed articles and write archive.json once, under the lock."""
         statuses: list[tuple[str, str]] = []
         with write_lock(self.path):
-            self.reload_if_changed()
-            self._check_writable()
-            corrections_before = {aid: dict(f) for aid, f in self._corrections.items()}
-            merge = Merge(self._loaded_records(), self._write_body, self._copy_corrections, _now)
-            added: list[str] = []
-            for article, source in parsed:
-                try:
-                    status = merge.apply(article, source)
-                except StoreError as exc:
-                    failed.append(Rejection(source or article.id, str(exc)))
-                    continue
-                statuses.append((status, source or article.id))
-                if status == "added":
-                    added.append(article.id)
-            self._replaced_text = self._replaced_text or merge.replaced_text
-            if split is not None:
-                split.extend(merge.split)
-            self._corr.bring_back(added)
-            if self._corrections != corrections_before:
-                try:
-                    self._corr.write()
-                except StoreError:
-                    self._corr.data = corrections_before
-                    self._rollback()
-                    raise
-            if merge.dirty:
-                self._write()
-            else:
-                self._bodies.sync()  # texts rewritten for records that did not change
+            try:
+                self._merge_batch(parsed, failed, split, statuses)
+            except StoreError:
+                self._bodies.discard()
+                raise
+            self._bodies.keep()
         return statuses
+
+    def _merge_batch(self, parsed: list[tuple[Prepared, str | None]], failed: list[Rejection],
+                     split: list[str] | None, statuses: list[tuple[str, str]]) -> None:
+        """The body of `_store_batch` (lock held); a StoreError leaves archive.json as it was."""
+        self.reload_if_changed()
+        self._check_writable()
+        corrections_before = {aid: dict(f) for aid, f in self._corrections.items()}
+        merge = Merge(self._loaded_records(), self._write_body, self._copy_corrections, _now)
+        added: list[str] = []
+        for article, source in parsed:
+            try:
+                status = merge.apply(article, source)
+            except StoreError as exc:
+                failed.append(Rejection(source or article.id, str(exc)))
+                continue
+            statuses.append((status, source or article.id))
+            if status == "added":
+                added.append(article.id)
+        self._replaced_text = self._replaced_text or merge.replaced_text
+        if split is not None:
+            split.extend(merge.split)
+        self._corr.bring_back(added)
+        if self._corrections != corrections_before:
+            try:
+                self._corr.write()
+            except StoreError:
+                self._corr.data = corrections_before
+                self._rollback()
+                raise
+        if merge.dirty:
+            self._write()
+        else:
+            self._bodies.sync()  # texts rewritten for records that did not change
 
     # ------------------------------------------------------------ removal
 

@@ -31,6 +31,7 @@ class Bodies:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._unsynced: list[Path] = []
+        self._created: list[Path] = []  # files new in the current batch: a failed batch removes them
         self.new_texts: list[tuple[str, str]] = []  # (ref, folded text) written since the last write
 
     def path(self, ref: str) -> Path:
@@ -40,12 +41,15 @@ class Bodies:
         """Write the body file unless a sound one exists (same ref, same content): a missing
         or damaged one is rewritten, so ingesting its source again repairs it. True if written."""
         target = self.path(ref)
-        if target.exists() and self.read(ref) is not None:
+        existed = target.exists()
+        if existed and self.read(ref) is not None:
             return False
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_bytes(target, payload, fsync=False)
             self._unsynced.append(target)
+            if not existed:
+                self._created.append(target)
         except OSError as exc:
             raise StoreError(f"cannot write the article text {target}: {describe_os_error(exc)}") from None
         self.new_texts.append((ref, search))
@@ -58,6 +62,25 @@ class Bodies:
         except (OSError, ValueError):
             return None
         return body if sound(body) else None
+
+    def discard(self) -> None:
+        """The batch failed: remove the files it created, so "nothing was changed" is true
+        and no salvage later turns them into articles."""
+        for path in self._created:
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError:
+                continue  # a read-only disk: the orphans stay, doctor --salvage ignores them
+        created = set(self._created)
+        self._unsynced = [p for p in self._unsynced if p not in created]
+        self._created.clear()
+        self.new_texts.clear()
+
+    def keep(self) -> None:
+        """The batch is in archive.json: its files are no longer the batch's to remove."""
+        self._created.clear()
 
     def take_new_texts(self) -> list[tuple[str, str]]:
         items, self.new_texts = self.new_texts, []
