@@ -124,9 +124,11 @@ def test_a_damaged_snapshot_is_never_a_wrong_answer_and_doctor_names_it(capsys, 
     snap.write_bytes(raw.replace(packed, struct.pack("<d", value * 10)))  # the value column times 10
     code, out, _ = run(capsys, "doctor")
     assert code == 1 and "archive.snapshot: DAMAGED" in out and "--repair" in out
-    code, after, _ = run(capsys, "lookup", "văn bản", "--json")
+    code, after, err = run(capsys, "lookup", "văn bản", "--json")
     assert code == 0 and after == before  # rebuilt from archive.json, not read wrong
+    assert err.count("archive.snapshot") == 1 and "damaged" in err and "rebuilt it" in err  # said once
     assert run(capsys, "doctor")[0] == 0  # the open rebuilt it
+    assert "archive.snapshot" not in run(capsys, "lookup", "văn bản", "--json")[2]  # and says so no more
 
 
 def test_an_edited_search_text_is_named_by_doctor_and_repaired(capsys, filled: Path) -> None:
@@ -324,3 +326,15 @@ def test_the_next_write_sweeps_temp_files_of_killed_writers(capsys, filled: Path
     extra.write_text(SEEDS[0].read_text(encoding="utf-8") + "\nNăm 2019 có 3 văn bản mới.\n", encoding="utf-8")
     assert main(["ingest", str(extra)]) == 0
     assert not leftover.exists() and not top.exists()
+
+
+def test_a_garbled_snapshot_is_announced_once_a_missing_one_is_not(capsys, filled: Path) -> None:
+    code, before, _ = listing(capsys)
+    snap = filled / "archive.snapshot"
+    snap.write_bytes(b"\xff" * 64)
+    code, out, err = listing(capsys)
+    assert code == 0 and out == before
+    assert err.count("\n") == 1 and "archive.snapshot" in err and "rebuilt it" in err
+    snap.unlink()
+    code, out, err = listing(capsys)
+    assert code == 0 and out == before and err == ""  # a missing snapshot is routine: rebuilt silently

@@ -71,6 +71,7 @@ class Archive:
         self._replaced_text = False  # an article got a new body ref: the packed file may need compaction
         self._province_table: Any | None = _load_province_table()
         self._metric_names: dict[str, tuple[str, ...]] | None = None
+        self._notices: list[str] = []  # damaged derived files met (and rebuilt) while reading
 
     # ------------------------------------------------------------ opening
 
@@ -122,8 +123,14 @@ class Archive:
         """Open from the snapshot when it was built from this very archive.json."""
         if signature is None:
             return False
-        snap = snapshots.read(self.path / snapshots.SNAPSHOT_FILE, signature)
+        file = self.path / snapshots.SNAPSHOT_FILE
+        snap = snapshots.read(file, signature)
         if snap is None:
+            problem = snapshots.check(file, signature) or ""
+            if problem.startswith("damaged"):  # missing or stale is routine, damage is news
+                notice = f"{file}: {problem}; rebuilt it from archive.json"
+                if notice not in self._notices:
+                    self._notices.append(notice)
             return False
         self._schema = snap.schema
         self._generation = snap.generation
@@ -172,8 +179,9 @@ class Archive:
 
     @property
     def problems(self) -> list[str]:
-        """What was set aside while reading (corrections `set` would refuse), one line each."""
-        return list(self._corr.problems)
+        """What reading met and dealt with, one line each: a damaged snapshot it rebuilt,
+        corrections `set` would refuse (set aside, not applied)."""
+        return self._notices + self._corr.problems
 
     def reload_if_changed(self) -> bool:
         """True (and reloaded) when another process has written the archive or the
