@@ -84,7 +84,7 @@ class Corrections:
             self.removed = {}
             self.schema, self.generation = CORRECTIONS_SCHEMA, 0
         else:
-            meta = next(iter(table_of(self.storage, data, "_meta").values()), {})
+            meta: Any = next(iter(table_of(self.storage, data, "_meta").values()), {})
             meta = meta if isinstance(meta, dict) else {}
             schema = meta.get("schema", CORRECTIONS_SCHEMA)
             if not isinstance(schema, int):
