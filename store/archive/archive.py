@@ -21,7 +21,9 @@ from typing import Any, Callable, Iterable, Iterator
 
 from tongket.store.archive import codec
 from tongket.store.archive.bodies import Bodies
-from tongket.store.archive.corrections import CORRECTABLE, Corrections, corrections_table, table_of, validated
+from tongket.store.archive.derived_files import sweep_temps
+from tongket.store.archive.corrections import (CORRECTABLE, Corrections, catalogue_check, corrections_table, table_of,
+                                               validated)
 from tongket.store.archive.ingest import INGEST_BATCH, FileParser, Merge, PathNormaliser, Prepared, known_urls, \
     normal_path, prepare
 from tongket.store.archive.layout import ARCHIVE_FILE, BODIES_DIR, CORRECTIONS_FILE, READ_ONLY_FILE, SCHEMA_VERSION, \
@@ -69,6 +71,7 @@ class Archive:
         self._replaced_text = False  # an article got a new body ref: the packed file may need compaction
         self._province_table: Any | None = _load_province_table()
         self._metric_names: dict[str, tuple[str, ...]] | None = None
+        self._notices: list[str] = []  # damaged derived files met (and rebuilt) while reading
 
     # ------------------------------------------------------------ opening
 
@@ -120,8 +123,14 @@ class Archive:
         """Open from the snapshot when it was built from this very archive.json."""
         if signature is None:
             return False
-        snap = snapshots.read(self.path / snapshots.SNAPSHOT_FILE, signature)
+        file = self.path / snapshots.SNAPSHOT_FILE
+        snap = snapshots.read(file, signature)
         if snap is None:
+            problem = snapshots.check(file, signature) or ""
+            if problem.startswith("damaged"):  # missing or stale is routine, damage is news
+                notice = f"{file}: {problem}; rebuilt it from archive.json"
+                if notice not in self._notices:
+                    self._notices.append(notice)
             return False
         self._schema = snap.schema
         self._generation = snap.generation
@@ -164,9 +173,15 @@ class Archive:
         self._load_corrections()
 
     def _load_corrections(self) -> None:
-        self._corr.load(self._legacy_corrections)
+        self._corr.load(self._legacy_corrections, catalogue_check(self._province_table))
         if self._index is not None:
             self._index.set_corrections(self._corrections)
+
+    @property
+    def problems(self) -> list[str]:
+        """What reading met and dealt with, one line each: a damaged snapshot it rebuilt,
+        corrections `set` would refuse (set aside, not applied)."""
+        return self._notices + self._corr.problems
 
     def reload_if_changed(self) -> bool:
         """True (and reloaded) when another process has written the archive or the
@@ -224,6 +239,12 @@ class Archive:
         self._legacy_corrections = {}
         self._signature = self._stat_signature()
         self._index = None
+        try:
+            # Temp files of writers killed mid-write (their pid is gone): this write holds the
+            # lock, so none is a live writer's. Removing leftovers is housekeeping, never an error.
+            sweep_temps(self.path)
+        except OSError:
+            pass
         self._texts = None
         self._save_texts()
         if self._defer_snapshot:
@@ -298,8 +319,8 @@ class Archive:
         except (StoreError, OSError):
             pass
 
-    def _write_body(self, article: Prepared) -> None:
-        self._bodies.write(article.id, article.payload, article.search)
+    def _write_body(self, article: Prepared) -> bool:
+        return self._bodies.write(article.id, article.payload, article.search)
 
     def _body_file(self, ref: str) -> Path:
         return self._bodies.path(ref)
@@ -458,7 +479,7 @@ class Archive:
         aid = self.resolve(id_or_prefix)
         record = self._record(aid)
         ref = record.get("body_ref", aid)
-        note = f"article text missing from the archive ({self._bodies.path(ref)})"
+        note = f"article text missing or damaged in the archive ({self._bodies.path(ref)})"
         corrections = self._corrections.get(aid, {})
         return StoredArticle(
             article=codec.article_of(aid, record, self._bodies.read(ref), corrections, note),
@@ -576,34 +597,46 @@ class Archive:
         """Merge a batch of parsed articles and write archive.json once, under the lock."""
         statuses: list[tuple[str, str]] = []
         with write_lock(self.path):
-            self.reload_if_changed()
-            self._check_writable()
-            corrections_before = {aid: dict(f) for aid, f in self._corrections.items()}
-            merge = Merge(self._loaded_records(), self._write_body, self._copy_corrections, _now)
-            added: list[str] = []
-            for article, source in parsed:
-                try:
-                    status = merge.apply(article, source)
-                except StoreError as exc:
-                    failed.append(Rejection(source or article.id, str(exc)))
-                    continue
-                statuses.append((status, source or article.id))
-                if status == "added":
-                    added.append(article.id)
-            self._replaced_text = self._replaced_text or merge.replaced_text
-            if split is not None:
-                split.extend(merge.split)
-            self._corr.bring_back(added)
-            if self._corrections != corrections_before:
-                try:
-                    self._corr.write()
-                except StoreError:
-                    self._corr.data = corrections_before
-                    self._rollback()
-                    raise
-            if merge.dirty:
-                self._write()
+            try:
+                self._merge_batch(parsed, failed, split, statuses)
+            except StoreError:
+                self._bodies.discard()
+                raise
+            self._bodies.keep()
         return statuses
+
+    def _merge_batch(self, parsed: list[tuple[Prepared, str | None]], failed: list[Rejection],
+                     split: list[str] | None, statuses: list[tuple[str, str]]) -> None:
+        """The body of `_store_batch` (lock held); a StoreError leaves archive.json as it was."""
+        self.reload_if_changed()
+        self._check_writable()
+        corrections_before = {aid: dict(f) for aid, f in self._corrections.items()}
+        merge = Merge(self._loaded_records(), self._write_body, self._copy_corrections, _now)
+        added: list[str] = []
+        for article, source in parsed:
+            try:
+                status = merge.apply(article, source)
+            except StoreError as exc:
+                failed.append(Rejection(source or article.id, str(exc)))
+                continue
+            statuses.append((status, source or article.id))
+            if status == "added":
+                added.append(article.id)
+        self._replaced_text = self._replaced_text or merge.replaced_text
+        if split is not None:
+            split.extend(merge.split)
+        self._corr.bring_back(added)
+        if self._corrections != corrections_before:
+            try:
+                self._corr.write()
+            except StoreError:
+                self._corr.data = corrections_before
+                self._rollback()
+                raise
+        if merge.dirty:
+            self._write()
+        else:
+            self._bodies.sync()  # texts rewritten for records that did not change
 
     # ------------------------------------------------------------ removal
 

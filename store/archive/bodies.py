@@ -17,35 +17,70 @@ from tongket.store.archive.storage import atomic_write_bytes, describe_os_error,
 from tongket.store.errors import StoreError
 
 
+def sound(body: Any) -> bool:
+    """The shape every body file is written in; anything else (a hand edit, a bit flip that
+    still parses) is damage, and reads as a missing text rather than breaking its reader."""
+    return (isinstance(body, dict) and isinstance(body.get("body"), str)
+            and isinstance(body.get("figures", []), list) and all(isinstance(f, dict) for f in body.get("figures", []))
+            and isinstance(body.get("search", ""), str))
+
+
 class Bodies:
     """The bodies/ folder of one archive, with the files written since the last sync."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._unsynced: list[Path] = []
+        self._created: list[Path] = []  # files new in the current batch: a failed batch removes them
         self.new_texts: list[tuple[str, str]] = []  # (ref, folded text) written since the last write
 
     def path(self, ref: str) -> Path:
         return body_file(self.folder, ref)
 
-    def write(self, ref: str, payload: bytes, search: str) -> None:
-        """Write the body file unless it exists (same ref, same content)."""
+    def write(self, ref: str, payload: bytes, search: str) -> bool:
+        """Write the body file unless a sound one exists (same ref, same content): a missing
+        or damaged one is rewritten, so ingesting its source again repairs it. True if written."""
         target = self.path(ref)
-        if target.exists():
-            return
+        existed = target.exists()
+        if existed and self.read(ref) is not None:
+            return False
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_bytes(target, payload, fsync=False)
             self._unsynced.append(target)
+            if not existed:
+                self._created.append(target)
         except OSError as exc:
             raise StoreError(f"cannot write the article text {target}: {describe_os_error(exc)}") from None
         self.new_texts.append((ref, search))
+        return True
 
     def read(self, ref: str) -> dict[str, Any] | None:
+        """The body file, or None when it is missing or damaged."""
         try:
-            return loads(self.path(ref).read_bytes())
+            body = loads(self.path(ref).read_bytes())
         except (OSError, ValueError):
             return None
+        return body if sound(body) else None
+
+    def discard(self) -> None:
+        """The batch failed: remove the files it created, so "nothing was changed" is true
+        and no salvage later turns them into articles."""
+        for path in self._created:
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError:
+                continue  # a read-only disk: the orphans stay, doctor --salvage ignores them
+        created = set(self._created)
+        self._unsynced = [p for p in self._unsynced if p not in created]
+        self._created.clear()
+        self.new_texts.clear()
+
+    def keep(self) -> None:
+        """The batch is in archive.json: its files are no longer the batch's to remove."""
+        self._created.clear()
 
     def take_new_texts(self) -> list[tuple[str, str]]:
         items, self.new_texts = self.new_texts, []

@@ -12,11 +12,17 @@ from typing import Any, Callable
 
 from tongket.store.archive.layout import CORRECTIONS_FILE, CORRECTIONS_SCHEMA
 from tongket.store.archive.storage import AtomicJSONStorage
+from tongket.store.derived.index import ProvinceNames
 from tongket.store.errors import InputError, StoreError
+from tongket.store.lang.text import one_line
 from tongket.store.record import PERIODS
 
 CORRECTABLE = ("province", "report_year", "period", "title")
 YEARS = (1900, 2100)  # a plausible report year, inclusive
+# The type each stored correction has: `set` writes nothing else, so another type is damage.
+STORED_TYPES: dict[str, type] = {"province": str, "report_year": int, "period": str, "title": str}
+
+Check = Callable[[str, str, Any], Any]  # (article id, field, value) -> value as stored, or InputError
 
 
 def table_of(storage: AtomicJSONStorage, data: dict[str, Any], name: str) -> dict[str, Any]:
@@ -55,6 +61,10 @@ class Corrections:
         self.storage = AtomicJSONStorage(self.file)
         self.data: dict[str, dict[str, Any]] = {}
         self.removed: dict[str, dict[str, Any]] = {}  # corrections of removed articles
+        # Values read from the file that `set` would refuse: kept in its `rejected` table (so
+        # nothing the user wrote is lost), never applied; `problems` says why, one line each.
+        self.rejected: dict[str, dict[str, Any]] = {}
+        self.problems: list[str] = []
         self.signature: tuple[int, int, int] | None = None
         self.schema = CORRECTIONS_SCHEMA
         self.generation = 0
@@ -62,26 +72,50 @@ class Corrections:
     def changed(self) -> bool:
         return _signature(self.file) != self.signature
 
-    def load(self, legacy: dict[str, dict[str, Any]]) -> None:
+    def load(self, legacy: dict[str, dict[str, Any]], check: Check) -> None:
         """corrections.json when it exists (it is small: read on every open), else the
-        legacy table. A damaged file is refused like a damaged archive."""
+        legacy table. A damaged file is refused like a damaged archive; a value `check`
+        refuses (a hand edit, a bit flip) is set aside in `rejected` with a line in `problems`."""
         signature = _signature(self.file)
         data = self.storage.read()  # a missing file whose backup holds corrections is damage
+        self.rejected, self.problems = {}, []
         if data is None:
-            self.data = {aid: dict(f) for aid, f in legacy.items()}
+            self.data = self._checked({aid: dict(f) for aid, f in legacy.items()}, check)
             self.removed = {}
             self.schema, self.generation = CORRECTIONS_SCHEMA, 0
         else:
-            meta: object = next(iter(table_of(self.storage, data, "_meta").values()), {})
+            meta: Any = next(iter(table_of(self.storage, data, "_meta").values()), {})
             meta = meta if isinstance(meta, dict) else {}
             schema = meta.get("schema", CORRECTIONS_SCHEMA)
             if not isinstance(schema, int):
                 raise self.storage.damaged(f"its schema version {schema!r} is not a number")
             self.schema = schema
             self.generation = int(meta.get("generation") or 0)
-            self.data = corrections_table(table_of(self.storage, data, "corrections"))
-            self.removed = corrections_table(table_of(self.storage, data, "removed"))
+            self.rejected = corrections_table(table_of(self.storage, data, "rejected"))
+            self.data = self._checked(corrections_table(table_of(self.storage, data, "corrections")), check)
+            self.removed = self._checked(corrections_table(table_of(self.storage, data, "removed")), check)
         self.signature = signature
+
+    def _checked(self, table: dict[str, dict[str, Any]], check: Check) -> dict[str, dict[str, Any]]:
+        """The corrections of `table` that `set` would accept; the others go to `rejected`."""
+        kept: dict[str, dict[str, Any]] = {}
+        for aid, fields in table.items():
+            good: dict[str, Any] = {}
+            for name, value in fields.items():
+                try:
+                    if name not in STORED_TYPES:
+                        raise InputError(aid, f"{name!r} cannot be corrected")
+                    if not isinstance(value, STORED_TYPES[name]) or isinstance(value, bool):
+                        raise InputError(aid, f"{name} {value!r} is a {type(value).__name__}, "
+                                              f"not a {STORED_TYPES[name].__name__}")
+                    good[name] = check(aid, name, value)
+                except InputError as exc:
+                    self.rejected.setdefault(aid, {})[name] = value
+                    self.problems.append(one_line(f"{self.file}: a correction is set aside, not applied "
+                                                  f"(kept in the file; `tongket set` it again): {exc}"))
+            if good:
+                kept[aid] = good
+        return kept
 
     def write(self) -> None:
         """Write corrections.json (caller holds the lock): a few KB, archive.json untouched."""
@@ -100,6 +134,8 @@ class Corrections:
         }
         if self.removed:
             data["removed"] = table(self.removed)
+        if self.rejected:
+            data["rejected"] = table(self.rejected)
         self.storage.write(data)
         self.generation += 1
         self.signature = _signature(self.file)
@@ -127,7 +163,7 @@ def validated(aid: str, name: str, value: Any, canonical_province: Callable[[str
               provinces_known: bool) -> Any:
     """A correction as stored, or InputError naming the article and the problem."""
     if name == "title":
-        title = " ".join(str(value).split())
+        title = one_line(str(value))  # no control or bidi characters: a title is shown on one line
         if not title:
             raise InputError(aid, "a title cannot be empty")
         return title
@@ -153,3 +189,10 @@ def validated(aid: str, name: str, value: Any, canonical_province: Callable[[str
     if provinces_known:
         raise InputError(aid, f"unknown province {text!r}")
     return text
+
+
+def catalogue_check(province_table: Any | None) -> Check:
+    """The check of stored corrections: `set`'s rules, provinces against the catalogue alone
+    (the names an archive holds come from its index, which reading corrections must not need)."""
+    names = ProvinceNames((), province_table)
+    return lambda aid, name, value: validated(aid, name, value, names.canonical, province_table is not None)

@@ -26,9 +26,12 @@ from typing import Any, Iterator
 import orjson
 
 from tongket.store.errors import StoreError
+from tongket.store.archive.bodies import sound
+from tongket.store.archive.corrections import Corrections, catalogue_check
 from tongket.store.archive.derived_files import DerivedState, check_derived, sweep_temps
 from tongket.store.archive.layout import ARCHIVE_FILE, BODIES_DIR, CORRECTIONS_FILE, SCHEMA_VERSION
 from tongket.store.archive.lock import lock_is_held, write_lock
+from tongket.store.derived.index import _load_province_table
 from tongket.store.archive.storage import (
     BACKUP_SUFFIX,
     CHECKSUM_KEY,
@@ -145,6 +148,7 @@ class Diagnosis:
     corrections: FileState | None = None  # corrections.json and its backup
     corrections_backup: FileState | None = None
     derived: tuple[DerivedState, ...] = ()  # archive.snapshot, search.txt + search.idx
+    set_aside: tuple[str, ...] = ()  # corrections `set` would refuse: kept in the file, not applied
 
     @property
     def healthy(self) -> bool:
@@ -176,6 +180,7 @@ class Diagnosis:
             out.append(f"damaged copies kept aside: {', '.join(p.name for p in self.corrupt_copies)}")
         if self.locked:
             out.append("another tongket process is writing the archive right now")
+        out.extend(self.set_aside)
         out.append(self.advice())
         return out
 
@@ -196,6 +201,8 @@ class Diagnosis:
             return "the archive itself is fine; ingest the affected files again to restore their text"
         if any(d.bad for d in self.derived):
             return "to repair: `tongket doctor --repair` rebuilds the damaged derived files (nothing is lost)"
+        if self.set_aside:
+            return "the archive is fine; the corrections set aside are not applied: `tongket set` them again"
         return "everything is fine"
 
 
@@ -235,7 +242,7 @@ def diagnose(folder: Path) -> Diagnosis:
         except (OSError, orjson.JSONDecodeError):
             unreadable.append(path)
             continue
-        if not isinstance(body, dict) or not isinstance(body.get("body"), str):
+        if not sound(body):
             unreadable.append(path)
     corrupt = sorted(folder.glob(ARCHIVE_FILE + CORRUPT_SUFFIX + "*")) + sorted(
         folder.glob(CORRECTIONS_FILE + CORRUPT_SUFFIX + "*"))
@@ -259,7 +266,15 @@ def diagnose(folder: Path) -> Diagnosis:
         corrections=corr_state,
         corrections_backup=corr_backup,
         derived=check_derived(folder),
+        set_aside=_set_aside(folder) if corr_state.status == "ok" else (),
     )
+
+
+def _set_aside(folder: Path) -> tuple[str, ...]:
+    """What reading corrections.json sets aside (the archive's own reading, without opening it)."""
+    corrections = Corrections(folder)
+    corrections.load({}, catalogue_check(_load_province_table()))
+    return tuple(corrections.problems)
 
 
 def _lost(state: FileState, in_backup: int, what: str, texts: int = 0) -> FileState:

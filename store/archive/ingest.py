@@ -237,10 +237,10 @@ def parse_one(path: Path, url: str | None, max_bytes: int | None = None) -> Arti
 
 class Merge:
     """The merge rules for one batch, over the records held in memory. `write_body` stores
-    a prepared text; `corrections_for` / `copy_corrections` carry the user's edits over
+    a prepared text (True if it wrote a file); `corrections_for` / `copy_corrections` carry the user's edits over
     when a source moves to an article of its own."""
 
-    def __init__(self, records: dict[str, dict[str, Any]], write_body: Callable[[Prepared], None],
+    def __init__(self, records: dict[str, dict[str, Any]], write_body: Callable[[Prepared], bool],
                  copy_corrections: Callable[[str, str], None], now: Callable[[], str]) -> None:
         self.records = records
         self.lookups = Lookups(records)
@@ -267,7 +267,8 @@ class Merge:
         aid = self.lookups.by_content.get(article.id)
         if aid is not None:  # this text is stored already
             rec = self.records[aid]
-            status = "unchanged"
+            # a missing or damaged text file is rewritten (doctor's advice: ingest it again)
+            status = "updated" if self._write_body(article) else "unchanged"
             self._detach(source, aid)
             if source and source not in rec["source_paths"]:
                 rec["source_paths"].append(source)
@@ -279,7 +280,6 @@ class Merge:
             if rec.get("fingerprint") != article.fingerprint and (article.source_url or not rec.get("source_url")):
                 # Same text, another parse (a better parser, or a URL learned): refresh.
                 # A parse without the URL the record knows is less informed: keep the record.
-                self._write_body(article)
                 codec.fill_record(rec, article.id, article.fields, article.figs, article.fingerprint)
                 status = "updated"
                 self.dirty = True

@@ -24,6 +24,7 @@ from tongket.store.archive.doctor import (
     inspect_file,
 )
 from tongket.store.archive import codec
+from tongket.store.archive.bodies import sound
 from tongket.store.archive.derived_files import sweep_temps
 from tongket.store.archive.lock import write_lock
 from tongket.store.archive.storage import BACKUP_SUFFIX, atomic_write_bytes, describe_os_error, dumps, keep_corrupt_copy, seal
@@ -148,6 +149,12 @@ def _gather_bodies(folder: Path, found: _Salvage) -> None:
     same file, the newest is the text and the oldest names the article: an edited article
     keeps the id of its first version, which is what its corrections are filed under."""
     referenced = {doc.get("body_ref", aid) for aid, doc in found.articles.items()}
+    # A batch writes its texts first and archive.json last: a text newer than archive.json
+    # never made it into the archive (its batch failed or was killed), so it is not an article.
+    try:
+        committed = (folder / ARCHIVE_FILE).stat().st_mtime_ns
+    except OSError:
+        committed = None  # archive.json lost: every text is a candidate
     known_sources = {p for doc in found.articles.values() for p in doc.get("source_paths") or ()}
     newest: dict[str, tuple[float, dict[str, Any]]] = {}
     oldest: dict[str, tuple[float, str]] = {}
@@ -157,10 +164,12 @@ def _gather_bodies(folder: Path, found: _Salvage) -> None:
         if ref in referenced:
             continue
         try:
+            if committed is not None and path.stat().st_mtime_ns > committed:
+                continue
             body = orjson.loads(path.read_bytes())
         except (OSError, orjson.JSONDecodeError):
             continue
-        if not isinstance(body, dict) or not isinstance(body.get("body"), str):
+        if not sound(body):
             continue
         record = _record_from_body(ref, body, path)
         source = record["source_paths"][0] if record["source_paths"] else None

@@ -140,4 +140,7 @@ def store_path(args: argparse.Namespace) -> str | None:
 def open_archive(args: argparse.Namespace):  # noqa: ANN201 - Archive imported lazily
     from tongket.store.archive.archive import Archive
 
-    return Archive.open(store_path(args))
+    archive = Archive.open(store_path(args))
+    for problem in archive.problems:  # what reading set aside, said once per command
+        err(problem)
+    return archive
