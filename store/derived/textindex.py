@@ -56,6 +56,18 @@ _WINDOW = 32 << 20  # bytes scanned before their pages are released (keeps the R
 _NARROW = 8  # a candidate set under 1/8 of the archive is checked record by record
 
 
+
+def _packed(items: Iterable[tuple[str, str]], offset: int) -> tuple[list[bytes], list[bytes]]:
+    """The texts as search.txt lines (each ending in a newline) starting at `offset`, and
+    their index entries."""
+    chunks, packed = [], []
+    for ref, text in items:
+        data = text.encode("utf-8") + b"\n"
+        chunks.append(data)
+        packed.append(_ENTRY.pack(ref.encode("ascii", "replace")[:16], offset, offset + len(data) - 1))
+        offset += len(data)
+    return chunks, packed
+
 def search_text(title: str, body: str) -> str:
     """The folded, whitespace-collapsed text a `/` filter matches against."""
     return " ".join(fold(title + "\n" + body).split())
@@ -271,12 +283,7 @@ def append(folder: Path, items: Iterable[tuple[str, str]]) -> None:
         offset = handle.seek(0, os.SEEK_END)
         # entries past the end of a cut-off text file would point into what we append now
         n_valid = next((i for i, end in enumerate(ends) if end > offset), len(ends))
-        chunks, packed = [], []
-        for ref, text in items:
-            data = text.encode("utf-8") + b"\n"
-            chunks.append(data)
-            packed.append(_ENTRY.pack(ref.encode("ascii", "replace")[:16], offset, offset + len(data) - 1))
-            offset += len(data)
+        chunks, packed = _packed(items, offset)
         handle.write(b"".join(chunks))
     with open(idx, "r+b") as handle:
         handle.truncate(len(MAGIC) + _TOKEN_LEN + n_valid * _ENTRY.size)  # drop torn or dangling entries
@@ -315,12 +322,7 @@ def _append_fast(folder: Path, items: list[tuple[str, str]]) -> bool:
                 offset = th.seek(0, os.SEEK_END)
                 if last_end > offset or last_start > last_end:
                     return False
-                chunks, packed = [], []
-                for ref, text in items:
-                    data = text.encode("utf-8") + b"\n"
-                    chunks.append(data)
-                    packed.append(_ENTRY.pack(ref.encode("ascii", "replace")[:16], offset, offset + len(data) - 1))
-                    offset += len(data)
+                chunks, packed = _packed(items, offset)
                 th.write(b"".join(chunks))  # the text first, as in `append`
             ih.truncate(start + n * _ENTRY.size)  # drop a torn last entry
             ih.seek(0, os.SEEK_END)
