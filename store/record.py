@@ -170,29 +170,36 @@ def article_from_dict(data: dict[str, Any]) -> Article:
 
 class CompactFigure(NamedTuple):
     """A figure as archive.json and the snapshot keep it (a JSON array on disk): enough to
-    list and look it up without reading the article's body file."""
+    list, look up and compare it without reading the article's body file. The array
+    leaves out trailing defaults (no qualifier, an actual result), so most rows stay short."""
 
     value: float
     unit: str | None
     label: str
     key: str | None
     display: str
+    qualifier: str | None = None
+    kind: str = "actual"
 
     @classmethod
     def of(cls, figure: Figure) -> "CompactFigure":
-        return cls(figure.value, figure.unit, figure.label, figure.key, figure.display)
+        return cls(figure.value, figure.unit, figure.label, figure.key, figure.display, figure.qualifier, figure.kind)
 
     @classmethod
     def from_row(cls, row: Any) -> "CompactFigure":
         """From a stored array (or a full figure dict, as body files keep them)."""
         if isinstance(row, dict):
             return cls(row.get("value"), row.get("unit"), row.get("label", ""), row.get("key"),  # type: ignore[arg-type]
-                       row.get("display", ""))
+                       row.get("display", ""), row.get("qualifier"), row.get("kind") or "actual")
         return cls(*row)
 
     def row(self) -> list[Any]:
-        """The on-disk form (orjson writes lists, not named tuples)."""
-        return list(self)
+        """The on-disk form (orjson writes lists, not named tuples), trailing defaults left out."""
+        if self.kind != "actual":
+            return list(self)
+        if self.qualifier is not None:
+            return list(self[:6])
+        return list(self[:5])
 
     def as_dict(self) -> dict[str, Any]:
         return self._asdict()

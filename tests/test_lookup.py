@@ -116,3 +116,22 @@ def test_seed_incoming_documents_come_first(archive: Archive, fixture_files: lis
     archive.ingest_files([(p, None) for p in fixture_files if p.parent.name == "seeds"])
     top = archive.lookup(query)[:3]
     assert {h.value for h in top} == SEED_INCOMING, [(h.value, h.label) for h in archive.lookup(query)[:6]]
+
+
+def test_hits_carry_qualifier_and_kind_without_reading_bodies(archive: Archive) -> None:
+    """A comparison marks "gần 40 nghìn" as approximate and keeps targets apart: both come
+    with the hit itself (from the archive's compact figures), even when the article's body
+    file is gone, so a pivot over every match never opens a body file."""
+    from dataclasses import replace
+
+    target = replace(figure("hồ sơ giải quyết đúng hạn", 100, "%", key="on_time_rate"), kind="target")
+    approx = replace(figure("văn bản đến", 40000, "văn bản", key="docs_in"), qualifier="gần")
+    article = make_article("Tổng kết 2020", province="Lạng Sơn", year=2020, period="year", figures=(target, approx))
+    archive.ingest_article(article)
+    for body in (archive.path / "bodies").rglob("*.json"):
+        body.unlink()
+    reopened = Archive.open(archive.path)
+    hits = {h.label: h for h in reopened.lookup("van ban den") + reopened.lookup("ho so giai quyet dung han")}
+    assert hits["văn bản đến"].qualifier == "gần" and hits["văn bản đến"].kind == "actual"
+    assert hits["hồ sơ giải quyết đúng hạn"].kind == "target"
+    assert {h.article_id for h in hits.values()} == {article.id}

@@ -18,7 +18,7 @@ import pytest
 from tongket.store.derived import snapshot as snapshots
 from tongket.store.archive.archive import Archive
 from tongket.store.derived.index import ArchiveIndex, ProvinceNames, _load_metric_names, _load_province_table, label_score, metric_score, unit_score
-from tongket.store.record import ArticleMeta, FigureHit
+from tongket.store.record import ArticleMeta, CompactFigure, FigureHit
 from tongket.store.lang.text import fold_words as _fold_words
 from tests.bench import stores
 
@@ -82,7 +82,7 @@ def _scan_lookup(metas, figs, query, *, provinces, metric_names, province=None, 
     order = sort_newest_first(metas)
     labels, units, keys = defaultdict(list), defaultdict(list), defaultdict(list)
     for m in order:
-        for i, (_v, unit, label, key, _d) in enumerate(figs[m.id]):
+        for i, (_v, unit, label, key, *_rest) in enumerate(figs[m.id]):
             if label:
                 labels[fold_words(label)].append((m, i))
             if unit:
@@ -116,9 +116,9 @@ def _scan_lookup(metas, figs, query, *, provinces, metric_names, province=None, 
             if (m.id, i) in seen or not allowed(m):
                 continue
             seen.add((m.id, i))
-            value, unit, label, key, display = figs[m.id][i]
+            value, unit, label, key, display, qualifier, kind = CompactFigure.from_row(figs[m.id][i])
             hits.append(FigureHit(m.id, i, m.province, m.report_year, m.period, value, unit, label, key,
-                                  display, round(score, 4)))
+                                  display, round(score, 4), kind=kind, qualifier=qualifier))
             if len(hits) >= limit:
                 return hits
     return hits

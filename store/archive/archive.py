@@ -363,7 +363,7 @@ class Archive:
             if record is not None and rank is not None:
                 if "figs" not in record:
                     start, end = index.figure_range(rank)
-                    record["figs"] = [index.snapshot.compact_figure(fi) for fi in range(start, end)]
+                    record["figs"] = [index.snapshot.compact_figure(fi).row() for fi in range(start, end)]
                 return record
         return self._loaded_records()[aid]
 

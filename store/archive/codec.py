@@ -42,10 +42,15 @@ def compact_figures(article: Article) -> list[list[Any]]:
     return [CompactFigure.of(f).row() for f in article.figures]
 
 
+# Part of every fingerprint: when the compact figure gains a field, each stored record's
+# fingerprint differs from a fresh parse's, so re-ingesting the same files refreshes them.
+FIGS_FORMAT = b"figs2:"  # 2: qualifier and kind
+
+
 def fingerprint(article: Article) -> str:
     """Identity of one parse result (ignoring the URL, which differs between copies).
     orjson serialises the frozen dataclasses directly, much faster than `asdict`."""
-    return hashlib.sha1(dumps(replace(article, source_url=None))).hexdigest()[:16]
+    return hashlib.sha1(FIGS_FORMAT + dumps(replace(article, source_url=None))).hexdigest()[:16]
 
 
 def body_payload(article: Article, search: str, source_path: str | None) -> bytes:

@@ -668,7 +668,7 @@ class ArchiveIndex:
     def _hit(self, fi: int, score: float) -> FigureHit:
         snap = self.snapshot
         m = self._order[snap.fig_article[fi]]
-        value, unit, label, key, display = snap.compact_figure(fi)
+        value, unit, label, key, display, qualifier, kind = snap.compact_figure(fi)
         return FigureHit(
             article_id=m.id,
             figure_index=snap.fig_pos[fi],
@@ -681,6 +681,8 @@ class ArchiveIndex:
             key=key,
             display=display,
             score=round(score, 4),
+            kind=kind,
+            qualifier=qualifier,
         )
 
 

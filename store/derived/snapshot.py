@@ -44,12 +44,13 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import orjson
 
 from tongket.store.archive.storage import checksum, read_checksum
-from tongket.store.record import ArticleMeta, CompactFigure
+from tongket.store.record import FIGURE_KINDS, ArticleMeta, CompactFigure
 from tongket.store.lang.text import fold, fold_words
 
 SNAPSHOT_FILE = "archive.snapshot"
 ARCHIVE_FILE = "archive.json"  # what it is derived from, in the same folder
-FORMAT = 5  # 4: parsed metadata only; corrections are an overlay (store/index.py); 5: checksums
+FORMAT = 6  # 4: parsed metadata only; corrections are an overlay (store/index.py); 5: checksums;
+# 6: figure qualifier and kind columns
 MAGIC = b"TONGKET-SNAPSHOT\n"
 CORRECTABLE = ("province", "report_year", "period", "title")
 _SEP = "\x00"  # never in a title, id, date or display: clean_text strips control characters
@@ -133,11 +134,14 @@ class Snapshot:
     fig_unit: Sequence[int]  # index into `units`, -1: none
     fig_label: Sequence[int]  # index into `labels`, -1: none
     fig_key: Sequence[int]  # index into `keys`, -1: none
+    fig_qual: Sequence[int]  # index into `qualifiers`, -1: none
+    fig_kind: Sequence[int]  # index into FIGURE_KINDS
     display_blob: bytes | memoryview
     display_off: Sequence[int]  # n_figures + 1 offsets into display_blob
     units: list[str]
     labels: list[str]
     keys: list[str]
+    qualifiers: list[str]
     # lookup groups: folded label / folded unit / key -> contiguous runs of a permutation
     flabels: list[str]
     flabel_perm: Sequence[int]
@@ -207,13 +211,15 @@ class Snapshot:
 
     def compact_figure(self, fi: int) -> CompactFigure:
         """The figure as archive.json keeps it."""
-        u, lab, k = self.fig_unit[fi], self.fig_label[fi], self.fig_key[fi]
+        u, lab, k, q = self.fig_unit[fi], self.fig_label[fi], self.fig_key[fi], self.fig_qual[fi]
         return CompactFigure(
             self.fig_value[fi],
             self.units[u] if u >= 0 else None,
             self.labels[lab] if lab >= 0 else None,  # type: ignore[arg-type]
             self.keys[k] if k >= 0 else None,
             self.display(fi),
+            self.qualifiers[q] if q >= 0 else None,
+            FIGURE_KINDS[self.fig_kind[fi]],
         )
 
     def figure_starts(self) -> list[int]:
@@ -242,7 +248,8 @@ def build(
     the same few thousand labels come back in every batch of an ingest."""
     order = sort_key_newest_first(metas)
     provinces, periods = _Interner(), _Interner()
-    units, labels, keys = _Interner(), _Interner(), _Interner()
+    units, labels, keys, quals = _Interner(), _Interner(), _Interner(), _Interner()
+    kind_code = {kind: i for i, kind in enumerate(FIGURE_KINDS)}
     flabels, funits = _Interner(), _Interner()
     folded_cache = fold_cache if fold_cache is not None else {}
 
@@ -259,6 +266,7 @@ def build(
     n_figures = array("i", [0]) * n
     corrected = array("i", [0]) * n
     fig_article, fig_pos = array("i"), array("i")
+    fig_qual, fig_kind = array("h"), array("b")
     values: list[float] = []
     displays: list[str] = []
     # A figure's (unit, label, key) is one of a few thousand combinations: intern and fold
@@ -280,7 +288,10 @@ def build(
             continue
         fig_article.extend(repeat(rank, count))
         fig_pos.extend(range(count))
-        for value, unit, label, key, display in figs:
+        for row in figs:
+            value, unit, label, key, display = row[:5]
+            fig_qual.append(quals(row[5]) if len(row) > 5 and row[5] else -1)
+            fig_kind.append(kind_code.get(row[6], 0) if len(row) > 6 else 0)
             values.append(value)
             displays.append(display or "")
             ck = (unit, label, key)
@@ -334,11 +345,14 @@ def build(
         fig_unit=fig_unit,
         fig_label=fig_label,
         fig_key=fig_key,
+        fig_qual=fig_qual,
+        fig_kind=fig_kind,
         display_blob=blob,
         display_off=display_off,
         units=units.items,
         labels=labels.items,
         keys=keys.items,
+        qualifiers=quals.items,
         flabels=flabels.items,
         flabel_perm=flabel_perm,
         flabel_start=flabel_start,
@@ -375,12 +389,13 @@ def build(
 
 _ARRAYS = (
     "province", "year", "period", "n_figures", "corrected",
-    "fig_article", "fig_pos", "fig_value", "fig_unit", "fig_label", "fig_key", "display_off",
+    "fig_article", "fig_pos", "fig_value", "fig_unit", "fig_label", "fig_key", "fig_qual", "fig_kind",
+    "display_off",
     "flabel_perm", "flabel_start", "funit_perm", "funit_start", "key_perm", "key_start",
     "province_perm", "province_start", "year_perm", "year_start", "period_perm", "period_start",
 )
 _STRINGS = ("ids", "refs", "titles", "published", "event_date")
-_TABLES = ("provinces", "periods", "units", "labels", "keys", "flabels", "funits", "label_flabel", "unit_funit",
+_TABLES = ("provinces", "periods", "units", "labels", "keys", "qualifiers", "flabels", "funits", "label_flabel", "unit_funit",
            "province_codes", "year_codes", "period_codes", "cells")
 
 
