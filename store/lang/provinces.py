@@ -202,8 +202,11 @@ class ProvinceCatalogue:
         # 3. an office of the province named in the header/title/tag lines, then the lead
         # 4. "tỉnh X" in the header, title or lead
         # 5. an office of the province named anywhere in the text
+        many = len(self._named(body)) >= _MANY_NAMED
         for strong_only, hits in ((True, head_hits), (True, lead_hits), (False, head_hits),
                                   (False, lead_hits), (True, body_hits)):
+            if many and not strong_only:
+                continue  # "tỉnh X" among many provinces named is a comparison
             hit = _best([h for h in hits if h[3] or not strong_only])
             if hit:
                 return hit
@@ -216,7 +219,7 @@ class ProvinceCatalogue:
         found: dict[str, str] = {}
         for _, name, phrase, strong in body_hits:
             found.setdefault(name, phrase)
-        if len(found) == 1:
+        if len(found) == 1 and not many:
             (name, phrase), = found.items()
             return name, f"text '{_short(phrase)}'"
         # 8. districts, towns and communes the header, title and lead name, then the text
@@ -229,6 +232,10 @@ class ProvinceCatalogue:
         if slug:
             return slug[0], f"URL path slug '{slug[1]}'"
         return None, None
+
+    def _named(self, text: str) -> set[str]:
+        """Every province named in `text`, with or without an administrative word."""
+        return {self._name_of(m.group(1)) for m in self._bare_re.finditer(tone_norm(text))}
 
     def _hits(self, text: str) -> list[tuple[int, str, str, bool]]:
         """(position, province, phrase, strong) for each province named after an
@@ -272,8 +279,12 @@ class ProvinceCatalogue:
         return None
 
 
+# A text naming this many provinces compares them ("Cần Thơ (270%), Quảng Ninh (269%), TP HCM…"):
+# one of them after "tỉnh"/"TP" is not thereby the article's province.
+_MANY_NAMED = 4
 _PORTAL = re.compile(r"(?i)(cổng thông tin|cổng ttđt|trang thông tin điện tử|website)\b")
-_TRIGGER = re.compile(r"(?<!\w)(?:((?:tỉnh|thành)\s+(?:ủy|uỷ)|báo)|tỉnh|thành\s+phố|tp\.?)\s+", re.IGNORECASE)
+# "TP." may touch the name it prefixes ("UBND TP.HCM"); the other words are followed by a space
+_TRIGGER = re.compile(r"(?<!\w)(?:(?:((?:tỉnh|thành)\s+(?:ủy|uỷ)|báo)|tỉnh|thành\s+phố|tp)\s+|tp\.\s*)", re.IGNORECASE)
 _FORMER = re.compile(r"\s*\(?\s*cũ\b", re.IGNORECASE)
 _VISIT = re.compile(r"(?:đến\s+thăm|thăm\s+và\s+làm\s+việc|làm\s+việc\s+tại|học\s+tập\s+kinh\s+nghiệm\s+tại|khảo\s+sát\s+tại|thăm)\s+$",
                     re.IGNORECASE)
@@ -321,6 +332,7 @@ def load_provinces() -> ProvinceCatalogue:
     by_mark: dict[str, str] = {}
     alias_to_name: dict[str, str] = {}
     text_aliases: set[str] = set()
+    city_abbrevs: dict[str, str] = {}  # "HCM" of "TP.HCM": unambiguous only after "TP."
     for item in raw["provinces"]:
         name = nfc(item["name"])
         aliases = tuple(nfc(a) for a in item.get("aliases", ()))
@@ -347,6 +359,8 @@ def load_provinces() -> ProvinceCatalogue:
                 if not form.upper() == form:
                     text_aliases.add(form)
                     alias_to_name[form.lower()] = name
+            if (ab := re.fullmatch(r"TP\.?\s*([A-Z]{2,})", form)) is not None:
+                city_abbrevs[ab.group(1).lower()] = name
     # the 2025 unit names are aliases of the province that keeps the name (e.g. "Huế")
     for unit in raw["units_2025"]:
         by_key.setdefault(_key(tone_norm(unit)), nfc(unit))
@@ -361,6 +375,8 @@ def load_provinces() -> ProvinceCatalogue:
     for a in bare:
         key = " ".join(_WORD.findall(a.lower()))
         by_text.setdefault(key, alias_to_name.get(a.lower()) or name_for(a, by_key))
+    for ab, ab_name in city_abbrevs.items():
+        by_text.setdefault(ab, ab_name)
     bare_re = re.compile(rf"(?<![\w]){names_grp}", re.IGNORECASE)
     marks = sorted(by_mark, key=len, reverse=True)
     mark_re = (
