@@ -55,3 +55,39 @@ def test_span_of_whole_years_has_no_single_report_year():
 def test_year_with_a_following_date_is_not_a_span():
     a = parse_text("Tổng kết công tác văn phòng năm 2022\nNăm 2022, Văn phòng tham mưu ban hành 900 văn bản.")
     assert a.report_year == 2022 and a.period == "year"
+
+
+# Odd inputs reach the province, officials and HTML readers without a blanket exception handler.
+
+def test_odd_urls_and_texts_do_not_break_province_detection():
+    cat = load_provinces()
+    for url in ("http://[::1", "http://", "://baohatinh.vn", "không phải url", ""):
+        cat.detect("UBND tỉnh", "tỉnh", url)  # no exception
+    assert cat.detect("", "", None) == (None, None)
+
+
+def test_odd_texts_do_not_break_officials():
+    from tongket.store.parse.people import find_officials
+    for text in ("", "ông", "đồng chí - Chủ tịch", "Ông " * 500, "\x00\u0301\ufeff", "bà A - bà B - " * 50):
+        assert isinstance(find_officials(text), tuple)
+
+
+def test_hostile_markup_still_parses_or_is_rejected_cleanly(tmp_path):
+    from tongket.store.errors import InputError
+    from tongket.store.parse.article import parse_file
+    body = "<p>Năm 2021, Văn phòng UBND tỉnh xử lý 12.000 văn bản đến, tăng 5% so với năm 2020.</p>"
+    pages = {
+        "nested.html": "<html><body>" + "<div>" * 5000 + body + "</div>" * 5000 + "</body></html>",
+        "declared.html": '<?xml version="1.0" encoding="utf-8"?><html><body>' + body + "</body></html>",
+        "nul.html": "<html><body>\x00" + body + "</body></html>",
+        "broken.html": "<html><body><p>Năm 2021 <b><i></p></div></td>" + body,
+    }
+    for name, html in pages.items():
+        path = tmp_path / name
+        path.write_text(html, encoding="utf-8")
+        try:
+            a = parse_file(path)
+        except InputError as e:  # a clear, named refusal is acceptable; a traceback is not
+            assert name in str(e)
+            continue
+        assert a.body

@@ -170,10 +170,7 @@ class ProvinceCatalogue:
         tag lines); `body` the article text. Evidence is tried strongest first, so a province
         named in passing never beats the portal header or the site's own newspaper mark.
         """
-        try:
-            return self._detect(text_head or "", body or "", url)
-        except Exception:  # noqa: BLE001 - detection must never break parsing
-            return None, None
+        return self._detect(text_head or "", body or "", url)
 
     def _detect(self, text_head: str, body: str, url: str | None) -> tuple[str | None, str | None]:
         head_lines = [ln.strip() for ln in text_head.split("\n") if ln.strip()]
@@ -212,7 +209,7 @@ class ProvinceCatalogue:
                 return hit
         # 6. the site's domain
         prov = self.from_url(url)
-        if prov and url:  # a province from the URL means there is one
+        if prov and url:  # a province from the URL means its host parsed (from_url read it)
             host = urlsplit(url if "//" in url else "//" + url).hostname or url
             return prov, f"source URL domain {host}"
         # 7. "tỉnh X" in the body, only when a single province is named that way
