@@ -199,7 +199,7 @@ class ProvinceCatalogue:
         # 3. an office of the province named in the header/title/tag lines, then the lead
         # 4. "tỉnh X" in the header, title or lead
         # 5. an office of the province named anywhere in the text
-        many = len(self._named(body)) >= _MANY_NAMED
+        many = len({self._name_of(m.group(1)) for m in self._bare_re.finditer(tone_norm(body))}) >= _MANY_NAMED
         for strong_only, hits in ((True, head_hits), (True, lead_hits), (False, head_hits),
                                   (False, lead_hits), (True, body_hits)):
             if many and not strong_only:
@@ -209,7 +209,7 @@ class ProvinceCatalogue:
                 return hit
         # 6. the site's domain
         prov = self.from_url(url)
-        if prov and url:  # a province from the URL means its host parsed (from_url read it)
+        if prov and url:  # from_url parsed this host already
             host = urlsplit(url if "//" in url else "//" + url).hostname or url
             return prov, f"source URL domain {host}"
         # 7. "tỉnh X" in the body, only when a single province is named that way
@@ -229,10 +229,6 @@ class ProvinceCatalogue:
         if slug:
             return slug[0], f"URL path slug '{slug[1]}'"
         return None, None
-
-    def _named(self, text: str) -> set[str]:
-        """Every province named in `text`, with or without an administrative word."""
-        return {self._name_of(m.group(1)) for m in self._bare_re.finditer(tone_norm(text))}
 
     def _hits(self, text: str) -> list[tuple[int, str, str, bool]]:
         """(position, province, phrase, strong) for each province named after an
@@ -276,8 +272,7 @@ class ProvinceCatalogue:
         return None
 
 
-# A text naming this many provinces compares them ("Cần Thơ (270%), Quảng Ninh (269%), TP HCM…"):
-# one of them after "tỉnh"/"TP" is not thereby the article's province.
+# A text naming this many provinces compares them: one after "tỉnh"/"TP" is not thereby its own.
 _MANY_NAMED = 4
 _PORTAL = re.compile(r"(?i)(cổng thông tin|cổng ttđt|trang thông tin điện tử|website)\b")
 # "TP." may touch the name it prefixes ("UBND TP.HCM"); the other words are followed by a space
@@ -356,8 +351,8 @@ def load_provinces() -> ProvinceCatalogue:
                 if not form.upper() == form:
                     text_aliases.add(form)
                     alias_to_name[form.lower()] = name
-            if (ab := re.fullmatch(r"TP\.?\s*([A-Z]{2,})", form)) is not None:
-                city_abbrevs[ab.group(1).lower()] = name
+            if (abbrev := re.fullmatch(r"TP\.?\s*([A-Z]{2,})", form)) is not None:
+                city_abbrevs[abbrev.group(1).lower()] = name
     # the 2025 unit names are aliases of the province that keeps the name (e.g. "Huế")
     for unit in raw["units_2025"]:
         by_key.setdefault(_key(tone_norm(unit)), nfc(unit))
@@ -372,8 +367,8 @@ def load_provinces() -> ProvinceCatalogue:
     for a in bare:
         key = " ".join(_WORD.findall(a.lower()))
         by_text.setdefault(key, alias_to_name.get(a.lower()) or name_for(a, by_key))
-    for ab, ab_name in city_abbrevs.items():
-        by_text.setdefault(ab, ab_name)
+    for short, short_name in city_abbrevs.items():
+        by_text.setdefault(short, short_name)
     bare_re = re.compile(rf"(?<![\w]){names_grp}", re.IGNORECASE)
     marks = sorted(by_mark, key=len, reverse=True)
     mark_re = (
