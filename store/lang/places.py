@@ -1,7 +1,8 @@
 """Places below the province and news sites: what they say about an article's province.
 
-Two data files: `data/gazetteer.json` (districts and communes of the 63 pre-2025 provinces,
-generated from the vietnam-provinces package by tools/make_gazetteer.py) and
+Two data files: `data/gazetteer.json` (districts and communes of the 63 pre-2025 provinces and
+the wards of the 34 merged in July 2025, generated from the vietnam-provinces package by
+tools/make_gazetteer.py) and
 `data/outlets.json` (provincial newspapers, broadcasters and party portals by host name;
 national outlets, which name no province). Many district names recur across provinces
 ("huyện Châu Thành" is in ten), so a name points to a province only when it is unique.
@@ -19,12 +20,13 @@ from typing import Callable, Mapping
 
 from tongket.store.lang.text import nfc, tone_norm
 
-# A district, town or commune named after its type word; the name is one to four capitalised words.
+# A district, town or commune named after its type word (any case: "Huyện" opens sentences);
+# the name is one to four capitalised words.
 _PLACE = re.compile(
-    r"(?<!\w)(huyện|quận|thị xã|thành phố|tp|xã|phường|thị trấn)\.?\s+"
+    r"(?<!\w)((?i:huyện|quận|thị xã|thành phố|tp|xã|phường|thị trấn|đặc khu))\.?\s+"
     r"((?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ-Ỹ][\w']*(?:\s+|-)?){1,4})",
 )
-_COMMUNE = ("xã", "phường", "thị trấn")
+_COMMUNE = ("xã", "phường", "thị trấn", "đặc khu")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,7 @@ class Outlets:
 class Gazetteer:
     districts: Mapping[str, Mapping[str, tuple[str, ...]]]  # name -> type word -> provinces
     wards: Mapping[str, str]  # commune or ward name found in one province only -> that province
+    wards_2025: Mapping[str, str]  # the same among the 34 provinces merged in July 2025
 
 
 def _data(name: str) -> dict:
@@ -58,7 +61,8 @@ def load_gazetteer() -> Gazetteer:
     districts = {tone_norm(n): MappingProxyType({k: tuple(v) for k, v in types.items()})
                  for n, types in raw["districts"].items()}
     wards = {tone_norm(k): v for k, v in raw["wards"].items()}
-    return Gazetteer(MappingProxyType(districts), MappingProxyType(wards))
+    wards_2025 = {tone_norm(k): v for k, v in raw.get("wards_2025", {}).items()}
+    return Gazetteer(MappingProxyType(districts), MappingProxyType(wards), MappingProxyType(wards_2025))
 
 
 def places_province(text: str, canonical: Callable[[str], str | None]) -> tuple[str, str] | None:
@@ -74,7 +78,7 @@ def places_province(text: str, canonical: Callable[[str], str | None]) -> tuple[
         for n in range(len(words), 0, -1):
             cand = " ".join(words[:n])
             if kind in _COMMUNE:
-                hit = gaz.wards.get(cand)
+                hit = gaz.wards.get(cand) or gaz.wards_2025.get(cand)
                 provs = (hit,) if hit else ()
             else:
                 provs = gaz.districts.get(cand, {}).get(kind, ())

@@ -170,10 +170,7 @@ class ProvinceCatalogue:
         tag lines); `body` the article text. Evidence is tried strongest first, so a province
         named in passing never beats the portal header or the site's own newspaper mark.
         """
-        try:
-            return self._detect(text_head or "", body or "", url)
-        except Exception:  # noqa: BLE001 - detection must never break parsing
-            return None, None
+        return self._detect(text_head or "", body or "", url)
 
     def _detect(self, text_head: str, body: str, url: str | None) -> tuple[str | None, str | None]:
         head_lines = [ln.strip() for ln in text_head.split("\n") if ln.strip()]
@@ -202,21 +199,24 @@ class ProvinceCatalogue:
         # 3. an office of the province named in the header/title/tag lines, then the lead
         # 4. "tỉnh X" in the header, title or lead
         # 5. an office of the province named anywhere in the text
+        many = len({self._name_of(m.group(1)) for m in self._bare_re.finditer(tone_norm(body))}) >= _MANY_NAMED
         for strong_only, hits in ((True, head_hits), (True, lead_hits), (False, head_hits),
                                   (False, lead_hits), (True, body_hits)):
+            if many and not strong_only:
+                continue  # "tỉnh X" among many provinces named is a comparison
             hit = _best([h for h in hits if h[3] or not strong_only])
             if hit:
                 return hit
         # 6. the site's domain
         prov = self.from_url(url)
-        if prov and url:  # a province from the URL means there is one
+        if prov and url:  # from_url parsed this host already
             host = urlsplit(url if "//" in url else "//" + url).hostname or url
             return prov, f"source URL domain {host}"
         # 7. "tỉnh X" in the body, only when a single province is named that way
         found: dict[str, str] = {}
         for _, name, phrase, strong in body_hits:
             found.setdefault(name, phrase)
-        if len(found) == 1:
+        if len(found) == 1 and not many:
             (name, phrase), = found.items()
             return name, f"text '{_short(phrase)}'"
         # 8. districts, towns and communes the header, title and lead name, then the text
@@ -272,8 +272,11 @@ class ProvinceCatalogue:
         return None
 
 
+# A text naming this many provinces compares them: one after "tỉnh"/"TP" is not thereby its own.
+_MANY_NAMED = 4
 _PORTAL = re.compile(r"(?i)(cổng thông tin|cổng ttđt|trang thông tin điện tử|website)\b")
-_TRIGGER = re.compile(r"(?<!\w)(?:((?:tỉnh|thành)\s+(?:ủy|uỷ)|báo)|tỉnh|thành\s+phố|tp\.?)\s+", re.IGNORECASE)
+# "TP." may touch the name it prefixes ("UBND TP.HCM"); the other words are followed by a space
+_TRIGGER = re.compile(r"(?<!\w)(?:(?:((?:tỉnh|thành)\s+(?:ủy|uỷ)|báo)|tỉnh|thành\s+phố|tp)\s+|tp\.\s*)", re.IGNORECASE)
 _FORMER = re.compile(r"\s*\(?\s*cũ\b", re.IGNORECASE)
 _VISIT = re.compile(r"(?:đến\s+thăm|thăm\s+và\s+làm\s+việc|làm\s+việc\s+tại|học\s+tập\s+kinh\s+nghiệm\s+tại|khảo\s+sát\s+tại|thăm)\s+$",
                     re.IGNORECASE)
@@ -321,6 +324,7 @@ def load_provinces() -> ProvinceCatalogue:
     by_mark: dict[str, str] = {}
     alias_to_name: dict[str, str] = {}
     text_aliases: set[str] = set()
+    city_abbrevs: dict[str, str] = {}  # "HCM" of "TP.HCM": unambiguous only after "TP."
     for item in raw["provinces"]:
         name = nfc(item["name"])
         aliases = tuple(nfc(a) for a in item.get("aliases", ()))
@@ -347,6 +351,8 @@ def load_provinces() -> ProvinceCatalogue:
                 if not form.upper() == form:
                     text_aliases.add(form)
                     alias_to_name[form.lower()] = name
+            if (abbrev := re.fullmatch(r"TP\.?\s*([A-Z]{2,})", form)) is not None:
+                city_abbrevs[abbrev.group(1).lower()] = name
     # the 2025 unit names are aliases of the province that keeps the name (e.g. "Huế")
     for unit in raw["units_2025"]:
         by_key.setdefault(_key(tone_norm(unit)), nfc(unit))
@@ -361,6 +367,8 @@ def load_provinces() -> ProvinceCatalogue:
     for a in bare:
         key = " ".join(_WORD.findall(a.lower()))
         by_text.setdefault(key, alias_to_name.get(a.lower()) or name_for(a, by_key))
+    for short, short_name in city_abbrevs.items():
+        by_text.setdefault(short, short_name)
     bare_re = re.compile(rf"(?<![\w]){names_grp}", re.IGNORECASE)
     marks = sorted(by_mark, key=len, reverse=True)
     mark_re = (

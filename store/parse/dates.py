@@ -19,7 +19,7 @@ _TIME = r"(\d{1,2})\s*[:hg]\s*(\d{2})(?:\s*:\s*\d{2})?"  # 14:04, 18:56:52, 14h0
 _WEEKDAY = r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật|CN|T[2-7])"
 _LABEL = (
     r"(?:cập nhật|ngày cập nhật|ngày đăng|đăng ngày|đăng lúc|thời gian đăng|ngày xuất bản|"
-    r"xuất bản|gửi lúc|gửi ngày|thời gian|ngày|published|updated|posted)"
+    r"xuất bản|gửi lúc|gửi ngày|thời gian|ngày|(?:[a-z]+-)?publish(?:ed)?[-_ ]date|published|updated|posted)"
 )
 
 # A stamp opens the line: an optional label, then time-first or date-first, with optional

@@ -10,9 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from lxml.etree import LxmlError
+
 from tongket.store.errors import InputError
 from tongket.store.parse.clause_unit import unit_named_in
 from tongket.store.parse.urls import saved_page_url
+
+# What reading hostile markup can raise: lxml's own errors (empty or broken document),
+# ValueError (a str that declares an encoding, NUL bytes), RecursionError (markup nested
+# thousands deep), TypeError/AttributeError from an extractor meeting a tree it did not expect.
+_MARKUP_ERRORS = (LxmlError, ValueError, RecursionError, TypeError, AttributeError)
 
 
 
@@ -92,7 +99,7 @@ def _with_trafilatura(html: str) -> tuple[str | None, str | None, str | None, st
             html, include_comments=False, include_tables=True, favor_recall=True, config=cfg,
             with_metadata=True,
         )
-    except Exception:  # noqa: BLE001 - a parser failure falls back to plain text
+    except _MARKUP_ERRORS:  # the page defeats the extractor: fall back to plain text
         return None, None, None, None
     if doc is None:
         return None, None, None, None
@@ -122,5 +129,5 @@ def _fallback_text(html: str) -> str:
         if not text.strip():
             text = "\n".join(ln.strip() for ln in tree.text_content().splitlines() if ln.strip())
         return text
-    except Exception:  # noqa: BLE001 - garbage markup: nothing usable
+    except _MARKUP_ERRORS:  # garbage markup: nothing usable
         return re.sub(r"<[^>]+>", " ", re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", html)).strip()

@@ -85,33 +85,30 @@ def _clean_role(role: str) -> str:
 
 def find_officials(text: str) -> tuple[Official, ...]:
     """Officials in order of first mention; one entry per name, with the fullest role."""
-    try:
-        named_first, role_first, provinces = _patterns()
-        norm = tone_norm(text)  # same length as `text`: spans index both
-        found: dict[str, str] = {}
-        order: list[str] = []
-        hits: list[tuple[int, str, str]] = []
-        pos = 0
-        while (m := named_first.search(norm, pos)) is not None:
-            # restart inside the role: "bà A - ROLE cùng ông B - ROLE" holds two people
-            pos = m.start("role")
-            hits.append((m.start("name"), text[m.start("name"):m.end("name")],
-                         _clean_role(text[m.start("role"):m.end("role")])))
-        for m in role_first.finditer(norm):
-            hits.append((m.start("name"), text[m.start("name"):m.end("name")],
-                         " ".join(text[m.start("role"):m.end("role")].split())))
-        for _, name, role in sorted(hits):
-            name = " ".join(name.split())
-            if not role or name.lower() in provinces or _not_a_name(name):
-                continue
-            if name not in found:
-                order.append(name)
-                found[name] = role
-            elif len(role) > len(found[name]):
-                found[name] = role
-        return tuple(Official(n, found[n]) for n in order)
-    except Exception:  # noqa: BLE001 - never let an odd text break parsing
-        return ()
+    named_first, role_first, provinces = _patterns()
+    norm = tone_norm(text)  # same length as `text`: spans index both
+    found: dict[str, str] = {}
+    order: list[str] = []
+    hits: list[tuple[int, str, str]] = []
+    pos = 0
+    while (m := named_first.search(norm, pos)) is not None:
+        # restart inside the role: "bà A - ROLE cùng ông B - ROLE" holds two people
+        pos = m.start("role")
+        hits.append((m.start("name"), text[m.start("name"):m.end("name")],
+                     _clean_role(text[m.start("role"):m.end("role")])))
+    for m in role_first.finditer(norm):
+        hits.append((m.start("name"), text[m.start("name"):m.end("name")],
+                     " ".join(text[m.start("role"):m.end("role")].split())))
+    for _, name, role in sorted(hits):
+        name = " ".join(name.split())
+        if not role or name.lower() in provinces or _not_a_name(name):
+            continue
+        if name not in found:
+            order.append(name)
+            found[name] = role
+        elif len(role) > len(found[name]):
+            found[name] = role
+    return tuple(Official(n, found[n]) for n in order)
 
 
 _NOT_NAME_WORDS = frozenset(

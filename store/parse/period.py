@@ -48,7 +48,9 @@ _TERM = re.compile(
 )
 _CONGRESS = re.compile(r"đại\s+hội[^.;]{0,80}nhiệm\s+kỳ", re.IGNORECASE)
 _SPAN = re.compile(
-    rf"từ\s+(?:năm\s+)?(?:từ\s+)?(?:tháng\s+)?\d{{1,2}}\s*/\s*{_YEAR}\s+đến|giai\s+đoạn\s+{_YEAR}\s*[-–]\s*{_YEAR}",
+    rf"từ\s+(?:năm\s+)?(?:từ\s+)?(?:tháng\s+)?\d{{1,2}}\s*/\s*{_YEAR}\s+đến|giai\s+đoạn\s+{_YEAR}\s*[-–]\s*{_YEAR}"
+    # several whole years: "Từ năm 2015-2020", "từ năm 2016 đến năm 2020"
+    rf"|(?<![\w/])(?:từ\s+)?năm\s+{_YEAR}\s*(?:[-–]|đến\s+(?:năm\s+)?)\s*{_YEAR}(?![\d/])",
     re.IGNORECASE,
 )
 _YEAR_MENTION = re.compile(rf"(?<![\w/.\-])(?:năm|Năm|NĂM)\s+{_YEAR}(?![\d/\-–])")
