@@ -1,0 +1,101 @@
+"""The figure reader's vocabulary, compiled once per process.
+
+What can follow a number as its unit, what before it makes it an ordinal, a year or a date,
+which words qualify or change it: all of it is data (`data/units.json`). Words are compared
+lower-cased with one placement of tone marks ("hoà" = "hòa"), so the data lists each once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from tongket.store.lang.text import fold
+
+
+@dataclass(frozen=True, slots=True)
+class _Vocab:
+    unit_re: re.Pattern[str]
+    unit_names: dict[str, str]  # lower-cased form -> written form
+    time_re: re.Pattern[str]
+    stopwords: frozenset[str]
+    change_words: dict[str, str]
+    skip_before: frozenset[str]
+    skip_exempt: frozenset[str]
+    year_before: frozenset[str]
+    date_before: frozenset[str]
+    fillers: frozenset[tuple[str, ...]]  # word tuples
+    filler_edges: frozenset[str]  # first and last words of fillers: a quick "no filler here"
+    keep: frozenset[tuple[str, ...]]  # "tiếp nhận": a filler opening a compound stays
+    currencies: dict[str, tuple[str | None, float]]
+    qualifier_re: re.Pattern[str]  # a qualifier ending right before a number
+    change_re: re.Pattern[str]
+    widget_end: re.Pattern[str]  # folded widget label at the end / start of a string
+    widget_start: re.Pattern[str]
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _ends_before_number(words: list[str]) -> re.Pattern[str]:
+    """One of `words`, not glued to a letter before it, then one space, then the number."""
+    return re.compile(rf"(?<![^\W\d_])({_alternation(words)}) \Z")
+
+
+@cache
+def _tone_pairs() -> dict[str, str]:
+    """Tone marks written on either vowel of 'oa', 'oe', 'uy' ("hòa"/"hoà", "thủy"/"thuỷ")
+    -> one spelling, so that words compare after one normalisation instead of being
+    listed twice. Two characters in, two out: offsets are kept."""
+    pairs = {}
+    for mark in "\u0300\u0301\u0303\u0309\u0323":
+        for a, b in (("o", "a"), ("o", "e"), ("u", "y")):
+            pairs[unicodedata.normalize("NFC", a + mark) + b] = a + unicodedata.normalize("NFC", b + mark)
+    return pairs
+
+
+@cache
+def _tone_re() -> re.Pattern[str]:
+    return re.compile("|".join(_tone_pairs()))
+
+
+def _tone_norm(low: str) -> str:
+    pairs = _tone_pairs()
+    return _tone_re().sub(lambda m: pairs[m.group(0)], low)
+
+
+def _low(text: str) -> str:
+    """Lower case with one placement of tone marks: how the reader compares words."""
+    return _tone_norm(text.lower())
+
+
+@cache
+def _vocab() -> _Vocab:
+    data = json.loads(resources.files("tongket.store.lang").joinpath("data/units.json").read_text(encoding="utf-8"))
+    low = _low  # vocabulary is compared with the reader's lower-cased, tone-normalised view
+    units = [low(u) for u in data["units"]]
+    return _Vocab(
+        unit_re=re.compile(rf"(?:{_alternation(units)})(?![^\W_])"),
+        unit_names={low(u): u for u in data["units"]},
+        time_re=re.compile(rf"(?:{_alternation([low(t) for t in data['time_units']])})(?![^\W_])"),
+        stopwords=frozenset(low(w) for w in data["stopwords"]),
+        change_words={low(k): v for k, v in data["change_words"].items()},
+        skip_before=frozenset(low(w) for w in data["skip_before"]),
+        skip_exempt=frozenset(low(w) for w in data["skip_before_exempt_with_so"]),
+        year_before=frozenset(low(w) for w in data["year_before"]),
+        date_before=frozenset(low(w) for w in data["date_before"]),
+        fillers=frozenset(tuple(w.lower().split()) for w in data["label_fillers"]),
+        keep=frozenset(tuple(w.lower().split()) for w in data.get("label_keep", ())),
+
+        filler_edges=frozenset(e for w in data["label_fillers"] for e in (w.lower().split()[0], w.lower().split()[-1])),
+        currencies={k: (v.get("scaled_unit"), float(v.get("scale", 1))) for k, v in data["currencies"].items()},
+        qualifier_re=_ends_before_number([low(q) for q in data["qualifiers"]]),
+        change_re=_ends_before_number([low(k) for k in data["change_words"]]),
+        widget_end=re.compile(rf"(?:{_alternation([fold(w) for w in data['widget_labels']])})\Z"),
+        widget_start=re.compile(_alternation([fold(w) for w in data["widget_labels"]])),
+    )

@@ -1,0 +1,180 @@
+"""Building Figure records from the numbers read: unit and label, metric key, the change
+that follows a figure, and one record for one quantity.
+
+Both ends of a range share the label, and a bare first end shares the unit of the second
+("56.000 - 61.000 tỷ đồng"). A change ("tăng 15 cuộc họp so với năm 2018") joins the figure
+before it; a quantity written twice in other sentences is kept once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from tongket.store.lang.figure_words import _Vocab
+from tongket.store.lang.metrics import MetricCatalogue
+from tongket.store.lang.text import fold, fold_words
+from tongket.store.parse.clause_unit import clause_unit_before
+from tongket.store.parse.figure_label import (
+    _GAP_STOP, _change_word, _head, _label, _rate_label, _tail, _vs_after,
+)
+from tongket.store.parse.figure_text import _Text
+from tongket.store.present.display import vn_number
+from tongket.store.record import Change, Figure
+
+
+_KEY_REACH = 160  # how far back a metric's phrase is looked for (the nearest one wins anyway)
+# A bare "nghìn"/"ngàn" counts what its clause named; a bare "triệu" or "tỷ" is money, so it
+# takes no counted noun and stays unread as before.
+_COUNT_SCALES = frozenset({1000.0})
+_RATIO_UNITS = frozenset(("%", "lần"))
+_AMOUNT_QUALIFIERS = frozenset(("đạt", "ước đạt", "ước"))
+_VS_BEFORE = re.compile(r"so với ((?:[^\W_]+ ?){1,5}?)\s*,?\s*$", re.I)
+_RANGE_GAP = re.compile(r"\s*(?:đến|tới|-|–)\s*\Z")  # all that stands between the two ends of a range
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    fig: Figure
+    is_change: bool
+    direction: str | None
+    vs: str | None
+
+
+@lru_cache(maxsize=1024)
+def _fold_unit(unit: str | None) -> str:
+    return fold(unit or "").strip()
+
+
+def _assemble(t: _Text, v: _Vocab, cat: MetricCatalogue, reads: list) -> list[Figure]:
+    found: list[_Found] = []
+    sentences: dict[tuple[int, int], str] = {}  # figures of one sentence share its text
+    prev_end_in_sentence: dict[tuple[int, int], int] = {}
+    for idx, (r, q, qs) in enumerate(reads):
+        sent = t.sentence_span(r.start)
+        clause = t.clause_span(r.start, sent)
+        direction, cs = _change_word(t, qs, v)
+        if direction and q and q.lower() in _AMOUNT_QUALIFIERS:
+            direction, cs = None, qs  # "vốn tăng thêm đạt 179,2 triệu USD": a noun, not a change
+        raw_start = qs
+        unit = r.unit
+        prev_end = prev_end_in_sentence.get(sent, sent[0])
+        lo = max(prev_end, clause[0]) if prev_end <= r.start else clause[0]
+        is_breakdown = r.kind == "breakdown"
+        from_clause = False
+        if is_breakdown:
+            # breakdown list: inherit the unit of the figure the list breaks down
+            parent = next((f.fig for f in reversed(found) if f.fig.span[1] <= r.start and f.fig.sentence_span == sent and f.fig.unit), None)
+            unit = parent.unit if parent else None
+        elif unit is None and r.of is None and direction is None:
+            if r.scale in _COUNT_SCALES:  # "hồ sơ gần 15 ngàn": the clause names what is counted
+                unit = clause_unit_before(t.body, sent[0], r.start, [(f.fig.span, f.fig.unit) for f in found if f.fig.sentence_span == sent])
+                from_clause = unit is not None
+            if unit is None:
+                prev_end_in_sentence[sent] = r.end
+                continue  # a bare number that no list or unit explains
+        head_hi = cs if direction else raw_start
+        head = t.body[qs:r.start].strip() if is_breakdown else _head(t, lo, head_hi, v, bracketed=not direction)
+        tail, tail_end = _tail(t, r.end, v, about=r.unit in _RATIO_UNITS) if r.unit else ("", r.end)
+        prev = found[-1].fig if found and found[-1].fig.sentence_span == sent else None
+        if is_breakdown:
+            label = head
+        elif prev and prev.unit == unit and _RANGE_GAP.match(t.body[prev.span[1]:raw_start]):
+            label = prev.label  # "từ 7,5% đến 8%": both ends of one range
+        elif unit == "%" and not head and not tail:
+            label = _rate_label(t, r.end, prev, raw_start) or _label(t, r, head, tail, _head(t, clause[0], head_hi, v))
+            if label in ("%", "") and prev:
+                label = f"tỷ lệ {prev.label}"
+        else:
+            clause_head = "" if head or tail else _head(t, clause[0], head_hi, v)
+            label = _label(t, r, head, tail, clause_head)
+            if unit == "%" and label in ("%", "") and prev:
+                label = f"tỷ lệ {prev.label}"  # "2.998 hồ sơ, đạt tỷ lệ 99,9%"
+        next_start = reads[idx + 1][2] if idx + 1 < len(reads) else clause[1]
+        after_hi = min(next_start, clause[1]) if next_start > r.end else clause[1]
+        label_f, unit_f = fold(label), _fold_unit(unit)
+        key = cat.key_for_folded(label_f, unit_f, t.folded[max(lo, head_hi - _KEY_REACH):head_hi], t.folded[r.end:after_hi])
+        if key is None and prev and label == f"tỷ lệ {prev.label}":  # "trả trước hạn 22.357 hồ sơ, đạt 83%"
+            key = cat.key_for_folded(label_f, unit_f, t.folded[max(clause[0], head_hi - _KEY_REACH):head_hi], "")
+        if key is None and after_hi < clause[1]:  # "03 tập thể và 06 cá nhân được tặng Bằng khen": the clause's end names both
+            key = cat.key_for_folded(label_f, unit_f, "", t.folded[r.end:clause[1]])
+        span_end = r.end
+        vs = None
+        if direction:
+            vs, _ = _vs_after(t, r.end)
+            if vs is None:
+                m = _VS_BEFORE.search(t.body, max(sent[0], cs - 70), cs)
+                vs = m.group(1).strip() if m else None
+        raw = t.body[raw_start:span_end]
+        display_start = r.start
+        display = t.body[display_start:span_end]
+        if is_breakdown:
+            display = f"{vn_number(r.value)} {unit}" if unit else vn_number(r.value)
+        elif from_clause:
+            display = f"{display} {unit}"  # "15 ngàn hồ sơ": the display names what is counted
+        fig = Figure(
+            value=float(r.value),
+            unit=unit,
+            label=label,
+            raw=raw,
+            display=display,
+            sentence=sentences.setdefault(sent, t.body[sent[0]:sent[1]]),
+            span=(raw_start, span_end),
+            sentence_span=sent,
+            key=key,
+            qualifier=q,
+            of=r.of,
+            change=Change(r.value, unit, direction, vs) if direction else None,
+        )
+        found.append(_Found(fig, direction is not None, direction, vs))
+        prev_end_in_sentence[sent] = tail_end
+    return _dedupe(_attach_changes(t, found))
+
+
+def _attach_changes(t: _Text, found: list[_Found]) -> list[Figure]:
+    """'129 cuộc họp, tăng 15 cuộc họp so với năm 2018': the change belongs to 129."""
+    out: list[Figure] = []
+    for f in found:
+        if f.is_change and out:
+            base = out[-1]
+            gap = t.body[base.span[1]:f.fig.span[0]]
+            same_sentence = base.sentence_span == f.fig.sentence_span
+            unit_ok = f.fig.unit in ("%", None, base.unit) or (base.unit or "").startswith(f.fig.unit or "")
+            if same_sentence and base.change is None and len(gap) <= 40 and not _GAP_STOP.search(gap) and unit_ok:
+                out[-1] = replace(base, change=Change(f.fig.value, f.fig.unit or base.unit, f.direction or "up", f.vs))
+                continue
+        out.append(f.fig)
+    return out
+
+
+def _dedupe(figs: list[Figure]) -> list[Figure]:
+    """One quantity written twice ("hai cá nhân" ... "2 cá nhân") is one figure: same value
+    and unit in another sentence, filed under the same metric or with the same label.
+    Two figures in one sentence are always two things."""
+    out: list[Figure] = []
+    seen: dict[tuple[float, str | None], list[Figure]] = {}
+    for f in figs:
+        twins = seen.setdefault((f.value, f.unit), [])
+        dup = any(
+            g.sentence_span != f.sentence_span
+            and g.of == f.of
+            and (
+                (f.key is not None and g.key == f.key)
+                or _same_label(g, f)
+            )
+            for g in twins
+        )
+        if dup:
+            continue
+        twins.append(f)
+        out.append(f)
+    return out
+
+
+def _same_label(a: Figure, b: Figure) -> bool:
+    """Labels name the same thing: equal, or one extends the other, and more than the unit."""
+    la, lb = fold_words(a.label), fold_words(b.label)
+    if la == fold_words(a.unit or "") or lb == fold_words(b.unit or ""):
+        return False
+    return la == lb or la.startswith(lb + " ") or lb.startswith(la + " ")
