@@ -74,9 +74,27 @@ def _low(text: str) -> str:
     return _tone_norm(text.lower())
 
 
+def _data(name: str) -> dict:
+    return json.loads(resources.files("tongket.store.lang").joinpath(f"data/{name}").read_text(encoding="utf-8"))
+
+
+@cache
+def currencies() -> frozenset[str]:
+    """Units that are money ("đồng", "USD", "triệu USD")."""
+    raw = _data("units.json")["currencies"]
+    return frozenset(raw) | {v["scaled_unit"] for v in raw.values() if v.get("scaled_unit")}
+
+
+@cache
+def money_words_re() -> re.Pattern[str]:
+    """Words that make a count an amount of money ("thu nhập", "thu phí"), case-insensitive."""
+    words = _data("figure_words.json")["money_words"]
+    return re.compile(rf"(?<!\w)(?:{_alternation(words)})(?!\w)", re.IGNORECASE)
+
+
 @cache
 def _vocab() -> _Vocab:
-    data = json.loads(resources.files("tongket.store.lang").joinpath("data/units.json").read_text(encoding="utf-8"))
+    data = _data("units.json")
     low = _low  # vocabulary is compared with the reader's lower-cased, tone-normalised view
     units = [low(u) for u in data["units"]]
     return _Vocab(

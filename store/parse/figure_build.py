@@ -25,9 +25,6 @@ from tongket.store.record import Change, Figure
 
 
 _KEY_REACH = 160  # how far back a metric's phrase is looked for (the nearest one wins anyway)
-# A bare "nghìn"/"ngàn" counts what its clause named; a bare "triệu" or "tỷ" is money, so it
-# takes no counted noun and stays unread as before.
-_COUNT_SCALES = frozenset({1000.0})
 _RATIO_UNITS = frozenset(("%", "lần"))
 _AMOUNT_QUALIFIERS = frozenset(("đạt", "ước đạt", "ước"))
 _VS_BEFORE = re.compile(r"so với ((?:[^\W_]+ ?){1,5}?)\s*,?\s*$", re.I)
@@ -68,7 +65,7 @@ def _assemble(t: _Text, v: _Vocab, cat: MetricCatalogue, reads: list) -> list[Fi
             parent = next((f.fig for f in reversed(found) if f.fig.span[1] <= r.start and f.fig.sentence_span == sent and f.fig.unit), None)
             unit = parent.unit if parent else None
         elif unit is None and r.of is None and direction is None:
-            if r.scale in _COUNT_SCALES:  # "hồ sơ gần 15 ngàn": the clause names what is counted
+            if r.scale != 1.0:  # "hồ sơ gần 15 ngàn", "1,2 triệu": the clause names what is counted, or nothing does
                 unit = clause_unit_before(t.body, sent[0], r.start, [(f.fig.span, f.fig.unit) for f in found if f.fig.sentence_span == sent])
                 from_clause = unit is not None
             if unit is None:

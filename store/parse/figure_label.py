@@ -161,6 +161,12 @@ def _cut_preps(label: str) -> str:
     return label
 
 
+def _cut_or_abbreviated(body: str, end: int) -> bool:
+    """A word ending at `end` is not a whole word: "v" of "v.v...", or the last word of an
+    excerpt cut off mid-word ("35 đơn th")."""
+    return end == len(body) or (body[end:end + 1] == "." and body[end + 1:end + 2].isalpha())
+
+
 def _tail(t: _Text, pos: int, v: _Vocab, about: bool = False) -> tuple[str, int]:
     """Words right after the unit that say more about it ("văn bản đến", "tin nhắn được gửi đi").
     A ratio (`about`) may go on with what it measures ("tăng 2 lần về số dự án")."""
@@ -175,6 +181,8 @@ def _tail(t: _Text, pos: int, v: _Vocab, about: bool = False) -> tuple[str, int]
             break
         w = wm.group(0)
         if w.lower() in _TAIL_STOP and not (about and not words and w.lower() == "về"):
+            break
+        if _cut_or_abbreviated(t.body, wm.end()):
             break
         if _RANGE_NEXT.match(t.low, wm.start()):
             break

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from tongket.store.lang.figure_words import _low, _Vocab
 from tongket.store.lang.numbers import DOT_DATE, parse_numeral, read_scale, read_spelled
-from tongket.store.parse.figure_label import _qualifier
+from tongket.store.parse.figure_label import _cut_or_abbreviated, _qualifier
 from tongket.store.parse.figure_text import _WORD, _ends_with_one_of, _tail_phrases, _Text, _words_before
 
 
@@ -72,7 +72,7 @@ def _read_unit(t: _Text, pos: int, v: _Vocab) -> tuple[str | None, int, bool, bo
         if _low(w) in v.stopwords or not w[0].islower():
             break
         # "v.v…" is an abbreviation, and a word the excerpt cuts off is not a unit
-        if t.body[wm.end(): wm.end() + 2][:1] == "." and t.body[wm.end() + 1: wm.end() + 2].isalpha() or wm.end() == len(t.body):
+        if _cut_or_abbreviated(t.body, wm.end()):
             break
         words.append(w)
         j = wm.end()
