@@ -92,6 +92,49 @@ def money_words_re() -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{_alternation(words)})(?!\w)", re.IGNORECASE)
 
 
+@dataclass(frozen=True, slots=True)
+class LabelWords:
+    """The words that shape a figure's label (`data/figure_words.json`), compiled."""
+
+    tail_stop: frozenset[str]
+    tail_trailing: frozenset[str]
+    starters: tuple[str, ...]
+    starter_at: re.Pattern[str]  # where each starter begins, in lower-case text
+    cut_after: tuple[str, ...]  # " của ": spaced, to find as words
+    subject_markers: frozenset[str]
+    label_preps: frozenset[str]
+    digit_word: re.Pattern[str]  # a word with a digit, with the calendar words leading to it
+    compared_stop: re.Pattern[str]
+    amount_qualifiers: frozenset[str]
+    spelled_not_units: frozenset[str]
+    range_next: re.Pattern[str]  # "đến 8%": the second end of a range
+    range_to: re.Pattern[str]  # between the ends: "-", "đến"
+    range_gap: re.Pattern[str]  # all that stands between the two ends
+
+
+@cache
+def label_words() -> LabelWords:
+    """Loaded and compiled once per process."""
+    d = _data("figure_words.json")
+    ranges = _alternation(d["range_words"])
+    return LabelWords(
+        tail_stop=frozenset(d["tail_stop"]),
+        tail_trailing=frozenset(d["tail_trailing"]),
+        starters=tuple(d["label_starters"]),
+        starter_at=re.compile(f"(?=({_alternation(d['label_starters'])}))"),
+        cut_after=tuple(f" {w} " for w in d["cut_after"]),
+        subject_markers=frozenset(d["subject_markers"]),
+        label_preps=frozenset(d["label_preps"]),
+        digit_word=re.compile(rf"(?:\b(?:{_alternation(d['calendar_words'])})\s+)*[\w\-&/.]*\d[\w\-&/.]*", re.I),
+        compared_stop=re.compile(rf"\s(?:{_alternation(d['compared_stop'])})\b.*$"),
+        amount_qualifiers=frozenset(d["amount_qualifiers"]),
+        spelled_not_units=frozenset(d["spelled_not_units"]),
+        range_next=re.compile(rf"(?:{ranges}) [0-9]"),
+        range_to=re.compile(rf"\s*(?:-|–)\s*|\s+(?:{ranges})\s+"),
+        range_gap=re.compile(rf"\s*(?:{ranges}|-|–)\s*\Z"),
+    )
+
+
 @cache
 def _vocab() -> _Vocab:
     data = _data("units.json")

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from tongket.store.lang.figure_words import _Vocab
+from tongket.store.lang.figure_words import _Vocab, label_words
 from tongket.store.lang.metrics import MetricCatalogue
 from tongket.store.lang.text import fold, fold_words
 from tongket.store.parse.clause_unit import clause_unit_before
@@ -26,9 +26,7 @@ from tongket.store.record import Change, Figure
 
 _KEY_REACH = 160  # how far back a metric's phrase is looked for (the nearest one wins anyway)
 _RATIO_UNITS = frozenset(("%", "lần"))
-_AMOUNT_QUALIFIERS = frozenset(("đạt", "ước đạt", "ước"))
 _VS_BEFORE = re.compile(r"so với ((?:[^\W_]+ ?){1,5}?)\s*,?\s*$", re.I)
-_RANGE_GAP = re.compile(r"\s*(?:đến|tới|-|–)\s*\Z")  # all that stands between the two ends of a range
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +50,7 @@ def _assemble(t: _Text, v: _Vocab, cat: MetricCatalogue, reads: list) -> list[Fi
         sent = t.sentence_span(r.start)
         clause = t.clause_span(r.start, sent)
         direction, cs = _change_word(t, qs, v)
-        if direction and q and q.lower() in _AMOUNT_QUALIFIERS:
+        if direction and q and q.lower() in label_words().amount_qualifiers:
             direction, cs = None, qs  # "vốn tăng thêm đạt 179,2 triệu USD": a noun, not a change
         raw_start = qs
         unit = r.unit
@@ -77,7 +75,7 @@ def _assemble(t: _Text, v: _Vocab, cat: MetricCatalogue, reads: list) -> list[Fi
         prev = found[-1].fig if found and found[-1].fig.sentence_span == sent else None
         if is_breakdown:
             label = head
-        elif prev and prev.unit == unit and _RANGE_GAP.match(t.body[prev.span[1]:raw_start]):
+        elif prev and prev.unit == unit and label_words().range_gap.match(t.body[prev.span[1]:raw_start]):
             label = prev.label  # "từ 7,5% đến 8%": both ends of one range
         elif unit == "%" and not head and not tail:
             label = _rate_label(t, r.end, prev, raw_start) or _label(t, r, head, tail, _head(t, clause[0], head_hi, v))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from tongket.store.lang.figure_words import _alternation, _Vocab
+from tongket.store.lang.figure_words import _Vocab, currencies, label_words
 from tongket.store.lang.text import fold
 from tongket.store.parse.figure_text import _WORD, _Text
 from tongket.store.record import Figure
@@ -25,22 +25,14 @@ if TYPE_CHECKING:
 _PAREN = re.compile(r"\([^()]*\)")
 _VS = re.compile(r"\s*\(?\s*so với ((?:[^\W_]+ ?){1,5})")
 _SO_AFTER = re.compile(r"\s*(so (?:với )?(?:[^\W\d_]+ ?){1,5})")
-_VS_STOP = re.compile(r"\s(?:và|được|đạt|là|có|đã|thì|nhưng|trong|của)\b.*$")
 _SO_VOI = re.compile(r"so với.*?(?=\bvà\b|,|$)", re.I)
 _HEAD_CUT = re.compile(r".*[;:()\n]", re.S)
 _HEAD_TOKEN = re.compile(r"[^\W_][\w\-&]*|,")
-# a word with a digit in it is not part of a label, nor are the calendar words that lead to it
-# ("từ ngày 1.1.2019 đến 15.8.2019", "Nghị định số 63/2010/NĐ-CP")
-_DIGIT_WORD = re.compile(
-    r"(?:\b(?:tính|từ|đến|tới|trong|ngày|tháng|năm|quý|đầu|cuối|số|hết)\s+)*[\w\-&/.]*\d[\w\-&/.]*", re.I
-)
 # words after which what follows names the thing counted: "trung tâm đã | tiếp nhận"
 _ENDS_WITH_FIGURE = re.compile(r"[0-9][0-9.,]*%?(?:\s+[^\W\d_]+){0,3}\s*\Z")
 _ANY_DIGIT = re.compile(r"[0-9]")
 _HEAD_REACH = 90  # characters before a figure that its label is looked for in
-_MARKERS = frozenset("đã được là".split())
 _LABEL_WORDS = 6
-_LABEL_PREPS = frozenset("về của cho tại trong theo thuộc để".split())  # a unit's label keeps this many words of the text before it
 _GAP_STOP = re.compile(r"[\d;:]")
 
 
@@ -84,21 +76,13 @@ def _strip_fillers(words: list[str], v: _Vocab) -> list[str]:
     return words[a:b]
 
 
-_TAIL_STOP = frozenset(
-    "và với của cho tại trên dưới so tăng giảm đạt chiếm để nhằm theo từ trong là có gồm như khi "
-    "nhưng hoặc hay sau trước qua về vào thuộc bằng hơn gần khoảng vượt".split()
-)
-_STARTERS = ("tỷ lệ", "tỉ lệ", "tốc độ", "tăng trưởng", "tổng thu", "tổng chi", "tổng số", "kim ngạch",
-             "giá trị", "chỉ số", "thu nhập", "thu hút", "thu ngân sách", "thu nội địa", "tổng vốn", "vốn")
-_RANGE_NEXT = re.compile(r"(?:đến|tới) [0-9]")  # "7,5% đến 8%": the second end of a range, not a word about the first
-_CUT_PREPS = (" của ", " tại ", " trên ", " thuộc ", " trong ", " so với ")
-_STARTER_AT = re.compile(f"(?=({_alternation(list(_STARTERS))}))")
 
 
 def _head(t: _Text, lo: int, hi: int, v: _Vocab, bracketed: bool = True) -> str:
     """The words naming a figure, written before it: from `lo` (previous figure or clause
     start) to `hi` (the qualifier), without brackets, numbers and filler verbs. A figure
     that opens a bracket (`bracketed`) is named by the words before the bracket."""
+    lw = label_words()
     if hi - lo > _HEAD_REACH:  # only the last words can name the figure; start at a word
         lo = t.body.find(" ", hi - _HEAD_REACH, hi) + 1 or hi - _HEAD_REACH
     text = t.body[lo:hi]
@@ -114,14 +98,14 @@ def _head(t: _Text, lo: int, hi: int, v: _Vocab, bracketed: bool = True) -> str:
             m2 = _HEAD_CUT.match(rest)
             rest = rest[m2.end():] if m2 else rest
         text = rest
-    tokens = _HEAD_TOKEN.findall(_DIGIT_WORD.sub(" ", text) if _ANY_DIGIT.search(text) else text)
+    tokens = _HEAD_TOKEN.findall(lw.digit_word.sub(" ", text) if _ANY_DIGIT.search(text) else text)
     tokens = _strip_fillers(tokens, v)
     low = " ".join(tokens).lower()
-    starts = [m.start() for m in _STARTER_AT.finditer(low)]
+    starts = [m.start() for m in lw.starter_at.finditer(low)]
     best = starts[-1] if starts else -1
     if best >= 0:
         pre = low[:best].rstrip()
-        for s in _STARTERS:  # "tốc độ tăng trưởng": keep the starter before the starter
+        for s in lw.starters:  # "tốc độ tăng trưởng": keep the starter before the starter
             if pre.endswith(s):
                 best = pre.rfind(s)
                 pre = low[:best].rstrip()
@@ -145,7 +129,7 @@ def _after_subject(tokens: list[str]) -> list[str]:
     cut = 0
     names = [_is_name_word(w) for w in tokens]
     for i in range(len(tokens) - 1):
-        if tokens[i].lower() in _MARKERS:
+        if tokens[i].lower() in label_words().subject_markers:
             cut = i + 1
         elif names[i] and i >= 2 and names[i - 1] and names[i - 2] and tokens[i + 1][:1].islower():
             cut = i + 1  # a name of three or more capitalised words, then lower-case words
@@ -154,7 +138,7 @@ def _after_subject(tokens: list[str]) -> list[str]:
 
 def _cut_preps(label: str) -> str:
     """'tăng trưởng kinh tế của tỉnh' -> 'tăng trưởng kinh tế' (for rates and money)."""
-    for p in _CUT_PREPS:
+    for p in label_words().cut_after:
         i = label.lower().find(p)
         if i > 0:
             label = label[:i]
@@ -170,6 +154,7 @@ def _cut_or_abbreviated(body: str, end: int) -> bool:
 def _tail(t: _Text, pos: int, v: _Vocab, about: bool = False) -> tuple[str, int]:
     """Words right after the unit that say more about it ("văn bản đến", "tin nhắn được gửi đi").
     A ratio (`about`) may go on with what it measures ("tăng 2 lần về số dự án")."""
+    lw = label_words()
     words: list[str] = []
     j = pos
     ends: list[int] = []
@@ -180,16 +165,16 @@ def _tail(t: _Text, pos: int, v: _Vocab, about: bool = False) -> tuple[str, int]
         if not wm:
             break
         w = wm.group(0)
-        if w.lower() in _TAIL_STOP and not (about and not words and w.lower() == "về"):
+        if w.lower() in lw.tail_stop and not (about and not words and w.lower() == "về"):
             break
         if _cut_or_abbreviated(t.body, wm.end()):
             break
-        if _RANGE_NEXT.match(t.low, wm.start()):
+        if lw.range_next.match(t.low, wm.start()):
             break
         words.append(w)
         ends.append(wm.end())
         j = wm.end()
-    while words and words[-1].lower() in ("được", "đã", "đang"):
+    while words and words[-1].lower() in lw.tail_trailing:
         words.pop()
         ends.pop()
     return " ".join(words), (ends[-1] if ends else pos)
@@ -199,7 +184,7 @@ def _label(t: _Text, r: _Read, head: str, tail: str, clause_head: str) -> str:
     """What the figure counts: the unit and the words after it ("văn bản đến"); for rates
     and money, the words before it ("tỷ lệ hồ sơ nộp trực tuyến")."""
     unit = r.unit
-    if unit is None or unit == "%" or unit in ("đồng", "USD", "triệu USD"):
+    if unit is None or unit == "%" or unit in currencies():
         head = _cut_preps(head or ("" if tail else clause_head))
         parts = [p for p in (head, tail) if p]
         return " ".join(parts) or (unit or "")
@@ -220,7 +205,7 @@ def _last_words(text: str, n: int) -> str:
     i = max(0, len(words) - n)
     if i == 0:
         return text
-    at = next((j for j in range(max(1, i - 2), min(i + 3, len(words) - 1)) if words[j].lower() in _LABEL_PREPS), None)
+    at = next((j for j in range(max(1, i - 2), min(i + 3, len(words) - 1)) if words[j].lower() in label_words().label_preps), None)
     if at is not None:
         return " ".join(words[at:])
     while 0 < i and words[i - 1][:1].isupper() and i > len(words) - n - 2:
@@ -233,7 +218,7 @@ def _rate_label(t: _Text, end: int, prev: Figure | None, start: int) -> str:
     với dự toán"), else a rate of the figure just before it ("2.998 hồ sơ, đạt 99,9%")."""
     m = _SO_AFTER.match(t.body, end)
     if m:
-        return _VS_STOP.sub("", m.group(1)).strip()
+        return label_words().compared_stop.sub("", m.group(1)).strip()
     if prev and start - prev.span[1] <= 60 and not _GAP_STOP.search(t.body, prev.span[1], start):
         return f"tỷ lệ {prev.label}"
     return ""
@@ -242,5 +227,5 @@ def _rate_label(t: _Text, end: int, prev: Figure | None, start: int) -> str:
 def _vs_after(t: _Text, pos: int) -> tuple[str | None, int]:
     m = _VS.match(t.body, pos)
     if m:
-        return _VS_STOP.sub("", m.group(1)).strip(), m.end()
+        return label_words().compared_stop.sub("", m.group(1)).strip(), m.end()
     return None, pos

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
-from tongket.store.lang.figure_words import _low, _Vocab
-from tongket.store.lang.numbers import DOT_DATE, parse_numeral, read_scale, read_spelled
+from tongket.store.lang.figure_words import _low, _Vocab, label_words
+from tongket.store.lang.numbers import DOT_DATE, number_words, parse_numeral, read_scale, read_spelled, scale_words
 from tongket.store.parse.figure_label import _cut_or_abbreviated, _qualifier
 from tongket.store.parse.figure_text import _WORD, _ends_with_one_of, _tail_phrases, _Text, _words_before
 
@@ -20,14 +21,19 @@ from tongket.store.parse.figure_text import _WORD, _ends_with_one_of, _tail_phra
 MAX_FIGURES = 5000  # a body with more numbers than this is not an article; stop and warn
 _NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*(?:[/:\-–][0-9]+(?:[.,][0-9]+)*)*")
 _DOC_CODE = re.compile(r"[/\-][A-ZĐ]")
-_SPELLED = re.compile(r"(?:hai|ba|bốn|sáu|bảy|bẩy|tám|chín|mười|một trăm)\b")  # word start checked by hand
 _PAIR_SEP = re.compile(r"[/\-–]")
 _COMMA_PCT = re.compile(r",\s?%")
-_SPLIT_TAIL = re.compile(r", ([0-9]{1,3}) (?:nghìn|ngàn|triệu|tỷ|tỉ)")
 _BREAKDOWN = re.compile(
     r"[(:;,] ?([A-ZĐÀ-Ỹ][^\W\d_]*(?: [^\W\d_]+){0,6}) (\d+(?:\.\d{3})*)(?!,\d)(?=\s*(?:[;,)]|\.\s|\.?$|,\.\.\.))",
     re.M,
 )
+
+
+
+@cache
+def _split_tail() -> re.Pattern[str]:
+    """", 38 tỷ" right after a number: the second half of a decimal split by a stray space."""
+    return re.compile(rf", ([0-9]{{1,3}}) (?:{'|'.join(map(re.escape, scale_words()))})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +184,7 @@ def _read_at(t: _Text, m: re.Match[str], v: _Vocab, warnings: list[str]) -> _Rea
 def _range_unit(t: _Text, end: int, v: _Vocab, scale: float, unit: str | None, known: bool) -> tuple[float, str | None, bool]:
     """'56.000 - 61.000 tỷ đồng', 'từ 5 đến 7 hồ sơ': the first end of a range is written
     bare and shares the scale and unit of the second."""
-    g = _RANGE_TO.match(t.low, end)
+    g = label_words().range_to.match(t.low, end)
     if not g:
         return scale, unit, known
     nxt = _NUMBER.match(t.body, g.end())
@@ -224,7 +230,6 @@ def _read_pair(t: _Text, start: int, end: int, parts: list[str], sep: str, v: _V
     return _Read(start, end, u_end if unit else end, a, unit, known, of=b)
 
 
-_RANGE_TO = re.compile(r"\s*(?:-|–)\s*|\s+(?:đến|tới)\s+")
 
 
 def _scan_digits(t: _Text, v: _Vocab, warnings: list[str]) -> list[tuple[_Read, str | None, int]]:
@@ -256,14 +261,14 @@ def _note_split_decimal(body: str, m: re.Match[str], out: list[tuple[int, int, i
         i -= 1
     if i and body[i - 1] in "0123456789.,":
         return
-    tail = _SPLIT_TAIL.match(body, m.end())
+    tail = _split_tail().match(body, m.end())
     if tail:
         out.append((i, tail.start(1), tail.end()))
 
 
 def _scan_spelled(t: _Text, v: _Vocab) -> list[tuple[_Read, str | None, int]]:
     reads = []
-    for m in _SPELLED.finditer(t.low):
+    for m in number_words().spelled_start.finditer(t.low):  # word start checked by hand
         if m.start() and (t.low[m.start() - 1].isalnum() or t.low[m.start() - 1] == "_"):
             continue
         words = t.folded[m.start():m.start() + 40].split()
@@ -275,7 +280,7 @@ def _scan_spelled(t: _Text, v: _Vocab) -> list[tuple[_Read, str | None, int]]:
         if t.low[end:end + 1] != " ":
             continue
         unit, u_end, known, is_time = _read_unit(t, end, v)
-        if not known or is_time or unit in ("số", "bộ", "ban", "bản", "tin", "bài", "trang", "điểm", "%", "đồng", "USD", "sở", "kỳ", "khóa", "lớp", "máy", "nhà", "xe"):
+        if not known or is_time or unit in label_words().spelled_not_units:
             continue
         if _skip_context(t, m.start(), v):
             continue
