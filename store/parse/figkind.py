@@ -10,6 +10,7 @@ can leave it out. "đứng thứ 12/63 tỉnh" is a rank, value 12 of 63. A numb
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass, replace
@@ -57,11 +58,26 @@ def classify(body: str, figures: list[Figure]) -> list[Figure]:
     ranks = [_rank(body, m) for m in k.rank.finditer(body)]
     taken = [r.span for r in ranks]
     out: list[Figure] = list(ranks)
+    ends = [m.end() for m in _SENTENCE_END.finditer(body)]  # once: a figure's sentence by bisection
     for f in figures:
         if any(a <= f.span[0] < b for a, b in names) or any(a < f.span[1] and f.span[0] < b for a, b in taken):
             continue
-        out.append(replace(f, kind="target") if _is_target(body, f.span[0], k) else f)
+        start = max(_sentence_start(body, ends, f.span[0]), min(f.sentence_span[0], f.span[0]))
+        out.append(replace(f, kind="target") if _is_target(body[start:f.span[0]], k) else f)
     return sorted(out, key=lambda f: f.span)
+
+
+def _sentence_start(body: str, ends: list[int], pos: int) -> int:
+    """Where `_sentence(body, pos)` starts, from the sentence ends found once. The reader's
+    own sentence (at most `MAX_SENTENCE` long) bounds it, so a run-on list stays linear."""
+    if pos and body[pos - 1] in ".!?…":
+        start = pos  # a stop right before the figure ends a sentence in `_sentence`'s view
+    else:
+        i = bisect.bisect_right(ends, pos) - 1
+        start = ends[i] if i >= 0 else 0
+    while start < pos and body[start].isspace():
+        start += 1
+    return start
 
 
 def _sentence(body: str, pos: int) -> tuple[int, int]:
@@ -79,11 +95,10 @@ _CLAUSE_CUT = re.compile(r".*;", re.S)
 _MET = re.compile(r"(?<!\w)(?:đạt|đã)(?!\w)", re.IGNORECASE)
 
 
-def _is_target(body: str, pos: int, k: _Kinds) -> bool:
-    """A target word earlier in the figure's clause (commas do not end it: "phấn đấu 100%
-    …, trong đó 30%"), not one the text says was met ("hoàn thành các chỉ tiêu", "đạt")."""
-    start, _ = _sentence(body, pos)
-    before = body[start:pos]
+def _is_target(before: str, k: _Kinds) -> bool:
+    """A target word earlier in the figure's clause (`before`: its sentence up to it; commas
+    do not end it: "phấn đấu 100% …, trong đó 30%"), not one the text says was met
+    ("hoàn thành các chỉ tiêu", "đạt")."""
     cut = _CLAUSE_CUT.match(before)
     if cut:
         before = before[cut.end():]
