@@ -18,7 +18,7 @@ from tongket.store.lang.text import fold
 
 
 @dataclass(frozen=True, slots=True)
-class _Vocab:
+class Vocab:
     unit_re: re.Pattern[str]
     unit_names: dict[str, str]  # lower-cased form -> written form
     time_re: re.Pattern[str]
@@ -38,13 +38,13 @@ class _Vocab:
     widget_start: re.Pattern[str]
 
 
-def _alternation(words: list[str]) -> str:
+def alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 def _ends_before_number(words: list[str]) -> re.Pattern[str]:
     """One of `words`, not glued to a letter before it, then one space, then the number."""
-    return re.compile(rf"(?<![^\W\d_])({_alternation(words)}) \Z")
+    return re.compile(rf"(?<![^\W\d_])({alternation(words)}) \Z")
 
 
 @cache
@@ -64,14 +64,14 @@ def _tone_re() -> re.Pattern[str]:
     return re.compile("|".join(_tone_pairs()))
 
 
-def _tone_norm(low: str) -> str:
+def tone_norm(low: str) -> str:
     pairs = _tone_pairs()
     return _tone_re().sub(lambda m: pairs[m.group(0)], low)
 
 
-def _low(text: str) -> str:
+def reader_lower(text: str) -> str:
     """Lower case with one placement of tone marks: how the reader compares words."""
-    return _tone_norm(text.lower())
+    return tone_norm(text.lower())
 
 
 def _data(name: str) -> dict:
@@ -89,7 +89,7 @@ def currencies() -> frozenset[str]:
 def money_words_re() -> re.Pattern[str]:
     """Words that make a count an amount of money ("thu nhập", "thu phí"), case-insensitive."""
     words = _data("figure_words.json")["money_words"]
-    return re.compile(rf"(?<!\w)(?:{_alternation(words)})(?!\w)", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)(?:{alternation(words)})(?!\w)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,17 +116,17 @@ class LabelWords:
 def label_words() -> LabelWords:
     """Loaded and compiled once per process."""
     d = _data("figure_words.json")
-    ranges = _alternation(d["range_words"])
+    ranges = alternation(d["range_words"])
     return LabelWords(
         tail_stop=frozenset(d["tail_stop"]),
         tail_trailing=frozenset(d["tail_trailing"]),
         starters=tuple(d["label_starters"]),
-        starter_at=re.compile(f"(?=({_alternation(d['label_starters'])}))"),
+        starter_at=re.compile(f"(?=({alternation(d['label_starters'])}))"),
         cut_after=tuple(f" {w} " for w in d["cut_after"]),
         subject_markers=frozenset(d["subject_markers"]),
         label_preps=frozenset(d["label_preps"]),
-        digit_word=re.compile(rf"(?:\b(?:{_alternation(d['calendar_words'])})\s+)*[\w\-&/.]*\d[\w\-&/.]*", re.I),
-        compared_stop=re.compile(rf"\s(?:{_alternation(d['compared_stop'])})\b.*$"),
+        digit_word=re.compile(rf"(?:\b(?:{alternation(d['calendar_words'])})\s+)*[\w\-&/.]*\d[\w\-&/.]*", re.I),
+        compared_stop=re.compile(rf"\s(?:{alternation(d['compared_stop'])})\b.*$"),
         amount_qualifiers=frozenset(d["amount_qualifiers"]),
         spelled_not_units=frozenset(d["spelled_not_units"]),
         range_next=re.compile(rf"(?:{ranges}) [0-9]"),
@@ -136,27 +136,26 @@ def label_words() -> LabelWords:
 
 
 @cache
-def _vocab() -> _Vocab:
+def vocab() -> Vocab:
     data = _data("units.json")
-    low = _low  # vocabulary is compared with the reader's lower-cased, tone-normalised view
-    units = [low(u) for u in data["units"]]
-    return _Vocab(
-        unit_re=re.compile(rf"(?:{_alternation(units)})(?![^\W_])"),
-        unit_names={low(u): u for u in data["units"]},
-        time_re=re.compile(rf"(?:{_alternation([low(t) for t in data['time_units']])})(?![^\W_])"),
-        stopwords=frozenset(low(w) for w in data["stopwords"]),
-        change_words={low(k): v for k, v in data["change_words"].items()},
-        skip_before=frozenset(low(w) for w in data["skip_before"]),
-        skip_exempt=frozenset(low(w) for w in data["skip_before_exempt_with_so"]),
-        year_before=frozenset(low(w) for w in data["year_before"]),
-        date_before=frozenset(low(w) for w in data["date_before"]),
+    units = [reader_lower(u) for u in data["units"]]
+    return Vocab(
+        unit_re=re.compile(rf"(?:{alternation(units)})(?![^\W_])"),
+        unit_names={reader_lower(u): u for u in data["units"]},
+        time_re=re.compile(rf"(?:{alternation([reader_lower(t) for t in data['time_units']])})(?![^\W_])"),
+        stopwords=frozenset(reader_lower(w) for w in data["stopwords"]),
+        change_words={reader_lower(k): v for k, v in data["change_words"].items()},
+        skip_before=frozenset(reader_lower(w) for w in data["skip_before"]),
+        skip_exempt=frozenset(reader_lower(w) for w in data["skip_before_exempt_with_so"]),
+        year_before=frozenset(reader_lower(w) for w in data["year_before"]),
+        date_before=frozenset(reader_lower(w) for w in data["date_before"]),
         fillers=frozenset(tuple(w.lower().split()) for w in data["label_fillers"]),
         keep=frozenset(tuple(w.lower().split()) for w in data.get("label_keep", ())),
 
         filler_edges=frozenset(e for w in data["label_fillers"] for e in (w.lower().split()[0], w.lower().split()[-1])),
         currencies={k: (v.get("scaled_unit"), float(v.get("scale", 1))) for k, v in data["currencies"].items()},
-        qualifier_re=_ends_before_number([low(q) for q in data["qualifiers"]]),
-        change_re=_ends_before_number([low(k) for k in data["change_words"]]),
-        widget_end=re.compile(rf"(?:{_alternation([fold(w) for w in data['widget_labels']])})\Z"),
-        widget_start=re.compile(_alternation([fold(w) for w in data["widget_labels"]])),
+        qualifier_re=_ends_before_number([reader_lower(q) for q in data["qualifiers"]]),
+        change_re=_ends_before_number([reader_lower(k) for k in data["change_words"]]),
+        widget_end=re.compile(rf"(?:{alternation([fold(w) for w in data['widget_labels']])})\Z"),
+        widget_start=re.compile(alternation([fold(w) for w in data["widget_labels"]])),
     )

@@ -12,14 +12,14 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from tongket.store.lang.figure_words import _Vocab, label_words
+from tongket.store.lang.figure_words import Vocab, label_words
 from tongket.store.lang.metrics import MetricCatalogue
 from tongket.store.lang.text import fold, fold_words
 from tongket.store.parse.clause_unit import clause_unit_before
 from tongket.store.parse.figure_label import (
-    _GAP_STOP, _change_word, _head, _label, _rate_label, _tail, _vs_after,
+    GAP_STOP, change_word_before, head_words, label_for, rate_label, tail_words, compared_after,
 )
-from tongket.store.parse.figure_text import _Text
+from tongket.store.parse.figure_text import BodyText
 from tongket.store.present.display import vn_number
 from tongket.store.record import Change, Figure
 
@@ -42,14 +42,14 @@ def _fold_unit(unit: str | None) -> str:
     return fold(unit or "").strip()
 
 
-def _assemble(t: _Text, v: _Vocab, cat: MetricCatalogue, reads: list) -> list[Figure]:
+def assemble(t: BodyText, v: Vocab, cat: MetricCatalogue, reads: list) -> list[Figure]:
     found: list[_Found] = []
     sentences: dict[tuple[int, int], str] = {}  # figures of one sentence share its text
     prev_end_in_sentence: dict[tuple[int, int], int] = {}
     for idx, (r, q, qs) in enumerate(reads):
         sent = t.sentence_span(r.start)
         clause = t.clause_span(r.start, sent)
-        direction, cs = _change_word(t, qs, v)
+        direction, cs = change_word_before(t, qs, v)
         if direction and q and q.lower() in label_words().amount_qualifiers:
             direction, cs = None, qs  # "vốn tăng thêm đạt 179,2 triệu USD": a noun, not a change
         raw_start = qs
@@ -70,20 +70,20 @@ def _assemble(t: _Text, v: _Vocab, cat: MetricCatalogue, reads: list) -> list[Fi
                 prev_end_in_sentence[sent] = r.end
                 continue  # a bare number that no list or unit explains
         head_hi = cs if direction else raw_start
-        head = t.body[qs:r.start].strip() if is_breakdown else _head(t, lo, head_hi, v, bracketed=not direction)
-        tail, tail_end = _tail(t, r.end, v, about=r.unit in _RATIO_UNITS) if r.unit else ("", r.end)
+        head = t.body[qs:r.start].strip() if is_breakdown else head_words(t, lo, head_hi, v, bracketed=not direction)
+        tail, tail_end = tail_words(t, r.end, v, about=r.unit in _RATIO_UNITS) if r.unit else ("", r.end)
         prev = found[-1].fig if found and found[-1].fig.sentence_span == sent else None
         if is_breakdown:
             label = head
         elif prev and prev.unit == unit and label_words().range_gap.match(t.body[prev.span[1]:raw_start]):
             label = prev.label  # "từ 7,5% đến 8%": both ends of one range
         elif unit == "%" and not head and not tail:
-            label = _rate_label(t, r.end, prev, raw_start) or _label(t, r, head, tail, _head(t, clause[0], head_hi, v))
+            label = rate_label(t, r.end, prev, raw_start) or label_for(t, r, head, tail, head_words(t, clause[0], head_hi, v))
             if label in ("%", "") and prev:
                 label = f"tỷ lệ {prev.label}"
         else:
-            clause_head = "" if head or tail else _head(t, clause[0], head_hi, v)
-            label = _label(t, r, head, tail, clause_head)
+            clause_head = "" if head or tail else head_words(t, clause[0], head_hi, v)
+            label = label_for(t, r, head, tail, clause_head)
             if unit == "%" and label in ("%", "") and prev:
                 label = f"tỷ lệ {prev.label}"  # "2.998 hồ sơ, đạt tỷ lệ 99,9%"
         next_start = reads[idx + 1][2] if idx + 1 < len(reads) else clause[1]
@@ -97,7 +97,7 @@ def _assemble(t: _Text, v: _Vocab, cat: MetricCatalogue, reads: list) -> list[Fi
         span_end = r.end
         vs = None
         if direction:
-            vs, _ = _vs_after(t, r.end)
+            vs, _ = compared_after(t, r.end)
             if vs is None:
                 m = _VS_BEFORE.search(t.body, max(sent[0], cs - 70), cs)
                 vs = m.group(1).strip() if m else None
@@ -127,7 +127,7 @@ def _assemble(t: _Text, v: _Vocab, cat: MetricCatalogue, reads: list) -> list[Fi
     return _dedupe(_attach_changes(t, found))
 
 
-def _attach_changes(t: _Text, found: list[_Found]) -> list[Figure]:
+def _attach_changes(t: BodyText, found: list[_Found]) -> list[Figure]:
     """'129 cuộc họp, tăng 15 cuộc họp so với năm 2018': the change belongs to 129."""
     out: list[Figure] = []
     for f in found:
@@ -136,7 +136,7 @@ def _attach_changes(t: _Text, found: list[_Found]) -> list[Figure]:
             gap = t.body[base.span[1]:f.fig.span[0]]
             same_sentence = base.sentence_span == f.fig.sentence_span
             unit_ok = f.fig.unit in ("%", None, base.unit) or (base.unit or "").startswith(f.fig.unit or "")
-            if same_sentence and base.change is None and len(gap) <= 40 and not _GAP_STOP.search(gap) and unit_ok:
+            if same_sentence and base.change is None and len(gap) <= 40 and not GAP_STOP.search(gap) and unit_ok:
                 out[-1] = replace(base, change=Change(f.fig.value, f.fig.unit or base.unit, f.direction or "up", f.vs))
                 continue
         out.append(f.fig)

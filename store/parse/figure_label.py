@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from tongket.store.lang.figure_words import _Vocab, currencies, label_words
+from tongket.store.lang.figure_words import Vocab, currencies, label_words
 from tongket.store.lang.text import fold
-from tongket.store.parse.figure_text import _WORD, _Text
+from tongket.store.parse.figure_text import WORD, BodyText
 from tongket.store.record import Figure
 
 if TYPE_CHECKING:
-    from tongket.store.parse.figure_scan import _Read
+    from tongket.store.parse.figure_scan import Read
 
 
 _PAREN = re.compile(r"\([^()]*\)")
@@ -33,24 +33,24 @@ _ENDS_WITH_FIGURE = re.compile(r"[0-9][0-9.,]*%?(?:\s+[^\W\d_]+){0,3}\s*\Z")
 _ANY_DIGIT = re.compile(r"[0-9]")
 _HEAD_REACH = 90  # characters before a figure that its label is looked for in
 _LABEL_WORDS = 6
-_GAP_STOP = re.compile(r"[\d;:]")
+GAP_STOP = re.compile(r"[\d;:]")
 
 
-def _qualifier(t: _Text, start: int, v: _Vocab) -> tuple[str | None, int]:
+def qualifier_before(t: BodyText, start: int, v: Vocab) -> tuple[str | None, int]:
     m = v.qualifier_re.search(t.low, max(0, start - 16), start)
     if m:
         return t.body[m.start():start - 1], m.start()
     return None, start
 
 
-def _change_word(t: _Text, pos: int, v: _Vocab) -> tuple[str | None, int]:
+def change_word_before(t: BodyText, pos: int, v: Vocab) -> tuple[str | None, int]:
     m = v.change_re.search(t.low, max(0, pos - 14), pos)
     if m:
         return v.change_words[m.group(1)], m.start()
     return None, pos
 
 
-def _strip_fillers(words: list[str], v: _Vocab) -> list[str]:
+def _strip_fillers(words: list[str], v: Vocab) -> list[str]:
     """Drop filler verbs and words ("đạt", "tổng số", "trong đó") from both ends."""
     a, b = 0, len(words)
     while b > a and words[b - 1] == ",":
@@ -78,7 +78,7 @@ def _strip_fillers(words: list[str], v: _Vocab) -> list[str]:
 
 
 
-def _head(t: _Text, lo: int, hi: int, v: _Vocab, bracketed: bool = True) -> str:
+def head_words(t: BodyText, lo: int, hi: int, v: Vocab, bracketed: bool = True) -> str:
     """The words naming a figure, written before it: from `lo` (previous figure or clause
     start) to `hi` (the qualifier), without brackets, numbers and filler verbs. A figure
     that opens a bracket (`bracketed`) is named by the words before the bracket."""
@@ -145,13 +145,13 @@ def _cut_preps(label: str) -> str:
     return label
 
 
-def _cut_or_abbreviated(body: str, end: int) -> bool:
+def cut_or_abbreviated(body: str, end: int) -> bool:
     """A word ending at `end` is not a whole word: "v" of "v.v...", or the last word of an
     excerpt cut off mid-word ("35 đơn th")."""
     return end == len(body) or (body[end:end + 1] == "." and body[end + 1:end + 2].isalpha())
 
 
-def _tail(t: _Text, pos: int, v: _Vocab, about: bool = False) -> tuple[str, int]:
+def tail_words(t: BodyText, pos: int, v: Vocab, about: bool = False) -> tuple[str, int]:
     """Words right after the unit that say more about it ("văn bản đến", "tin nhắn được gửi đi").
     A ratio (`about`) may go on with what it measures ("tăng 2 lần về số dự án")."""
     lw = label_words()
@@ -161,13 +161,13 @@ def _tail(t: _Text, pos: int, v: _Vocab, about: bool = False) -> tuple[str, int]
     while len(words) < 6:
         if j >= len(t.body) or t.body[j] != " ":
             break
-        wm = _WORD.match(t.body, j + 1)
+        wm = WORD.match(t.body, j + 1)
         if not wm:
             break
         w = wm.group(0)
         if w.lower() in lw.tail_stop and not (about and not words and w.lower() == "về"):
             break
-        if _cut_or_abbreviated(t.body, wm.end()):
+        if cut_or_abbreviated(t.body, wm.end()):
             break
         if lw.range_next.match(t.low, wm.start()):
             break
@@ -180,7 +180,7 @@ def _tail(t: _Text, pos: int, v: _Vocab, about: bool = False) -> tuple[str, int]
     return " ".join(words), (ends[-1] if ends else pos)
 
 
-def _label(t: _Text, r: _Read, head: str, tail: str, clause_head: str) -> str:
+def label_for(t: BodyText, r: Read, head: str, tail: str, clause_head: str) -> str:
     """What the figure counts: the unit and the words after it ("văn bản đến"); for rates
     and money, the words before it ("tỷ lệ hồ sơ nộp trực tuyến")."""
     unit = r.unit
@@ -213,18 +213,18 @@ def _last_words(text: str, n: int) -> str:
     return " ".join(words[i:])
 
 
-def _rate_label(t: _Text, end: int, prev: Figure | None, start: int) -> str:
+def rate_label(t: BodyText, end: int, prev: Figure | None, start: int) -> str:
     """A percentage with no words of its own: of what it is compared with ("đạt 24,9% so
     với dự toán"), else a rate of the figure just before it ("2.998 hồ sơ, đạt 99,9%")."""
     m = _SO_AFTER.match(t.body, end)
     if m:
         return label_words().compared_stop.sub("", m.group(1)).strip()
-    if prev and start - prev.span[1] <= 60 and not _GAP_STOP.search(t.body, prev.span[1], start):
+    if prev and start - prev.span[1] <= 60 and not GAP_STOP.search(t.body, prev.span[1], start):
         return f"tỷ lệ {prev.label}"
     return ""
 
 
-def _vs_after(t: _Text, pos: int) -> tuple[str | None, int]:
+def compared_after(t: BodyText, pos: int) -> tuple[str | None, int]:
     m = _VS.match(t.body, pos)
     if m:
         return label_words().compared_stop.sub("", m.group(1)).strip(), m.end()

@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from tongket.store.lang.figure_words import _low, _Vocab, label_words
+from tongket.store.lang.figure_words import Vocab, label_words, reader_lower
 from tongket.store.lang.numbers import DOT_DATE, number_words, parse_numeral, read_scale, read_spelled, scale_words
-from tongket.store.parse.figure_label import _cut_or_abbreviated, _qualifier
-from tongket.store.parse.figure_text import _WORD, _ends_with_one_of, _tail_phrases, _Text, _words_before
+from tongket.store.parse.figure_label import cut_or_abbreviated, qualifier_before
+from tongket.store.parse.figure_text import WORD, ends_with_one_of, tail_phrases, BodyText, words_before
 
 
 MAX_FIGURES = 5000  # a body with more numbers than this is not an article; stop and warn
@@ -37,7 +37,7 @@ def _split_tail() -> re.Pattern[str]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Read:
+class Read:
     """A number read in place: where it is, its value and what follows it."""
 
     start: int  # of the digits
@@ -51,7 +51,7 @@ class _Read:
     scale: float = 1.0  # the scale word multiplied in ("ngàn" -> 1000)
 
 
-def _read_unit(t: _Text, pos: int, v: _Vocab) -> tuple[str | None, int, bool, bool]:
+def _read_unit(t: BodyText, pos: int, v: Vocab) -> tuple[str | None, int, bool, bool]:
     """Unit starting after `pos` -> (unit, end, known, is_time). Unknown units are the next
     one or two lower-case words that are not function words."""
     i = pos
@@ -71,14 +71,14 @@ def _read_unit(t: _Text, pos: int, v: _Vocab) -> tuple[str | None, int, bool, bo
     words: list[str] = []
     j = i
     for _ in range(2):
-        wm = _WORD.match(t.body, j)
+        wm = WORD.match(t.body, j)
         if not wm or (words and t.body[wm.start() - 1] != " "):
             break
         w = wm.group(0)
-        if _low(w) in v.stopwords or not w[0].islower():
+        if reader_lower(w) in v.stopwords or not w[0].islower():
             break
         # "v.v…" is an abbreviation, and a word the excerpt cuts off is not a unit
-        if _cut_or_abbreviated(t.body, wm.end()):
+        if cut_or_abbreviated(t.body, wm.end()):
             break
         words.append(w)
         j = wm.end()
@@ -91,14 +91,14 @@ def _read_unit(t: _Text, pos: int, v: _Vocab) -> tuple[str | None, int, bool, bo
     return " ".join(words), end, False, False
 
 
-def _skip_context(t: _Text, start: int, v: _Vocab) -> bool:
+def _skip_context(t: BodyText, start: int, v: Vocab) -> bool:
     """Ordinals, document numbers, addresses, clock and calendar words right before."""
-    words = _words_before(t.low, start, 4)
+    words = words_before(t.low, start, 4)
     if not words:
         return False
     if words[-1] != "số":
-        return _ends_with_one_of(words, v.skip_before)
-    phrases = _tail_phrases(words)
+        return ends_with_one_of(words, v.skip_before)
+    phrases = tail_phrases(words)
     if words[-1] == "số":
         if any(p in v.skip_exempt for p in phrases):
             return False
@@ -108,11 +108,11 @@ def _skip_context(t: _Text, start: int, v: _Vocab) -> bool:
         prev_raw = t.body[max(0, start - 40):start].split()
         if len(prev_raw) >= 2 and prev_raw[-2][:1].isupper():
             return True  # "Công văn số 12", "Kế hoạch số 62"
-        return any(p in v.skip_before for p in _tail_phrases(rest))
+        return any(p in v.skip_before for p in tail_phrases(rest))
     return any(p in v.skip_before for p in phrases)
 
 
-def _is_widget(t: _Text, start: int, v: _Vocab) -> bool:
+def _is_widget(t: BodyText, start: int, v: Vocab) -> bool:
     """Portal counters: a short line "Thống kê: 600.974", "Online: 13", "Lượt xem: 698"."""
     ls = t.body.rfind("\n", max(0, start - 100), start) + 1 or max(0, start - 100)
     le = t.body.find("\n", start, start + 100)
@@ -127,7 +127,7 @@ def _is_widget(t: _Text, start: int, v: _Vocab) -> bool:
     return v.widget_end.search(head) is not None or v.widget_start.match(head) is not None
 
 
-def _read_at(t: _Text, m: re.Match[str], v: _Vocab, warnings: list[str]) -> _Read | None:
+def _read_at(t: BodyText, m: re.Match[str], v: Vocab, warnings: list[str]) -> Read | None:
     """Read the digit run `m`, or None if it is not a quantity."""
     body = t.body
     start, end = m.span()
@@ -178,10 +178,10 @@ def _read_at(t: _Text, m: re.Match[str], v: _Vocab, warnings: list[str]) -> _Rea
         scaled_unit, unit_scale = v.currencies[unit]
         if scaled_unit and scale == unit_scale:
             value, unit = value / unit_scale, scaled_unit
-    return _Read(start, s_end, u_end if unit else s_end, value, unit, known, scale=scale)
+    return Read(start, s_end, u_end if unit else s_end, value, unit, known, scale=scale)
 
 
-def _range_unit(t: _Text, end: int, v: _Vocab, scale: float, unit: str | None, known: bool) -> tuple[float, str | None, bool]:
+def _range_unit(t: BodyText, end: int, v: Vocab, scale: float, unit: str | None, known: bool) -> tuple[float, str | None, bool]:
     """'56.000 - 61.000 tỷ đồng', 'từ 5 đến 7 hồ sơ': the first end of a range is written
     bare and shares the scale and unit of the second."""
     g = label_words().range_to.match(t.low, end)
@@ -197,19 +197,19 @@ def _range_unit(t: _Text, end: int, v: _Vocab, scale: float, unit: str | None, k
     return scale2, unit2, known2
 
 
-def _is_year(t: _Text, start: int, token: str, value: float, end: int, v: _Vocab) -> bool:
+def _is_year(t: BodyText, start: int, token: str, value: float, end: int, v: Vocab) -> bool:
     if not (len(token) == 4 and token.isdigit() and 1900 <= value <= 2100):
         return False
     if start and t.body[start - 1] in "/-":
         return True  # the year of a date or period: "quý I/2021", "tháng 6/2020", "2017-2019"
-    if _ends_with_one_of(_words_before(t.low, start, 2), v.year_before):
+    if ends_with_one_of(words_before(t.low, start, 2), v.year_before):
         return True
     unit, _, known, _ = _read_unit(t, end, v)
     next_word = t.body[end:end + 2].strip()[:1]
     return not (known and unit not in ("%",) and not next_word.isupper())  # "2022 Trung tâm …" is a year
 
 
-def _read_pair(t: _Text, start: int, end: int, parts: list[str], sep: str, v: _Vocab) -> _Read | None:
+def _read_pair(t: BodyText, start: int, end: int, parts: list[str], sep: str, v: Vocab) -> Read | None:
     """"a/b": a share ("140/145 nội dung" -> 140 of 145) or a day/month or month/year."""
     if sep != "/":
         return None  # 11-1 dates, 2017-2019 year ranges, 5-7 ranges
@@ -222,18 +222,18 @@ def _read_pair(t: _Text, start: int, end: int, parts: list[str], sep: str, v: _V
     if is_time:
         return None
     datelike = 1 <= a <= 31 and 1 <= b <= 12 and len(parts[0]) <= 2 and len(parts[1]) <= 2
-    after_date_word = _ends_with_one_of(_words_before(t.low, start, 2), v.date_before)
+    after_date_word = ends_with_one_of(words_before(t.low, start, 2), v.date_before)
     if datelike and (unit is None or after_date_word):
         return None
     if a > b:
         return None
-    return _Read(start, end, u_end if unit else end, a, unit, known, of=b)
+    return Read(start, end, u_end if unit else end, a, unit, known, of=b)
 
 
 
 
-def _scan_digits(t: _Text, v: _Vocab, warnings: list[str]) -> list[tuple[_Read, str | None, int]]:
-    reads: list[tuple[_Read, str | None, int]] = []
+def scan_digits(t: BodyText, v: Vocab, warnings: list[str]) -> list[tuple[Read, str | None, int]]:
+    reads: list[tuple[Read, str | None, int]] = []
     split_at: list[tuple[int, int, int]] = []
     body = t.body
     for m in _NUMBER.finditer(body):
@@ -245,7 +245,7 @@ def _scan_digits(t: _Text, v: _Vocab, warnings: list[str]) -> list[tuple[_Read, 
         r = _read_at(t, m, v, warnings)
         if r is None:
             continue
-        q, qs = _qualifier(t, r.start, v)
+        q, qs = qualifier_before(t, r.start, v)
         reads.append((r, q, qs))
     for a, b, end in split_at:
         warnings.append(f"unreadable number {body[a:end]!r}")
@@ -266,7 +266,7 @@ def _note_split_decimal(body: str, m: re.Match[str], out: list[tuple[int, int, i
         out.append((i, tail.start(1), tail.end()))
 
 
-def _scan_spelled(t: _Text, v: _Vocab) -> list[tuple[_Read, str | None, int]]:
+def scan_spelled(t: BodyText, v: Vocab) -> list[tuple[Read, str | None, int]]:
     reads = []
     for m in number_words().spelled_start.finditer(t.low):  # word start checked by hand
         if m.start() and (t.low[m.start() - 1].isalnum() or t.low[m.start() - 1] == "_"):
@@ -284,14 +284,14 @@ def _scan_spelled(t: _Text, v: _Vocab) -> list[tuple[_Read, str | None, int]]:
             continue
         if _skip_context(t, m.start(), v):
             continue
-        q, qs = _qualifier(t, m.start(), v)
-        reads.append((_Read(m.start(), end, u_end, value, unit, True, kind="spelled"), q, qs))
+        q, qs = qualifier_before(t, m.start(), v)
+        reads.append((Read(m.start(), end, u_end, value, unit, True, kind="spelled"), q, qs))
     return reads
 
 
-def _scan_breakdowns(t: _Text, v: _Vocab, taken: set[int]) -> list[tuple[_Read, str | None, int]]:
+def scan_breakdowns(t: BodyText, v: Vocab, taken: set[int]) -> list[tuple[Read, str | None, int]]:
     """'(trong đó: Tin tức chung 668; Hoạt động kỳ họp 182; ...)': a label, then a bare number."""
-    reads: list[tuple[_Read, str | None, int]] = []
+    reads: list[tuple[Read, str | None, int]] = []
     for m in _BREAKDOWN.finditer(t.body):
         if m.start(2) in taken:
             continue
@@ -303,5 +303,5 @@ def _scan_breakdowns(t: _Text, v: _Vocab, taken: set[int]) -> list[tuple[_Read, 
         value = parse_numeral(m.group(2))
         if value is None or (len(m.group(2)) == 4 and 1900 <= value <= 2100):
             continue
-        reads.append((_Read(m.start(2), m.end(2), m.end(2), value, None, False, kind="breakdown"), None, m.start(1)))
+        reads.append((Read(m.start(2), m.end(2), m.end(2), value, None, False, kind="breakdown"), None, m.start(1)))
     return reads

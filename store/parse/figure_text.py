@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from tongket.store.lang.figure_words import _tone_norm
+from tongket.store.lang.figure_words import tone_norm
 from tongket.store.lang.text import fold
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ _REACH = 300  # how far a figure's clause context reaches either side
 # a run without a sentence end longer than this is cut into pieces of at most this many
 # characters: every figure carries its sentence, so an unbounded one costs memory per figure
 MAX_SENTENCE = 1000
-_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 # a match ends where a sentence starts; it opens with a character set so the scan is fast
 _SENT_END = re.compile(r"[.!?…\n](?:(?<=\n)\n*|(?<!\n)\s+(?=[^\s\da-zà-ỹđ]))")
 _CLAUSE_END = re.compile(r"[;\n]")
@@ -33,7 +33,7 @@ _LAST_CUT = re.compile(r".*[.;:()|\n0-9]", re.S)  # greedy: ends after the last 
 
 
 @dataclass(frozen=True, slots=True)
-class _Text:
+class BodyText:
     """The body and the views of it the reader needs, all with the body's offsets."""
 
     body: str
@@ -100,15 +100,15 @@ def _lower(text: str, chunk: int = 1 << 16) -> str:
     return "".join([text[i : i + chunk].lower() for i in range(0, len(text), chunk)])
 
 
-def _prepare(body: str) -> _Text:
+def prepare(body: str) -> BodyText:
     low = _lower(body)
     folded = _fold_view(body, low)
     if len(low) != len(body):  # a few characters lower-case to two; keep offsets
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in body)
-    low = _tone_norm(low)
+    low = tone_norm(low)
     sents = _bounded([0] + [m.end() for m in _SENT_END.finditer(body)], body)
     clauses = [0] + [m.end() for m in _CLAUSE_END.finditer(body)]
-    return _Text(body, low, folded, tuple(sents), tuple(clauses))
+    return BodyText(body, low, folded, tuple(sents), tuple(clauses))
 
 
 def _bounded(starts: list[int], body: str) -> list[int]:
@@ -126,7 +126,7 @@ def _bounded(starts: list[int], body: str) -> list[int]:
     return out
 
 
-def _words_before(low: str, pos: int, n: int = 4, reach: int = 60) -> list[str]:
+def words_before(low: str, pos: int, n: int = 4, reach: int = 60) -> list[str]:
     """Up to `n` words right before `pos` (stops at digits and most punctuation)."""
     chunk = low[max(0, pos - reach):pos]
     m = _LAST_CUT.match(chunk)
@@ -135,7 +135,7 @@ def _words_before(low: str, pos: int, n: int = 4, reach: int = 60) -> list[str]:
     return chunk.split()[-n:]
 
 
-def _ends_with_one_of(words: list[str], phrases: frozenset[str]) -> bool:
+def ends_with_one_of(words: list[str], phrases: frozenset[str]) -> bool:
     """Are the last one, two, ... of `words` one of `phrases`?"""
     tail = ""
     for w in reversed(words):
@@ -145,5 +145,5 @@ def _ends_with_one_of(words: list[str], phrases: frozenset[str]) -> bool:
     return False
 
 
-def _tail_phrases(words: list[str]) -> list[str]:
+def tail_phrases(words: list[str]) -> list[str]:
     return [" ".join(words[i:]) for i in range(len(words))]

@@ -36,11 +36,11 @@ import re
 import unicodedata
 from dataclasses import replace
 
-from tongket.store.lang.figure_words import _vocab
+from tongket.store.lang.figure_words import vocab
 from tongket.store.lang.metrics import load_catalogue
-from tongket.store.parse.figure_build import _assemble
-from tongket.store.parse.figure_scan import MAX_FIGURES, _scan_breakdowns, _scan_digits, _scan_spelled
-from tongket.store.parse.figure_text import MAX_SENTENCE, _prepare
+from tongket.store.parse.figure_build import assemble
+from tongket.store.parse.figure_scan import MAX_FIGURES, scan_breakdowns, scan_digits, scan_spelled
+from tongket.store.parse.figure_text import MAX_SENTENCE, prepare
 from tongket.store.record import Figure
 
 __all__ = ["MAX_FIGURES", "MAX_SENTENCE", "extract_figures"]
@@ -86,13 +86,13 @@ def _extract_non_nfc(body: str) -> tuple[list[Figure], list[str]]:
 
 
 def _extract(body: str, warnings: list[str]) -> list[Figure]:
-    v = _vocab()
+    v = vocab()
     cat = load_catalogue()
-    t = _prepare(body)
-    reads = _scan_digits(t, v, warnings)
+    t = prepare(body)
+    reads = scan_digits(t, v, warnings)
     taken = {r.start for r, _, _ in reads if r.unit or r.of is not None}
-    breakdowns = _scan_breakdowns(t, v, taken)
+    breakdowns = scan_breakdowns(t, v, taken)
     claimed = {r.start for r, _, _ in breakdowns}
-    reads = [x for x in reads if x[0].start not in claimed] + breakdowns + _scan_spelled(t, v)
+    reads = [x for x in reads if x[0].start not in claimed] + breakdowns + scan_spelled(t, v)
     reads.sort(key=lambda x: x[0].start)
-    return _assemble(t, v, cat, reads)
+    return assemble(t, v, cat, reads)
