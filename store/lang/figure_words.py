@@ -1,8 +1,10 @@
 """The figure reader's vocabulary, compiled once per process.
 
 What can follow a number as its unit, what before it makes it an ordinal, a year or a date,
-which words qualify or change it: all of it is data (`data/units.json`). Words are compared
-lower-cased with one placement of tone marks ("hoà" = "hòa"), so the data lists each once.
+which words qualify or change it (`data/units.json`), and the words that shape a label or
+make a count money (`data/figure_words.json`): all of it is data. Words are compared the
+way the reader sees the body, `reader_lower`: lower case with one placement of tone marks
+("hòa" -> "hoà"), so the data lists each word once.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from typing import NamedTuple
 from tongket.store.errors import InputError
 from tongket.store.lang.text import nfc
 from tongket.store.parse.legacy_fonts import (
-    _WORD, _cp1252_decoding_table, _from_tcvn3, _from_vni, _undo_mojibake,
+    WORD, cp1252_decoding_table, from_tcvn3, from_vni, undo_mojibake,
 )
 
 
@@ -29,7 +29,7 @@ from tongket.store.parse.legacy_fonts import (
 CERTAIN = 0.85
 LIKELY = 0.6
 # Scoring looks at the start of the text only: enough words to decide, bounded time.
-_SAMPLE_CHARS = 200_000
+SAMPLE_CHARS = 200_000
 # How much better a legacy reading must spell than the text as it stands to be believed.
 _GAIN = 0.25
 # Most share of words with non-ASCII characters for 8-bit text to be taken as Windows-1252.
@@ -62,7 +62,7 @@ class _Score(NamedTuple):
         return self.valid / self.foreign if self.foreign else 0.0
 
 
-def _decode(data: bytes, path: str) -> str:
+def to_unicode(data: bytes, path: str) -> str:
     """Unicode from bytes: BOM, then UTF-8, then the 8-bit Vietnamese encodings."""
     for bom, codec, label in _BOMS:
         if data.startswith(bom):
@@ -110,8 +110,8 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 def _decode_8bit(data: bytes, path: str) -> str:
     """Not UTF-8: try Windows-1258, TCVN3 and VNI, and keep the one that spells Vietnamese."""
-    western = codecs.charmap_decode(data, "strict", _cp1252_decoding_table())[0]
-    readings: dict[str, Callable[[str], str | None]] = {"tcvn3": _from_tcvn3, "vni": _from_vni}
+    western = codecs.charmap_decode(data, "strict", cp1252_decoding_table())[0]
+    readings: dict[str, Callable[[str], str | None]] = {"tcvn3": from_tcvn3, "vni": from_vni}
     try:
         vietnamese = nfc(data.decode("cp1258"))
     except UnicodeDecodeError:
@@ -137,7 +137,7 @@ def _decode_8bit(data: bytes, path: str) -> str:
 def _best_reading(readings: Mapping[str, Callable[[str], str | None]], text: str) -> tuple[_Score, str]:
     """The reading whose words spell Vietnamese best, judged on the start of the text so a
     large file is converted once, by the winner only."""
-    sample = text[:_SAMPLE_CHARS]
+    sample = text[:SAMPLE_CHARS]
     scored = []
     for name, convert in readings.items():
         converted = convert(sample)
@@ -154,7 +154,7 @@ def _reads_as_western(text: str) -> bool:
     if plain.foreign <= _WESTERN_SHARE * plain.words:
         return True
     latin = 0
-    for match in _WORD.finditer(text, 0, _SAMPLE_CHARS):
+    for match in WORD.finditer(text, 0, SAMPLE_CHARS):
         word = match.group()
         if not word.isascii():
             latin += word.isalpha() and any(c.isascii() for c in word) and all(ord(c) < 0x100 for c in word)
@@ -185,7 +185,7 @@ _LEGACY_REASONS = {
 }
 
 
-def _fix_legacy(text: str, path: str) -> str:
+def fix_legacy(text: str, path: str) -> str:
     """Unicode text that is really TCVN3, VNI or double-encoded UTF-8: convert or refuse.
 
     Legacy text survives a save as UTF-8 unchanged ("B¸o c¸o" is valid Unicode), so this
@@ -195,7 +195,7 @@ def _fix_legacy(text: str, path: str) -> str:
     plain = _score(text)
     if plain.foreign < 2 or plain.share >= CERTAIN:
         return text
-    readings = {"tcvn3": _from_tcvn3, "vni": _from_vni, "mojibake": _undo_mojibake}
+    readings = {"tcvn3": from_tcvn3, "vni": from_vni, "mojibake": undo_mojibake}
     best, name = _best_reading(readings, text)
     if best.share < max(LIKELY, plain.share + _GAIN):
         return text  # some other language, or noise: not ours to judge here
@@ -211,7 +211,7 @@ def _fix_legacy(text: str, path: str) -> str:
 def _score(text: str) -> _Score:
     # Fast path: count the words in C, then judge each distinct word once (an article
     # repeats its syllables many times); the same totals as a word-by-word loop.
-    found = _WORD.findall(text, 0, _SAMPLE_CHARS)
+    found = WORD.findall(text, 0, SAMPLE_CHARS)
     foreign = valid = 0
     for word, n in Counter(found).items():
         if not word.isascii():

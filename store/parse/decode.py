@@ -3,9 +3,10 @@
 Scraped Vietnamese pages arrive in every encoding the last twenty years produced: UTF-8
 (with or without BOM), UTF-16 from Windows tools, Windows-1258 (combining tone marks), and
 text typed in legacy font encodings (TCVN3/ABC, VNI) that shows up as "B¸o c¸o" or
-"Baùo caùo". This module checks the file, hands the bytes to `charset` (which encoding;
-`legacy_fonts` converts), cleans invisible characters and judges whether the result is an
-article at all.
+"Baùo caùo". This module checks the file, hands the bytes to `charset.to_unicode` (which
+encoding) and the text to `charset.fix_legacy` (legacy text saved as Unicode; the
+converters are in `legacy_fonts`), removes invisible characters and judges whether the
+result is an article at all.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import BinaryIO
 
 from tongket.store.errors import InputError
 from tongket.store.lang.text import nfc, split_joined_words
-from tongket.store.parse.charset import _SAMPLE_CHARS, _decode, _fix_legacy
+from tongket.store.parse.charset import SAMPLE_CHARS, to_unicode, fix_legacy
 
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -126,8 +127,8 @@ def decode_text(data: bytes, path: str) -> str:
     kind = _binary_kind(data)
     if kind:
         raise InputError(path, f"is {kind}, not a text file; save the article as plain text (UTF-8) or HTML")
-    text = _decode(data, path)
-    text = _fix_legacy(nfc(_ZERO_WIDTH.sub("", _BIDI.sub("", split_joined_words(text)))), path)
+    text = to_unicode(data, path)
+    text = fix_legacy(nfc(_ZERO_WIDTH.sub("", _BIDI.sub("", split_joined_words(text)))), path)
     text = text.replace(_SOFT_HYPHEN, "")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     return nfc(text.rstrip("\x1a"))  # Ctrl-Z: end-of-file mark left by DOS-era editors
@@ -138,7 +139,7 @@ def looks_like_html(text: str) -> bool:
     as text. An article that merely mentions "<p>" once is not HTML."""
     if _HTML_START.match(text[:4096]):
         return True
-    tags = len(_HTML_TAG.findall(text[:_SAMPLE_CHARS]))
+    tags = len(_HTML_TAG.findall(text[:SAMPLE_CHARS]))
     return tags >= 20 or (tags >= 3 and text.lstrip().startswith("<"))
 
 

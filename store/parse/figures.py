@@ -20,14 +20,24 @@ before it. Both ends of a range share the label, and a bare first end shares the
 the second ("56.000 - 61.000 tỷ đồng"). An amount in brackets is named by the words before
 the bracket.
 
-The vocabulary is data (`data/units.json`); the metric keys come from `metrics.py`.
-Words are compared lower-cased with one placement of tone marks ("hoà" = "hòa"), so the
-vocabulary lists each word once. Text it cannot read becomes a warning; a bug in the reader
-is not caught here but at the parser's one boundary (`article.parse_text`, ingest's `parse_one`).
+A bare scale word takes the unit its clause named ("hồ sơ gần 1,2 triệu") or none; a count
+whose own words speak of money ("thu nhập bình quân 5 nghìn") takes only a currency.
 
-Speed: the body is lower-cased and folded once per article (the fold goes through a byte
-code, see `_byte_fold`), the full-text scans open with a character set so the regex engine
-skips ahead, and the metric catalogue is asked with slices of the folded body.
+The reader, one job per module, in the order they run:
+  figure_text   the body's views (lower-cased, folded), sentences and clauses, same offsets
+  figure_scan   which digit runs are quantities (dates, years, codes, counters ruled out), unit
+  figure_label  the words around a number: qualifier, change word, label
+  figure_build  Figure records: clause units, ranges, metric key, changes, one per quantity
+The vocabulary is data, loaded and compiled once per process by `lang.figure_words`
+(`data/units.json`, `data/figure_words.json`) and `lang.numbers` (`data/numbers.json`); the
+metric keys come from `lang.metrics`. Words are compared lower-cased with one placement of
+tone marks ("hoà" = "hòa"), so the vocabulary lists each word once. Text it cannot read
+becomes a warning; a bug in the reader is not caught here but at the parser's one boundary
+(`article.parse_text`, ingest's `parse_one`).
+
+Speed: the body is lower-cased and folded once per article (through a one-byte code, see
+`figure_text`), the full-text scans open with a character set so the regex engine skips
+ahead, and the metric catalogue is asked with slices of the folded body.
 """
 
 from __future__ import annotations
@@ -43,7 +53,7 @@ from tongket.store.parse.figure_scan import MAX_FIGURES, scan_breakdowns, scan_d
 from tongket.store.parse.figure_text import MAX_SENTENCE, prepare
 from tongket.store.record import Figure
 
-__all__ = ["MAX_FIGURES", "MAX_SENTENCE", "extract_figures"]
+__all__ = ["MAX_FIGURES", "MAX_SENTENCE", "extract_figures"]  # the caps, for callers that report them
 
 
 def extract_figures(body: str) -> tuple[list[Figure], list[str]]:

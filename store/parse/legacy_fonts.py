@@ -17,7 +17,7 @@ from tongket.store.lang.text import nfc
 
 # A "word" for spelling checks: anything between spaces, digits and punctuation. Latin-1
 # symbols stay inside words because TCVN3 uses them as letters ("B¸o").
-_WORD = re.compile(r"[^\s\d!-/:-@\[-`{-~\u2000-\u206f]+")
+WORD = re.compile(r"[^\s\d!-/:-@\[-`{-~\u2000-\u206f]+")
 _NOT_ASCII_LETTER = re.compile(r"[^A-Za-z]+")
 
 
@@ -37,7 +37,7 @@ def _tcvn3_decoding_table() -> str:
     return "".join(chr(b) for b in range(256)).translate(_tcvn3_table())
 
 
-def _from_tcvn3(text: str) -> str:
+def from_tcvn3(text: str) -> str:
     """TCVN3 read as Windows-1252 -> Unicode.
 
     TCVN3 has upper-case toned letters only in separate heading fonts (.VnTimeH) that reuse
@@ -57,7 +57,7 @@ def _from_tcvn3(text: str) -> str:
         if _shouting(line):
             spans.append((offset, offset + len(line)))
         offset += len(line) + 1
-    for match in _WORD.finditer(text):
+    for match in WORD.finditer(text):
         if not match.group().islower() and _shouting(match.group()):
             spans.append(match.span())
     pieces, done = [], 0
@@ -84,7 +84,7 @@ def _vni_tables() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[
     return vni["tone_marks"], circumflex, breve, vni["letters"]
 
 
-def _from_vni(text: str) -> str:
+def from_vni(text: str) -> str:
     """VNI read as Windows-1252 -> Unicode: a vowel followed by a mark character ("aù" = á,
     "aâ" = â, "aá" = ấ), plus a few one-character letters ("ñ" = đ, "ô" = ơ)."""
     tones, circumflex, breve, letters = _vni_tables()
@@ -119,7 +119,7 @@ def _cp1252_table() -> dict[int, str]:
 
 
 @cache
-def _cp1252_decoding_table() -> str:
+def cp1252_decoding_table() -> str:
     """Windows-1252 as a 256-character decoding table; its five undefined bytes read as Latin-1."""
     return "".join(chr(b) for b in range(256)).translate(_cp1252_table())
 
@@ -129,7 +129,7 @@ def _cp1252_reverse() -> dict[str, int]:
     return {ch: byte for byte, ch in _cp1252_table().items()}
 
 
-def _undo_mojibake(text: str) -> str | None:
+def undo_mojibake(text: str) -> str | None:
     """UTF-8 that was once read as Windows-1252 and saved again ("VÄƒn phÃ²ng"), undone.
 
     The round trip is exact, so when its result spells Vietnamese it is the original text.
