@@ -66,6 +66,14 @@ def scale_words() -> tuple[str, ...]:
     return tuple(number_words().scales)
 
 
+YEARS = (1900, 2100)  # a four-digit number in this range reads as a year, inclusive
+
+
+def looks_like_year(value: float) -> bool:
+    """Whether a four-digit number can be a year ("2022"), as the figure reader rules them out."""
+    return YEARS[0] <= value <= YEARS[1]
+
+
 def parse_numeral(token: str) -> float | None:
     """Digits as written in a Vietnamese article -> value, or None if unreadable.
 

@@ -28,6 +28,7 @@ class _Kinds:
     result_before: re.Pattern[str]
     rank: re.Pattern[str]
     models: re.Pattern[str]
+    met: re.Pattern[str]  # the target was met: "đạt", "đã"
 
 
 @cache
@@ -42,11 +43,11 @@ def _kinds() -> _Kinds:
         result_before=re.compile(rf"(?:{alt(raw['result_before_target'])})\s+(?:\w+\s+){{0,3}}$", re.IGNORECASE),
         rank=re.compile(
             rf"(?<!\w)(?:{alt(raw['rank_verbs'])})\s+(?:thứ\s+)?(\d{{1,3}})(?:\s*/\s*(\d{{1,3}}))?"
-            r"((?:\s+(?:tỉnh|thành|thành phố|huyện|quận|thị xã|xã|phường|đơn vị|sở|ngành|địa phương|cơ quan)"
-            r"(?:\s*,\s*(?:thành phố|thành|tp))?)?)",
+            rf"((?:\s+(?:{alt(raw['ranked_among'])})(?:\s*,\s*(?:{alt(raw['ranked_among_more'])}))?)?)",
             re.IGNORECASE,
         ),
         models=re.compile("|".join(f"(?:{p})" for p in raw["named_models"]), re.IGNORECASE),
+        met=re.compile(rf"(?<!\w)(?:{alt(raw['met_words'])})(?!\w)", re.IGNORECASE),
     )
 
 
@@ -92,7 +93,6 @@ def _sentence(body: str, pos: int) -> tuple[int, int]:
 
 
 _CLAUSE_CUT = re.compile(r".*;", re.S)
-_MET = re.compile(r"(?<!\w)(?:đạt|đã)(?!\w)", re.IGNORECASE)
 
 
 def _is_target(before: str, k: _Kinds) -> bool:
@@ -103,7 +103,7 @@ def _is_target(before: str, k: _Kinds) -> bool:
     if cut:
         before = before[cut.end():]
     for m in k.target.finditer(before):
-        if _MET.search(before, m.end()):
+        if k.met.search(before, m.end()):
             continue
         if m.group(1).lower() == "sẽ" and before[m.end():].count(",") > 1:
             continue  # "sẽ" reaches only its own clause

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from tongket.store.lang.figure_words import Vocab, label_words, reader_lower
-from tongket.store.lang.numbers import DOT_DATE, number_words, parse_numeral, read_scale, read_spelled, scale_words
+from tongket.store.lang.numbers import DOT_DATE, looks_like_year, number_words, parse_numeral, read_scale, read_spelled, scale_words
 from tongket.store.parse.figure_label import cut_or_abbreviated, qualifier_before
 from tongket.store.parse.figure_text import WORD, ends_with_one_of, tail_phrases, BodyText, words_before
 
@@ -198,7 +198,7 @@ def _range_unit(t: BodyText, end: int, v: Vocab, scale: float, unit: str | None,
 
 
 def _is_year(t: BodyText, start: int, token: str, value: float, end: int, v: Vocab) -> bool:
-    if not (len(token) == 4 and token.isdigit() and 1900 <= value <= 2100):
+    if not (len(token) == 4 and token.isdigit() and looks_like_year(value)):
         return False
     if start and t.body[start - 1] in "/-":
         return True  # the year of a date or period: "quý I/2021", "tháng 6/2020", "2017-2019"
@@ -216,7 +216,7 @@ def _read_pair(t: BodyText, start: int, end: int, parts: list[str], sep: str, v:
     a, b = parse_numeral(parts[0]), parse_numeral(parts[1])
     if a is None or b is None:
         return None
-    if len(parts[1]) == 4 and 1900 <= b <= 2100 and a <= 12:
+    if len(parts[1]) == 4 and looks_like_year(b) and a <= 12:
         return None  # tháng 07/2018
     unit, u_end, known, is_time = _read_unit(t, end, v)
     if is_time:
@@ -301,7 +301,7 @@ def scan_breakdowns(t: BodyText, v: Vocab, taken: set[int]) -> list[tuple[Read, 
         if _skip_context(t, m.start(2), v):
             continue
         value = parse_numeral(m.group(2))
-        if value is None or (len(m.group(2)) == 4 and 1900 <= value <= 2100):
+        if value is None or (len(m.group(2)) == 4 and looks_like_year(value)):
             continue
         reads.append((Read(m.start(2), m.end(2), m.end(2), value, None, False, kind="breakdown"), None, m.start(1)))
     return reads
