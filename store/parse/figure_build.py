@@ -19,6 +19,7 @@ from tongket.store.parse.clause_unit import clause_unit_before
 from tongket.store.parse.figure_label import (
     GAP_STOP, change_word_before, head_words, label_for, rate_label, tail_words, compared_after,
 )
+from tongket.store.parse.figure_scan import Read
 from tongket.store.parse.figure_text import BodyText
 from tongket.store.present.display import vn_number
 from tongket.store.record import Change, Figure
@@ -75,35 +76,15 @@ def assemble(t: BodyText, v: Vocab, cat: MetricCatalogue, reads: list) -> list[F
         prev = found[-1].fig if found and found[-1].fig.sentence_span == sent else None
         if is_breakdown:
             label = head
-        elif prev and prev.unit == unit and label_words().range_gap.match(t.body[prev.span[1]:raw_start]):
-            label = prev.label  # "từ 7,5% đến 8%": both ends of one range
-        elif unit == "%" and not head and not tail:
-            label = rate_label(t, r.end, prev, raw_start) or label_for(t, r, head, tail, head_words(t, clause[0], head_hi, v))
-            if label in ("%", "") and prev:
-                label = f"tỷ lệ {prev.label}"
         else:
-            clause_head = "" if head or tail else head_words(t, clause[0], head_hi, v)
-            label = label_for(t, r, head, tail, clause_head)
-            if unit == "%" and label in ("%", "") and prev:
-                label = f"tỷ lệ {prev.label}"  # "2.998 hồ sơ, đạt tỷ lệ 99,9%"
+            label = _label_of(t, v, r, unit, head, tail, prev, raw_start, (clause[0], head_hi))
         next_start = reads[idx + 1][2] if idx + 1 < len(reads) else clause[1]
         after_hi = min(next_start, clause[1]) if next_start > r.end else clause[1]
-        label_f, unit_f = fold(label), _fold_unit(unit)
-        key = cat.key_for_folded(label_f, unit_f, t.folded[max(lo, head_hi - _KEY_REACH):head_hi], t.folded[r.end:after_hi])
-        if key is None and prev and label == f"tỷ lệ {prev.label}":  # "trả trước hạn 22.357 hồ sơ, đạt 83%"
-            key = cat.key_for_folded(label_f, unit_f, t.folded[max(clause[0], head_hi - _KEY_REACH):head_hi], "")
-        if key is None and after_hi < clause[1]:  # "03 tập thể và 06 cá nhân được tặng Bằng khen": the clause's end names both
-            key = cat.key_for_folded(label_f, unit_f, "", t.folded[r.end:clause[1]])
+        key = _key_of(t, cat, label, unit, prev, (lo, head_hi), (r.end, after_hi), clause)
         span_end = r.end
-        vs = None
-        if direction:
-            vs, _ = compared_after(t, r.end)
-            if vs is None:
-                m = _VS_BEFORE.search(t.body, max(sent[0], cs - 70), cs)
-                vs = m.group(1).strip() if m else None
+        vs = _compared_with(t, sent[0], r.end, cs) if direction else None
         raw = t.body[raw_start:span_end]
-        display_start = r.start
-        display = t.body[display_start:span_end]
+        display = t.body[r.start:span_end]
         if is_breakdown:
             display = f"{vn_number(r.value)} {unit}" if unit else vn_number(r.value)
         elif from_clause:
@@ -125,6 +106,45 @@ def assemble(t: BodyText, v: Vocab, cat: MetricCatalogue, reads: list) -> list[F
         found.append(_Found(fig, direction is not None, direction, vs))
         prev_end_in_sentence[sent] = tail_end
     return _dedupe(_attach_changes(t, found))
+
+
+def _label_of(t: BodyText, v: Vocab, r: Read, unit: str | None, head: str, tail: str, prev: Figure | None,
+              raw_start: int, head_span: tuple[int, int]) -> str:
+    """The label of a figure that is not a breakdown entry; `head_span`: its clause start
+    and where its own head words end."""
+    if prev and prev.unit == unit and label_words().range_gap.match(t.body[prev.span[1]:raw_start]):
+        return prev.label  # "từ 7,5% đến 8%": both ends of one range
+    if unit == "%" and not head and not tail:
+        label = rate_label(t, r.end, prev, raw_start) or label_for(t, r, head, tail, head_words(t, *head_span, v))
+        return f"tỷ lệ {prev.label}" if label in ("%", "") and prev else label
+    clause_head = "" if head or tail else head_words(t, *head_span, v)
+    label = label_for(t, r, head, tail, clause_head)
+    if unit == "%" and label in ("%", "") and prev:
+        label = f"tỷ lệ {prev.label}"  # "2.998 hồ sơ, đạt tỷ lệ 99,9%"
+    return label
+
+
+def _key_of(t: BodyText, cat: MetricCatalogue, label: str, unit: str | None, prev: Figure | None,
+            head: tuple[int, int], after: tuple[int, int], clause: tuple[int, int]) -> str | None:
+    """The metric a figure reports, asked with the words before it (`head`: from, to) and
+    after it (`after`), then with wider slices of its clause."""
+    (lo, head_hi), (end, after_hi) = head, after
+    label_f, unit_f = fold(label), _fold_unit(unit)
+    key = cat.key_for_folded(label_f, unit_f, t.folded[max(lo, head_hi - _KEY_REACH):head_hi], t.folded[end:after_hi])
+    if key is None and prev and label == f"tỷ lệ {prev.label}":  # "trả trước hạn 22.357 hồ sơ, đạt 83%"
+        key = cat.key_for_folded(label_f, unit_f, t.folded[max(clause[0], head_hi - _KEY_REACH):head_hi], "")
+    if key is None and after_hi < clause[1]:  # "03 tập thể và 06 cá nhân được tặng Bằng khen": the clause's end names both
+        key = cat.key_for_folded(label_f, unit_f, "", t.folded[end:clause[1]])
+    return key
+
+
+def _compared_with(t: BodyText, sent_start: int, end: int, change_start: int) -> str | None:
+    """What a change is compared with: "so với cùng kỳ" after it, else before its change word."""
+    vs, _ = compared_after(t, end)
+    if vs is None:
+        m = _VS_BEFORE.search(t.body, max(sent_start, change_start - 70), change_start)
+        vs = m.group(1).strip() if m else None
+    return vs
 
 
 def _attach_changes(t: BodyText, found: list[_Found]) -> list[Figure]:
