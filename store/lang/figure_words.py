@@ -112,6 +112,13 @@ class LabelWords:
     range_next: re.Pattern[str]  # "đến 8%": the second end of a range
     range_to: re.Pattern[str]  # between the ends: "-", "đến"
     range_gap: re.Pattern[str]  # all that stands between the two ends
+    compared_with: str  # "so với"
+    vs_after: re.Pattern[str]  # "(so với cùng kỳ" right after a figure
+    so_after: re.Pattern[str]  # "so với dự toán" / "so cùng kỳ" right after a rate
+    vs_in_head: re.Pattern[str]  # "so với ..." inside the words before a figure, to drop
+    vs_before: re.Pattern[str]  # "so với năm 2018," right before a change word
+    rate_word: str  # "tỷ lệ"
+    ratio_units: frozenset[str]
 
 
 @cache
@@ -119,6 +126,7 @@ def label_words() -> LabelWords:
     """Loaded and compiled once per process."""
     d = _data("figure_words.json")
     ranges = alternation(d["range_words"])
+    vs = d["compared_with"]
     return LabelWords(
         tail_stop=frozenset(d["tail_stop"]),
         tail_trailing=frozenset(d["tail_trailing"]),
@@ -134,6 +142,13 @@ def label_words() -> LabelWords:
         range_next=re.compile(rf"(?:{ranges}) [0-9]"),
         range_to=re.compile(rf"\s*(?:-|–)\s*|\s+(?:{ranges})\s+"),
         range_gap=re.compile(rf"\s*(?:{ranges}|-|–)\s*\Z"),
+        compared_with=vs,
+        vs_after=re.compile(rf"\s*\(?\s*{re.escape(vs)} ((?:[^\W_]+ ?){{1,5}})"),
+        so_after=re.compile(rf"\s*((?:{alternation([vs, d['compared_with_short']])}) (?:[^\W\d_]+ ?){{1,5}})"),
+        vs_in_head=re.compile(rf"{re.escape(vs)}.*?(?=\bvà\b|,|$)", re.I),
+        vs_before=re.compile(rf"{re.escape(vs)} ((?:[^\W_]+ ?){{1,5}}?)\s*,?\s*$", re.I),
+        rate_word=d["rate_word"],
+        ratio_units=frozenset(d["ratio_units"]),
     )
 
 

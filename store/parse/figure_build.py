@@ -8,7 +8,6 @@ before it; a quantity written twice in other sentences is kept once.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -26,8 +25,6 @@ from tongket.store.record import Change, Figure
 
 
 _KEY_REACH = 160  # how far back a metric's phrase is looked for (the nearest one wins anyway)
-_RATIO_UNITS = frozenset(("%", "lần"))
-_VS_BEFORE = re.compile(r"so với ((?:[^\W_]+ ?){1,5}?)\s*,?\s*$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +69,7 @@ def assemble(t: BodyText, v: Vocab, cat: MetricCatalogue, reads: list) -> list[F
                 continue  # a bare number that no list or unit explains
         head_hi = cs if direction else raw_start
         head = t.body[qs:r.start].strip() if is_breakdown else head_words(t, lo, head_hi, v, bracketed=not direction)
-        tail, tail_end = tail_words(t, r.end, v, about=r.unit in _RATIO_UNITS) if r.unit else ("", r.end)
+        tail, tail_end = tail_words(t, r.end, v, about=r.unit in label_words().ratio_units) if r.unit else ("", r.end)
         prev = found[-1].fig if found and found[-1].fig.sentence_span == sent else None
         if is_breakdown:
             label = head
@@ -116,11 +113,11 @@ def _label_of(t: BodyText, v: Vocab, r: Read, unit: str | None, head: str, tail:
         return prev.label  # "từ 7,5% đến 8%": both ends of one range
     if unit == "%" and not head and not tail:
         label = rate_label(t, r.end, prev, raw_start) or label_for(t, r, head, tail, head_words(t, *head_span, v))
-        return f"tỷ lệ {prev.label}" if label in ("%", "") and prev else label
+        return f"{label_words().rate_word} {prev.label}" if label in ("%", "") and prev else label
     clause_head = "" if head or tail else head_words(t, *head_span, v)
     label = label_for(t, r, head, tail, clause_head)
     if unit == "%" and label in ("%", "") and prev:
-        label = f"tỷ lệ {prev.label}"  # "2.998 hồ sơ, đạt tỷ lệ 99,9%"
+        label = f"{label_words().rate_word} {prev.label}"  # "2.998 hồ sơ, đạt tỷ lệ 99,9%"
     return label
 
 
@@ -131,7 +128,7 @@ def _key_of(t: BodyText, cat: MetricCatalogue, label: str, unit: str | None, pre
     (lo, head_hi), (end, after_hi) = head, after
     label_f, unit_f = fold(label), _fold_unit(unit)
     key = cat.key_for_folded(label_f, unit_f, t.folded[max(lo, head_hi - _KEY_REACH):head_hi], t.folded[end:after_hi])
-    if key is None and prev and label == f"tỷ lệ {prev.label}":  # "trả trước hạn 22.357 hồ sơ, đạt 83%"
+    if key is None and prev and label == f"{label_words().rate_word} {prev.label}":  # "trả trước hạn 22.357 hồ sơ, đạt 83%"
         key = cat.key_for_folded(label_f, unit_f, t.folded[max(clause[0], head_hi - _KEY_REACH):head_hi], "")
     if key is None and after_hi < clause[1]:  # "03 tập thể và 06 cá nhân được tặng Bằng khen": the clause's end names both
         key = cat.key_for_folded(label_f, unit_f, "", t.folded[end:clause[1]])
@@ -142,7 +139,7 @@ def _compared_with(t: BodyText, sent_start: int, end: int, change_start: int) ->
     """What a change is compared with: "so với cùng kỳ" after it, else before its change word."""
     vs, _ = compared_after(t, end)
     if vs is None:
-        m = _VS_BEFORE.search(t.body, max(sent_start, change_start - 70), change_start)
+        m = label_words().vs_before.search(t.body, max(sent_start, change_start - 70), change_start)
         vs = m.group(1).strip() if m else None
     return vs
 

@@ -23,9 +23,6 @@ if TYPE_CHECKING:
 
 
 _PAREN = re.compile(r"\([^()]*\)")
-_VS = re.compile(r"\s*\(?\s*so với ((?:[^\W_]+ ?){1,5})")
-_SO_AFTER = re.compile(r"\s*(so (?:với )?(?:[^\W\d_]+ ?){1,5})")
-_SO_VOI = re.compile(r"so với.*?(?=\bvà\b|,|$)", re.I)
 _HEAD_CUT = re.compile(r".*[;:()\n]", re.S)
 _HEAD_TOKEN = re.compile(r"[^\W_][\w\-&]*|,")
 # words after which what follows names the thing counted: "trung tâm đã | tiếp nhận"
@@ -88,8 +85,8 @@ def head_words(t: BodyText, lo: int, hi: int, v: Vocab, bracketed: bool = True) 
     text = t.body[lo:hi]
     if "(" in text:
         text = _PAREN.sub(" ", text)
-    if "so với" in t.low[lo:hi]:
-        text = _SO_VOI.sub(" ", text)
+    if lw.compared_with in t.low[lo:hi]:
+        text = lw.vs_in_head.sub(" ", text)
     m = _HEAD_CUT.match(text)
     if m:
         rest = text[m.end():]
@@ -216,16 +213,17 @@ def _last_words(text: str, n: int) -> str:
 def rate_label(t: BodyText, end: int, prev: Figure | None, start: int) -> str:
     """A percentage with no words of its own: of what it is compared with ("đạt 24,9% so
     với dự toán"), else a rate of the figure just before it ("2.998 hồ sơ, đạt 99,9%")."""
-    m = _SO_AFTER.match(t.body, end)
+    lw = label_words()
+    m = lw.so_after.match(t.body, end)
     if m:
         return label_words().compared_stop.sub("", m.group(1)).strip()
     if prev and start - prev.span[1] <= 60 and not GAP_STOP.search(t.body, prev.span[1], start):
-        return f"tỷ lệ {prev.label}"
+        return f"{lw.rate_word} {prev.label}"
     return ""
 
 
 def compared_after(t: BodyText, pos: int) -> tuple[str | None, int]:
-    m = _VS.match(t.body, pos)
+    m = label_words().vs_after.match(t.body, pos)
     if m:
         return label_words().compared_stop.sub("", m.group(1)).strip(), m.end()
     return None, pos

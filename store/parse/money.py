@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 from functools import cache
 
+from tongket.store.lang.figure_words import alternation, currencies
 from tongket.store.lang.numbers import number_words
 from tongket.store.record import Figure
 
@@ -19,7 +20,8 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """(the whole mixed amount, one part of it), from the scale words of `lang/numbers`."""
     words = number_words()
     part = rf"({_NUM})\s+({re.escape(words.written_hundred)}\s+)?({'|'.join(map(re.escape, words.scales))})"
-    mixed = re.compile(rf"(?<![\d.,]){part}(?:\s+{part}){{1,2}}(?:\s+(đồng|USD))?", re.IGNORECASE)
+    money = alternation([c for c in currencies() if " " not in c])  # "đồng", "USD"
+    mixed = re.compile(rf"(?<![\d.,]){part}(?:\s+{part}){{1,2}}(?:\s+({money}))?", re.IGNORECASE)
     return mixed, re.compile(part, re.IGNORECASE)
 
 
