@@ -159,3 +159,29 @@ def test_money_scales_stay_money_beside_a_counted_noun():
     text = "Đã giải quyết 1.200 hồ sơ, thu phí 12 nghìn tỷ đồng, giải ngân hơn 200 tỷ."
     assert one(text, 12e12).unit == "đồng"
     assert not [f for f in figs(text) if f.value == 200e9 and f.unit == "hồ sơ"]
+
+
+def test_a_bare_million_counts_what_its_clause_names():
+    text = "Trung tâm tiếp nhận hồ sơ gần 1,2 triệu, giải quyết hơn 900 nghìn."
+    assert (one(text, 1.2e6).unit, one(text, 9e5).unit) == ("hồ sơ", "hồ sơ")
+    assert one("Hỗ trợ 12 triệu đồng cho hộ nghèo, 5 triệu cho hộ cận nghèo.", 5e6).unit == "đồng"
+
+
+def test_people_are_counted_only_where_the_words_say_people():
+    assert one("Dân số 1,2 triệu người, mật độ cao.", 1.2e6).unit == "người"
+    assert not [f for f in figs("Dân số toàn tỉnh khoảng 1,2 triệu.") if f.value == 1.2e6]
+    # "người" named earlier does not stretch over an amount of money
+    text = "Dân số 1,2 triệu người, thu nhập bình quân đầu người đạt 60 triệu."
+    assert not [f for f in figs(text) if f.value == 60e6 and f.unit == "người"]
+    text = "Có 1.500 người lao động được đào tạo, thu nhập bình quân 5 nghìn mỗi ngày."
+    assert [f.unit for f in figs(text) if f.value == 5000] in ([], [None])
+    assert not [f for f in figs("Đón 120 nghìn lượt khách, doanh thu đạt 3 nghìn.") if f.value == 3000]
+
+
+def test_an_abbreviation_or_a_cut_off_word_is_not_a_unit_nor_a_label():
+    f = one("Xây dựng 25 trường, 30 trạm y tế v.v...", 30)
+    assert not f.label.endswith(" v") and "v.v" not in (f.unit or "")
+    f = one("Tỉnh đã tiếp nhận 120 hồ sơ và 35 đơn th", 35)
+    assert (f.unit, f.label) == ("đơn", "đơn")
+    assert not [f for f in figs("Trong năm đã tiếp nhận 120 hồ") if f.value == 120]
+    assert not [f for f in figs("Các trường gồm 25 v.v... và nhiều nơi khác") if f.value == 25]

@@ -145,3 +145,35 @@ def test_huge_inputs_stop_at_the_cap_with_a_warning():
                "Ngày 20/01/2020, theo Kế hoạch số 93/KH-UBND. ") * 60  # ~10 KB
     values = {f.value for f in extract_figures(article)[0]}
     assert values == {27172, 129}  # repeated sentences are one figure each; no document number
+
+
+def _broken_reader(body):
+    raise RuntimeError("a bug in the figure reader")
+
+
+def test_a_reader_bug_reaches_the_parser_boundary_as_a_warning(monkeypatch):
+    # the reader catches nothing itself: parse_text, the documented boundary, turns it into a note
+    import tongket.store.parse.article as article
+
+    monkeypatch.setattr(article, "extract_figures", _broken_reader)
+    parsed = article.parse_text("Báo cáo năm 2020\n\nVăn phòng tiếp nhận 27.172 văn bản đến.")
+    assert parsed.figures == ()
+    assert any("RuntimeError" in w for w in parsed.warnings)
+
+
+@pytest.mark.parametrize("name, text", [
+    ("note.txt", "Báo cáo năm 2020\n\nVăn phòng tiếp nhận 27.172 văn bản đến trong năm qua."),
+    ("page.html", "<html><head><title>Báo cáo năm 2020</title></head><body><article><p>Văn phòng tiếp nhận"
+                  " 27.172 văn bản đến trong năm qua, tăng 10% so với năm trước.</p></article></body></html>"),
+])
+def test_a_reader_bug_rejects_the_file_with_a_reason_and_no_traceback(monkeypatch, tmp_path, name, text):
+    import tongket.store.parse.article as article
+    from tongket.store.archive.ingest import parse_one
+    from tongket.store.record import Rejection
+
+    monkeypatch.setattr(article, "extract_figures", _broken_reader)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = parse_one(path, None)
+    assert isinstance(result, Rejection) and result.path == str(path)
+    assert "RuntimeError" in result.reason

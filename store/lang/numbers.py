@@ -8,32 +8,70 @@ for what it cannot read, so the figure reader can warn instead of guessing.
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from tongket.store.lang.text import fold
-
-# Folded scale word -> multiplier. "nghìn tỷ" must be tried before "nghìn".
-SCALES: dict[str, float] = {
-    "nghin ty": 1e12,
-    "ngan ty": 1e12,
-    "nghin ti": 1e12,
-    "ngan ti": 1e12,
-    "nghin": 1e3,
-    "ngan": 1e3,
-    "trieu": 1e6,
-    "ty": 1e9,
-    "ti": 1e9,
-}
-SCALE_RE = re.compile(r"\s*(nghin ty|ngan ty|nghin ti|ngan ti|nghin|ngan|trieu|ty|ti)(?!\w)")
 
 _GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")  # 1.239.717 or 1.239,5
 _PLAIN = re.compile(r"\d+(?:,\d+)?,?")  # 94,03 / 16, (malformed "16,%") / 03
 _ENGLISH_GROUPED = re.compile(r"\d{1,3}(?:,\d{3}){2,}")  # 1,239,717 (two or more groups)
 DOT_DATE = re.compile(r"\d{1,2}\.\d{1,2}(?:\.\d{2,4})?")  # 13.1, 30.11.2019 (newspaper dates)
 
-# Spelled digits (folded). "năm" (five) only counts after "mươi": alone it is "year".
-_DIGIT_WORDS = {"hai": 2, "ba": 3, "bon": 4, "sau": 6, "bay": 7, "tam": 8, "chin": 9}
-_ONES_AFTER_TENS = {**_DIGIT_WORDS, "mot": 1, "mốt": 1, "lam": 5, "nam": 5, "tu": 4}
+
+@dataclass(frozen=True, slots=True)
+class NumberWords:
+    """The number words of `data/numbers.json`; `scales` and the spelled words are folded."""
+
+    scales: dict[str, float]  # written scale word -> multiplier, longest first
+    folded_scales: dict[str, float]
+    scale_re: re.Pattern[str]  # a scale word (folded) after optional spaces
+    spelled_start: re.Pattern[str]  # a word that can open a spelled count (lower case, not folded)
+    digits: dict[str, int]  # folded
+    ones_after_tens: dict[str, int]  # folded
+    ten: str
+    hundred: str
+    one: str
+    written_hundred: str  # "trăm", for patterns on text that is not folded
+
+
+@cache
+def number_words() -> NumberWords:
+    """Loaded and compiled once per process."""
+    raw = json.loads(resources.files("tongket.store.lang").joinpath("data/numbers.json").read_text("utf-8"))
+    scales = dict(sorted(raw["scales"].items(), key=lambda kv: len(kv[0]), reverse=True))
+    folded = {fold(k): float(v) for k, v in scales.items()}
+    digits = {fold(k): v for k, v in raw["spelled_digits"].items()}
+    hundred, one = raw["hundred"], raw["one_before_hundred"]
+    starts = sorted([*raw["spelled_digits"], *raw["ten"][:1], f"{one} {hundred}"], key=len, reverse=True)
+    return NumberWords(
+        scales={k: float(v) for k, v in scales.items()},
+        folded_scales=folded,
+        scale_re=re.compile(r"\s*(" + "|".join(re.escape(k) for k in folded) + r")(?!\w)"),
+        spelled_start=re.compile(r"(?:" + "|".join(re.escape(w) for w in starts) + r")\b"),
+        digits=digits,
+        ones_after_tens={**digits, **{fold(k): v for k, v in raw["ones_after_tens"].items()}},
+        ten=fold(raw["ten"][0]),
+        hundred=fold(hundred),
+        one=fold(one),
+        written_hundred=hundred,
+    )
+
+
+def scale_words() -> tuple[str, ...]:
+    """The written scale words, longest first ("nghìn tỷ" before "nghìn")."""
+    return tuple(number_words().scales)
+
+
+YEARS = (1900, 2100)  # a four-digit number in this range reads as a year, inclusive
+
+
+def looks_like_year(value: float) -> bool:
+    """Whether a four-digit number can be a year ("2022"), as the figure reader rules them out."""
+    return YEARS[0] <= value <= YEARS[1]
 
 
 def parse_numeral(token: str) -> float | None:
@@ -58,10 +96,11 @@ def parse_numeral(token: str) -> float | None:
 
 def read_scale(folded: str, pos: int = 0) -> tuple[float, int]:
     """Scale word starting at `pos` in folded text -> (multiplier, end); (1.0, pos) if none."""
-    m = SCALE_RE.match(folded, pos)
+    words = number_words()
+    m = words.scale_re.match(folded, pos)
     if not m:
         return 1.0, pos
-    return SCALES[m.group(1)], m.end()
+    return words.folded_scales[m.group(1)], m.end()
 
 
 def read_spelled(words: list[str]) -> tuple[float, int] | None:
@@ -72,26 +111,27 @@ def read_spelled(words: list[str]) -> tuple[float, int] | None:
     """
     if not words:
         return None
+    nw = number_words()
     first, i = words[0], 1
-    if first in _DIGIT_WORDS:
-        value = _DIGIT_WORDS[first]
-    elif first == "muoi":
+    if first in nw.digits:
+        value = nw.digits[first]
+    elif first == nw.ten:
         value = 10
-        if i < len(words) and words[i] in _ONES_AFTER_TENS:
-            value += _ONES_AFTER_TENS[words[i]]
+        if i < len(words) and words[i] in nw.ones_after_tens:
+            value += nw.ones_after_tens[words[i]]
             i += 1
         return float(value), i
-    elif first == "mot" and len(words) > 1 and words[1] == "tram":
+    elif first == nw.one and len(words) > 1 and words[1] == nw.hundred:
         value = 1
     else:
         return None
-    if i < len(words) and words[i] == "muoi":
+    if i < len(words) and words[i] == nw.ten:
         value *= 10
         i += 1
-        if i < len(words) and words[i] in _ONES_AFTER_TENS:
-            value += _ONES_AFTER_TENS[words[i]]
+        if i < len(words) and words[i] in nw.ones_after_tens:
+            value += nw.ones_after_tens[words[i]]
             i += 1
-    elif i < len(words) and words[i] == "tram":
+    elif i < len(words) and words[i] == nw.hundred:
         value *= 100
         i += 1
     return float(value), i

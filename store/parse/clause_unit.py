@@ -2,7 +2,8 @@
 hồ sơ gần 15 ngàn, giải quyết hơn 4000" both numbers count hồ sơ. Only units the figure
 vocabulary knows (`lang/data/units.json`) are taken, and only when no other number stands
 between the unit and the count (a count that already took the same unit does not break the
-chain: "hồ sơ gần 15 ngàn, giải quyết hơn 4 nghìn")."""
+chain: "hồ sơ gần 15 ngàn, giải quyết hơn 4 nghìn"). A count whose own words speak of money
+("thu nhập bình quân 5 nghìn") takes only a currency: "người" is never silently its unit."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import replace
 from functools import cache
 from importlib import resources
 
+from tongket.store.lang.figure_words import currencies, money_words_re
 from tongket.store.record import Figure
 
 _CLAUSE_START = re.compile(r".*[.;:!?\n]", re.S)
@@ -51,8 +53,16 @@ def clause_unit_before(body: str, lo: int, pos: int, counted: list[tuple[tuple[i
         for (a, b), u in counted:
             if u == unit and a >= hit.end():
                 gap[a - hit.end():b - hit.end()] = " " * (min(b, pos) - a)
-        return None if re.search(r"\d", "".join(gap)) else unit
+        if re.search(r"\d", "".join(gap)):
+            return None
+        return None if unit not in currencies() and _speaks_of_money(body, start, pos) else unit
     return None
+
+
+def _speaks_of_money(body: str, start: int, pos: int) -> bool:
+    """Do the count's own words (from the last comma of its clause) name an amount of money?"""
+    own = max(start, body.rfind(",", start, pos) + 1)
+    return money_words_re().search(body, own, pos) is not None
 
 
 def units_from_clause(body: str, figures: list[Figure]) -> list[Figure]:

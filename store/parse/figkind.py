@@ -10,6 +10,7 @@ can leave it out. "đứng thứ 12/63 tỉnh" is a rank, value 12 of 63. A numb
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass, replace
@@ -27,6 +28,7 @@ class _Kinds:
     result_before: re.Pattern[str]
     rank: re.Pattern[str]
     models: re.Pattern[str]
+    met: re.Pattern[str]  # the target was met: "đạt", "đã"
 
 
 @cache
@@ -41,11 +43,11 @@ def _kinds() -> _Kinds:
         result_before=re.compile(rf"(?:{alt(raw['result_before_target'])})\s+(?:\w+\s+){{0,3}}$", re.IGNORECASE),
         rank=re.compile(
             rf"(?<!\w)(?:{alt(raw['rank_verbs'])})\s+(?:thứ\s+)?(\d{{1,3}})(?:\s*/\s*(\d{{1,3}}))?"
-            r"((?:\s+(?:tỉnh|thành|thành phố|huyện|quận|thị xã|xã|phường|đơn vị|sở|ngành|địa phương|cơ quan)"
-            r"(?:\s*,\s*(?:thành phố|thành|tp))?)?)",
+            rf"((?:\s+(?:{alt(raw['ranked_among'])})(?:\s*,\s*(?:{alt(raw['ranked_among_more'])}))?)?)",
             re.IGNORECASE,
         ),
         models=re.compile("|".join(f"(?:{p})" for p in raw["named_models"]), re.IGNORECASE),
+        met=re.compile(rf"(?<!\w)(?:{alt(raw['met_words'])})(?!\w)", re.IGNORECASE),
     )
 
 
@@ -57,11 +59,26 @@ def classify(body: str, figures: list[Figure]) -> list[Figure]:
     ranks = [_rank(body, m) for m in k.rank.finditer(body)]
     taken = [r.span for r in ranks]
     out: list[Figure] = list(ranks)
+    ends = [m.end() for m in _SENTENCE_END.finditer(body)]  # once: a figure's sentence by bisection
     for f in figures:
         if any(a <= f.span[0] < b for a, b in names) or any(a < f.span[1] and f.span[0] < b for a, b in taken):
             continue
-        out.append(replace(f, kind="target") if _is_target(body, f.span[0], k) else f)
+        start = max(_sentence_start(body, ends, f.span[0]), min(f.sentence_span[0], f.span[0]))
+        out.append(replace(f, kind="target") if _is_target(body[start:f.span[0]], k) else f)
     return sorted(out, key=lambda f: f.span)
+
+
+def _sentence_start(body: str, ends: list[int], pos: int) -> int:
+    """Where `_sentence(body, pos)` starts, from the sentence ends found once. The reader's
+    own sentence (at most `MAX_SENTENCE` long) bounds it, so a run-on list stays linear."""
+    if pos and body[pos - 1] in ".!?…":
+        start = pos  # a stop right before the figure ends a sentence in `_sentence`'s view
+    else:
+        i = bisect.bisect_right(ends, pos) - 1
+        start = ends[i] if i >= 0 else 0
+    while start < pos and body[start].isspace():
+        start += 1
+    return start
 
 
 def _sentence(body: str, pos: int) -> tuple[int, int]:
@@ -76,19 +93,17 @@ def _sentence(body: str, pos: int) -> tuple[int, int]:
 
 
 _CLAUSE_CUT = re.compile(r".*;", re.S)
-_MET = re.compile(r"(?<!\w)(?:đạt|đã)(?!\w)", re.IGNORECASE)
 
 
-def _is_target(body: str, pos: int, k: _Kinds) -> bool:
-    """A target word earlier in the figure's clause (commas do not end it: "phấn đấu 100%
-    …, trong đó 30%"), not one the text says was met ("hoàn thành các chỉ tiêu", "đạt")."""
-    start, _ = _sentence(body, pos)
-    before = body[start:pos]
+def _is_target(before: str, k: _Kinds) -> bool:
+    """A target word earlier in the figure's clause (`before`: its sentence up to it; commas
+    do not end it: "phấn đấu 100% …, trong đó 30%"), not one the text says was met
+    ("hoàn thành các chỉ tiêu", "đạt")."""
     cut = _CLAUSE_CUT.match(before)
     if cut:
         before = before[cut.end():]
     for m in k.target.finditer(before):
-        if _MET.search(before, m.end()):
+        if k.met.search(before, m.end()):
             continue
         if m.group(1).lower() == "sẽ" and before[m.end():].count(",") > 1:
             continue  # "sẽ" reaches only its own clause

@@ -6,21 +6,30 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import cache
 
+from tongket.store.lang.figure_words import alternation, currencies
+from tongket.store.lang.numbers import number_words
 from tongket.store.record import Figure
 
-_SCALE = {"tỷ": 1e9, "tỉ": 1e9, "triệu": 1e6, "nghìn": 1e3, "ngàn": 1e3}
 _NUM = r"\d+(?:,\d+)?"
-_PART = rf"({_NUM})\s+(trăm\s+)?(tỷ|tỉ|triệu|nghìn|ngàn)"
-_MIXED = re.compile(rf"(?<![\d.,]){_PART}(?:\s+{_PART}){{1,2}}(?:\s+(đồng|USD))?", re.IGNORECASE)
-_ONE = re.compile(_PART, re.IGNORECASE)
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(the whole mixed amount, one part of it), from the scale words of `lang/numbers`."""
+    words = number_words()
+    part = rf"({_NUM})\s+({re.escape(words.written_hundred)}\s+)?({'|'.join(map(re.escape, words.scales))})"
+    money = alternation([c for c in currencies() if " " not in c])  # "đồng", "USD"
+    mixed = re.compile(rf"(?<![\d.,]){part}(?:\s+{part}){{1,2}}(?:\s+({money}))?", re.IGNORECASE)
+    return mixed, re.compile(part, re.IGNORECASE)
 
 
 def _value(text: str) -> float | None:
     """The sum of the parts, or None when the scales do not fall ("3 triệu 2 tỷ")."""
     total, last = 0.0, float("inf")
-    for m in _ONE.finditer(text):
-        scale = _SCALE[m.group(3).lower()] * (100 if m.group(2) else 1)
+    for m in _patterns()[1].finditer(text):
+        scale = number_words().scales[" ".join(m.group(3).lower().split())] * (100 if m.group(2) else 1)
         if scale >= last:
             return None
         total += float(m.group(1).replace(",", ".")) * scale
@@ -31,7 +40,7 @@ def _value(text: str) -> float | None:
 def join_mixed_scales(body: str, figures: list[Figure]) -> list[Figure]:
     """The figures with each mixed-scale amount read as one figure (in body order)."""
     out = list(figures)
-    for m in _MIXED.finditer(body):
+    for m in _patterns()[0].finditer(body):
         value = _value(m.group(0))
         if value is None:
             continue

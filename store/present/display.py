@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from tongket.store.lang.numbers import scale_words
 from tongket.store.record import Change, Figure
 
 PERIOD_LABELS = {
@@ -58,7 +59,6 @@ def vn_compact(value: float) -> str:
     return vn_number(value)
 
 
-SCALE_WORDS = ("nghìn tỷ", "ngàn tỷ", "nghìn", "ngàn", "triệu", "tỷ", "tỉ")
 _WRITTEN = re.compile(r"^(?P<num>\d[\d.,]*)(?:\s*/\s*(?P<of>\d[\d.,]*))?\s*(?P<rest>.*)$")
 
 
@@ -94,7 +94,7 @@ def figure_value(fig: Figure) -> str:
     match = _WRITTEN.match(shown)
     if match:
         rest = match.group("rest").strip()
-        if rest and any(rest.startswith(w) for w in SCALE_WORDS):
+        if rest and any(rest.startswith(w) for w in scale_words()):
             number = _written_number(match.group("num"))
             written = vn_number(number) if number is not None else match.group("num")
             return f"{written} {rest}"
