@@ -230,8 +230,22 @@ class ArchiveGateway:
 
         return search
 
+    def measure_function(self, filters: Filters) -> Callable[[str, str | None, bool], LookupResult]:
+        """The matches of one measure bound to `filters` (`ArchiveIndex.measure_hits`), for
+        the pivot's worker; store failures raise, the dialog shows them."""
+        archive, lock, kwargs = self._archive, self._lock, filters.lookup_kwargs()
+
+        def measure(query: str, name: str | None, by_label: bool) -> LookupResult:
+            if archive is None:
+                return LookupResult((), 0, 0)
+            with lock:
+                return archive.index.measure_hits(query, measure=name, by_label=by_label, **kwargs)
+
+        return measure
+
     def details_function(self) -> Callable[[Sequence[FigureHit]], list[FigureHit]]:
-        """Qualifier, kind, sentence and source of hits, read from their articles (for workers)."""
+        """Sentence, change and source of hits, read from their articles (for workers): the
+        few sources of one pivot cell, an export of results."""
         archive, lock = self._archive, self._lock
 
         def details(hits: Sequence[FigureHit]) -> list[FigureHit]:

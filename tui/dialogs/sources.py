@@ -130,6 +130,7 @@ class TableExportDialog(TypeAheadScreen[Path | None]):
             path = self._export_default.parent / path
         text = self._export_render("csv" if path.suffix.lower() == ".csv" else "md")
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)  # the export folder, on first use
             with open(path, "w" if force else "x", encoding="utf-8", newline="") as out:
                 out.write(text)
         except FileExistsError:

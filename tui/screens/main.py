@@ -300,9 +300,10 @@ class MainScreen(MainLayout):
             return
         scope = " · ".join(f"{k}: {v}" for k, v in self.filters.describe() if k != "text")
         gateway = self.gateway
-        dialog = LookupDialog(gateway.lookup_function(self.filters), details=gateway.details_function(), scope=scope,
-                              merged_unit=gateway.merged_unit,
-                              catalogue=partial(metric_choices, gateway.catalogue_function()), first_page=FIRST_PAGE)
+        dialog = LookupDialog(gateway.lookup_function(self.filters), measure=gateway.measure_function(self.filters),
+                              details=gateway.details_function(), scope=scope, merged_unit=gateway.merged_unit,
+                              catalogue=partial(metric_choices, gateway.catalogue_function()), first_page=FIRST_PAGE,
+                              folder=self.export_folder)
         self.app.push_screen(dialog, self.open_hit)
 
     def open_hit(self, hit: FigureHit | None) -> None:
