@@ -32,7 +32,7 @@ from tongket.store.present import tables
 from tongket.store.present.display import vn_number
 from tongket.store.record import FigureHit, LookupResult
 
-from ..widgets.lookup_rows import RESULT_COLUMNS, SORTS, LookupInput, counted, hit_text, result_texts, sort_hits
+from ..widgets.lookup_rows import COLUMN_SORTS, RESULT_COLUMNS, SORTS, LookupInput, counted, hit_text, result_texts, sort_hits
 from ..widgets.pivot_view import PivotView
 from ..widgets.result_list import ResultList
 from ..widgets.scrollbars import use_whole_cell_scrollbars
@@ -41,7 +41,7 @@ from .picker import Choice, Picked, PickerDialog
 from .sources import TableExportDialog
 
 SEARCHING_DELAY = 0.15  # seconds before "searching…" shows
-LETTER_ACTIONS = {"s": "sort", "p": "period", "l": "by_label", "e": "export", "y": "copy", "o": "open_source"}
+LETTER_ACTIONS = {"s": "sort", "S": "reverse_sort", "p": "period", "l": "by_label", "e": "export", "y": "copy", "o": "open_source"}
 Search = Callable[..., "LookupResult | Sequence[FigureHit]"]  # (query) or, with first_page, (query, limit)
 FIRST_PAGE = 200  # hits the app shows at once while the rest are made into records
 
@@ -56,7 +56,8 @@ class LookupDialog(LookupPivot):
         Binding("ctrl+t", "toggle_view", "Pivot by year", id="lookup.toggle"),
         Binding("down", "focus_results", "Results", show=False, id="lookup.results"),
         Binding("f2", "metrics", "Metric catalogue", id="lookup.metrics"),
-        Binding("s", "sort", "Sort results", id="lookup.sort"),
+        Binding("s", "sort", "Sort results: score, value, province, year (or click a header)", id="lookup.sort"),
+        Binding("S", "reverse_sort", "Reverse the order", id="lookup.reverse"),
         Binding("p", "period", "Pivot period", id="lookup.period"),
         Binding("l", "by_label", "Pivot by label / metric", id="lookup.label"),
         Binding("e", "export", "Export", id="lookup.export"),
@@ -114,6 +115,7 @@ class LookupDialog(LookupPivot):
         self._hits: list[FigureHit] = []  # shown, in the chosen order
         self._query = ""
         self._sort = "score"
+        self._reverse = False
         self._searching: Timer | None = None
         self._started: str | None = None  # the last query searched for
         self._status: Text | None = None
@@ -219,7 +221,7 @@ class LookupDialog(LookupPivot):
         self._query = query
         if result is not self._result:  # not a mere refresh of the status line
             self._result = result
-            self._hits = sort_hits(result.hits, self._sort)
+            self._hits = sort_hits(result.hits, self._sort, self._reverse)
             self._fill_results()
             if self.pivoted:
                 self.start_pivot()
@@ -248,7 +250,8 @@ class LookupDialog(LookupPivot):
             if self.pivoted:
                 status.append(self.pivot_status())
             else:
-                status.append(f" · sorted by {self._sort} (s) · Enter opens the article · ctrl+t pivot · F2 metrics")
+                order = f"{self._sort}{', reversed' if self._reverse else ''}"
+                status.append(f" · sorted by {order} (s, S) · Enter opens the article · ctrl+t pivot · F2 metrics")
             self._set_status(status)
 
     def _set_status(self, text: Text) -> None:
@@ -319,8 +322,21 @@ class LookupDialog(LookupPivot):
         self.show_status()
 
     def action_sort(self) -> None:
-        self._sort = SORTS[(SORTS.index(self._sort) + 1) % len(SORTS)]
-        self._hits = sort_hits(self._result.hits, self._sort)
+        self._sort_by(SORTS[(SORTS.index(self._sort) + 1) % len(SORTS)], False)
+
+    def action_reverse_sort(self) -> None:
+        self._sort_by(self._sort, not self._reverse)
+
+    @on(ResultList.HeaderClicked, "#lookup-results")
+    def _header_clicked(self, event: ResultList.HeaderClicked) -> None:
+        """A header sorts by its column; the same header again reverses."""
+        key = COLUMN_SORTS[event.column]
+        self._sort_by(key, not self._reverse if key == self._sort else False)
+
+    def _sort_by(self, key: str, reverse: bool) -> None:
+        """Sort the results (a list of hits: the list draws only the rows on screen)."""
+        self._sort, self._reverse = key, reverse
+        self._hits = sort_hits(self._result.hits, key, reverse)
         self._fill_results()
         self.show_status()
 

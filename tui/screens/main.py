@@ -144,6 +144,8 @@ class MainScreen(MainLayout):
         if self.total is not None:
             label = Text("Articles ")
             label.append(f"{shown}/{self.total}", style="dim")
+            if order := self.article_list.sort_label:
+                label.append(f" · {order}", style="dim")
             self.article_list.border_title = label
 
     def _cursor_moved(self, meta: ArticleMeta | None) -> None:
@@ -176,6 +178,9 @@ class MainScreen(MainLayout):
 
     def on_article_list_opened(self, message: ArticleList.Opened) -> None:
         self.article_view.focus()
+
+    def on_article_list_sorted(self, message: ArticleList.Sorted) -> None:
+        self._update_header()
 
     # -- one article --------------------------------------------------------------------
 
