@@ -77,23 +77,13 @@ class ProvinceNames:
     def canonical(self, name: str | None) -> str | None:
         if not name or not name.strip():
             return None
-        if self._table is not None:
-            try:
-                found = self._table.canonical(name)
-            except Exception:  # a resolver bug must not break filtering
-                found = None
-            if found:
-                return found
+        if self._table is not None and (found := self._table.canonical(name)):
+            return found
         return self._known.get(fold(name).strip())
 
     def merged_unit(self, name: str) -> str:
-        if self._table is not None:
-            try:
-                unit = self._table.merged_unit(name)
-            except Exception:
-                unit = None
-            if unit:
-                return unit
+        if self._table is not None and (unit := self._table.merged_unit(name)):
+            return unit
         return name
 
     def find_in_words(self, words: list[str]) -> tuple[str | None, list[str]]:

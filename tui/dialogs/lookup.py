@@ -28,7 +28,6 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from tongket.store.lang.text import one_line
-from tongket.store.present import tables
 from tongket.store.present.display import vn_number
 from tongket.store.record import FigureHit, LookupResult
 
@@ -38,7 +37,7 @@ from ..widgets.result_list import ResultList
 from ..widgets.scrollbars import use_whole_cell_scrollbars
 from .lookup_pivot import STORE_ERRORS, Details, LookupPivot, Measure
 from .picker import Choice, Picked, PickerDialog
-from .sources import TableExportDialog
+from .sources import hits_export, pivot_export
 
 SEARCHING_DELAY = 0.15  # seconds before "searching…" shows
 LETTER_ACTIONS = {"s": "sort", "S": "reverse_sort", "p": "period", "l": "by_label", "e": "export", "y": "copy", "o": "open_source"}
@@ -353,23 +352,13 @@ class LookupDialog(LookupPivot):
     def action_export(self) -> None:
         if not self._query:
             return
-        stem = "".join(c if c.isalnum() else "-" for c in self._query).strip("-") or "lookup"
         pivot = self.pivot if self.pivoted else None
         if pivot is not None:
-            def render(fmt: str) -> str:
-                return tables.pivot_csv(pivot) if fmt == "csv" else tables.pivot_markdown(pivot)
-
-            what, default = "the pivot", self._folder / f"pivot-{stem}.csv"
+            dialog = pivot_export(pivot, self._query, self._folder)
         else:
-            hits = self._hits
             heading = f"{self._result.total} figures in {self._result.articles} articles for “{self._query}”"
-
-            def render(fmt: str) -> str:
-                detailed = list(self._details(hits))
-                return tables.hits_csv(detailed) if fmt == "csv" else tables.hits_markdown(detailed, heading=heading)
-
-            what, default = f"{len(hits)} results", self._folder / f"lookup-{stem}.csv"
-        self.app.push_screen(TableExportDialog(what, default, render), self._exported)
+            dialog = hits_export(self._hits, self._details, heading, self._query, self._folder)
+        self.app.push_screen(dialog, self._exported)
 
     def _exported(self, path: Path | None) -> None:
         if path is not None:

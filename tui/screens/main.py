@@ -15,7 +15,7 @@ from __future__ import annotations
 from functools import partial
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -23,12 +23,9 @@ from textual.binding import BindingType
 from textual.widgets import Input
 
 from tongket.store.lang.text import one_line
-from tongket.store.record import ArticleMeta, FigureHit, StoredArticle
+from tongket.store.record import ArticleMeta, FigureHit
 
 from ..actions import blocked_while_typing, main_bindings
-from ..dialogs.confirm_remove import ConfirmRemove
-from ..dialogs.correct import CorrectDialog
-from ..dialogs.export import ExportDialog
 from ..dialogs.lookup import FIRST_PAGE, LookupDialog
 from ..dialogs.metrics import metric_choices
 from ..dialogs.picker import PickerDialog
@@ -38,8 +35,6 @@ from ..messages import (
     ArchiveOpened,
     ArticleLoaded,
     ChoicesReady,
-    ArticleRemoved,
-    CorrectionSaved,
     RowsReady,
     StoreFailed,
 )
@@ -48,14 +43,14 @@ from ..widgets.article_list import ArticleList
 from ..widgets.metrics_table import MetricsTable
 from ..widgets.search_bar import SearchBar
 from .help import HelpScreen, help_sections
-from .layout import MainLayout
+from .article_actions import ArticleActions
 
 EMPTY_ARCHIVE = "The archive is empty. Add articles with: tongket ingest FOLDER"
 NO_MATCH = "No article matches these filters; Esc clears them."
 PICKER_TITLES = {"province": "Province", "year": "Report year", "period": "Report period"}
 
 
-class MainScreen(MainLayout):
+class MainScreen(ArticleActions):
     """Browse the archive: filters, the list, the article and its figures."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(main_bindings())
@@ -332,56 +327,6 @@ class MainScreen(MainLayout):
             self.filters = self.filters.with_(text="")
             self.article_view.set_query("")
         self._requery(keep_id=hit.article_id)
-
-    # -- export and corrections ---------------------------------------------------------
-
-    def _selected_article(self) -> StoredArticle | None:
-        stored = self.article_view.stored
-        if stored is None:
-            self.notify("Select an article first.", markup=False)
-        return stored
-
-    def action_export(self) -> None:
-        stored = self._selected_article()
-        if stored is None:
-            return
-
-        def done(path: Path | None) -> None:
-            if path is not None:
-                self.notify(f"Exported to {path}", title="Export", markup=False)
-
-        self.app.push_screen(ExportDialog(stored, self.gateway, folder=self.export_folder or Path.cwd()), done)
-
-    def action_correct(self) -> None:
-        stored = self._selected_article()
-        if stored is None:
-            return
-
-        def done(changes: dict[str, Any] | None) -> None:
-            if changes is None:
-                return
-            if not changes:
-                self.notify("Nothing changed.", markup=False)
-                return
-            self.gateway.correct(stored.article.id, changes, self)
-
-        self.app.push_screen(CorrectDialog(stored), done)
-
-    def on_correction_saved(self, message: CorrectionSaved) -> None:
-        self.notify("Correction saved.", markup=False)
-        self._shown_meta = None  # reload the corrected article
-        self._requery(keep_id=message.stored.article.id)
-
-    def action_remove(self) -> None:
-        stored = self._selected_article()
-        if stored is not None:
-            aid = stored.article.id
-            self.app.push_screen(ConfirmRemove(stored), lambda yes: self.gateway.remove(aid, self) if yes else None)
-
-    def on_article_removed(self, message: ArticleRemoved) -> None:
-        self.notify("Article removed; ingesting its file again brings it back.", markup=False)
-        self._shown_meta = None
-        self._requery()
 
     # -- changes by other processes -----------------------------------------------------
 
