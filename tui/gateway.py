@@ -97,7 +97,7 @@ class ArchiveGateway:
                 except STORE_ERRORS as exc:
                     reply_to.post_message(StoreFailed("open", str(exc)))
                     return
-            reply_to.post_message(ArchiveOpened())
+            reply_to.post_message(ArchiveOpened(self._problems()))
 
         self._start("open", work)
 
@@ -110,10 +110,15 @@ class ArchiveGateway:
             if done and changed:
                 self._forget_all()
             if done and (changed or manual):
-                reply_to.post_message(ArchiveChanged(changed, manual))
+                reply_to.post_message(ArchiveChanged(changed, manual, self._problems()))
 
         if self.is_open and (manual or not self.busy("poll")):
             self._start("poll", work)
+
+    def _problems(self) -> tuple[str, ...]:
+        """What reading the archive met and dealt with (read from memory, no store call)."""
+        with self._lock:
+            return tuple(self._archive.problems) if self._archive is not None else ()
 
     def cached(self, article_id: str) -> StoredArticle | None:
         """An article a worker has already read, if it is still cached (UI thread: no store call)."""

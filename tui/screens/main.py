@@ -65,6 +65,7 @@ class MainScreen(ArticleActions):
         self.filters = Filters()
         self.total: int | None = None
         self.load_error: str | None = None
+        self.problems: tuple[str, ...] = ()  # what reading the archive met (Archive.problems)
         self._generation = 0
         self._pending_figure: tuple[str, int] | None = None
         self._shown_meta: ArticleMeta | None = None  # the row whose article the detail pane shows
@@ -89,7 +90,20 @@ class MainScreen(ArticleActions):
             self.set_interval(self.watch_interval, lambda: self.gateway.check_changes(False, self))
 
     def on_archive_opened(self, message: ArchiveOpened) -> None:
+        self._show_problems(message.problems)
         self._requery()
+
+    def _show_problems(self, problems: tuple[str, ...]) -> None:
+        """Say once what reading met (a damaged snapshot rebuilt, corrections set aside);
+        the list's title keeps a `!` and the help page (?) lists every line."""
+        new = [p for p in problems if p not in self.problems]
+        self.problems = problems
+        if new:
+            shown = "\n".join(one_line(p) for p in new[:3])
+            more = f"\n…and {len(new) - 3} more" if len(new) > 3 else ""
+            self.notify(f"{shown}{more}\n(? lists them)", title="Reading the archive", severity="warning",
+                        markup=False, timeout=12)
+        self._update_header()
 
     def on_store_failed(self, message: StoreFailed) -> None:
         self._close_picker()
@@ -141,6 +155,8 @@ class MainScreen(ArticleActions):
             label.append(f"{shown}/{self.total}", style="dim")
             if order := self.article_list.sort_label:
                 label.append(f" · {order}", style="dim")
+            if self.problems:
+                label.append(f" ! {len(self.problems)} (?)", style="bold yellow")
             self.article_list.border_title = label
 
     def _cursor_moved(self, meta: ArticleMeta | None) -> None:
@@ -334,6 +350,7 @@ class MainScreen(ArticleActions):
         self.gateway.check_changes(True, self)
 
     def on_archive_changed(self, message: ArchiveChanged) -> None:
+        self._show_problems(message.problems)
         if message.changed:
             self.notify("The archive changed on disk; reloaded.", markup=False)
             self._shown_meta = None
@@ -351,7 +368,7 @@ class MainScreen(ArticleActions):
 
     def action_help(self) -> None:
         if not isinstance(self.app.screen, HelpScreen):
-            self.app.push_screen(HelpScreen(help_sections(self.BINDINGS)))
+            self.app.push_screen(HelpScreen(help_sections(self.BINDINGS), problems=self.problems))
 
     def action_quit(self) -> None:
         self.app.exit()
