@@ -670,14 +670,15 @@ class ArchiveIndex:
                 kid = self._key_gid.get(measure, -2)
             chosen = [pair for pair, k in zip(found, keys) if k == kid]
         return LookupResult(
-            hits=self._hits(chosen),
+            hits=self._hits(chosen, dated=True),
             total=len(found),
             articles=len({fig_article[fi] for fi, _s in chosen}),
         )
 
-    def _hits(self, found: Sequence[tuple[int, float]]) -> tuple[FigureHit, ...]:
-        """`_hit` for many figures, the columns bound once (a comparison makes tens of
-        thousands at 100k articles)."""
+    def _hits(self, found: Sequence[tuple[int, float]], *, dated: bool = False) -> tuple[FigureHit, ...]:
+        """Hits of figure indices, the columns bound once (a comparison makes tens of
+        thousands at 100k articles). `dated`: with the article's title and publication
+        date (from the list row), which a comparison needs to choose among its sources."""
         snap = self.snapshot
         order, fig_article, fig_pos, fig_value = self._order, snap.fig_article, snap.fig_pos, snap.fig_value
         fig_unit, fig_label, fig_key, fig_qual, fig_kind = snap.fig_unit, snap.fig_label, snap.fig_key, snap.fig_qual, snap.fig_kind
@@ -690,7 +691,8 @@ class ArchiveIndex:
             out.append(FigureHit(
                 m.id, fig_pos[fi], m.province, m.report_year, m.period, fig_value[fi], units[fig_unit[fi]],
                 labels[fig_label[fi]], keys[fig_key[fi]], str(blob[off[fi]:off[fi + 1]], "utf-8"), round(score, 4),  # type: ignore[arg-type]
-                FIGURE_KINDS[fig_kind[fi]], quals[fig_qual[fi]], title=m.title, published=m.published,
+                FIGURE_KINDS[fig_kind[fi]], quals[fig_qual[fi]],
+                title=m.title if dated else "", published=m.published if dated else None,
             ))
         return tuple(out)
 

@@ -155,6 +155,17 @@ def fmt(x: float) -> str:
     return f"{x:,.0f}" if x >= 1000 else f"{x:.1f}" if x >= 10 else f"{x:.2f}"
 
 
+def _recorded_rows(*, exclude: set[str]) -> dict[str, list[str]]:
+    """The table rows of sizes not run now, and the date/command lines they came with."""
+    if not RESULTS.exists():
+        return {"rows": [], "head": []}
+    text = RESULTS.read_text(encoding="utf-8").splitlines()
+    rows = [line for line in text if line.startswith("| ") and not line.startswith("| measurement")
+            and line.split(" | ")[1] not in exclude]
+    head = [line[2:] for line in text if line.startswith(("- date:", "- command:"))] if rows else []
+    return {"rows": rows, "head": head}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="10k")
@@ -176,6 +187,9 @@ def main(argv: list[str] | None = None) -> int:
             print(line, flush=True)
             lines.append(line)
     if args.record:
+        run_sizes = {gen.size_name(gen.parse_size(x)) for x in args.sizes.split(",")}
+        kept = _recorded_rows(exclude=run_sizes)  # other sizes' rows stay, with their own header lines
+        lines[2:2] = kept["rows"]
         load = os.getloadavg()[0]
         head = [
             "# Comparison benchmark (issue 9): last recorded results", "",
@@ -187,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
         if args.note:
             head.append(f"- note: {args.note}")
+        head += [f"- earlier run, kept: {line}" for line in kept["head"]]
         RESULTS.write_text("\n".join(head + ["", *lines, ""]), encoding="utf-8")
     return 0
 
