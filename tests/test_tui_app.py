@@ -7,12 +7,14 @@ app's behaviour whatever the parser does; `test_tui_sample.py` runs on the real 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from textual.widgets import DataTable, Input
 
 from tongket.store.archive.archive import Archive
 from tongket.store.record import FigureHit
 from tongket.store.present.export import default_export_name
+from tongket.tui import app as tui_app
 from tongket.tui.app import TongketApp
 from tongket.tui.screens.main import EMPTY_ARCHIVE, NO_MATCH
 from tongket.tui.dialogs.correct import CorrectDialog
@@ -289,8 +291,26 @@ async def test_metrics_row_highlights_the_figure_in_the_detail(tmp_path: Path):
         assert "94,03%" in app.article_view.visible_text()
 
 
+class RecordingApp(TongketApp):
+    """The app, keeping every message it shows the user (`notify`), to assert on."""
+
+    CSS_PATH = str(Path(tui_app.__file__).with_name("app.tcss"))  # relative paths resolve from this file
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.notified: list[str] = []
+
+    def notify(self, message: str, **kwargs: Any) -> None:  # type: ignore[override]
+        self.notified.append(str(message))
+        super().notify(message, **kwargs)
+
+
+def recording_app(archive: Archive, tmp_path: Path) -> RecordingApp:
+    return RecordingApp(archive=archive, watch_interval=None, export_folder=tmp_path / "exports")
+
+
 async def test_export_writes_markdown_and_refuses_to_overwrite(tmp_path: Path):
-    app = make_app(demo_archive(tmp_path), tmp_path)
+    app = recording_app(demo_archive(tmp_path), tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("e")
@@ -303,7 +323,7 @@ async def test_export_writes_markdown_and_refuses_to_overwrite(tmp_path: Path):
         assert app.screen is app.main
         assert expected.exists()
         assert "45.268" in expected.read_text(encoding="utf-8")
-        assert any(str(expected) in n.message for n in app._notifications)
+        assert any(str(expected) in message for message in app.notified)
         await pilot.press("e")
         await pilot.pause()
         await pilot.press("enter")
@@ -431,15 +451,10 @@ def _cells_match_datatable(table) -> int:
     from rich.segment import Segment
 
     checked = 0
-    base = table.rich_style
     for row in range(-1, table.row_count):
-        for column, spec in enumerate(table.ordered_columns):
-            width = spec.get_render_width(table)
+        for column in range(len(table.ordered_columns)):
             for cursor in (False, True):
-                table._cell_render_cache.clear()
-                fast = table._render_cell(row, column, base, width, cursor, False)
-                table._cell_render_cache.clear()
-                slow = DataTable._render_cell(table, row, column, base, width, cursor, False)
+                fast, slow = table.both_renderings(row, column, cursor=cursor)
                 assert [list(Segment.simplify(line)) for line in fast] == [list(Segment.simplify(line)) for line in slow]
                 checked += 1
     return checked
@@ -535,3 +550,27 @@ async def test_lookup_slower_than_a_keystroke_still_shows_its_results(tmp_path: 
                 break
         assert app.screen.hits == [hit]
         assert "5 hồ sơ" in screen_text(app)
+
+
+async def test_what_reading_met_is_shown_at_open_and_in_help(tmp_path: Path):
+    import json
+
+    archive = demo_archive(tmp_path)
+    aid = archive.articles()[0].id
+    archive.correct(aid, report_year=2003)
+    path = tmp_path / "store" / "corrections.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["corrections"] = {"1": {"id": aid, "fields": {"province": "Atlantis"}}}  # a hand edit `set` would refuse
+    del data["_checksum"]
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    reopened = Archive.open(tmp_path / "store")
+    assert reopened.problems
+    app = recording_app(reopened, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert any("set aside" in message for message in app.notified)
+        assert "! 1 (?)" in screen_text(app)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert "What reading the archive met" in screen_text(app)

@@ -122,7 +122,8 @@ async def test_merged_picker_finds_old_province_names(tmp_path: Path):
         await settle(pilot)
         await pilot.press("ctrl+u", "ctrl+t", *"kien giang")
         await settle(pilot)
-        labels = [str(o.prompt) for o in picker.query_one("OptionList")._options]
+        options = picker.query_one("OptionList")
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert any(label.startswith("An Giang") and "Kiên Giang" in label for label in labels)
         await pilot.press("enter")
         await settle(pilot)

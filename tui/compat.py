@@ -12,6 +12,8 @@ file. Nothing else in tui/ (or its tests) uses an underscored Textual name.
   `tests/test_tui_app.py`) are built here in microseconds. Anything else (row labels,
   fixed rows or columns, taller rows, centred or overflowing text) goes to DataTable.
 - `screen_strips`, `screen_lines`: what a screen shows (for tests and captures).
+- `FastTable.both_renderings`: one cell drawn by the fast path and by DataTable, so a
+  test can check that they agree without touching the internals itself.
 """
 
 from __future__ import annotations
@@ -101,6 +103,17 @@ class FastTable(DataTable):
         if lines is None:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         return lines
+
+    def both_renderings(self, row_index: int, column_index: int, *, cursor: bool) -> tuple[list[list[Segment]], ...]:
+        """A cell (row -1: the header) as this table draws it and as DataTable would, each
+        freshly rendered (not from the cell cache)."""
+        base = self.rich_style
+        width = self.ordered_columns[column_index].get_render_width(self)
+        self._cell_render_cache.clear()
+        fast = self._render_cell(row_index, column_index, base, width, cursor, False)
+        self._cell_render_cache.clear()
+        slow = DataTable._render_cell(self, row_index, column_index, base, width, cursor, False)
+        return fast, slow
 
     def _fast_cell(
         self, row_index: int, column_index: int, base_style: Style, width: int, cursor: bool, hover: bool

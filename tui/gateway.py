@@ -97,7 +97,7 @@ class ArchiveGateway:
                 except STORE_ERRORS as exc:
                     reply_to.post_message(StoreFailed("open", str(exc)))
                     return
-            reply_to.post_message(ArchiveOpened())
+            reply_to.post_message(ArchiveOpened(self._problems()))
 
         self._start("open", work)
 
@@ -110,10 +110,15 @@ class ArchiveGateway:
             if done and changed:
                 self._forget_all()
             if done and (changed or manual):
-                reply_to.post_message(ArchiveChanged(changed, manual))
+                reply_to.post_message(ArchiveChanged(changed, manual, self._problems()))
 
         if self.is_open and (manual or not self.busy("poll")):
             self._start("poll", work)
+
+    def _problems(self) -> tuple[str, ...]:
+        """What reading the archive met and dealt with (read from memory, no store call)."""
+        with self._lock:
+            return tuple(self._archive.problems) if self._archive is not None else ()
 
     def cached(self, article_id: str) -> StoredArticle | None:
         """An article a worker has already read, if it is still cached (UI thread: no store call)."""
@@ -230,8 +235,22 @@ class ArchiveGateway:
 
         return search
 
+    def measure_function(self, filters: Filters) -> Callable[[str, str | None, bool], LookupResult]:
+        """The matches of one measure bound to `filters` (`ArchiveIndex.measure_hits`), for
+        the pivot's worker; store failures raise, the dialog shows them."""
+        archive, lock, kwargs = self._archive, self._lock, filters.lookup_kwargs()
+
+        def measure(query: str, name: str | None, by_label: bool) -> LookupResult:
+            if archive is None:
+                return LookupResult((), 0, 0)
+            with lock:
+                return archive.index.measure_hits(query, measure=name, by_label=by_label, **kwargs)
+
+        return measure
+
     def details_function(self) -> Callable[[Sequence[FigureHit]], list[FigureHit]]:
-        """Qualifier, kind, sentence and source of hits, read from their articles (for workers)."""
+        """Sentence, change and source of hits, read from their articles (for workers): the
+        few sources of one pivot cell, an export of results."""
         archive, lock = self._archive, self._lock
 
         def details(hits: Sequence[FigureHit]) -> list[FigureHit]:

@@ -19,7 +19,10 @@ from .state import Choice
 
 @dataclass
 class ArchiveOpened(Message):
-    """The gateway has an open archive: queries may start."""
+    """The gateway has an open archive: queries may start. `problems`: what reading met
+    and dealt with (`Archive.problems`: a damaged snapshot rebuilt, corrections set aside)."""
+
+    problems: tuple[str, ...] = ()
 
 
 @dataclass
@@ -72,6 +75,7 @@ class ArchiveChanged(Message):
 
     changed: bool
     manual: bool = False
+    problems: tuple[str, ...] = ()  # as in ArchiveOpened, after the reload
 
 
 @dataclass

@@ -162,15 +162,12 @@ def cmd_pivot(args: argparse.Namespace) -> int:
     filters = _filters(args)
     filters["period"] = None if args.period in pivots.PIVOT_PERIODS else args.period
     archive = open_archive(args)
-    hits = archive.with_details(archive.lookup_counted(args.query, limit=None, **filters).hits)
     query = args.query.strip()
-    measure = None
-    if args.label:
-        measure = hits[0].label if hits else None
-    elif load_catalogue().get(query) is not None:
-        measure = query  # a metric key names its measure exactly
+    measure = query if not args.label and load_catalogue().get(query) is not None else None  # a key names itself
+    found = archive.index.measure_hits(query, measure=measure, by_label=args.label, **filters)
+    hits = pivots.comparable(found.hits, by_label=args.label, total=found.total)
     pivot = pivots.build_pivot(
-        hits, measure=measure, by_label=args.label, unit=args.unit, period=period, kind=args.kind,
+        hits, measure=measure, unit=args.unit, period=period, kind=args.kind,
         order=args.order or ("merged" if args.merged else "alpha"), merged_unit=archive.index.provinces.merged_unit,
     )
     if args.json:

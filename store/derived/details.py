@@ -96,11 +96,12 @@ def figure_rows(
         unit_of = units.get(province, "")
         url = meta.get("source_url") or ""
         path = meta.get("source_path") or ""  # the file it was first ingested from
+        head = (m.id, province, unit_of, m.report_year or "", m.period or "", m.published or "")
         for fig in body.get("figures") or ():
+            get = fig.get
+            of, change = get("of"), get("change")
             yield (
-                m.id, province, unit_of, m.report_year or "", m.period or "", m.published or "",
-                fig.get("key") or "", fig.get("label") or "", fig.get("value"), fig.get("unit") or "",
-                fig.get("qualifier") or "", "" if fig.get("of") is None else fig.get("of"),
-                change_text(fig.get("change")), fig.get("kind") or "actual", fig.get("sentence") or "",
-                url, path,
+                *head, get("key") or "", get("label") or "", get("value"), get("unit") or "",
+                get("qualifier") or "", "" if of is None else of, change_text(change) if change else "",
+                get("kind") or "actual", get("sentence") or "", url, path,
             )

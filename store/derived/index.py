@@ -27,9 +27,9 @@ from collections import Counter
 from dataclasses import replace
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from tongket.store.record import PERIODS, ArticleMeta, FigureHit, LookupResult
+from tongket.store.record import FIGURE_KINDS, PERIODS, ArticleMeta, FigureHit, LookupResult
 from tongket.store.derived.snapshot import CORRECTABLE, Snapshot, build, sort_key_newest_first
-from tongket.store.lang.text import fold, fold_words
+from tongket.store.lang.text import fold, fold_words, nfc
 
 UNKNOWN = "unknown"  # filter value meaning "no value" (no province / no year / no period)
 
@@ -77,23 +77,13 @@ class ProvinceNames:
     def canonical(self, name: str | None) -> str | None:
         if not name or not name.strip():
             return None
-        if self._table is not None:
-            try:
-                found = self._table.canonical(name)
-            except Exception:  # a resolver bug must not break filtering
-                found = None
-            if found:
-                return found
+        if self._table is not None and (found := self._table.canonical(name)):
+            return found
         return self._known.get(fold(name).strip())
 
     def merged_unit(self, name: str) -> str:
-        if self._table is not None:
-            try:
-                unit = self._table.merged_unit(name)
-            except Exception:
-                unit = None
-            if unit:
-                return unit
+        if self._table is not None and (unit := self._table.merged_unit(name)):
+            return unit
         return name
 
     def find_in_words(self, words: list[str]) -> tuple[str | None, list[str]]:
@@ -601,7 +591,7 @@ class ArchiveIndex:
         fig_article = self.snapshot.fig_article
         shown = found if limit is None else found[:limit]
         return LookupResult(
-            hits=tuple(self._hit(fi, score) for fi, score in shown),
+            hits=self._hits(shown),
             total=len(found),
             articles=len({fig_article[fi] for fi, _s in found}),
         )
@@ -636,6 +626,76 @@ class ArchiveIndex:
                 matches.append((fi, score))
         return matches
 
+    def measure_hits(
+        self,
+        query: str,
+        *,
+        measure: str | None = None,
+        by_label: bool = False,
+        province: str | None = None,
+        year: int | str | None = None,
+        period: str | None = None,
+        merged: bool = False,
+    ) -> LookupResult:
+        """The matches of one measure, best first, for a comparison: a metric key (`measure`,
+        else the key most matches share) or, `by_label`, an exact label (else the best
+        match's). The measure is chosen on the integer columns, so only its own figures
+        become records; `total` counts every match, the other measures included."""
+        found = self._matches(query, province, year, period, merged)
+        snap = self.snapshot
+        fig_article = snap.fig_article
+        if by_label:
+            same_label: dict[int, bool] = {}
+            fig_label, labels = snap.fig_label, snap.labels
+            if measure is None and found:
+                lab = fig_label[found[0][0]]
+                measure = labels[lab] if lab >= 0 else ""
+            wanted = nfc((measure or "").strip())
+
+            def keep(fi: int) -> bool:
+                lab = fig_label[fi]
+                ok = same_label.get(lab)
+                if ok is None:
+                    ok = same_label[lab] = lab >= 0 and nfc(labels[lab].strip()) == wanted
+                return ok
+
+            chosen = [(fi, score) for fi, score in found if keep(fi)]
+        else:
+            keys = list(map(snap.fig_key.__getitem__, [fi for fi, _s in found]))
+            if measure is None:
+                counts = Counter(keys)
+                counts.pop(-1, None)
+                kid = counts.most_common(1)[0][0] if counts else -2
+            else:
+                kid = self._key_gid.get(measure, -2)
+            chosen = [pair for pair, k in zip(found, keys) if k == kid]
+        return LookupResult(
+            hits=self._hits(chosen, dated=True),
+            total=len(found),
+            articles=len({fig_article[fi] for fi, _s in chosen}),
+        )
+
+    def _hits(self, found: Sequence[tuple[int, float]], *, dated: bool = False) -> tuple[FigureHit, ...]:
+        """Hits of figure indices, the columns bound once (a comparison makes tens of
+        thousands at 100k articles). `dated`: with the article's title and publication
+        date (from the list row), which a comparison needs to choose among its sources."""
+        snap = self.snapshot
+        order, fig_article, fig_pos, fig_value = self._order, snap.fig_article, snap.fig_pos, snap.fig_value
+        fig_unit, fig_label, fig_key, fig_qual, fig_kind = snap.fig_unit, snap.fig_label, snap.fig_key, snap.fig_qual, snap.fig_kind
+        units, labels, keys, quals = [*snap.units, None], [*snap.labels, None], [*snap.keys, None], [*snap.qualifiers, None]
+        # a copy of the display strings (24 MB at 100k) pays off only for many hits
+        blob, off = (bytes(snap.display_blob) if len(found) > 2000 else snap.display_blob), snap.display_off
+        out = []
+        for fi, score in found:
+            m = order[fig_article[fi]]
+            out.append(FigureHit(
+                m.id, fig_pos[fi], m.province, m.report_year, m.period, fig_value[fi], units[fig_unit[fi]],
+                labels[fig_label[fi]], keys[fig_key[fi]], str(blob[off[fi]:off[fi + 1]], "utf-8"), round(score, 4),  # type: ignore[arg-type]
+                FIGURE_KINDS[fig_kind[fi]], quals[fig_qual[fi]],
+                title=m.title if dated else "", published=m.published if dated else None,
+            ))
+        return tuple(out)
+
     def metric_counts(self) -> dict[str, tuple[int, int]]:
         """Metric key -> (figures, provinces) over the whole archive, corrections applied."""
         snap = self.snapshot
@@ -664,26 +724,6 @@ class ArchiveIndex:
             by_group[group] += c
             spelled.setdefault(group, snap.labels[lab])
         return [(spelled[g], c) for g, c in by_group.most_common(n)]
-
-    def _hit(self, fi: int, score: float) -> FigureHit:
-        snap = self.snapshot
-        m = self._order[snap.fig_article[fi]]
-        value, unit, label, key, display, qualifier, kind = snap.compact_figure(fi)
-        return FigureHit(
-            article_id=m.id,
-            figure_index=snap.fig_pos[fi],
-            province=m.province,
-            report_year=m.report_year,
-            period=m.period,
-            value=value,
-            unit=unit,
-            label=label,
-            key=key,
-            display=display,
-            score=round(score, 4),
-            kind=kind,
-            qualifier=qualifier,
-        )
 
 
 def sort_newest_first(metas: Iterable[ArticleMeta]) -> list[ArticleMeta]:

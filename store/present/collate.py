@@ -58,13 +58,15 @@ def _letters(text: str) -> tuple[list[tuple[int, str]], list[int]]:
     return letters, tones
 
 
+@lru_cache(maxsize=4096)
 def vn_sort_key(text: str | None) -> tuple:
     """Dictionary order of Vietnamese: word by word (a shorter word first), letters in the
-    alphabet's order (đ after d, ă â after a), then tones."""
+    alphabet's order (đ after d, ă â after a), then tones. Cached: a sort of 100,000
+    articles by province meets 63 names."""
     if not text:
         return ((1,),)
     letters, tones = _letters(text)
-    return ((0,), letters, tones)
+    return ((0,), tuple(letters), tuple(tones))
 
 
 def qualifier_mark(qualifier: str | None) -> str:

@@ -34,12 +34,14 @@ def period_class(period: str | None) -> str:
     return period if period in ("year", "half-year", "quarter") else "other"
 
 
-def _newest_first(hit: FigureHit) -> tuple:
-    return (hit.published is None, _negated(hit.published or ""), hit.article_id, hit.figure_index)
-
-
-def _negated(text: str) -> tuple[int, ...]:
-    return tuple(-ord(c) for c in text)
+def _newest_first(sources: list[FigureHit]) -> tuple[FigureHit, ...]:
+    """Most recently published first (undated last); ties by article and figure. Two
+    stable sorts, so no per-hit key tuple of negated characters is built."""
+    if len(sources) == 1:
+        return (sources[0],)
+    sources.sort(key=lambda h: (h.article_id, h.figure_index))
+    sources.sort(key=lambda h: h.published or "", reverse=True)  # reverse keeps ties stable; "" (undated) last
+    return tuple(sources)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,18 +113,60 @@ class Pivot:
         return text
 
 
+@dataclass(frozen=True, slots=True)
+class Comparable:
+    """Hits grouped once by measure, then by (unit, kind, period class): a period switch or
+    another measure rebuilds a table from its own bucket, not from every hit again."""
+
+    by_label: bool
+    total: int
+    order: tuple[str, ...]  # measures, most figures first (ties: best match first)
+    buckets: Mapping[str, Mapping[tuple[str | None, str, str], list[FigureHit]]]
+
+    def count(self, measure: str) -> int:
+        return sum(len(b) for b in self.buckets.get(measure, {}).values())
+
+
+def comparable(hits: Iterable[FigureHit], *, by_label: bool = False, total: int | None = None) -> Comparable:
+    """Group `hits` for `build_pivot` (one pass; labels normalised once per distinct label).
+    `total`: how many matches there were when `hits` are one measure's share of them
+    (`ArchiveIndex.measure_hits`), so the table counts the rest as other measures."""
+    labels: dict[str, str] = {}
+    buckets: dict[str, dict[tuple[str | None, str, str], list[FigureHit]]] = {}
+    counts: Counter[str] = Counter()
+    seen = 0
+    for h in hits:
+        seen += 1
+        if by_label:
+            m = labels.get(h.label)
+            if m is None:
+                m = labels[h.label] = nfc(h.label.strip())
+        else:
+            m = h.key or ""
+        if not m:
+            continue
+        counts[m] += 1
+        group = buckets.get(m)
+        if group is None:
+            group = buckets[m] = {}
+        bucket_key = (h.unit, h.kind or "actual", period_class(h.period))
+        bucket = group.get(bucket_key)
+        if bucket is None:
+            group[bucket_key] = [h]
+        else:
+            bucket.append(h)
+    total = seen if total is None else max(seen, total)
+    return Comparable(by_label, total, tuple(m for m, _n in counts.most_common()), buckets)
+
+
 def measures(hits: Iterable[FigureHit], *, by_label: bool = False) -> list[tuple[str, int]]:
     """The measures the hits could be compared by, most figures first (ties: best match first)."""
-    counts: Counter[str] = Counter()
-    for h in hits:
-        m = nfc(h.label.strip()) if by_label else h.key
-        if m:
-            counts[m] += 1
-    return counts.most_common()
+    grouped = comparable(hits, by_label=by_label)
+    return [(m, grouped.count(m)) for m in grouped.order]
 
 
 def build_pivot(
-    hits: Iterable[FigureHit],
+    hits: Iterable[FigureHit] | Comparable,
     *,
     measure: str | None = None,
     by_label: bool = False,
@@ -132,47 +176,53 @@ def build_pivot(
     order: str = "alpha",
     merged_unit: Callable[[str], str] = lambda name: name,
 ) -> Pivot:
-    """The pivot of `hits` (with details: qualifier, kind, published) for one measure; by
-    default the measure most of them share, and its most frequent unit."""
-    hits = list(hits)
+    """The pivot of `hits` (qualifier, kind and published come with them from the snapshot)
+    for one measure; by default the measure most of them share, and its most frequent unit.
+    Pass a `Comparable` (`comparable(hits)`) to build several tables from one grouping."""
     if period not in PIVOT_PERIODS:
         raise ValueError(f"period must be one of {', '.join(PIVOT_PERIODS)}, not {period!r}")
     if order not in ORDERS:
         raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
+    grouped = hits if isinstance(hits, Comparable) else comparable(hits, by_label=by_label)
+    by_label = grouped.by_label
     if measure is None:
-        found = measures(hits, by_label=by_label)
-        measure = found[0][0] if found else ""
+        measure = grouped.order[0] if grouped.order else ""
     elif by_label:
         measure = nfc(measure.strip())
-
-    def measure_of(h: FigureHit) -> str | None:
-        return nfc(h.label.strip()) if by_label else h.key
-
-    same = [h for h in hits if measure_of(h) == measure]
+    group = grouped.buckets.get(measure, {})
     if unit is None:
-        units = Counter(h.unit for h in same)
+        units: Counter[str | None] = Counter()
+        for (u, _k, _p), bucket in group.items():
+            units[u] += len(bucket)
         unit = units.most_common(1)[0][0] if units else None
     left: Counter[str] = Counter()
-    left["of other measures"] = len(hits) - len(same)
+    left["of other measures"] = grouped.total - grouped.count(measure)
     cells: dict[tuple[str, int], list[FigureHit]] = {}
-    for h in same:
-        if h.unit != unit:
-            left["in other units"] += 1
-        elif (h.kind or "actual") != kind:
-            left[f"{h.kind}s"] += 1
-        elif period_class(h.period) != period:
-            left[f"{period_class(h.period)} figures"] += 1
-        elif not h.province:
-            left["without province"] += 1
-        elif not h.report_year:
-            left["without report year"] += 1
+    for (u, k, p), bucket in group.items():
+        if u != unit:
+            left["in other units"] += len(bucket)
+        elif k != kind:
+            left[f"{k}s"] += len(bucket)
+        elif p != period:
+            left[f"{p} figures"] += len(bucket)
         else:
-            cells.setdefault((h.province, h.report_year), []).append(h)
+            for h in bucket:
+                if not h.province:
+                    left["without province"] += 1
+                elif not h.report_year:
+                    left["without report year"] += 1
+                else:
+                    cell_key = (h.province, h.report_year)
+                    sources = cells.get(cell_key)
+                    if sources is None:
+                        cells[cell_key] = [h]
+                    else:
+                        sources.append(h)
     years = tuple(sorted({y for _p, y in cells}))
     by_row: dict[str, dict[int, Cell]] = {}
     for (province, year), sources in cells.items():
-        by_row.setdefault(province, {})[year] = Cell(tuple(sorted(sources, key=_newest_first)))
-    rows = [Row(p, merged_unit(p), c) for p, c in by_row.items()]
+        by_row.setdefault(province, {})[year] = Cell(_newest_first(sources))
+    rows = [Row(p, merged_unit(p), {y: c[y] for y in sorted(c)}) for p, c in by_row.items()]
     rows.sort(key=lambda r: vn_sort_key(r.province))
     if order == "merged":
         rows.sort(key=lambda r: vn_sort_key(r.merged_unit))

@@ -40,15 +40,22 @@ def markdown_table(header: Sequence[str], rows: Iterable[Sequence[Any]], *, righ
 
 
 def write_csv(out: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool = False) -> int:
-    """Rows written (streamed: `rows` may be a generator)."""
+    """Rows written (streamed: `rows` may be a generator). Each chunk of rows is written
+    to a string first and reaches `out` in one write: the csv module writes row by row,
+    and a text file encodes every write on its own (3x slower for 1.5M rows)."""
     if bom:
         out.write(BOM)
-    writer = csv.writer(out, lineterminator="\n")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     n = 0
     for chunk in _chunks(rows, 2000):
         writer.writerows(chunk)
+        out.write(buffer.getvalue())
+        buffer.seek(0)
+        buffer.truncate()
         n += len(chunk)
+    out.write(buffer.getvalue())  # the header of an empty table
     return n
 
 

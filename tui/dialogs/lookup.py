@@ -5,8 +5,9 @@ one measure, period kind by period kind.
 
 Searches run in a Textual thread worker (exclusive: a new keystroke cancels the wait for
 the previous one) that posts its results; they are applied only if the input still holds
-the query they answer. The pivot reads each matching figure's qualifier and kind from its
-article (a worker too), then draws from plain data (store.present.pivot).
+the query they answer. The pivot (`lookup_pivot.LookupPivot`, this dialog's base) asks
+for the matches of one measure in a worker of its own and draws from plain data
+(store.present.pivot); while it shows, the results stop at their first page.
 """
 
 from __future__ import annotations
@@ -27,27 +28,24 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from tongket.store.lang.text import one_line
-from tongket.store.present import pivot as pivots
-from tongket.store.present import tables
 from tongket.store.present.display import vn_number
 from tongket.store.record import FigureHit, LookupResult
 
-from ..widgets.lookup_rows import RESULT_COLUMNS, SORTS, LookupInput, counted, hit_text, result_texts, sort_hits
+from ..widgets.lookup_rows import COLUMN_SORTS, RESULT_COLUMNS, SORTS, LookupInput, counted, hit_text, result_texts, sort_hits
 from ..widgets.pivot_view import PivotView
 from ..widgets.result_list import ResultList
 from ..widgets.scrollbars import use_whole_cell_scrollbars
+from .lookup_pivot import STORE_ERRORS, Details, LookupPivot, Measure
 from .picker import Choice, Picked, PickerDialog
-from .sources import SourcesDialog, TableExportDialog
-from .typeahead import TypeAheadScreen
+from .sources import hits_export, pivot_export
 
 SEARCHING_DELAY = 0.15  # seconds before "searching…" shows
-LETTER_ACTIONS = {"s": "sort", "p": "period", "l": "by_label", "e": "export", "y": "copy", "o": "open_source"}
+LETTER_ACTIONS = {"s": "sort", "S": "reverse_sort", "p": "period", "l": "by_label", "e": "export", "y": "copy", "o": "open_source"}
 Search = Callable[..., "LookupResult | Sequence[FigureHit]"]  # (query) or, with first_page, (query, limit)
 FIRST_PAGE = 200  # hits the app shows at once while the rest are made into records
-Details = Callable[[Sequence[FigureHit]], Sequence[FigureHit]]
 
 
-class LookupDialog(TypeAheadScreen[FigureHit | None]):
+class LookupDialog(LookupPivot):
     """Search figures; Enter opens the article with the chosen figure highlighted."""
 
     TYPE_AHEAD_INPUT = "#lookup-input"
@@ -57,7 +55,8 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
         Binding("ctrl+t", "toggle_view", "Pivot by year", id="lookup.toggle"),
         Binding("down", "focus_results", "Results", show=False, id="lookup.results"),
         Binding("f2", "metrics", "Metric catalogue", id="lookup.metrics"),
-        Binding("s", "sort", "Sort results", id="lookup.sort"),
+        Binding("s", "sort", "Sort results: score, value, province, year (or click a header)", id="lookup.sort"),
+        Binding("S", "reverse_sort", "Reverse the order", id="lookup.reverse"),
         Binding("p", "period", "Pivot period", id="lookup.period"),
         Binding("l", "by_label", "Pivot by label / metric", id="lookup.label"),
         Binding("e", "export", "Export", id="lookup.export"),
@@ -91,18 +90,11 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
         result: LookupResult | None
         error: str | None = None
 
-    @dataclass
-    class PivotReady(Message):
-        """Posted by the pivot worker with the hits' details and the pivot built from them."""
-
-        hits: tuple[FigureHit, ...]
-        detailed: list[FigureHit]
-        pivot: pivots.Pivot
-
     def __init__(
         self,
         search: Search,
         *,
+        measure: Measure | None = None,
         details: Details | None = None,
         merged_unit: Callable[[str], str] | None = None,
         catalogue: Callable[[], tuple[list[Choice], list[Choice]]] | None = None,
@@ -111,10 +103,8 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
         initial: str = "",
         folder: Path | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(measure=measure, details=details, merged_unit=merged_unit)
         self._search = search
-        self._details = details or (lambda hits: list(hits))
-        self._merged_unit = merged_unit or (lambda name: name)
         self._catalogue = catalogue
         self._first_page = first_page  # `search(query, limit)` takes a limit: first hits first
         self._scope = scope
@@ -124,9 +114,7 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
         self._hits: list[FigureHit] = []  # shown, in the chosen order
         self._query = ""
         self._sort = "score"
-        self._period = "year"
-        self._by_label = False
-        self._detailed: tuple[tuple[FigureHit, ...], list[FigureHit]] | None = None
+        self._reverse = False
         self._searching: Timer | None = None
         self._started: str | None = None  # the last query searched for
         self._status: Text | None = None
@@ -176,14 +164,6 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
     def result(self) -> LookupResult:
         return self._result
 
-    @property
-    def pivoted(self) -> bool:
-        return self.has_class("-pivot")
-
-    @property
-    def pivot(self) -> pivots.Pivot | None:
-        return self.query_one(PivotView).pivot
-
     @on(Input.Changed, "#lookup-input")
     def _changed(self, event: Input.Changed) -> None:
         self._start(event.value)
@@ -201,13 +181,13 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
             return
         # Only a slow search says so: a status change per keystroke costs a frame.
         self._searching = self.set_timer(SEARCHING_DELAY, lambda: self._set_status(Text("searching…", style="dim")))
-        self._run_search(query)
+        self._run_search(query, every=not (self.pivoted and self._measure is not None))
 
     @work(thread=True, exclusive=True, group="lookup-search")
-    def _run_search(self, query: str) -> None:
+    def _run_search(self, query: str, every: bool = True) -> None:
         """With `first_page`, the first hits and the counts come at once and the rest after
-        (making every hit a record costs far more than counting them); a newer keystroke
-        cancels the rest."""
+        (making every hit a record costs far more than counting them), unless the pivot
+        shows (`every` False: it asks for its own); a newer keystroke cancels the rest."""
         worker = get_current_worker()
         try:
             if self._first_page:
@@ -215,10 +195,10 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
                 if query != self._started or worker.is_cancelled:
                     return
                 self.post_message(self.Results(query, found))
-                if found.total <= len(found.hits):
+                if found.total <= len(found.hits) or not every:
                     return
             found = counted(self._search(query, None) if self._first_page else self._search(query))
-        except Exception as exc:  # noqa: BLE001 - the store reports errors as exceptions; show, don't crash
+        except STORE_ERRORS as exc:  # the store's errors are the user's to read, not a crash
             self.post_message(self.Results(query, None, str(exc)))
             return
         if query == self._started and not worker.is_cancelled:
@@ -240,13 +220,19 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
         self._query = query
         if result is not self._result:  # not a mere refresh of the status line
             self._result = result
-            self._hits = sort_hits(result.hits, self._sort)
+            self._hits = sort_hits(result.hits, self._sort, self._reverse)
             self._fill_results()
             if self.pivoted:
-                self._start_pivot()
-        self._show_status()
+                self.start_pivot()
+        self.show_status()
 
-    def _show_status(self) -> None:
+    def pivot_query(self) -> str:
+        return self._query
+
+    def pivot_hits(self) -> Sequence[FigureHit]:
+        return self._result.hits
+
+    def show_status(self) -> None:
         query, result = self._query, self._result
         if not query:
             self._set_status(Text("Type a metric name, key or label: “van ban den”, “incoming_documents”, “hồ sơ”."))
@@ -261,9 +247,10 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
                           f"{vn_number(result.articles)} article{'s' if result.articles != 1 else ''} for ")
             status.append(f"“{one_line(query)}”", style="bold")
             if self.pivoted:
-                status.append(f" · pivot of {self._period} figures · p period · l label/metric · c chart · Enter sources")
+                status.append(self.pivot_status())
             else:
-                status.append(f" · sorted by {self._sort} (s) · Enter opens the article · ctrl+t pivot · F2 metrics")
+                order = f"{self._sort}{', reversed' if self._reverse else ''}"
+                status.append(f" · sorted by {order} (s, S) · Enter opens the article · ctrl+t pivot · F2 metrics")
             self._set_status(status)
 
     def _set_status(self, text: Text) -> None:
@@ -284,43 +271,6 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
         one frame of the visible rows."""
         self.query_one("#lookup-results", ResultList).set_rows([result_texts(hit) for hit in self._hits])
 
-    # -- the pivot ----------------------------------------------------------------------
-
-    def _start_pivot(self) -> None:
-        """From every match: while only the first hits are in, it waits for the rest."""
-        hits = self._result.hits
-        view = self.query_one(PivotView)
-        if len(hits) < self._result.total:
-            view.waiting(Text(f"waiting for all {vn_number(self._result.total)} matches…", style="dim"))
-        elif self._detailed is not None and self._detailed[0] is hits:
-            self._show_pivot(self._detailed[1])
-        else:
-            articles = vn_number(self._result.articles)
-            view.waiting(Text(f"reading qualifiers and kinds from {articles} articles…", style="dim"))
-            self._build_pivot(hits, self._period, self._by_label)
-
-    @work(thread=True, exclusive=True, group="lookup-pivot")
-    def _build_pivot(self, hits: tuple[FigureHit, ...], period: str, by_label: bool) -> None:
-        detailed = list(self._details(hits))
-        pivot = self._make_pivot(detailed, period, by_label)
-        self.post_message(self.PivotReady(hits, detailed, pivot))
-
-    def _make_pivot(self, detailed: list[FigureHit], period: str, by_label: bool) -> pivots.Pivot:
-        measure = detailed[0].label if by_label and detailed else None
-        return pivots.build_pivot(detailed, measure=measure, by_label=by_label, period=period,
-                                  merged_unit=self._merged_unit)
-
-    def on_lookup_dialog_pivot_ready(self, message: PivotReady) -> None:
-        if message.hits is not self._result.hits:
-            return  # a newer search replaced these hits
-        self._detailed = (message.hits, message.detailed)
-        self.query_one(PivotView).show(message.pivot)
-        self._show_status()
-
-    def _show_pivot(self, detailed: list[FigureHit]) -> None:
-        self.query_one(PivotView).show(self._make_pivot(detailed, self._period, self._by_label))
-        self._show_status()
-
     # -- choosing -----------------------------------------------------------------------
 
     @on(Input.Submitted, "#lookup-input")
@@ -329,8 +279,7 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
 
     def _current_hit(self) -> FigureHit | None:
         if self.pivoted:
-            cell = self.query_one(PivotView).current_cell()
-            return cell.chosen if cell is not None else None
+            return self.pivot_cell_hit()
         results = self.query_one("#lookup-results", ResultList)
         if self._hits and 0 <= results.cursor_row < len(self._hits):
             return self._hits[results.cursor_row]
@@ -338,17 +287,9 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
 
     def _choose_current(self) -> None:
         if self.pivoted:
-            view = self.query_one(PivotView)
-            cell, row = view.current_cell(), view.current_row()
-            if cell is not None and row is not None and view.pivot is not None:
-                title = f"{view.pivot.title}: {row.province}, {cell.chosen.report_year}"
-                self.app.push_screen(SourcesDialog(title, cell.sources, pivots.CHOICE_RULE), self._source_chosen)
+            self.open_sources()
             return
         hit = self._current_hit()
-        if hit is not None:
-            self.dismiss(hit)
-
-    def _source_chosen(self, hit: FigureHit | None) -> None:
         if hit is not None:
             self.dismiss(hit)
 
@@ -357,11 +298,6 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
         event.stop()
         if 0 <= event.row < len(self._hits):
             self.dismiss(self._hits[event.row])
-
-    @on(DataTable.CellSelected, "#lookup-pivot")
-    def _cell_selected(self, event: DataTable.CellSelected) -> None:
-        event.stop()
-        self._choose_current()
 
     def action_focus_results(self) -> None:
         target = self.query_one("#lookup-pivot", DataTable) if self.pivoted else self.query_one("#lookup-results", ResultList)
@@ -375,27 +311,33 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
         back on the results, the input has it again for typing."""
         self.toggle_class("-pivot")
         if self.pivoted:
-            self._start_pivot()
+            self.start_pivot()
             self.query_one("#lookup-pivot", DataTable).focus()
         else:
             self.focus_input()
-        self._show_status()
+            if len(self._result.hits) < self._result.total:  # the pivot stopped the results at a page
+                self._started = None
+                self._start(self.query_one(Input).value)
+        self.show_status()
 
     def action_sort(self) -> None:
-        self._sort = SORTS[(SORTS.index(self._sort) + 1) % len(SORTS)]
-        self._hits = sort_hits(self._result.hits, self._sort)
+        self._sort_by(SORTS[(SORTS.index(self._sort) + 1) % len(SORTS)], False)
+
+    def action_reverse_sort(self) -> None:
+        self._sort_by(self._sort, not self._reverse)
+
+    @on(ResultList.HeaderClicked, "#lookup-results")
+    def _header_clicked(self, event: ResultList.HeaderClicked) -> None:
+        """A header sorts by its column; the same header again reverses."""
+        key = COLUMN_SORTS[event.column]
+        self._sort_by(key, not self._reverse if key == self._sort else False)
+
+    def _sort_by(self, key: str, reverse: bool) -> None:
+        """Sort the results (a list of hits: the list draws only the rows on screen)."""
+        self._sort, self._reverse = key, reverse
+        self._hits = sort_hits(self._result.hits, key, reverse)
         self._fill_results()
-        self._show_status()
-
-    def action_period(self) -> None:
-        self._period = pivots.PIVOT_PERIODS[(pivots.PIVOT_PERIODS.index(self._period) + 1) % len(pivots.PIVOT_PERIODS)]
-        if self.pivoted:
-            self._start_pivot()
-
-    def action_by_label(self) -> None:
-        self._by_label = not self._by_label
-        if self.pivoted:
-            self._start_pivot()
+        self.show_status()
 
     # -- taking it away -----------------------------------------------------------------
 
@@ -410,23 +352,13 @@ class LookupDialog(TypeAheadScreen[FigureHit | None]):
     def action_export(self) -> None:
         if not self._query:
             return
-        stem = "".join(c if c.isalnum() else "-" for c in self._query).strip("-") or "lookup"
         pivot = self.pivot if self.pivoted else None
         if pivot is not None:
-            def render(fmt: str) -> str:
-                return tables.pivot_csv(pivot) if fmt == "csv" else tables.pivot_markdown(pivot)
-
-            what, default = "the pivot", self._folder / f"pivot-{stem}.csv"
+            dialog = pivot_export(pivot, self._query, self._folder)
         else:
-            hits = self._hits
             heading = f"{self._result.total} figures in {self._result.articles} articles for “{self._query}”"
-
-            def render(fmt: str) -> str:
-                detailed = list(self._details(hits))
-                return tables.hits_csv(detailed) if fmt == "csv" else tables.hits_markdown(detailed, heading=heading)
-
-            what, default = f"{len(hits)} results", self._folder / f"lookup-{stem}.csv"
-        self.app.push_screen(TableExportDialog(what, default, render), self._exported)
+            dialog = hits_export(self._hits, self._details, heading, self._query, self._folder)
+        self.app.push_screen(dialog, self._exported)
 
     def _exported(self, path: Path | None) -> None:
         if path is not None:

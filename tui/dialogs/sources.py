@@ -10,7 +10,7 @@ article export.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, ClassVar
+from typing import Callable, ClassVar, Sequence
 
 from rich.text import Text
 from textual import on
@@ -22,6 +22,8 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tongket.store.lang.text import one_line
+from tongket.store.present import pivot as pivots
+from tongket.store.present import tables
 from tongket.store.present.collate import qualifier_mark
 from tongket.store.present.display import date_label, figure_with_unit
 from tongket.store.record import FigureHit
@@ -130,6 +132,7 @@ class TableExportDialog(TypeAheadScreen[Path | None]):
             path = self._export_default.parent / path
         text = self._export_render("csv" if path.suffix.lower() == ".csv" else "md")
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)  # the export folder, on first use
             with open(path, "w" if force else "x", encoding="utf-8", newline="") as out:
                 out.write(text)
         except FileExistsError:
@@ -152,3 +155,27 @@ class TableExportDialog(TypeAheadScreen[Path | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def _stem(query: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in query).strip("-") or "lookup"
+
+
+def pivot_export(pivot: pivots.Pivot, query: str, folder: Path) -> TableExportDialog:
+    """Where to write a pivot (CSV or Markdown, from the table already built)."""
+
+    def render(fmt: str) -> str:
+        return tables.pivot_csv(pivot) if fmt == "csv" else tables.pivot_markdown(pivot)
+
+    return TableExportDialog("the pivot", folder / f"pivot-{_stem(query)}.csv", render)
+
+
+def hits_export(hits: Sequence[FigureHit], details: Callable[[Sequence[FigureHit]], Sequence[FigureHit]],
+                heading: str, query: str, folder: Path) -> TableExportDialog:
+    """Where to write lookup results; their sentences and sources are read when written."""
+
+    def render(fmt: str) -> str:
+        detailed = list(details(hits))
+        return tables.hits_csv(detailed) if fmt == "csv" else tables.hits_markdown(detailed, heading=heading)
+
+    return TableExportDialog(f"{len(hits)} results", folder / f"lookup-{_stem(query)}.csv", render)

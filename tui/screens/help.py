@@ -11,6 +11,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from tongket.store.lang.text import one_line
+
 from ..dialogs.base import Dialog
 from ..dialogs.correct import CorrectDialog
 from ..dialogs.export import ExportDialog
@@ -68,9 +70,16 @@ def help_sections(main_bindings: Iterable[BindingType]) -> list[tuple[str, list[
     ]
 
 
-def help_text(sections: Sequence[tuple[str, Iterable[BindingType]]], *, tooltips: bool = True) -> Text:
-    """The help page as one `Text` (descriptions are ours, but keep data out of markup anyway)."""
+def help_text(sections: Sequence[tuple[str, Iterable[BindingType]]], *, tooltips: bool = True,
+              problems: Sequence[str] = ()) -> Text:
+    """The help page as one `Text` (descriptions are ours, but keep data out of markup anyway);
+    `problems` (what reading the archive met) come first, as plain text."""
     text = Text()
+    if problems:
+        text.append("! What reading the archive met\n", style="bold")
+        for line in problems:
+            text.append(f"  {one_line(line)}\n")
+        text.append("  (`tongket doctor` checks the archive)\n\n", style="dim")
     text.append("tongket — keys\n", style="bold")
     for title, bindings in sections:
         text.append(f"\n{title}\n", style="bold underline")
@@ -96,13 +105,14 @@ class HelpScreen(Dialog[None]):
     HelpScreen > .dialog-frame { width: 90; max-width: 95%; height: 90%; }
     """
 
-    def __init__(self, sections: Sequence[tuple[str, Iterable[BindingType]]]) -> None:
+    def __init__(self, sections: Sequence[tuple[str, Iterable[BindingType]]], *, problems: Sequence[str] = ()) -> None:
         super().__init__()
         self._sections = sections
+        self._problems = problems
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog-frame"):
-            yield Static(help_text(self._sections), id="help-text")
+            yield Static(help_text(self._sections, problems=self._problems), id="help-text")
 
     def on_mount(self) -> None:
         use_whole_cell_scrollbars(self.query_one(VerticalScroll))

@@ -15,7 +15,7 @@ from __future__ import annotations
 from functools import partial
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -23,12 +23,9 @@ from textual.binding import BindingType
 from textual.widgets import Input
 
 from tongket.store.lang.text import one_line
-from tongket.store.record import ArticleMeta, FigureHit, StoredArticle
+from tongket.store.record import ArticleMeta, FigureHit
 
 from ..actions import blocked_while_typing, main_bindings
-from ..dialogs.confirm_remove import ConfirmRemove
-from ..dialogs.correct import CorrectDialog
-from ..dialogs.export import ExportDialog
 from ..dialogs.lookup import FIRST_PAGE, LookupDialog
 from ..dialogs.metrics import metric_choices
 from ..dialogs.picker import PickerDialog
@@ -38,8 +35,6 @@ from ..messages import (
     ArchiveOpened,
     ArticleLoaded,
     ChoicesReady,
-    ArticleRemoved,
-    CorrectionSaved,
     RowsReady,
     StoreFailed,
 )
@@ -48,14 +43,14 @@ from ..widgets.article_list import ArticleList
 from ..widgets.metrics_table import MetricsTable
 from ..widgets.search_bar import SearchBar
 from .help import HelpScreen, help_sections
-from .layout import MainLayout
+from .article_actions import ArticleActions
 
 EMPTY_ARCHIVE = "The archive is empty. Add articles with: tongket ingest FOLDER"
 NO_MATCH = "No article matches these filters; Esc clears them."
 PICKER_TITLES = {"province": "Province", "year": "Report year", "period": "Report period"}
 
 
-class MainScreen(MainLayout):
+class MainScreen(ArticleActions):
     """Browse the archive: filters, the list, the article and its figures."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(main_bindings())
@@ -70,6 +65,7 @@ class MainScreen(MainLayout):
         self.filters = Filters()
         self.total: int | None = None
         self.load_error: str | None = None
+        self.problems: tuple[str, ...] = ()  # what reading the archive met (Archive.problems)
         self._generation = 0
         self._pending_figure: tuple[str, int] | None = None
         self._shown_meta: ArticleMeta | None = None  # the row whose article the detail pane shows
@@ -94,7 +90,20 @@ class MainScreen(MainLayout):
             self.set_interval(self.watch_interval, lambda: self.gateway.check_changes(False, self))
 
     def on_archive_opened(self, message: ArchiveOpened) -> None:
+        self._show_problems(message.problems)
         self._requery()
+
+    def _show_problems(self, problems: tuple[str, ...]) -> None:
+        """Say once what reading met (a damaged snapshot rebuilt, corrections set aside);
+        the list's title keeps a `!` and the help page (?) lists every line."""
+        new = [p for p in problems if p not in self.problems]
+        self.problems = problems
+        if new:
+            shown = "\n".join(one_line(p) for p in new[:3])
+            more = f"\n…and {len(new) - 3} more" if len(new) > 3 else ""
+            self.notify(f"{shown}{more}\n(? lists them)", title="Reading the archive", severity="warning",
+                        markup=False, timeout=12)
+        self._update_header()
 
     def on_store_failed(self, message: StoreFailed) -> None:
         self._close_picker()
@@ -144,6 +153,10 @@ class MainScreen(MainLayout):
         if self.total is not None:
             label = Text("Articles ")
             label.append(f"{shown}/{self.total}", style="dim")
+            if order := self.article_list.sort_label:
+                label.append(f" · {order}", style="dim")
+            if self.problems:
+                label.append(f" ! {len(self.problems)} (?)", style="bold yellow")
             self.article_list.border_title = label
 
     def _cursor_moved(self, meta: ArticleMeta | None) -> None:
@@ -176,6 +189,9 @@ class MainScreen(MainLayout):
 
     def on_article_list_opened(self, message: ArticleList.Opened) -> None:
         self.article_view.focus()
+
+    def on_article_list_sorted(self, message: ArticleList.Sorted) -> None:
+        self._update_header()
 
     # -- one article --------------------------------------------------------------------
 
@@ -300,9 +316,10 @@ class MainScreen(MainLayout):
             return
         scope = " · ".join(f"{k}: {v}" for k, v in self.filters.describe() if k != "text")
         gateway = self.gateway
-        dialog = LookupDialog(gateway.lookup_function(self.filters), details=gateway.details_function(), scope=scope,
-                              merged_unit=gateway.merged_unit,
-                              catalogue=partial(metric_choices, gateway.catalogue_function()), first_page=FIRST_PAGE)
+        dialog = LookupDialog(gateway.lookup_function(self.filters), measure=gateway.measure_function(self.filters),
+                              details=gateway.details_function(), scope=scope, merged_unit=gateway.merged_unit,
+                              catalogue=partial(metric_choices, gateway.catalogue_function()), first_page=FIRST_PAGE,
+                              folder=self.export_folder)
         self.app.push_screen(dialog, self.open_hit)
 
     def open_hit(self, hit: FigureHit | None) -> None:
@@ -327,62 +344,13 @@ class MainScreen(MainLayout):
             self.article_view.set_query("")
         self._requery(keep_id=hit.article_id)
 
-    # -- export and corrections ---------------------------------------------------------
-
-    def _selected_article(self) -> StoredArticle | None:
-        stored = self.article_view.stored
-        if stored is None:
-            self.notify("Select an article first.", markup=False)
-        return stored
-
-    def action_export(self) -> None:
-        stored = self._selected_article()
-        if stored is None:
-            return
-
-        def done(path: Path | None) -> None:
-            if path is not None:
-                self.notify(f"Exported to {path}", title="Export", markup=False)
-
-        self.app.push_screen(ExportDialog(stored, self.gateway, folder=self.export_folder or Path.cwd()), done)
-
-    def action_correct(self) -> None:
-        stored = self._selected_article()
-        if stored is None:
-            return
-
-        def done(changes: dict[str, Any] | None) -> None:
-            if changes is None:
-                return
-            if not changes:
-                self.notify("Nothing changed.", markup=False)
-                return
-            self.gateway.correct(stored.article.id, changes, self)
-
-        self.app.push_screen(CorrectDialog(stored), done)
-
-    def on_correction_saved(self, message: CorrectionSaved) -> None:
-        self.notify("Correction saved.", markup=False)
-        self._shown_meta = None  # reload the corrected article
-        self._requery(keep_id=message.stored.article.id)
-
-    def action_remove(self) -> None:
-        stored = self._selected_article()
-        if stored is not None:
-            aid = stored.article.id
-            self.app.push_screen(ConfirmRemove(stored), lambda yes: self.gateway.remove(aid, self) if yes else None)
-
-    def on_article_removed(self, message: ArticleRemoved) -> None:
-        self.notify("Article removed; ingesting its file again brings it back.", markup=False)
-        self._shown_meta = None
-        self._requery()
-
     # -- changes by other processes -----------------------------------------------------
 
     def action_reload(self) -> None:
         self.gateway.check_changes(True, self)
 
     def on_archive_changed(self, message: ArchiveChanged) -> None:
+        self._show_problems(message.problems)
         if message.changed:
             self.notify("The archive changed on disk; reloaded.", markup=False)
             self._shown_meta = None
@@ -400,7 +368,7 @@ class MainScreen(MainLayout):
 
     def action_help(self) -> None:
         if not isinstance(self.app.screen, HelpScreen):
-            self.app.push_screen(HelpScreen(help_sections(self.BINDINGS)))
+            self.app.push_screen(HelpScreen(help_sections(self.BINDINGS), problems=self.problems))
 
     def action_quit(self) -> None:
         self.app.exit()

@@ -24,6 +24,7 @@ from textual.strip import Strip
 from tongket.store.record import ArticleMeta
 from tongket.store.lang.text import one_line
 
+from tongket.store.present.collate import vn_sort_key
 from tongket.store.present.display import list_date, year_period
 from .row_view import RowView
 from ..compat import set_virtual_size_quietly
@@ -31,6 +32,22 @@ from ..compat import set_virtual_size_quietly
 PROVINCE_WIDTH = 14
 REPORT_WIDTH = 9
 DATE_WIDTH = 10
+
+
+SORT_KEYS = ("date", "province", "year", "figures")
+
+
+def sort_rows(rows: list[ArticleMeta], key: str, reverse: bool = False) -> list[ArticleMeta]:
+    """Rows in a chosen order; ties keep the archive's (newest first). "date" is the
+    archive's own order, so it costs nothing; province is dictionary order, year newest
+    first, figures most first; `reverse` turns each round."""
+    if key == "date":
+        return rows[::-1] if reverse else rows
+    if key == "province":
+        return sorted(rows, key=lambda m: vn_sort_key(m.province), reverse=reverse)
+    if key == "year":
+        return sorted(rows, key=lambda m: m.report_year or 0, reverse=not reverse)
+    return sorted(rows, key=lambda m: m.n_figures, reverse=not reverse)
 
 
 class ArticleList(RowView, can_focus=True):
@@ -45,6 +62,8 @@ class ArticleList(RowView, can_focus=True):
         Binding("pagedown,ctrl+f,space", "page_down", "Page down", show=False, id="list.page_down"),
         Binding("pageup,ctrl+b", "page_up", "Page up", show=False, id="list.page_up"),
         Binding("enter", "open", "Read article", show=False, id="list.open"),
+        Binding("s", "cycle_sort", "Sort: date, province, year, figures", show=False, id="list.sort"),
+        Binding("S", "reverse_sort", "Reverse the order", show=False, id="list.reverse"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -80,6 +99,12 @@ class ArticleList(RowView, can_focus=True):
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
 
     @dataclass
+    class Sorted(Message):
+        """The order changed (the screen says so in the list's title)."""
+
+        article_list: "ArticleList"
+
+    @dataclass
     class Opened(Message):
         """Enter on a row: the app moves focus to the article."""
 
@@ -88,7 +113,10 @@ class ArticleList(RowView, can_focus=True):
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(cache_size=512, name=name, id=id, classes=classes)
-        self._rows: list[ArticleMeta] = []
+        self._queried: list[ArticleMeta] = []  # as the archive lists them: newest first
+        self._rows: list[ArticleMeta] = []  # as shown: `_queried` in the chosen order
+        self.sort_key = "date"
+        self.sort_reverse = False
         self._index: dict[str, int] | None = {}  # id -> row, built on first use
         self._empty_message: Text = Text("")
         self._last_posted: str | None | object = object()
@@ -118,7 +146,10 @@ class ArticleList(RowView, can_focus=True):
         formatted when drawn, the id index is built on first use, and a caller that
         already knows where `keep_id` is (the query worker does) passes `keep_index`.
         """
-        self._rows = rows if isinstance(rows, list) else list(rows)
+        self._queried = rows if isinstance(rows, list) else list(rows)
+        self._rows = sort_rows(self._queried, self.sort_key, self.sort_reverse)
+        if self._rows is not self._queried:
+            keep_index = None  # the worker found it in the archive's order
         self._index = None
         self._strips.clear()
         set_virtual_size_quietly(self, Size(self.size.width, len(self._rows)))
@@ -143,6 +174,34 @@ class ArticleList(RowView, can_focus=True):
             return False
         self._set_cursor(index, force_post=True)
         return True
+
+    @property
+    def sort_label(self) -> str:
+        """"" for the archive's order (newest first), else "by province" / "by year, reversed"."""
+        if self.sort_key == "date" and not self.sort_reverse:
+            return ""
+        return f"by {self.sort_key}{', reversed' if self.sort_reverse else ''}"
+
+    def sort_by(self, key: str, reverse: bool = False) -> None:
+        """Show the rows in another order (a sort of the row list, not of widgets: about
+        0.1 s at 100,000 rows); the cursor stays on its article."""
+        if key not in SORT_KEYS:
+            raise ValueError(f"sort key must be one of {', '.join(SORT_KEYS)}, not {key!r}")
+        current = self.current
+        self.sort_key, self.sort_reverse = key, reverse
+        self._rows = sort_rows(self._queried, key, reverse)
+        self._index = None
+        self._strips.clear()
+        target = self.index_of(current.id) if current is not None else None
+        self._set_cursor(target or 0)
+        self.refresh()
+        self.post_message(self.Sorted(self))
+
+    def action_cycle_sort(self) -> None:
+        self.sort_by(SORT_KEYS[(SORT_KEYS.index(self.sort_key) + 1) % len(SORT_KEYS)])
+
+    def action_reverse_sort(self) -> None:
+        self.sort_by(self.sort_key, not self.sort_reverse)
 
     def set_empty_message(self, message: Text | str) -> None:
         """What to show when there are no rows (empty archive, no match, load error)."""

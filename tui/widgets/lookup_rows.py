@@ -35,6 +35,7 @@ RESULT_COLUMNS = (
     Column("Metric", style=Style(italic=True), shrink=True),
 )
 SORTS = ("score", "value", "province", "year")
+COLUMN_SORTS = ("province", "year", "value", "score", "score")  # a header click: RESULT_COLUMNS' sort
 
 
 def counted(found: LookupResult | Sequence[FigureHit]) -> LookupResult:
@@ -45,16 +46,17 @@ def counted(found: LookupResult | Sequence[FigureHit]) -> LookupResult:
     return LookupResult(hits, len(hits), len({h.article_id for h in hits}))
 
 
-def sort_hits(hits: Sequence[FigureHit], key: str) -> list[FigureHit]:
+def sort_hits(hits: Sequence[FigureHit], key: str, reverse: bool = False) -> list[FigureHit]:
     """Results in the order the user asked: best match, value (largest first), province
-    (dictionary order), year (newest first); ties keep the best-match order."""
+    (dictionary order), year (newest first), or (`reverse`) the other way round; ties keep
+    the best-match order either way."""
     if key == "value":
-        return sorted(hits, key=lambda h: -h.value)
+        return sorted(hits, key=lambda h: h.value, reverse=not reverse)
     if key == "province":
-        return sorted(hits, key=lambda h: vn_sort_key(h.province))
+        return sorted(hits, key=lambda h: vn_sort_key(h.province), reverse=reverse)
     if key == "year":
-        return sorted(hits, key=lambda h: -(h.report_year or 0))
-    return list(hits)
+        return sorted(hits, key=lambda h: h.report_year or 0, reverse=not reverse)
+    return list(reversed(hits)) if reverse else list(hits)
 
 
 _one_line = lru_cache(maxsize=8192)(one_line)

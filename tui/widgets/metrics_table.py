@@ -19,6 +19,7 @@ from textual.widgets import DataTable
 from tongket.store.record import Figure
 from tongket.store.lang.text import one_line
 
+from tongket.store.present.collate import vn_sort_key
 from tongket.store.present.display import change_label, figure_value
 from ..compat import FastTable
 
@@ -84,6 +85,25 @@ def column_widths(figures: tuple[Figure, ...] | list[Figure], table_width: int) 
     return tuple(widths)
 
 
+FIGURE_SORTS = ("text", "label", "value", "metric")
+HEADER_SORTS = {"label": "label", "value": "value", "key": "metric"}
+
+
+def sort_figures(figures: tuple[Figure, ...], key: str, reverse: bool = False) -> list[int]:
+    """Figure indexes in a chosen order: as the text has them, by label (dictionary order),
+    value (largest first) or metric key (figures without one last); ties in text order."""
+    order = list(range(len(figures)))
+    if key == "label":
+        order.sort(key=lambda i: vn_sort_key(figures[i].label), reverse=reverse)
+    elif key == "value":
+        order.sort(key=lambda i: figures[i].value, reverse=not reverse)
+    elif key == "metric":
+        order.sort(key=lambda i: (figures[i].key is None, figures[i].key or ""), reverse=reverse)
+    elif reverse:
+        order.reverse()
+    return order
+
+
 class MetricsTable(FastTable):
     """Lists figures; moving or pressing Enter on a row asks the app to show that figure."""
 
@@ -94,6 +114,9 @@ class MetricsTable(FastTable):
         Binding("k", "cursor_up", "Up", show=False, id="metrics.up"),
         Binding("g", "scroll_top", "First figure", show=False, id="metrics.first"),
         Binding("G", "scroll_bottom", "Last figure", show=False, id="metrics.last"),
+        Binding("s", "cycle_sort", "Sort: text order, label, value, metric (or click a header)", show=False,
+                id="metrics.sort"),
+        Binding("S", "reverse_sort", "Reverse the order", show=False, id="metrics.reverse"),
     ]
 
     @dataclass
@@ -109,6 +132,9 @@ class MetricsTable(FastTable):
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes, cursor_type="row", zebra_stripes=True, cell_padding=0)
         self._figures: tuple[Figure, ...] = ()
+        self._order: list[int] = []  # figure index of each row
+        self.sort_key = "text"
+        self.sort_reverse = False
         self._message: str | None = None
         self._filled_width = 0
 
@@ -120,7 +146,35 @@ class MetricsTable(FastTable):
         """Refill the table (clear and add: cheap for the tens of rows an article has)."""
         self._figures = tuple(figures)
         self._message = message
+        self._order = sort_figures(self._figures, self.sort_key, self.sort_reverse)
         self._fill(0)
+
+    @property
+    def order(self) -> list[int]:
+        """The figure index shown on each row, top to bottom."""
+        return list(self._order)
+
+    def sort_by(self, key: str, reverse: bool = False) -> None:
+        """Rows in another order; the cursor stays on its figure."""
+        if key not in FIGURE_SORTS:
+            raise ValueError(f"sort key must be one of {', '.join(FIGURE_SORTS)}, not {key!r}")
+        current = self._order[self.cursor_row] if 0 <= self.cursor_row < len(self._order) else None
+        self.sort_key, self.sort_reverse = key, reverse
+        self._order = sort_figures(self._figures, key, reverse)
+        self._fill(self._order.index(current) if current is not None else 0)
+
+    def action_cycle_sort(self) -> None:
+        self.sort_by(FIGURE_SORTS[(FIGURE_SORTS.index(self.sort_key) + 1) % len(FIGURE_SORTS)])
+
+    def action_reverse_sort(self) -> None:
+        self.sort_by(self.sort_key, not self.sort_reverse)
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        """A header sorts by its column (label, value, metric); the same one again reverses."""
+        event.stop()
+        key = HEADER_SORTS.get(str(event.column_key.value))
+        if key is not None:
+            self.sort_by(key, not self.sort_reverse if key == self.sort_key else False)
 
     def _fill(self, cursor: int) -> None:
         # Columns go too: DataTable keeps the widest width ever seen otherwise.
@@ -130,7 +184,7 @@ class MetricsTable(FastTable):
         self._filled_width = self.size.width
         if self._figures:
             widths = column_widths(self._figures, self.size.width)
-            rows = [figure_cells(fig, widths) for fig in self._figures]
+            rows = [figure_cells(self._figures[i], widths) for i in self._order]
             # No cell padding (it would cost ten cells): one gap cell between columns,
             # on the unit's left for the right-aligned value.
             gaps = {"label": 1, "value": 0, "unit": 2, "change": 1, "key": 0}
@@ -151,17 +205,17 @@ class MetricsTable(FastTable):
     def select_figure(self, index: int) -> None:
         """Put the cursor on a figure's row (announced only if the table has focus)."""
         if 0 <= index < len(self._figures):
-            self.move_cursor(row=index, animate=False)
+            self.move_cursor(row=self._order.index(index), animate=False)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
         # Only cursor moves the user makes count: refills happen while the list has focus.
         if not self.has_focus:
             return
-        if 0 <= event.cursor_row < len(self._figures):
-            self.post_message(self.FigureChosen(self, event.cursor_row))
+        if 0 <= event.cursor_row < len(self._order):
+            self.post_message(self.FigureChosen(self, self._order[event.cursor_row]))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        if 0 <= event.cursor_row < len(self._figures):
-            self.post_message(self.FigureChosen(self, event.cursor_row))
+        if 0 <= event.cursor_row < len(self._order):
+            self.post_message(self.FigureChosen(self, self._order[event.cursor_row]))

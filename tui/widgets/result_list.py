@@ -97,6 +97,17 @@ class ResultList(RowView, can_focus=True):
         def control(self) -> "ResultList":
             return self.result_list
 
+    @dataclass
+    class HeaderClicked(Message):
+        """A click on a column's header (the dialog sorts by it)."""
+
+        result_list: "ResultList"
+        column: int
+
+        @property
+        def control(self) -> "ResultList":
+            return self.result_list
+
     def __init__(self, columns: Sequence[Column], *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(cache_size=256, name=name, id=id, classes=classes)
         self._columns = tuple(columns)
@@ -178,6 +189,9 @@ class ResultList(RowView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         if event.y < 1:
+            column = self._column_at(event.x)
+            if column is not None:
+                self.post_message(self.HeaderClicked(self, column))
             return
         index = int(self.scroll_offset.y) + event.y - 1
         if 0 <= index < len(self._rows):
@@ -214,6 +228,15 @@ class ResultList(RowView, can_focus=True):
         if strip is None:
             strip = self._strips[row_key] = self._render_row(row_key[0], row_key[1], width, base)
         return strip
+
+    def _column_at(self, x: int) -> int | None:
+        """The column drawn at cell `x` of a line (cells are separated by two spaces)."""
+        left = 0
+        for i, w in enumerate(self._fitted(self.scrollable_content_region.width)):
+            if left <= x < left + w + 2:
+                return i
+            left += w + 2
+        return None
 
     def _fitted(self, width: int) -> list[int]:
         """Column widths for a line width: the shrinkable columns give up the excess, the

@@ -1,0 +1,172 @@
+"""The pivot half of the figure lookup: provinces × years of one measure, from every match.
+
+A worker asks the store for the matches of one measure (`ArchiveIndex.measure_hits`: the
+measure is chosen on the snapshot's integer columns and only its figures become records,
+qualifier, kind and publication date included, so no article file is read) and groups
+them once (`pivots.Comparable`); a period switch then rebuilds the table from that
+grouping on the spot. Only Enter on a cell reads articles: the sentences of that cell's
+few sources, for the sources dialog.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from rich.text import Text
+from textual import work
+from textual.message import Message
+from textual.widgets import DataTable
+
+from tongket.store.errors import TongketError
+from tongket.store.lang.text import one_line
+from tongket.store.present import pivot as pivots
+from tongket.store.record import FigureHit, LookupResult
+
+from ..widgets.pivot_view import PivotView
+from .sources import SourcesDialog
+from .typeahead import TypeAheadScreen
+
+Measure = Callable[[str, str | None, bool], LookupResult]  # (query, measure or None, by label)
+Details = Callable[[Sequence[FigureHit]], Sequence[FigureHit]]
+STORE_ERRORS = (TongketError, OSError)
+
+
+def hits_measure(hits: Sequence[FigureHit]) -> Measure:
+    """A `Measure` over hits already in memory (a dialog given a plain search)."""
+
+    def measure(_query: str, _measure: str | None, by_label: bool) -> LookupResult:
+        return LookupResult(tuple(hits), len(hits), len({h.article_id for h in hits}))
+
+    return measure
+
+
+class LookupPivot(TypeAheadScreen[FigureHit | None]):
+    """The lookup dialog's pivot: its state, worker and keys (p period, l label/metric)."""
+
+    @dataclass
+    class PivotReady(Message):
+        """Posted by the pivot worker: the grouped matches of one measure (None: failed)."""
+
+        query: str
+        by_label: bool
+        grouped: pivots.Comparable | None
+        error: str | None = None
+
+    def __init__(self, *, measure: Measure | None, details: Details | None,
+                 merged_unit: Callable[[str], str] | None) -> None:
+        super().__init__()
+        self._measure = measure
+        self._details = details or (lambda hits: list(hits))
+        self._merged_unit = merged_unit or (lambda name: name)
+        self._period = "year"
+        self._by_label = False
+        self._grouped: tuple[str, bool, pivots.Comparable] | None = None
+
+    # the lookup dialog's side ---------------------------------------------------------
+
+    def pivot_query(self) -> str:
+        """The query the pivot is of (the lookup's current one)."""
+        raise NotImplementedError
+
+    def pivot_hits(self) -> Sequence[FigureHit]:
+        """The lookup's hits, for a dialog given no `measure` function."""
+        raise NotImplementedError
+
+    def show_status(self) -> None:
+        raise NotImplementedError
+
+    # --------------------------------------------------------------------------------
+
+    @property
+    def pivoted(self) -> bool:
+        return self.has_class("-pivot")
+
+    @property
+    def pivot(self) -> pivots.Pivot | None:
+        return self.query_one(PivotView).pivot
+
+    @property
+    def period(self) -> str:
+        return self._period
+
+    def pivot_status(self) -> str:
+        return f" · pivot of {self._period} figures · p period · l label/metric · c chart · Enter sources"
+
+    def start_pivot(self) -> None:
+        """Show the pivot of the current query: at once when its matches are grouped
+        already, else once the worker has them."""
+        query, by_label = self.pivot_query(), self._by_label
+        if not query:
+            return
+        if self._grouped is not None and self._grouped[:2] == (query, by_label):
+            self._show_pivot()
+            return
+        self.query_one(PivotView).waiting(Text("comparing every match…", style="dim"))
+        measure = self._measure or hits_measure(list(self.pivot_hits()))
+        self._group_matches(measure, query, by_label)
+
+    @work(thread=True, exclusive=True, group="lookup-pivot")
+    def _group_matches(self, measure: Measure, query: str, by_label: bool) -> None:
+        try:
+            found = measure(query, None, by_label)
+        except STORE_ERRORS as exc:
+            self.post_message(self.PivotReady(query, by_label, None, str(exc)))
+            return
+        self.post_message(self.PivotReady(query, by_label, pivots.comparable(found.hits, by_label=by_label,
+                                                                             total=found.total)))
+
+    def on_lookup_pivot_pivot_ready(self, message: PivotReady) -> None:
+        if (message.query, message.by_label) != (self.pivot_query(), self._by_label):
+            return  # the user typed on or switched measure meanwhile
+        if message.grouped is None:
+            self.query_one(PivotView).waiting(Text(f"Pivot failed: {one_line(message.error or '')}", style="bold red"))
+            return
+        self._grouped = (message.query, message.by_label, message.grouped)
+        self._show_pivot()
+
+    def _show_pivot(self) -> None:
+        if self._grouped is None:
+            return
+        self.query_one(PivotView).show(pivots.build_pivot(self._grouped[2], period=self._period,
+                                                          merged_unit=self._merged_unit))
+        self.show_status()
+
+    def action_period(self) -> None:
+        self._period = pivots.PIVOT_PERIODS[(pivots.PIVOT_PERIODS.index(self._period) + 1) % len(pivots.PIVOT_PERIODS)]
+        if self.pivoted:
+            self._show_pivot()
+
+    def action_by_label(self) -> None:
+        self._by_label = not self._by_label
+        if self.pivoted:
+            self.start_pivot()
+
+    def pivot_cell_hit(self) -> FigureHit | None:
+        cell = self.query_one(PivotView).current_cell()
+        return cell.chosen if cell is not None else None
+
+    def open_sources(self) -> None:
+        """Every source figure of the highlighted cell, with its sentence (read now)."""
+        view = self.query_one(PivotView)
+        cell, row = view.current_cell(), view.current_row()
+        if cell is not None and row is not None and view.pivot is not None:
+            title = f"{view.pivot.title}: {row.province}, {cell.chosen.report_year}"
+            self._read_sources(title, cell.sources)
+
+    @work(thread=True, exclusive=True, group="lookup-sources")
+    def _read_sources(self, title: str, sources: tuple[FigureHit, ...]) -> None:
+        try:
+            detailed = tuple(self._details(sources))
+        except STORE_ERRORS:
+            detailed = sources  # the values and articles are known; only the sentences are missing
+        self.app.call_from_thread(self.app.push_screen, SourcesDialog(title, detailed, pivots.CHOICE_RULE),
+                                  self._source_chosen)
+
+    def _source_chosen(self, hit: FigureHit | None) -> None:
+        if hit is not None:
+            self.dismiss(hit)
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        event.stop()
+        self.open_sources()
