@@ -1,0 +1,261 @@
+"""Figure lookup over the snapshot's figure groups: what a query matches (folded labels,
+metric names, folded units, scored on one scale), the members of the best groups newest
+first, counted in full, and the figures of one measure for a comparison.
+
+A part of `ArchiveIndex` (mixed in), kept apart because it is a job of its own: the
+filters decide which articles, this decides which of their figures."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Iterable, Sequence
+
+from tongket.store.derived.names import ProvinceNames
+from tongket.store.derived.scoring import Label, names_score, phrase_score, unit_label_score
+from tongket.store.derived.snapshot import Snapshot
+from tongket.store.lang.numbers import looks_like_year
+from tongket.store.lang.text import fold_words, nfc
+from tongket.store.record import FIGURE_KINDS, ArticleMeta, FigureHit, LookupResult
+
+
+class FigureLookup:
+    """Lookup methods of `ArchiveIndex`; the attributes below are set by its constructor."""
+
+    snapshot: Snapshot
+    provinces: ProvinceNames
+    _order: list[ArticleMeta]
+    _flabels: list[Label]
+    _funits: list[Label]
+    _metric_names: dict[str, tuple[Label, ...]]
+    _key_gid: dict[str, int]
+
+    def codes(self, rank: int) -> tuple[int, int, int]:
+        raise NotImplementedError
+
+    def figure_range(self, rank: int) -> tuple[int, int]:
+        raise NotImplementedError
+
+    def _candidates(self, province: str | None, year: int | str | None, period: str | None,
+                    merged: bool) -> set[int] | None:
+        raise NotImplementedError
+
+
+    def _groups(self, q: str, words: list[str]) -> list[tuple[float, int, int]]:
+        """Matching groups, best first: (score, kind, group id).
+        Ties keep the order labels, metric names, units (each in first-seen order)."""
+        snap = self.snapshot
+        scored: list[tuple[float, int, int]] = []  # (score, kind, group): kinds 0 label, 1 key, 2 unit
+        for gid, label in enumerate(self._flabels):
+            s = phrase_score(q, words, label)
+            if s > 0:
+                scored.append((s, 0, gid))
+        for key, names in self._metric_names.items():
+            kgid = self._key_gid.get(key)
+            if kgid is not None and snap.key_start[kgid + 1] > snap.key_start[kgid]:
+                s = names_score(q, words, names)
+                if s > 0:
+                    scored.append((s, 1, kgid))
+        for gid, unit in enumerate(self._funits):
+            s = unit_label_score(q, words, unit)
+            if s > 0:
+                scored.append((s, 2, gid))
+        scored.sort(key=lambda g: -g[0])  # stable
+        return scored
+
+    def _members(self, scored: list[tuple[float, int, int]], allowed: set[int] | None) -> Iterable[tuple[float, Sequence[int]]]:
+        """Each group's members (figure indices, ascending = newest first) among `allowed`.
+
+        Without a filter, or with a wide one, a group is a slice of its permutation array.
+        With a narrow filter (a province and a year: ~0.1% of the archive) walking whole
+        groups to find the few allowed members would cost more than bucketing the allowed
+        articles' own figures by group once; both give the same members in the same order."""
+        snap = self.snapshot
+        perms = (snap.flabel_perm, snap.key_perm, snap.funit_perm)
+        starts = (snap.flabel_start, snap.key_start, snap.funit_start)
+        if allowed is not None:
+            matched = sum(starts[k][g + 1] - starts[k][g] for _s, k, g in scored)
+            if len(allowed) * 16 < matched:
+                buckets: tuple[dict[int, list[int]], ...] = ({}, {}, {})
+                label_fl, unit_fu = snap.label_flabel, snap.unit_funit
+                for r in sorted(allowed):
+                    start, end = self.figure_range(r)
+                    for fi in range(start, end):
+                        lab, key, unit = snap.fig_label[fi], snap.fig_key[fi], snap.fig_unit[fi]
+                        if lab >= 0 and label_fl[lab] >= 0:
+                            buckets[0].setdefault(label_fl[lab], []).append(fi)
+                        if key >= 0:
+                            buckets[1].setdefault(key, []).append(fi)
+                        if unit >= 0 and unit_fu[unit] >= 0:
+                            buckets[2].setdefault(unit_fu[unit], []).append(fi)
+                for s, k, g in scored:
+                    members = buckets[k].get(g)
+                    if members:
+                        yield s, members
+                return
+        for s, k, g in scored:
+            yield s, perms[k][starts[k][g] : starts[k][g + 1]]
+
+    def lookup(
+        self,
+        query: str,
+        *,
+        province: str | None = None,
+        year: int | str | None = None,
+        period: str | None = None,
+        merged: bool = False,
+        limit: int | None = 200,
+    ) -> list[FigureHit]:
+        """The best `limit` matches (None: every match), best first."""
+        return list(self.lookup_counted(query, province=province, year=year, period=period, merged=merged,
+                                   limit=limit).hits)
+
+    def lookup_counted(
+        self,
+        query: str,
+        *,
+        province: str | None = None,
+        year: int | str | None = None,
+        period: str | None = None,
+        merged: bool = False,
+        limit: int | None = None,
+    ) -> LookupResult:
+        """Matches best first with how many there are in all and in how many articles, so a
+        view that shows the first `limit` can say what it leaves out. Counting walks the
+        matching figure indices (integers); only the shown ones become records."""
+        found = self._matches(query, province, year, period, merged)
+        fig_article = self.snapshot.fig_article
+        shown = found if limit is None else found[:limit]
+        return LookupResult(
+            hits=self._hits(shown),
+            total=len(found),
+            articles=len({fig_article[fi] for fi, _s in found}),
+        )
+
+    def _matches(
+        self, query: str, province: str | None, year: int | str | None, period: str | None, merged: bool
+    ) -> list[tuple[int, float]]:
+        """(figure index, score) of every match, best first; a figure counts once, at its best score."""
+        words = fold_words(query or "").split()
+        if year is None:
+            years = [w for w in words if len(w) == 4 and w.isdigit() and looks_like_year(int(w))]
+            if years:
+                year = int(years[0])
+                words = [w for w in words if w != years[0]]
+        if province is None:
+            found, rest = self.provinces.find_in_words(words)
+            if found and rest:
+                province, words = found, rest
+        if not words:
+            return []
+        q = " ".join(words)
+        allowed = self._candidates(province, year, period, merged)
+        fig_article = self.snapshot.fig_article
+        matches: list[tuple[int, float]] = []
+        seen: set[int] = set()
+        for score, members in self._members(self._groups(q, words), allowed):
+            # best groups first: the first time a figure is seen is its best score
+            for fi in members:
+                if fi in seen or (allowed is not None and fig_article[fi] not in allowed):
+                    continue
+                seen.add(fi)
+                matches.append((fi, score))
+        return matches
+
+    def measure_hits(
+        self,
+        query: str,
+        *,
+        measure: str | None = None,
+        by_label: bool = False,
+        province: str | None = None,
+        year: int | str | None = None,
+        period: str | None = None,
+        merged: bool = False,
+    ) -> LookupResult:
+        """The matches of one measure, best first, for a comparison: a metric key (`measure`,
+        else the key most matches share) or, `by_label`, an exact label (else the best
+        match's). The measure is chosen on the integer columns, so only its own figures
+        become records; `total` counts every match, the other measures included."""
+        found = self._matches(query, province, year, period, merged)
+        snap = self.snapshot
+        fig_article = snap.fig_article
+        if by_label:
+            same_label: dict[int, bool] = {}
+            fig_label, labels = snap.fig_label, snap.labels
+            if measure is None and found:
+                lab = fig_label[found[0][0]]
+                measure = labels[lab] if lab >= 0 else ""
+            wanted = nfc((measure or "").strip())
+
+            def keep(fi: int) -> bool:
+                lab = fig_label[fi]
+                ok = same_label.get(lab)
+                if ok is None:
+                    ok = same_label[lab] = lab >= 0 and nfc(labels[lab].strip()) == wanted
+                return ok
+
+            chosen = [(fi, score) for fi, score in found if keep(fi)]
+        else:
+            keys = list(map(snap.fig_key.__getitem__, [fi for fi, _s in found]))
+            if measure is None:
+                counts = Counter(keys)
+                counts.pop(-1, None)
+                kid = counts.most_common(1)[0][0] if counts else -2
+            else:
+                kid = self._key_gid.get(measure, -2)
+            chosen = [pair for pair, k in zip(found, keys) if k == kid]
+        return LookupResult(
+            hits=self._hits(chosen, dated=True),
+            total=len(found),
+            articles=len({fig_article[fi] for fi, _s in chosen}),
+        )
+
+    def _hits(self, found: Sequence[tuple[int, float]], *, dated: bool = False) -> tuple[FigureHit, ...]:
+        """Hits of figure indices, the columns bound once (a comparison makes tens of
+        thousands at 100k articles). `dated`: with the article's title and publication
+        date (from the list row), which a comparison needs to choose among its sources."""
+        snap = self.snapshot
+        order, fig_article, fig_pos, fig_value = self._order, snap.fig_article, snap.fig_pos, snap.fig_value
+        fig_unit, fig_label, fig_key, fig_qual, fig_kind = snap.fig_unit, snap.fig_label, snap.fig_key, snap.fig_qual, snap.fig_kind
+        units, labels, keys, quals = [*snap.units, None], [*snap.labels, None], [*snap.keys, None], [*snap.qualifiers, None]
+        # a copy of the display strings (24 MB at 100k) pays off only for many hits
+        blob, off = (bytes(snap.display_blob) if len(found) > 2000 else snap.display_blob), snap.display_off
+        out = []
+        for fi, score in found:
+            m = order[fig_article[fi]]
+            out.append(FigureHit(
+                m.id, fig_pos[fi], m.province, m.report_year, m.period, fig_value[fi], units[fig_unit[fi]],
+                labels[fig_label[fi]], keys[fig_key[fi]], str(blob[off[fi]:off[fi + 1]], "utf-8"), round(score, 4),  # type: ignore[arg-type]
+                FIGURE_KINDS[fig_kind[fi]], quals[fig_qual[fi]],
+                title=m.title if dated else "", published=m.published if dated else None,
+            ))
+        return tuple(out)
+
+    def metric_counts(self) -> dict[str, tuple[int, int]]:
+        """Metric key -> (figures, provinces) over the whole archive, corrections applied."""
+        snap = self.snapshot
+        fig_article = snap.fig_article
+        out: dict[str, tuple[int, int]] = {}
+        for gid, key in enumerate(snap.keys):
+            members = snap.key_perm[snap.key_start[gid] : snap.key_start[gid + 1]]
+            provinces = {self.codes(fig_article[fi])[0] for fi in members}
+            provinces.discard(-1)
+            out[key] = (len(members), len(provinces))
+        return out
+
+    def unmatched_labels(self, n: int = 20) -> list[tuple[str, int]]:
+        """The most frequent labels (as written, first spelling seen) of figures filed under no
+        metric: what the catalogue misses."""
+        snap = self.snapshot
+        counts: Counter[int] = Counter(
+            lab for lab, key in zip(snap.fig_label, snap.fig_key) if key < 0 and lab >= 0
+        )
+        by_group: Counter[int] = Counter()
+        spelled: dict[int, str] = {}
+        for lab, c in counts.items():
+            group = snap.label_flabel[lab]
+            if group < 0:
+                continue
+            by_group[group] += c
+            spelled.setdefault(group, snap.labels[lab])
+        return [(spelled[g], c) for g, c in by_group.most_common(n)]
