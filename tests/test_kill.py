@@ -37,7 +37,7 @@ TIME_BUDGET = 32.0  # seconds for the kill rounds; the test stops early rather t
 # while a complete temp file waits to replace archive.json (the riskiest moment).
 RUNNER = """
 import os, sys, time
-import tongket.store.archive.archive as a
+import tongket.store.archive.writing as a
 a.INGEST_BATCH = 20
 _replace = os.replace
 def slow_replace(src, dst):

@@ -222,7 +222,8 @@ _STORE_INGEST = r"""
 import json, shutil, sys, time
 from pathlib import Path
 from tests.bench import stores
-from tongket.store.archive.archive import INGEST_BATCH, Archive
+from tongket.store.archive.archive import Archive
+from tongket.store.archive.ingest import INGEST_BATCH
 n, out = int(sys.argv[1]), Path(sys.argv[2])
 shutil.rmtree(out, ignore_errors=True)
 items = [(a, f"/bench/{i:06d}.txt") for i, (a, _s) in enumerate(stores.truth_articles(n, seed=0))]

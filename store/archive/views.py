@@ -1,0 +1,188 @@
+"""The derived views of an open archive: the snapshot (built, saved), the indexes over it,
+the packed search text, and the records and bodies they point at.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tongket.store.archive import codec
+from tongket.store.archive.lock import write_lock
+from tongket.store.archive.loading import Loading
+from tongket.store.archive.storage import atomic_write_bytes, dumps, read_checksum
+from tongket.store.derived import snapshot as snapshots
+from tongket.store.derived import snapshot_file
+from tongket.store.derived import textindex
+from tongket.store.derived.index import ArchiveIndex, ProvinceNames, _load_metric_names
+from tongket.store.errors import NotFound, StoreError
+from tongket.store.lang.text import fold
+
+
+class DerivedViews(Loading):
+    """Snapshot, indexes and packed search text over the loaded state."""
+
+    def _refresh_snapshot(self, *, save: bool) -> snapshots.Snapshot:
+        """Build the snapshot from the records in memory; with `save` (the caller holds the
+        lock, archive.json was just written) also write it next to archive.json. A snapshot
+        that cannot be written is only a slower next start, never an error."""
+        records = self._loaded_records()
+        snap = snapshots.build(
+            [codec.meta_of(r) for r in records.values()],
+            {aid: r.get("figs") or [] for aid, r in records.items()},
+            corrections=self._legacy_corrections,
+            source=self._signature,
+            generation=self._generation,
+            schema=self._schema,
+            refs={aid: r.get("body_ref", aid) for aid, r in records.items()},
+            fold_cache=self._fold_cache,
+        )
+        self._snapshot = snap
+        self._snapshot_pending = False
+        if save and self._signature is not None:
+            try:
+                self._save_snapshot(snap)
+            except OSError:
+                pass
+        return snap
+
+    def _save_snapshot(self, snap: snapshots.Snapshot) -> None:
+        """Write the snapshot file, with each record (minus its figures) for `get`."""
+        records = self._loaded_records()
+        blobs = [dumps({k: v for k, v in records[aid].items() if k != "figs"}) for aid in snap.ids]
+        encoded = snapshot_file.encode(snap, blobs, archive_sum=read_checksum(self._file))
+        atomic_write_bytes(self.path / snapshots.SNAPSHOT_FILE, encoded)
+
+    def _save_rebuilt_snapshot(self) -> None:
+        """No usable snapshot (older archive, a crash between the two writes, another writer):
+        build it from archive.json, and save it if the lock is free and the file unchanged."""
+        snap = self._refresh_snapshot(save=False)
+        try:
+            with write_lock(self.path, timeout=1.0):
+                if self._stat_signature() == snap.source:
+                    self._save_snapshot(snap)
+        except (StoreError, OSError):
+            pass
+
+    def _body_file(self, ref: str) -> Path:
+        return self._bodies.path(ref)
+
+    def _save_texts(self) -> None:
+        """After a write of archive.json (lock held): append the new articles' folded texts
+        to the packed search file, and compact it when edits left much dead text. Derived
+        data: a failure only means the next text filter reads those bodies again."""
+        items = self._bodies.take_new_texts()
+        try:
+            textindex.append(self.path, items)
+            if self._replaced_text and self._records_data is not None:
+                refs = {r.get("body_ref", aid) for aid, r in self._records_data.items()}
+                textindex.compact(self.path, refs)
+        except (OSError, ValueError):
+            pass
+        self._replaced_text = False
+
+    def _provinces(self) -> ProvinceNames:
+        """Province names the archive holds (parsed and corrected), for resolving input."""
+        known: set[str | None] = set(self.index.snapshot.provinces)
+        known |= {c.get("province") for c in self._corrections.values()}
+        return ProvinceNames((k for k in known if k), self._province_table)
+
+    def _body_ref(self, article_id: str) -> str | None:
+        if self._records_data is not None:
+            record = self._records_data.get(article_id)
+            return None if record is None else record.get("body_ref", article_id)
+        rank = self.index.rank(article_id)
+        return None if rank is None else self.index.snapshot.refs[rank]
+
+    def _record(self, aid: str) -> dict[str, Any]:
+        """The TinyDB record of an article, from the snapshot when the archive is not loaded."""
+        if self._records_data is None:
+            index = self.index
+            rank = index.rank(aid)
+            record = index.snapshot.record_of(rank) if rank is not None else None
+            if record is not None and rank is not None:
+                if "figs" not in record:
+                    start, end = index.figure_range(rank)
+                    record["figs"] = [index.snapshot.compact_figure(fi).row() for fi in range(start, end)]
+                return record
+        return self._loaded_records()[aid]
+
+    def _body_search_text(self, ref: str) -> str:
+        """The folded text of one body file (for records the packed file lacks)."""
+        body = self._bodies.read(ref) or {}
+        return body.get("search") or " ".join(fold(body.get("body", "")).split())
+
+    def _text_search(self, needle: str, among: set[int] | None) -> set[int]:
+        """Ranks whose body text holds `needle`, through the packed file (store/textindex.py).
+        Records it lacks (an archive from before it, or a file deleted) are read from the
+        body files once and appended, under the lock if it is free, else kept in memory."""
+        snap = self.index.snapshot
+        if self._texts is None or self._texts_for is not snap:
+            texts = textindex.TextIndex(self.path, snap.refs)
+            if texts.damaged and self._discard_texts():
+                texts = textindex.TextIndex(self.path, snap.refs)
+            if texts.missing:
+                missing = [(r, snap.refs[r]) for r in texts.missing]
+                unsaved = textindex.fill_missing(self.path, missing, self._body_search_text, save=self._append_texts)
+                if len(unsaved) < len(missing):
+                    texts = textindex.TextIndex(self.path, snap.refs)  # map what was appended
+                texts.add_loose({r: t for r, t in unsaved.items() if r in set(texts.missing)})
+            self._texts, self._texts_for = texts, snap
+        return self._texts.search(needle, among, len(snap.ids))
+
+    def _discard_texts(self) -> bool:
+        try:
+            with write_lock(self.path, timeout=1.0):
+                textindex.discard(self.path)
+            return True
+        except (StoreError, OSError):
+            return False
+
+    def _append_texts(self, items: list[tuple[str, str]]) -> bool:
+        try:
+            with write_lock(self.path, timeout=1.0):
+                textindex.append(self.path, items)
+            return True
+        except (StoreError, OSError):
+            return False
+
+    @property
+    def index(self) -> ArchiveIndex:
+        """Indexes over the current state, built lazily after a load or a write (in memory:
+        a stale snapshot is rebuilt here but saved only by `open` or a write)."""
+        if self._index is None:
+            if self._metric_names is None:
+                self._metric_names = _load_metric_names()
+            snap = self._snapshot
+            if snap is None or snap.source != self._signature:
+                snap = self._refresh_snapshot(save=False)
+            corrected = [c.get("province") for c in self._corrections.values()]
+            self._index = ArchiveIndex.from_snapshot(
+                snap,
+                text_search=self._text_search,
+                provinces=ProvinceNames(list(snap.provinces) + [p for p in corrected if p], self._province_table),
+                metric_names=self._metric_names,
+                corrections=self._corrections,
+            )
+        return self._index
+
+    def _body_of(self, article_id: str) -> dict[str, Any] | None:
+        ref = self._body_ref(article_id)
+        return None if ref is None else self._bodies.read(ref)
+
+    def resolve(self, id_or_prefix: str) -> str:
+        """Full id for a unique prefix; NotFound names the prefix and, if ambiguous, the
+        candidates. A pasted id may end in an ellipsis ("05334be4…" or "05334be4...")."""
+        prefix = (id_or_prefix or "").strip().lower().rstrip("…").rstrip(".").strip()
+        if not prefix:
+            raise NotFound("no article id given")
+        known = self._records_data if self._records_data is not None else self.index.ids()
+        if prefix in known:
+            return prefix
+        matches = [aid for aid in known if aid.startswith(prefix)]
+        if not matches:
+            raise NotFound(f"no article with id {prefix!r} in {self.path}")
+        if len(matches) > 1:
+            shown = ", ".join(sorted(matches)[:5]) + (" …" if len(matches) > 5 else "")
+            raise NotFound(f"id prefix {prefix!r} matches {len(matches)} articles ({shown}); type more of it")
+        return matches[0]
