@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 from typing import Any
 
+from tongket.store.archive import segments
 from tongket.store.archive.corrections import catalogue_check, corrections_table, table_of
 from tongket.store.archive.layout import SCHEMA_VERSION
 from tongket.store.archive.state import ArchiveState
@@ -35,9 +36,10 @@ class Loading(ArchiveState):
         if signature is None:
             return False
         file = self.path / snapshots.SNAPSHOT_FILE
-        snap = snapshot_file.read(file, signature)
+        head = self._head()
+        snap = snapshot_file.read(file, signature, head)
         if snap is None:
-            problem = snapshot_file.check(file, signature) or ""
+            problem = snapshot_file.check(file, signature, head) or ""
             if problem.startswith("damaged"):  # missing or stale is routine, damage is news
                 notice = f"{file}: {problem}; rebuilt it from archive.json"
                 if notice not in self._notices:
@@ -49,6 +51,7 @@ class Loading(ArchiveState):
         self._legacy_corrections = {aid: dict(fields) for aid, fields in snap.corrections.items()}
         self._signature = signature
         self._snapshot = snap
+        self._overlay = {}
         self._index = None
         self._load_corrections()
         return True
@@ -57,10 +60,15 @@ class Loading(ArchiveState):
         signature = self._stat_signature()
         if not full and self._load_snapshot(signature):
             return
+        key = segments.base_key(self._file)
+        if not self._file.exists() and segments.any_present(self.path):
+            raise self._storage.damaged(f"it is missing while {segments.SEGMENTS_DIR}/ still holds ingested "
+                                        f"batches (deleted or lost)")
         gc_was_enabled = gc.isenabled()
         gc.disable()  # big loads create many containers; the cyclic GC only slows them down
         try:
             data = self._storage.read() or {}
+            overlay = [rec for seg in segments.committed(self.path, key) for rec in segments.read(seg)]
         finally:
             if gc_was_enabled:
                 gc.enable()
@@ -75,9 +83,12 @@ class Loading(ArchiveState):
                 # Skipping it would drop it from disk at the next write: refuse instead.
                 raise self._storage.damaged(f"article record {key!r} has no id")
             records[doc["id"]] = doc
+        for doc in overlay:  # the batches committed since this base, in order
+            records[doc["id"]] = doc
         self._schema = schema
         self._generation = int(meta.get("generation", 0)) if isinstance(meta, dict) else 0
         self._records_data = records
+        self._overlay = {}
         self._legacy_corrections = corrections_table(tables["corrections"])
         self._signature = signature
         self._index = None

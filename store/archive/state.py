@@ -7,8 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from tongket.store.archive import segments
 from tongket.store.archive.bodies import Bodies
 from tongket.store.archive.corrections import Corrections
+from tongket.store.archive.ingest import Lookups
 from tongket.store.archive.layout import ARCHIVE_FILE, BODIES_DIR, READ_ONLY_FILE, SCHEMA_VERSION
 from tongket.store.archive.storage import AtomicJSONStorage
 from tongket.store.derived import snapshot as snapshots
@@ -41,10 +43,22 @@ class ArchiveState:
         self._province_table: Any | None = _load_province_table()
         self._metric_names: dict[str, tuple[str, ...]] | None = None
         self._notices: list[str] = []  # damaged derived files met (and rebuilt) while reading
+        # Records committed in segments since `_snapshot` was built (records not loaded):
+        # the state is the snapshot plus these, until the next snapshot merges them in.
+        self._overlay: dict[str, dict[str, Any]] = {}
+        self._lookups: Lookups | None = None  # identity maps of the state `_lookups_for` names
+        self._lookups_for: tuple[int, int, int] | None = None
+        self._ranks: tuple[snapshots.Snapshot, dict[str, int], list[int]] | None = None  # id -> rank, figure starts
+
+    def _head(self) -> Path:
+        """The file whose signature names the current state: the newest committed segment
+        (segments.py), else archive.json."""
+        committed = segments.committed(self.path, segments.base_key(self._file))
+        return committed[-1].path if committed else self._file
 
     def _stat_signature(self, file: Path | None = None) -> tuple[int, int, int] | None:
         try:
-            st = (file or self._file).stat()
+            st = (file or self._head()).stat()
         except FileNotFoundError:
             return None
         return (st.st_mtime_ns, st.st_size, st.st_ino)

@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tongket.store.archive import codec
+from tongket.store.archive import codec, snapshot_merge
+from tongket.store.archive.ingest import Lookups
 from tongket.store.archive.lock import write_lock
 from tongket.store.archive.loading import Loading
 from tongket.store.archive.storage import atomic_write_bytes, dumps, read_checksum
@@ -23,21 +24,30 @@ class DerivedViews(Loading):
     """Snapshot, indexes and packed search text over the loaded state."""
 
     def _refresh_snapshot(self, *, save: bool) -> snapshots.Snapshot:
-        """Build the snapshot from the records in memory; with `save` (the caller holds the
-        lock, archive.json was just written) also write it next to archive.json. A snapshot
-        that cannot be written is only a slower next start, never an error."""
-        records = self._loaded_records()
-        snap = snapshots.build(
-            [codec.meta_of(r) for r in records.values()],
-            {aid: r.get("figs") or [] for aid, r in records.items()},
-            corrections=self._legacy_corrections,
-            source=self._signature,
-            generation=self._generation,
-            schema=self._schema,
-            refs={aid: r.get("body_ref", aid) for aid, r in records.items()},
-            fold_cache=self._fold_cache,
-        )
+        """Build the snapshot of the current state; with `save` (the caller holds the lock,
+        the store of record was just written) also write it next to archive.json. Without
+        the records in memory it is the last snapshot with the session's changes merged in
+        (snapshot_merge.py). A snapshot that cannot be written is only a slower next start,
+        never an error."""
+        snap = None
+        if self._records_data is None and self._snapshot is not None:
+            snap = snapshot_merge.merged(self._snapshot, self._overlay, source=self._signature,
+                                         generation=self._generation, schema=self._schema,
+                                         corrections=self._legacy_corrections, fold_cache=self._fold_cache)
+        if snap is None:
+            records = self._loaded_records()
+            snap = snapshots.build(
+                [codec.meta_of(r) for r in records.values()],
+                {aid: r.get("figs") or [] for aid, r in records.items()},
+                corrections=self._legacy_corrections,
+                source=self._signature,
+                generation=self._generation,
+                schema=self._schema,
+                refs={aid: r.get("body_ref", aid) for aid, r in records.items()},
+                fold_cache=self._fold_cache,
+            )
         self._snapshot = snap
+        self._overlay = {}
         self._snapshot_pending = False
         if save and self._signature is not None:
             try:
@@ -47,11 +57,40 @@ class DerivedViews(Loading):
         return snap
 
     def _save_snapshot(self, snap: snapshots.Snapshot) -> None:
-        """Write the snapshot file, with each record (minus its figures) for `get`."""
-        records = self._loaded_records()
-        blobs = [dumps({k: v for k, v in records[aid].items() if k != "figs"}) for aid in snap.ids]
-        encoded = snapshot_file.encode(snap, blobs, archive_sum=read_checksum(self._file))
+        """Write the snapshot file, with each record (minus its figures) for `get`, and the
+        identity maps the next ingest merges by."""
+        blobs: list[bytes | None] = []
+        if self._records_data is None:
+            blobs = [snap.record_bytes(rank) for rank in range(len(snap))]
+        if self._records_data is not None or any(b is None for b in blobs):
+            records = self._loaded_records()
+            blobs = [snapshot_merge.record_blob(records[aid]) for aid in snap.ids]
+        if self._records_data is not None and self._lookups_for != snap.source:
+            self._lookups, self._lookups_for = Lookups(self._records_data.values()), snap.source
+        identity = dumps(self._lookups.as_json()) if self._lookups is not None and self._lookups_for == snap.source else None
+        encoded = snapshot_file.encode(snap, blobs, archive_sum=read_checksum(self._head()), identity=identity)  # type: ignore[arg-type]
         atomic_write_bytes(self.path / snapshots.SNAPSHOT_FILE, encoded)
+
+    def _stored_record(self, aid: str) -> dict[str, Any] | None:
+        """One stored record for a write, with its compact figures, without loading the
+        store of record when the snapshot (and the session's changes) can give it."""
+        if self._records_data is not None:
+            return self._records_data.get(aid)
+        if aid in self._overlay:
+            return self._overlay[aid]
+        snap = self._snapshot
+        if snap is not None:
+            if self._ranks is None or self._ranks[0] is not snap:
+                self._ranks = (snap, {a: r for r, a in enumerate(snap.ids)}, snap.figure_starts())
+            _snap, ranks, starts = self._ranks
+            rank = ranks.get(aid)
+            if rank is None:
+                return None
+            record = snap.record_of(rank)
+            if record is not None:
+                record["figs"] = snap.figure_rows(starts[rank], starts[rank + 1])
+                return record
+        return self._loaded_records().get(aid)
 
     def _save_rebuilt_snapshot(self) -> None:
         """No usable snapshot (older archive, a crash between the two writes, another writer):

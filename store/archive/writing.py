@@ -7,11 +7,13 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
+from tongket.store.archive import segments
+from tongket.store.archive.batch_records import BatchRecords
 from tongket.store.archive.derived_files import sweep_temps
-from tongket.store.archive.ingest import INGEST_BATCH, FileParser, Merge, PathNormaliser, Prepared, known_urls, \
-    normal_path, prepare
+from tongket.store.archive.ingest import INGEST_BATCH, FileParser, Lookups, Merge, PathNormaliser, Prepared, normal_path, \
+    prepare
 from tongket.store.archive.layout import SCHEMA_VERSION
 from tongket.store.archive.lock import write_lock
 from tongket.store.archive.views import DerivedViews
@@ -39,7 +41,8 @@ class Writing(DerivedViews):
             )
 
     def _write(self) -> None:
-        """Write archive.json once (caller holds the lock)."""
+        """Write archive.json once with every record, a new base that the segments of the
+        old one are merged into (caller holds the lock)."""
         self._check_writable()
         self._bodies.sync()
         if self._legacy_corrections and self._corr.signature is None:
@@ -64,6 +67,8 @@ class Writing(DerivedViews):
         self._legacy_corrections = {}
         self._signature = self._stat_signature()
         self._index = None
+        self._lookups = None  # rebuilt from the records with the snapshot
+        segments.sweep(self.path, segments.base_key(self._file))  # all of the old base's: merged in
         try:
             # Temp files of writers killed mid-write (their pid is gone): this write holds the
             # lock, so none is a live writer's. Removing leftovers is housekeeping, never an error.
@@ -87,13 +92,15 @@ class Writing(DerivedViews):
             yield
         finally:
             self._defer_snapshot = False
-            if self._snapshot_pending:
-                try:
-                    with write_lock(self.path):
-                        if self._stat_signature() == self._signature:
+            try:
+                with write_lock(self.path):
+                    if self._stat_signature() == self._signature:
+                        if segments.worth_compacting(self._file, segments.committed(self.path, segments.base_key(self._file))):
+                            self._compact()  # writes the snapshot too
+                        elif self._snapshot_pending:
                             self._refresh_snapshot(save=True)
-                except StoreError:
-                    pass  # the next open rebuilds it
+            except StoreError:
+                pass  # the next open rebuilds the snapshot, the next session compacts
 
     def _rollback(self) -> None:
         """After a failed write, forget the unsaved changes: memory shows what is on disk."""
@@ -127,14 +134,14 @@ class Writing(DerivedViews):
         becomes a Rejection in the report; it never stops the batch. Files over
         `max_bytes` (default: the decoder's 5 MB) are refused unread. A file given twice
         (a folder and a manifest naming it) counts once, with the URL it was given."""
-        self._check_writable()
+        self._check_writable(records=False)
         normal = PathNormaliser()
         given: dict[str, tuple[Path, str | None]] = {}
         for path, url in sources:
             key = normal(path) or str(path)
             if key not in given or (url and not given[key][1]):
                 given[key] = (path, url)
-        urls = known_urls(self._loaded_records())
+        urls = self._identity().known_urls()
         items: list[tuple[Path, str | None, str | None]] = [(path, url or urls.get(key), key) for key, (path, url) in given.items()]
         total = len(items)
         added: list[str] = []
@@ -185,9 +192,10 @@ class Writing(DerivedViews):
                      split: list[str] | None, statuses: list[tuple[str, str]]) -> None:
         """The body of `_store_batch` (lock held); a StoreError leaves archive.json as it was."""
         self.reload_if_changed()
-        self._check_writable()
+        self._check_writable(records=False)
         corrections_before = {aid: dict(f) for aid, f in self._corrections.items()}
-        merge = Merge(self._loaded_records(), self._write_body, self._copy_corrections, _now)
+        records = BatchRecords(self._stored_record)
+        merge = Merge(records, self._identity(), self._write_body, self._copy_corrections, _now)
         added: list[str] = []
         for article, source in parsed:
             try:
@@ -207,10 +215,15 @@ class Writing(DerivedViews):
                 self._corr.write()
             except StoreError:
                 self._corr.data = corrections_before
+                self._lookups = None
                 self._rollback()
                 raise
         if merge.dirty:
-            self._write()
+            try:
+                self._commit(records.changed())
+            except StoreError:
+                self._lookups = None  # the maps learned this batch: not on disk
+                raise
         else:
             self._bodies.sync()  # texts rewritten for records that did not change
 
@@ -232,3 +245,69 @@ class Writing(DerivedViews):
             self._replaced_text = True
             self._write()
         return gone
+
+    # ------------------------------------------------------------ segments
+
+    def _identity(self) -> Lookups:
+        """The identity maps of the current state: kept from the last batch, else read from
+        the snapshot, else (no usable snapshot) built from the records, loading them."""
+        if self._lookups is not None and self._lookups_for == self._signature:
+            return self._lookups
+        snap = self._snapshot
+        found = None
+        if self._records_data is None and not self._overlay and snap is not None and snap.source == self._signature:
+            found = Lookups.from_json(snap.identity())
+        if found is None:
+            found = Lookups(self._loaded_records().values())
+        self._lookups, self._lookups_for = found, self._signature
+        return found
+
+    def _commit(self, changed: dict[str, dict[str, Any]]) -> None:
+        """Commit one batch's records (lock held): appended as a segment of the current base,
+        or, where there is no sealed base to extend (a new archive, one written by an older
+        tongket, corrections still to migrate), by writing the whole base."""
+        key = segments.base_key(self._file)
+        if key is None or self._legacy_corrections or not segments.pays(self._file):
+            self._loaded_records().update(changed)
+            self._write()
+            return
+        self._check_writable(records=False)
+        self._bodies.sync()
+        self._generation += 1
+        try:
+            segments.append(self.path, key, list(changed.values()), self._generation)
+        except StoreError:
+            self._generation -= 1
+            raise
+        if self._records_data is not None:
+            self._records_data.update(changed)
+        else:
+            self._overlay.update(changed)
+        self._signature = self._stat_signature()
+        self._lookups_for = self._signature  # Merge kept them up to date
+        self._index = None
+        try:
+            sweep_temps(self.path)  # as `_write` does: leftovers of killed writers
+        except OSError:
+            pass
+        self._texts = None
+        self._save_texts()
+        if self._defer_snapshot:
+            self._snapshot_pending = True
+        else:
+            self._refresh_snapshot(save=True)
+
+    def _compact(self) -> None:
+        """Merge the segments into a new base (lock held)."""
+        self._check_writable()
+        self._write()
+
+    def compact(self) -> int:
+        """`tongket compact`: write the segments into a new archive.json now; returns how
+        many segments were merged (0: nothing to do)."""
+        with write_lock(self.path):
+            self.reload_if_changed()
+            count = len(segments.committed(self.path, segments.base_key(self._file)))
+            if count:
+                self._compact()
+        return count

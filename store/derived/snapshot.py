@@ -145,6 +145,8 @@ class Snapshot:
     period_start: Sequence[int]
     cells: list[list[int]]  # [province code, year, period code, articles]
     record_of: Callable[[int], dict[str, Any] | None] = field(default=lambda _rank: None, repr=False)
+    record_bytes: Callable[[int], bytes | None] = field(default=lambda _rank: None, repr=False)  # stored blob
+    identity: Callable[[], Any] = field(default=lambda: None, repr=False)  # the ingest identity maps, if saved
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -200,6 +202,23 @@ class Snapshot:
             FIGURE_KINDS[self.fig_kind[fi]],
         )
 
+    def figure_rows(self, start: int, end: int) -> list[list[Any]]:
+        """Figures start..end as archive.json's compact rows (what `build` takes back), read
+        straight from the columns: merging a batch into a snapshot re-reads old rows this way."""
+        units, labels, keys, quals = self.units, self.labels, self.keys, self.qualifiers
+        rows = []
+        for fi in range(start, end):
+            u, lab, k, q = self.fig_unit[fi], self.fig_label[fi], self.fig_key[fi], self.fig_qual[fi]
+            row = [self.fig_value[fi], units[u] if u >= 0 else None, labels[lab] if lab >= 0 else None,
+                   keys[k] if k >= 0 else None, self.display(fi)]
+            kind = FIGURE_KINDS[self.fig_kind[fi]]
+            if q >= 0 or kind != "actual":  # trailing defaults left out, as CompactFigure.row does
+                row.append(quals[q] if q >= 0 else None)
+                if kind != "actual":
+                    row.append(kind)
+            rows.append(row)
+        return rows
+
     def figure_starts(self) -> list[int]:
         """First figure index of each article (prefix sums of n_figures), and the end."""
         return list(accumulate(self.n_figures, initial=0))
@@ -216,6 +235,7 @@ def build(
     source: Signature | None = None,
     generation: int = 0,
     record_of: Callable[[int], dict[str, Any] | None] | None = None,
+    record_bytes: Callable[[int], bytes | None] | None = None,
     fold_cache: dict[str, str] | None = None,
     refs: Mapping[str, str] | None = None,
     schema: int = 1,
@@ -352,4 +372,5 @@ def build(
         period_start=period_start,
         cells=cells,
         record_of=record_of or (lambda _rank: None),
+        record_bytes=record_bytes or (lambda _rank: None),
     )

@@ -61,9 +61,11 @@ def _pad(n: int) -> int:
     return (8 - n % 8) % 8
 
 
-def encode(snap: Snapshot, records: Sequence[bytes] | None = None, archive_sum: str | None = None) -> bytes:
+def encode(snap: Snapshot, records: Sequence[bytes] | None = None, archive_sum: str | None = None,
+           identity: bytes | None = None) -> bytes:
     """The file's bytes. `records`: one orjson blob per article, by rank (for `get`);
-    `archive_sum`: the checksum of the archive.json it was built from."""
+    `archive_sum`: the checksum of the file it was built from (archive.json or its newest
+    segment); `identity`: the ingest identity maps (orjson), covered by the columns' CRC."""
     chunks: list[bytes] = []
     sections: dict[str, list[Any]] = {}
     offset = 0
@@ -86,6 +88,8 @@ def encode(snap: Snapshot, records: Sequence[bytes] | None = None, archive_sum: 
             values = ["" if ref == aid else ref for ref, aid in zip(values, snap.ids)]
         add(name, _SEP.join(v or "" for v in values).encode("utf-8"), "s")
     add("displays", bytes(snap.display_blob), "b")
+    if identity is not None:
+        add("identity", identity, "b")
     if records is not None:
         rec_off = array("q", [0]) * (len(records) + 1)
         total = 0
@@ -167,12 +171,12 @@ def _verify_data(handle: Any, data_start: int, length: int, expected: Any) -> No
         raise Unusable("damaged: its columns do not match their checksum")
 
 
-def check(path: Path, expect: Signature | None) -> str | None:
+def check(path: Path, expect: Signature | None, head: Path | None = None) -> str | None:
     """Why the snapshot at `path` would not be used for the archive.json whose signature is
     `expect` ("missing", "stale: …", "damaged: …"), or None when it is sound. Every stored
     record is verified too, which an open leaves to the first read of each."""
     try:
-        snap = _open(path, expect)
+        snap = _open(path, expect, head)
     except Unusable as exc:
         return str(exc)
     reader = snap.record_of
@@ -183,16 +187,16 @@ def check(path: Path, expect: Signature | None) -> str | None:
     return None
 
 
-def read(path: Path, expect: Signature | None) -> Snapshot | None:
+def read(path: Path, expect: Signature | None, head: Path | None = None) -> Snapshot | None:
     """The snapshot at `path` if it was built from the archive.json whose signature is
     `expect`; None when it is missing, damaged, of another format or stale."""
     try:
-        return _open(path, expect)
+        return _open(path, expect, head)
     except Unusable:
         return None
 
 
-def _open(path: Path, expect: Signature | None) -> Snapshot:
+def _open(path: Path, expect: Signature | None, head: Path | None = None) -> Snapshot:
     try:
         handle = open(path, "rb")
     except FileNotFoundError:
@@ -205,7 +209,7 @@ def _open(path: Path, expect: Signature | None) -> Snapshot:
         if expect is None or not src or tuple(src) != tuple(expect):
             raise Unusable("stale: built from an earlier archive.json")
         archive_sum = header.get("archive_sum")
-        if archive_sum is not None and read_checksum(path.with_name(ARCHIVE_FILE)) != archive_sum:
+        if archive_sum is not None and read_checksum(head or path.with_name(ARCHIVE_FILE)) != archive_sum:
             raise Unusable("stale: archive.json changed since it was built (its checksum differs)")
         sections = header["sections"]
         size = os.fstat(handle.fileno()).st_size
@@ -220,7 +224,7 @@ def _open(path: Path, expect: Signature | None) -> Snapshot:
         handle.close()
         cols: dict[str, Any] = {}
         for name, (off, length, kind) in sections.items():
-            if name in ("record_off", "record_crc", "records"):
+            if name in ("record_off", "record_crc", "records", "identity"):
                 continue
             part = view[off : off + length]
             if kind == "s":
@@ -231,11 +235,17 @@ def _open(path: Path, expect: Signature | None) -> Snapshot:
             else:
                 cols[name] = part.cast(kind)
         record_of: Callable[[int], dict[str, Any] | None] = lambda _rank: None
+        record_bytes: Callable[[int], bytes | None] = lambda _rank: None
+        identity: Callable[[], Any] = lambda: None
+        if "identity" in sections:
+            id_sec = sections["identity"]
+            identity = _Identity(view[id_sec[0] : id_sec[0] + id_sec[1]])
         if "record_off" in sections:
             off_sec, crc_sec, rec_sec = sections["record_off"], sections["record_crc"], sections["records"]
             rec_off = view[off_sec[0] : off_sec[0] + off_sec[1]].cast("q")
             rec_crc = view[crc_sec[0] : crc_sec[0] + crc_sec[1]].cast("I")
-            record_of = _RecordReader(view[rec_sec[0] : rec_sec[0] + rec_sec[1]], rec_off, rec_crc)
+            reader = _RecordReader(view[rec_sec[0] : rec_sec[0] + rec_sec[1]], rec_off, rec_crc)
+            record_of, record_bytes = reader, reader.raw
         snap = Snapshot(
             source=tuple(src),
             generation=int(header.get("generation") or 0),
@@ -248,6 +258,8 @@ def _open(path: Path, expect: Signature | None) -> Snapshot:
             corrections=header.get("corrections") or {},
             display_blob=cols["displays"],
             record_of=record_of,
+            record_bytes=record_bytes,
+            identity=identity,
             **{name: cols[name] for name in _ARRAYS},
             **{name: header[name] for name in _TABLES},
         )
@@ -277,4 +289,25 @@ class _RecordReader:
                 return None
             return orjson.loads(blob)
         except (ValueError, IndexError):
+            return None
+
+    def raw(self, rank: int) -> bytes | None:
+        """The stored blob itself, verified (a merge copies it into the next snapshot)."""
+        try:
+            blob = bytes(self._blobs[self._offsets[rank] : self._offsets[rank + 1]])
+        except (ValueError, IndexError):
+            return None
+        return blob if zlib.crc32(blob) == self._crcs[rank] else None
+
+
+class _Identity:
+    """The identity maps, parsed only when an ingest asks for them."""
+
+    def __init__(self, blob: memoryview) -> None:
+        self._blob = blob
+
+    def __call__(self) -> Any:
+        try:
+            return orjson.loads(self._blob)
+        except ValueError:
             return None
