@@ -83,8 +83,8 @@ def sweep(folder: Path, key: str | None) -> None:
             pass
 
 
-def _damaged(path: Path, what: str) -> StoreError:
-    copy = keep_corrupt_copy(path)
+def _damaged(path: Path, what: str, keep_copy: bool = True) -> StoreError:
+    copy = keep_corrupt_copy(path) if keep_copy else None
     kept = f"; a copy is kept as {copy.name}" if copy else ""
     return StoreError(
         f"the archive segment {path} is damaged: {what}{kept}; nothing will be written to the archive. "
@@ -93,8 +93,9 @@ def _damaged(path: Path, what: str) -> StoreError:
     )
 
 
-def read(segment: Segment) -> list[dict[str, Any]]:
-    """The records of one segment, verified against its checksum."""
+def read(segment: Segment, *, keep_copy: bool = True) -> list[dict[str, Any]]:
+    """The records of one segment, verified against its checksum (`keep_copy`: a damaged
+    one is kept aside first, as archive.json is; the doctor's diagnosis changes nothing)."""
     path = segment.path
     try:
         raw = path.read_bytes()
@@ -103,16 +104,16 @@ def read(segment: Segment) -> list[dict[str, Any]]:
     try:
         data = loads(raw)
     except ValueError as exc:
-        raise _damaged(path, describe_json_error(exc, raw)) from None
+        raise _damaged(path, describe_json_error(exc, raw), keep_copy) from None
     if not isinstance(data, dict) or not isinstance(data.get("articles"), dict):
-        raise _damaged(path, "it is not a TinyDB file with an articles table")
+        raise _damaged(path, "it is not a TinyDB file with an articles table", keep_copy)
     problem = checksum_problem(raw, data)
     if problem or "_checksum" not in data:
-        raise _damaged(path, problem or "it carries no checksum")
+        raise _damaged(path, problem or "it carries no checksum", keep_copy)
     records = []
     for key, doc in data["articles"].items():
         if not (isinstance(doc, dict) and isinstance(doc.get("id"), str)):
-            raise _damaged(path, f"article record {key!r} has no id")
+            raise _damaged(path, f"article record {key!r} has no id", keep_copy)
         records.append(doc)
     return records
 
