@@ -11,6 +11,7 @@ Each run works on a fresh copy of the cached store, so every run adds the same 1
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -80,6 +81,20 @@ def _run(code: str, folder: Path, target: Path, repo: Path) -> tuple[float, floa
     return dt, float(result["rss_mb"])
 
 
+def _copy_store(source: Path, target: Path) -> None:
+    """A copy the archive sees as the same state: files only ever replaced (archive.json, the
+    snapshot, the article texts) are hard links, so their signatures (inode included) match and
+    the copy opens from its snapshot as the original does; files appended to are real copies."""
+    target.mkdir()
+    for path in source.iterdir():
+        if path.is_dir():
+            shutil.copytree(path, target / path.name, copy_function=os.link)
+        elif path.name in ("archive.json", "archive.snapshot", "archive.json.bak"):
+            os.link(path, target / path.name)
+        else:
+            shutil.copy2(path, target / path.name)
+
+
 def growth_rows(size: int, store_dir: Path | None, work: Path, seed: int, runs: int, row_cls: Any, repo: Path) -> list:
     """Rows "add 1k new articles" (s), its peak memory (MB) and the SQLite peer's, for an
     archive of `size` articles (`store_dir` None: an empty archive)."""
@@ -93,7 +108,7 @@ def growth_rows(size: int, store_dir: Path | None, work: Path, seed: int, runs: 
         try:
             target = scratch / "store"
             if store_dir is not None:
-                shutil.copytree(store_dir, target)
+                _copy_store(store_dir, target)
             got = _run(_TONGKET, new, target, repo)
             if isinstance(got, str):
                 rows["add 1k new articles"].note = f"failed: {got}"
