@@ -223,10 +223,10 @@ import json, shutil, sys, time
 from pathlib import Path
 from tests.bench import stores
 from tongket.store.archive.archive import Archive
-from tongket.store.archive.ingest import INGEST_BATCH
+from tongket.store.archive.ingest import INGEST_BATCH, prepare
 n, out = int(sys.argv[1]), Path(sys.argv[2])
 shutil.rmtree(out, ignore_errors=True)
-items = [(a, f"/bench/{i:06d}.txt") for i, (a, _s) in enumerate(stores.truth_articles(n, seed=0))]
+items = [(prepare(a, f"/bench/{i:06d}.txt"), f"/bench/{i:06d}.txt") for i, (a, _s) in enumerate(stores.truth_articles(n, seed=0))]
 archive = Archive.open(out)
 t, c = time.perf_counter(), time.process_time()
 with archive._one_snapshot(True):  # as ingest_files does: one archive.json write per batch, one snapshot
