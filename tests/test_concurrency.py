@@ -20,7 +20,7 @@ from tongket.store.archive.lock import lock_is_held, write_lock
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "fixtures" / "seeds").glob("*.txt"))
 RUNNER = (
-    "import sys, tongket.store.archive.archive as a; a.INGEST_BATCH = 5; "  # many writes, so the two really interleave
+    "import sys, tongket.store.archive.writing as a; a.INGEST_BATCH = 5; "  # many writes, so the two really interleave
     "from tongket.store.cli.main import main; sys.exit(main(sys.argv[1:]))"
 )
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tongket.store.archive import doctor
+from tongket.store.archive import doctor, segments
 from tongket.store.archive.archive import Archive
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
@@ -37,8 +37,11 @@ TIME_BUDGET = 32.0  # seconds for the kill rounds; the test stops early rather t
 # while a complete temp file waits to replace archive.json (the riskiest moment).
 RUNNER = """
 import os, sys, time
-import tongket.store.archive.archive as a
+import tongket.store.archive.writing as a
+import tongket.store.archive.segments as s
 a.INGEST_BATCH = 20
+if os.environ.get("KILL_TEST_SEGMENTS"):
+    s.MIN_BASE_BYTES = 0  # every batch after the first is a segment, as in a big archive
 _replace = os.replace
 def slow_replace(src, dst):
     if str(dst).endswith("archive.json"):
@@ -58,28 +61,34 @@ def _write_article(folder: Path, i: int, version: int, seeds: list[str]) -> None
 
 
 def _stored(store: Path) -> tuple[set[str], list[dict]]:
-    """Ids and records straight from archive.json (must be valid JSON after every kill)."""
+    """Ids and records straight from archive.json and its committed segments (each must be
+    valid and sealed after every kill)."""
     path = store / "archive.json"
     if not path.exists():
         return set(), []
     data = orjson.loads(path.read_bytes())
-    records = list((data.get("articles") or {}).values())
-    return {r["id"] for r in records}, records
+    records = {r["id"]: r for r in (data.get("articles") or {}).values()}
+    for segment in segments.committed(store, segments.base_key(path)):
+        records.update({r["id"]: r for r in segments.read(segment, keep_copy=False)})
+    return set(records), list(records.values())
 
 
 def _archive_temps(store: Path) -> list[str]:
     return [p.name for p in store.iterdir() if p.name.startswith(".archive.json.") and p.name.endswith(".tmp")]
 
 
-def _ingest(folder: Path, store: Path) -> subprocess.Popen:
+def _ingest(folder: Path, store: Path, layout: str) -> subprocess.Popen:
     env = {**os.environ, "TONGKET_NO_PARALLEL": "1", "PYTHONPATH": str(ROOT)}
+    if layout == "segments":
+        env["KILL_TEST_SEGMENTS"] = "1"
     return subprocess.Popen(
         [sys.executable, "-c", RUNNER, "ingest", str(folder), "--store", str(store)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
     )
 
 
-def test_sigkill_during_ingest_never_loses_or_tears_anything(tmp_path: Path) -> None:
+@pytest.mark.parametrize("layout", ["base", "segments"])
+def test_sigkill_during_ingest_never_loses_or_tears_anything(tmp_path: Path, layout: str) -> None:
     rng = random.Random(20240617)
     seeds = [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "seeds").glob("*.txt"))]
     folder, store = tmp_path / "articles", tmp_path / "store"
@@ -88,7 +97,7 @@ def test_sigkill_during_ingest_never_loses_or_tears_anything(tmp_path: Path) -> 
         _write_article(folder, i, 0, seeds)
 
     started = time.monotonic()
-    first = _ingest(folder, store)
+    first = _ingest(folder, store, layout)
     _, err = first.communicate(timeout=60)
     full_run = time.monotonic() - started
     assert first.returncode == 0, err.decode()
@@ -104,7 +113,7 @@ def test_sigkill_during_ingest_never_loses_or_tears_anything(tmp_path: Path) -> 
         step = rng.randrange(5, 9)  # edit every 5th-8th file: updates in every batch
         for i in range(rng.randrange(step), N_FILES, step):
             _write_article(folder, i, version, seeds)
-        proc = _ingest(folder, store)
+        proc = _ingest(folder, store, layout)
         time.sleep(rng.uniform(0.05, max(0.2, 0.6 * full_run)))  # most runs die young
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
@@ -131,7 +140,7 @@ def test_sigkill_during_ingest_never_loses_or_tears_anything(tmp_path: Path) -> 
     version += 1
     for i in range(0, N_FILES, 7):
         _write_article(folder, i, version, seeds)
-    final = _ingest(folder, store)
+    final = _ingest(folder, store, layout)
     _, err = final.communicate(timeout=60)
     assert final.returncode == 0, err.decode()
     after, _ = _stored(store)

@@ -16,6 +16,7 @@ import orjson
 import pytest
 
 from tongket.store.derived import snapshot as snapshots
+from tongket.store.derived import snapshot_file
 from tongket.store.archive.archive import Archive
 from tongket.store.derived.index import ArchiveIndex, ProvinceNames, _load_metric_names, _load_province_table, label_score, metric_score, unit_score
 from tongket.store.record import ArticleMeta, CompactFigure, FigureHit
@@ -196,13 +197,13 @@ def test_stale_snapshot_is_never_used(generated: Path, tmp_path: Path) -> None:
     data = orjson.dumps({k: v for k, v in orjson.loads((folder / "archive.json").read_bytes()).items()
                          if k != "_checksum"})  # as an older tongket writes it
     parsed_title = orjson.loads(data)["articles"]["5"]["title"]
-    old_source = snapshots.read_source(folder / snapshots.SNAPSHOT_FILE)
+    old_source = snapshot_file.read_source(folder / snapshots.SNAPSHOT_FILE)
     (folder / "archive.json").unlink()
     (folder / "archive.json").write_bytes(data.replace(orjson.dumps(parsed_title), '"Tiêu đề khác"'.encode()))
     archive = Archive.open(folder)
     assert archive._records_data is not None  # loaded from archive.json
     assert any(m.title == "Tiêu đề khác" for m in archive.articles())
-    new_source = snapshots.read_source(folder / snapshots.SNAPSHOT_FILE)
+    new_source = snapshot_file.read_source(folder / snapshots.SNAPSHOT_FILE)
     assert new_source != old_source and new_source == archive._stat_signature()  # rebuilt
     again = Archive.open(folder)
     assert again._records_data is None and again.articles() == archive.articles()
@@ -249,15 +250,15 @@ def test_snapshot_round_trip_and_empty_archive(tmp_path: Path) -> None:
     figs = {"a1": [[1.5, "%", "tỷ lệ", None, "1,5%"], [2.0, None, "", "k", "2"]]}
     snap = snapshots.build([meta], figs, source=(1, 2, 3), generation=4)
     path = tmp_path / "s"
-    path.write_bytes(snapshots.encode(snap, [b'{"id":"a1"}']))
-    assert snapshots.read(path, (1, 2, 4)) is None
-    back = snapshots.read(path, (1, 2, 3))
+    path.write_bytes(snapshot_file.encode(snap, [b'{"id":"a1"}']))
+    assert snapshot_file.read(path, (1, 2, 4)) is None
+    back = snapshot_file.read(path, (1, 2, 3))
     assert back is not None and back.meta(0) == meta and back.generation == 4
     assert [back.compact_figure(i).row() for i in range(2)] == figs["a1"]
     assert back.record_of(0) == {"id": "a1"}
     empty = snapshots.build([], {}, source=(5, 6, 7))
-    path.write_bytes(snapshots.encode(empty, []))
-    assert len(snapshots.read(path, (5, 6, 7))) == 0
+    path.write_bytes(snapshot_file.encode(empty, []))
+    assert len(snapshot_file.read(path, (5, 6, 7))) == 0
     assert ArchiveIndex.from_snapshot(empty, text_of=lambda _i: "").lookup("van") == []
     assert len(Archive.open(tmp_path / "new")) == 0
 
@@ -278,7 +279,7 @@ def test_reader_sees_another_writers_articles_through_the_new_snapshot(generated
 
 def test_many_batch_ingest_writes_one_fresh_snapshot_at_the_end(archive: Archive, fixture_files: list[Path],
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    import tongket.store.archive.archive as archive_module
+    import tongket.store.archive.writing as archive_module
 
     monkeypatch.setattr(archive_module, "INGEST_BATCH", 2)
     monkeypatch.setenv("TONGKET_NO_PARALLEL", "1")
@@ -287,6 +288,6 @@ def test_many_batch_ingest_writes_one_fresh_snapshot_at_the_end(archive: Archive
     monkeypatch.setattr(Archive, "_save_snapshot", lambda self, snap: (saves.append(len(snap)), original(self, snap)))
     report = archive.ingest_files([(p, None) for p in fixture_files[:5]])
     assert len(report.added) == 5 and len(saves) == 1  # three archive.json writes, one snapshot
-    assert snapshots.read_source(archive.path / snapshots.SNAPSHOT_FILE) == archive._stat_signature()
+    assert snapshot_file.read_source(archive.path / snapshots.SNAPSHOT_FILE) == archive._stat_signature()
     again = Archive.open(archive.path)
     assert again._records_data is None and again.articles() == archive.articles()

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tongket.store.archive.layout import body_file
+from tongket.store.archive.layout import BODIES_DIR, body_file
 from tongket.store.archive.storage import atomic_write_bytes, describe_os_error, fsync_dir, loads
 from tongket.store.errors import StoreError
 
@@ -25,11 +25,27 @@ def sound(body: Any) -> bool:
             and isinstance(body.get("search", ""), str))
 
 
+JOURNAL_PREFIX = ".batch-"  # bodies/.batch-<pid>.journal: refs a batch created, until it commits
+
+
+def journaled_refs(folder: Path) -> set[str]:
+    """Refs that batches created but never committed (the batch was killed or failed before
+    its record was written): what salvage must not turn into articles, whatever their times."""
+    refs: set[str] = set()
+    for journal in (folder / BODIES_DIR).glob(JOURNAL_PREFIX + "*.journal"):
+        try:
+            refs.update(journal.read_text(encoding="utf-8").split())
+        except OSError:
+            continue
+    return refs
+
+
 class Bodies:
     """The bodies/ folder of one archive, with the files written since the last sync."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._journal: Any = None  # open while a batch has created files it has not committed
         self._unsynced: list[Path] = []
         self._created: list[Path] = []  # files new in the current batch: a failed batch removes them
         self.new_texts: list[tuple[str, str]] = []  # (ref, folded text) written since the last write
@@ -46,6 +62,8 @@ class Bodies:
             return False
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
+            if not existed:
+                self._note(ref)
             atomic_write_bytes(target, payload, fsync=False)
             self._unsynced.append(target)
             if not existed:
@@ -77,10 +95,31 @@ class Bodies:
         self._unsynced = [p for p in self._unsynced if p not in created]
         self._created.clear()
         self.new_texts.clear()
+        self._close_journal()
 
     def keep(self) -> None:
-        """The batch is in archive.json: its files are no longer the batch's to remove."""
+        """The batch is in the store of record: its files are no longer the batch's to remove."""
         self._created.clear()
+        self._close_journal()
+
+    def _journal_path(self) -> Path:
+        return self.folder / BODIES_DIR / f"{JOURNAL_PREFIX}{os.getpid()}.journal"
+
+    def _note(self, ref: str) -> None:
+        """Journal a new file before it exists (flushed: a killed process loses nothing)."""
+        if self._journal is None:
+            self._journal = open(self._journal_path(), "a", encoding="utf-8")
+        self._journal.write(ref + "\n")
+        self._journal.flush()
+
+    def _close_journal(self) -> None:
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+        try:
+            self._journal_path().unlink()
+        except OSError:
+            pass
 
     def take_new_texts(self) -> list[tuple[str, str]]:
         items, self.new_texts = self.new_texts, []

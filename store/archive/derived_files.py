@@ -16,10 +16,12 @@ from pathlib import Path
 
 import orjson
 
+from tongket.store.archive import segments
 from tongket.store.archive.layout import BODIES_DIR
 from tongket.store.archive.lock import write_lock
 from tongket.store.archive.storage import remove_stale_temps
 from tongket.store.derived import snapshot as snapshots
+from tongket.store.derived import snapshot_file
 from tongket.store.derived import textindex
 from tongket.store.lang.text import fold
 
@@ -57,7 +59,10 @@ def _signature(path: Path) -> tuple[int, int, int] | None:
 
 
 def check_snapshot(folder: Path) -> DerivedState:
-    problem = snapshots.check(folder / snapshots.SNAPSHOT_FILE, _signature(folder / snapshots.ARCHIVE_FILE))
+    base = folder / snapshot_file.ARCHIVE_FILE
+    committed = segments.committed(folder, segments.base_key(base))
+    head = committed[-1].path if committed else base  # the file naming the state it must match
+    problem = snapshot_file.check(folder / snapshots.SNAPSHOT_FILE, _signature(head), head)
     if problem is None:
         return DerivedState(snapshots.SNAPSHOT_FILE, "ok")
     status = problem.split(":", 1)[0]

@@ -25,12 +25,14 @@ from typing import Any, Iterator
 
 import orjson
 
+from tongket.store.archive import segments
 from tongket.store.errors import StoreError
 from tongket.store.archive.bodies import sound
 from tongket.store.archive.corrections import Corrections, catalogue_check
 from tongket.store.archive.derived_files import DerivedState, check_derived, sweep_temps
 from tongket.store.archive.layout import ARCHIVE_FILE, BODIES_DIR, CORRECTIONS_FILE, SCHEMA_VERSION
 from tongket.store.archive.lock import lock_is_held, write_lock
+from tongket.store.archive.segments import SEGMENTS_DIR
 from tongket.store.derived.index import _load_province_table
 from tongket.store.archive.storage import (
     BACKUP_SUFFIX,
@@ -149,6 +151,9 @@ class Diagnosis:
     corrections_backup: FileState | None = None
     derived: tuple[DerivedState, ...] = ()  # archive.snapshot, search.txt + search.idx
     set_aside: tuple[str, ...] = ()  # corrections `set` would refuse: kept in the file, not applied
+    segments: int = 0  # batches committed since archive.json was written (segments.py)
+    segment_records: int = 0
+    damaged_segments: tuple[str, ...] = ()  # one line each
 
     @property
     def healthy(self) -> bool:
@@ -158,6 +163,7 @@ class Diagnosis:
             and (self.corrections is None or self.corrections.status in ("ok", "missing"))
             and not self.missing_bodies
             and not self.unreadable_bodies
+            and not self.damaged_segments
         )
 
     def lines(self) -> list[str]:
@@ -166,6 +172,10 @@ class Diagnosis:
             out.append(self.corrections.line())
             if self.corrections_backup is not None:
                 out.append(self.corrections_backup.line())
+        if self.segments:
+            out.append(f"{SEGMENTS_DIR}/: ok - {self.segments} batches since archive.json ({self.segment_records} "
+                       f"article records; `tongket compact` merges them into it)")
+        out.extend(self.damaged_segments)
         out.append(f"article texts: {self.bodies} files")
         out.extend(d.line() for d in self.derived)
         if self.missing_bodies:
@@ -185,6 +195,8 @@ class Diagnosis:
         return out
 
     def advice(self) -> str:
+        if self.damaged_segments and self.archive.status != "damaged":
+            return "to repair: `tongket doctor --salvage` rebuilds the archive from every readable article"
         if self.archive.status == "damaged":
             if self.backup.status == "ok":
                 return ("to repair: `tongket doctor --restore` puts back the previous version (you lose the last "
@@ -231,10 +243,22 @@ def diagnose(folder: Path) -> Diagnosis:
     backup_state, _ = inspect_file(folder / (ARCHIVE_FILE + BACKUP_SUFFIX))
     bodies = {p.stem: p for p in body_files(folder)}
     missing: list[str] = []
-    if data is not None:
-        for doc in (data.get("articles") or {}).values():
-            if doc.get("body_ref", doc["id"]) not in bodies:
-                missing.append(doc["id"])
+    records = list((data.get("articles") or {}).values()) if data is not None else []
+    committed = segments.committed(folder, segments.base_key(folder / ARCHIVE_FILE)) if data is not None else []
+    damaged_segments: list[str] = []
+    segment_records = 0
+    for segment in committed:
+        try:
+            batch = segments.read(segment, keep_copy=False)
+        except StoreError as exc:
+            damaged_segments.append(f"{SEGMENTS_DIR}/{segment.path.name}: DAMAGED - {exc}")
+            continue
+        segment_records += len(batch)
+        records.extend(batch)
+    latest = {doc["id"]: doc for doc in records if isinstance(doc, dict) and isinstance(doc.get("id"), str)}
+    for doc in latest.values():
+        if doc.get("body_ref", doc["id"]) not in bodies:
+            missing.append(doc["id"])
     unreadable = []
     for path in bodies.values():
         try:
@@ -267,6 +291,9 @@ def diagnose(folder: Path) -> Diagnosis:
         corrections_backup=corr_backup,
         derived=check_derived(folder),
         set_aside=_set_aside(folder) if corr_state.status == "ok" else (),
+        segments=len(committed),
+        segment_records=segment_records,
+        damaged_segments=tuple(damaged_segments),
     )
 
 

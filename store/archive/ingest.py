@@ -13,7 +13,7 @@ import os
 import stat
 import threading
 from pathlib import Path
-from typing import Any, Callable, Iterator, NamedTuple
+from typing import Any, Callable, Iterable, Iterator, MutableMapping, NamedTuple
 
 from tongket.store.archive import codec
 from tongket.store.derived import textindex
@@ -54,13 +54,16 @@ def prepare(article: Article, source_path: str | None) -> Prepared:
 
 
 class Lookups:
-    """Content id / source path / URL -> article id, built once per batch."""
+    """Content id / source path / URL -> article id: the identity maps a batch merges by.
+    Kept up to date by `Merge` across the batches of a session, and saved with the snapshot
+    (`as_json`), so an ingest never loads every stored record to decide what is new."""
 
-    def __init__(self, records: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, records: Iterable[dict[str, Any]] = ()) -> None:
         self.by_content: dict[str, str] = {}
         self.by_path: dict[str, str] = {}
         self.by_url: dict[str, str] = {}
-        for rec in records.values():
+        self.url_of: dict[str, str] = {}  # article id -> its URL
+        for rec in records:
             self.add(rec)
 
     def add(self, rec: dict[str, Any]) -> None:
@@ -70,18 +73,31 @@ class Lookups:
             self.by_path[p] = aid
         if rec.get("source_url"):
             self.by_url.setdefault(rec["source_url"], aid)
+            self.url_of[aid] = rec["source_url"]
 
+    def learn_url(self, aid: str, url: str) -> None:
+        self.by_url[url] = aid
+        self.url_of[aid] = url
 
-def known_urls(records: dict[str, dict[str, Any]]) -> dict[str, str]:
-    """Source path -> the URL learned for its article, so a file ingested again without
-    its URL is parsed with it (the URL may give the province)."""
-    urls: dict[str, str] = {}
-    for rec in records.values():
-        url = rec.get("source_url")
-        if url:
-            for p in rec.get("source_paths") or ():
-                urls[p] = url
-    return urls
+    def known_urls(self) -> dict[str, str]:
+        """Source path -> the URL learned for its article, so a file ingested again without
+        its URL is parsed with it (the URL may give the province)."""
+        return {p: self.url_of[aid] for p, aid in self.by_path.items() if aid in self.url_of}
+
+    def as_json(self) -> dict[str, dict[str, str]]:
+        return {"content": self.by_content, "path": self.by_path, "url": self.by_url, "url_of": self.url_of}
+
+    @classmethod
+    def from_json(cls, data: Any) -> "Lookups | None":
+        """The maps `as_json` gave, or None when they are not of that shape."""
+        if not isinstance(data, dict):
+            return None
+        parts = [data.get(k) for k in ("content", "path", "url", "url_of")]
+        if not all(isinstance(p, dict) for p in parts):
+            return None
+        lookups = cls()
+        lookups.by_content, lookups.by_path, lookups.by_url, lookups.url_of = parts  # type: ignore[assignment]
+        return lookups
 
 
 def _warm_parser() -> None:
@@ -236,14 +252,15 @@ def parse_one(path: Path, url: str | None, max_bytes: int | None = None) -> Arti
 
 
 class Merge:
-    """The merge rules for one batch, over the records held in memory. `write_body` stores
+    """The merge rules for one batch, over the records it touches (`records` fetches them). `write_body` stores
     a prepared text (True if it wrote a file); `corrections_for` / `copy_corrections` carry the user's edits over
     when a source moves to an article of its own."""
 
-    def __init__(self, records: dict[str, dict[str, Any]], write_body: Callable[[Prepared], bool],
-                 copy_corrections: Callable[[str, str], None], now: Callable[[], str]) -> None:
+    def __init__(self, records: MutableMapping[str, dict[str, Any]], lookups: Lookups,
+                 write_body: Callable[[Prepared], bool], copy_corrections: Callable[[str, str], None],
+                 now: Callable[[], str]) -> None:
         self.records = records
-        self.lookups = Lookups(records)
+        self.lookups = lookups
         self._write_body = write_body
         self._copy_corrections = copy_corrections
         self._now = now
@@ -275,7 +292,7 @@ class Merge:
                 self.dirty = True
             if article.source_url and not rec.get("source_url"):
                 rec["source_url"] = article.source_url
-                self.lookups.by_url[article.source_url] = aid
+                self.lookups.learn_url(aid, article.source_url)
                 self.dirty = True
             if rec.get("fingerprint") != article.fingerprint and (article.source_url or not rec.get("source_url")):
                 # Same text, another parse (a better parser, or a URL learned): refresh.

@@ -4,6 +4,8 @@
                       `articles` (parsed metadata, compact figures, source paths); an archive
                       written before corrections.json existed also has a `corrections` table
     archive.json.bak  the previous good archive.json, for recovery
+    segments/NNNNNN-<base>.json  TinyDB files: batches ingested since archive.json (the base)
+                      was written, each naming the base it extends (segments.py)
     corrections.json  TinyDB file: the user's edits (`_meta`, `corrections`: id -> fields;
                       `removed`: corrections of removed articles, kept aside), apart from the
                       parsed fields so re-ingest never loses them, and small, so a correction

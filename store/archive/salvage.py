@@ -23,8 +23,8 @@ from tongket.store.archive.doctor import (
     corrections_to_recover,
     inspect_file,
 )
-from tongket.store.archive import codec
-from tongket.store.archive.bodies import sound
+from tongket.store.archive import codec, segments
+from tongket.store.archive.bodies import journaled_refs, sound
 from tongket.store.archive.derived_files import sweep_temps
 from tongket.store.archive.lock import write_lock
 from tongket.store.archive.storage import BACKUP_SUFFIX, atomic_write_bytes, describe_os_error, dumps, keep_corrupt_copy, seal
@@ -149,12 +149,10 @@ def _gather_bodies(folder: Path, found: _Salvage) -> None:
     same file, the newest is the text and the oldest names the article: an edited article
     keeps the id of its first version, which is what its corrections are filed under."""
     referenced = {doc.get("body_ref", aid) for aid, doc in found.articles.items()}
-    # A batch writes its texts first and archive.json last: a text newer than archive.json
-    # never made it into the archive (its batch failed or was killed), so it is not an article.
-    try:
-        committed = (folder / ARCHIVE_FILE).stat().st_mtime_ns
-    except OSError:
-        committed = None  # archive.json lost: every text is a candidate
+    # A batch journals the texts it creates and drops the journal once its records are
+    # committed: a text still journaled never made it into the archive (its batch failed or
+    # was killed), so it is not an article. Decided by the journal, never by file times.
+    uncommitted = journaled_refs(folder)
     known_sources = {p for doc in found.articles.values() for p in doc.get("source_paths") or ()}
     newest: dict[str, tuple[float, dict[str, Any]]] = {}
     oldest: dict[str, tuple[float, str]] = {}
@@ -164,7 +162,7 @@ def _gather_bodies(folder: Path, found: _Salvage) -> None:
         if ref in referenced:
             continue
         try:
-            if committed is not None and path.stat().st_mtime_ns > committed:
+            if ref in uncommitted:
                 continue
             body = orjson.loads(path.read_bytes())
         except (OSError, orjson.JSONDecodeError):
@@ -201,8 +199,14 @@ def salvage(folder: Path) -> str:
             if salvaged:  # only the corrections are damaged: archive.json stays as it is
                 return salvaged
         found = _Salvage()
+        key = segments.base_key(target)
+        current = [s.path for s in reversed(segments.committed(folder, key))]  # newest first
+        for path in current:
+            _gather_file(path, found, f"{segments.SEGMENTS_DIR}/")
         _gather_file(target, found, target.name)
         _gather_file(backup, found, backup.name)
+        for path in reversed(segments.stale(folder, key)):
+            _gather_file(path, found, f"{segments.SEGMENTS_DIR}/")
         _gather_bodies(folder, found)
         found.corrections = {aid: f for aid, f in found.corrections.items() if aid in found.articles}
         salvaged_corrections = _salvage_corrections(folder, found.corrections)
@@ -220,6 +224,7 @@ def salvage(folder: Path) -> str:
         except OSError as exc:
             raise StoreError(f"cannot write the salvaged archive {target}: {describe_os_error(exc)}") from None
         sweep_temps(folder)
+        segments.sweep(folder, segments.base_key(target))  # their records are in the new base
     sources = ", ".join(f"{n} from {name}" for name, n in found.counts.items()) or "nothing readable"
     note = f"; the damaged file is kept as {kept.name}" if kept else ""
     also = f"; {salvaged_corrections}" if salvaged_corrections else ""

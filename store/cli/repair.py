@@ -6,9 +6,10 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from tongket.store.cli.common import EXIT_FAILED, EXIT_OK, store_path
+from tongket.store.cli.common import EXIT_FAILED, EXIT_OK, open_archive, store_path
 from tongket.store.errors import TongketError
 from tongket.store.lang.text import one_line
+
 
 def register(sub: Any, store: argparse.ArgumentParser) -> None:
     p = sub.add_parser("doctor", parents=[store], help="check the archive; repair it after damage (README: Recovery)")
@@ -18,6 +19,18 @@ def register(sub: Any, store: argparse.ArgumentParser) -> None:
     repair.add_argument("--repair", action="store_true",
                         help="rebuild damaged or stale derived files and remove temporary leftovers")
     p.set_defaults(handler=cmd_doctor)
+    c = sub.add_parser("compact", parents=[store],
+                       help="merge the batches ingested since archive.json was written into a new archive.json")
+    c.set_defaults(handler=cmd_compact)
+
+
+def cmd_compact(args: argparse.Namespace) -> int:
+    """Write the segments into archive.json now (ingest does it when they have grown)."""
+    archive = open_archive(args)
+    merged = archive.compact()
+    print(f"merged {merged} batches into archive.json ({len(archive)} articles)" if merged
+          else f"nothing to compact ({len(archive)} articles, all in archive.json)")
+    return EXIT_OK
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:

@@ -18,47 +18,25 @@ grouped by folded label, folded unit and metric key, each group a contiguous run
 permutation array, members newest first) and, for `Archive.get`, each full TinyDB record
 (minus the compact figures) as an orjson blob read on demand.
 
-Trust: the snapshot records the (mtime_ns, size, inode) of the archive.json it was built from
-and that file's checksum (storage.py); a reader uses it only when archive.json still has both,
-otherwise the archive is loaded from TinyDB and the snapshot rebuilt. The snapshot also carries
-checksums of itself: of its header, a CRC of its columns (verified at every open by reading the file,
-not the mapping, so no page stays resident), and one CRC per stored record (verified when the
-record is read). Any mismatch makes it unusable, so a damaged snapshot costs a rebuild, never
-a wrong answer; `check` says why for `tongket doctor`. It is written with the same discipline as
-archive.json (temp file, fsync, atomic replace) right after each archive write, under the lock.
+The file format, its checksums and its reader are in snapshot_file.py.
 """
 
 from __future__ import annotations
 
-import mmap
-import os
-import struct
-import zlib
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, repeat
-from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-import orjson
 
-from tongket.store.archive.storage import checksum, read_checksum
 from tongket.store.record import FIGURE_KINDS, ArticleMeta, CompactFigure
 from tongket.store.lang.text import fold, fold_words
 
-SNAPSHOT_FILE = "archive.snapshot"
-ARCHIVE_FILE = "archive.json"  # what it is derived from, in the same folder
-FORMAT = 6  # 4: parsed metadata only; corrections are an overlay (store/index.py); 5: checksums;
-# 6: figure qualifier and kind columns
-MAGIC = b"TONGKET-SNAPSHOT\n"
+SNAPSHOT_FILE = "archive.snapshot"  # the file format: snapshot_file.py
 CORRECTABLE = ("province", "report_year", "period", "title")
-_SEP = "\x00"  # never in a title, id, date or display: clean_text strips control characters
-_HEAD = struct.Struct("<Q")
-_SUM_LEN = 32  # hex characters of the header's checksum, right after its length
-_CHUNK = 1 << 20
 
-Signature = tuple[int, int, int]
+Signature = tuple[int, int, int]  # (mtime_ns, size, inode) of the store of record
 
 
 def sort_key_newest_first(metas: Iterable[ArticleMeta]) -> list[ArticleMeta]:
@@ -167,6 +145,8 @@ class Snapshot:
     period_start: Sequence[int]
     cells: list[list[int]]  # [province code, year, period code, articles]
     record_of: Callable[[int], dict[str, Any] | None] = field(default=lambda _rank: None, repr=False)
+    record_bytes: Callable[[int], bytes | None] = field(default=lambda _rank: None, repr=False)  # stored blob
+    identity: Callable[[], Any] = field(default=lambda: None, repr=False)  # the ingest identity maps, if saved
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -222,6 +202,23 @@ class Snapshot:
             FIGURE_KINDS[self.fig_kind[fi]],
         )
 
+    def figure_rows(self, start: int, end: int) -> list[list[Any]]:
+        """Figures start..end as archive.json's compact rows (what `build` takes back), read
+        straight from the columns: merging a batch into a snapshot re-reads old rows this way."""
+        units, labels, keys, quals = self.units, self.labels, self.keys, self.qualifiers
+        rows = []
+        for fi in range(start, end):
+            u, lab, k, q = self.fig_unit[fi], self.fig_label[fi], self.fig_key[fi], self.fig_qual[fi]
+            row = [self.fig_value[fi], units[u] if u >= 0 else None, labels[lab] if lab >= 0 else None,
+                   keys[k] if k >= 0 else None, self.display(fi)]
+            kind = FIGURE_KINDS[self.fig_kind[fi]]
+            if q >= 0 or kind != "actual":  # trailing defaults left out, as CompactFigure.row does
+                row.append(quals[q] if q >= 0 else None)
+                if kind != "actual":
+                    row.append(kind)
+            rows.append(row)
+        return rows
+
     def figure_starts(self) -> list[int]:
         """First figure index of each article (prefix sums of n_figures), and the end."""
         return list(accumulate(self.n_figures, initial=0))
@@ -238,6 +235,7 @@ def build(
     source: Signature | None = None,
     generation: int = 0,
     record_of: Callable[[int], dict[str, Any] | None] | None = None,
+    record_bytes: Callable[[int], bytes | None] | None = None,
     fold_cache: dict[str, str] | None = None,
     refs: Mapping[str, str] | None = None,
     schema: int = 1,
@@ -374,249 +372,5 @@ def build(
         period_start=period_start,
         cells=cells,
         record_of=record_of or (lambda _rank: None),
+        record_bytes=record_bytes or (lambda _rank: None),
     )
-
-
-# ---------------------------------------------------------------- file format
-#
-#   MAGIC, u64 header length, checksum of the header (32 hex), header (orjson), padding to 8,
-#   sections (each 8-aligned). Header: format, source signature, archive checksum, CRC-32
-#   of the sections before "records", generation, counts, string tables, corrections and
-#   {section: [offset from the data start, bytes, kind]}; kind is an array typecode, "s"
-#   (NUL-joined UTF-8 strings), "b" (raw bytes) or "r" (records: orjson blobs + offsets,
-#   with a CRC-32 each in "record_crc"). The records section comes last and is not read at
-#   load; `get` reads one record from it.
-
-_ARRAYS = (
-    "province", "year", "period", "n_figures", "corrected",
-    "fig_article", "fig_pos", "fig_value", "fig_unit", "fig_label", "fig_key", "fig_qual", "fig_kind",
-    "display_off",
-    "flabel_perm", "flabel_start", "funit_perm", "funit_start", "key_perm", "key_start",
-    "province_perm", "province_start", "year_perm", "year_start", "period_perm", "period_start",
-)
-_STRINGS = ("ids", "refs", "titles", "published", "event_date")
-_TABLES = ("provinces", "periods", "units", "labels", "keys", "qualifiers", "flabels", "funits", "label_flabel", "unit_funit",
-           "province_codes", "year_codes", "period_codes", "cells")
-
-
-def _pad(n: int) -> int:
-    return (8 - n % 8) % 8
-
-
-def encode(snap: Snapshot, records: Sequence[bytes] | None = None, archive_sum: str | None = None) -> bytes:
-    """The file's bytes. `records`: one orjson blob per article, by rank (for `get`);
-    `archive_sum`: the checksum of the archive.json it was built from."""
-    chunks: list[bytes] = []
-    sections: dict[str, list[Any]] = {}
-    offset = 0
-
-    def add(name: str, data: bytes, kind: str) -> None:
-        nonlocal offset
-        sections[name] = [offset, len(data), kind]
-        chunks.append(data)
-        pad = _pad(len(data))
-        if pad:
-            chunks.append(b"\x00" * pad)
-        offset += len(data) + pad
-
-    for name in _ARRAYS:
-        arr = getattr(snap, name)  # an array, or a memoryview cast of a snapshot read back
-        add(name, arr.tobytes(), arr.typecode if isinstance(arr, array) else arr.format)
-    for name in _STRINGS:
-        values = getattr(snap, name)
-        if name == "refs":
-            values = ["" if ref == aid else ref for ref, aid in zip(values, snap.ids)]
-        add(name, _SEP.join(v or "" for v in values).encode("utf-8"), "s")
-    add("displays", bytes(snap.display_blob), "b")
-    if records is not None:
-        rec_off = array("q", [0]) * (len(records) + 1)
-        total = 0
-        for i, r in enumerate(records):
-            total += len(r)
-            rec_off[i + 1] = total
-        add("record_off", rec_off.tobytes(), "q")
-        add("record_crc", array("I", map(zlib.crc32, records)).tobytes(), "I")
-        add("records", b"".join(records), "r")
-    data = b"".join(chunks)
-    header = {
-        "format": FORMAT,
-        "source": list(snap.source) if snap.source else None,
-        "archive_sum": archive_sum,
-        "data_crc": zlib.crc32(memoryview(data)[: sections["records"][0] if records is not None else len(data)]),
-        "generation": snap.generation,
-        "schema": snap.schema,
-        "n": len(snap.ids),
-        "nf": len(snap.fig_article),
-        "corrections": snap.corrections,
-        "sections": sections,
-        **{name: getattr(snap, name) for name in _TABLES},
-    }
-    head = orjson.dumps(header)
-    prefix = MAGIC + _HEAD.pack(len(head)) + checksum(head).encode("ascii") + head
-    prefix += b"\x00" * _pad(len(prefix))
-    return prefix + data
-
-
-def read_source(path: Path) -> Signature | None:
-    """The archive.json signature a snapshot file was built from (reads only its header)."""
-    try:
-        with open(path, "rb") as handle:
-            header, _ = _read_header(handle)
-    except (OSError, ValueError):
-        return None
-    src = header.get("source")
-    return tuple(src) if src else None
-
-
-class Unusable(ValueError):
-    """Why a snapshot file cannot be used: missing, stale or damaged (then it is rebuilt)."""
-
-
-def _read_header(handle: Any) -> tuple[dict[str, Any], int]:
-    start = handle.read(len(MAGIC) + _HEAD.size + _SUM_LEN)
-    if len(start) != len(MAGIC) + _HEAD.size + _SUM_LEN or not start.startswith(MAGIC):
-        raise Unusable("damaged: not a tongket snapshot, or cut off")
-    (size,) = _HEAD.unpack_from(start, len(MAGIC))
-    if size > os.fstat(handle.fileno()).st_size:
-        raise Unusable("damaged: cut off in its header")
-    head = handle.read(size)
-    if len(head) != size:
-        raise Unusable("damaged: cut off in its header")
-    if checksum(head).encode("ascii") != start[-_SUM_LEN:]:
-        raise Unusable("damaged: its header does not match its checksum")
-    header = orjson.loads(head)
-    if not isinstance(header, dict) or header.get("format") != FORMAT:
-        raise Unusable("stale: written by another tongket version (other format)")
-    prefix = len(start) + size
-    return header, prefix + _pad(prefix)
-
-
-def _verify_data(handle: Any, data_start: int, length: int, expected: Any) -> None:
-    """The columns against their CRC-32, read through the file into one buffer (not through
-    the mapping, whose pages would then count as the process's memory). A CRC, not a hash:
-    it is checked at every open (~10 ms per 17 MB), and this file is only ever rebuilt."""
-    handle.seek(data_start)
-    buffer = bytearray(min(_CHUNK, max(length, 1)))
-    view = memoryview(buffer)
-    crc, left = 0, length
-    while left > 0:
-        got = handle.readinto(view[: min(len(buffer), left)])
-        if not got:
-            raise Unusable("damaged: cut off")
-        crc = zlib.crc32(view[:got], crc)
-        left -= got
-    if crc != expected:
-        raise Unusable("damaged: its columns do not match their checksum")
-
-
-def check(path: Path, expect: Signature | None) -> str | None:
-    """Why the snapshot at `path` would not be used for the archive.json whose signature is
-    `expect` ("missing", "stale: …", "damaged: …"), or None when it is sound. Every stored
-    record is verified too, which an open leaves to the first read of each."""
-    try:
-        snap = _open(path, expect)
-    except Unusable as exc:
-        return str(exc)
-    reader = snap.record_of
-    if isinstance(reader, _RecordReader):
-        bad = sum(1 for rank in range(len(snap.ids)) if reader(rank) is None)
-        if bad:
-            return f"damaged: {bad} stored records do not match their checksums"
-    return None
-
-
-def read(path: Path, expect: Signature | None) -> Snapshot | None:
-    """The snapshot at `path` if it was built from the archive.json whose signature is
-    `expect`; None when it is missing, damaged, of another format or stale."""
-    try:
-        return _open(path, expect)
-    except Unusable:
-        return None
-
-
-def _open(path: Path, expect: Signature | None) -> Snapshot:
-    try:
-        handle = open(path, "rb")
-    except FileNotFoundError:
-        raise Unusable("missing") from None
-    except OSError as exc:
-        raise Unusable(f"damaged: cannot be read ({exc.strerror or exc})") from None
-    try:
-        header, data_start = _read_header(handle)
-        src = header.get("source")
-        if expect is None or not src or tuple(src) != tuple(expect):
-            raise Unusable("stale: built from an earlier archive.json")
-        archive_sum = header.get("archive_sum")
-        if archive_sum is not None and read_checksum(path.with_name(ARCHIVE_FILE)) != archive_sum:
-            raise Unusable("stale: archive.json changed since it was built (its checksum differs)")
-        sections = header["sections"]
-        size = os.fstat(handle.fileno()).st_size
-        last = max(off + length for off, length, _kind in sections.values())
-        if size < data_start + last:
-            raise Unusable("damaged: cut off")
-        checked = sections["records"][0] if "records" in sections else last
-        _verify_data(handle, data_start, checked, header.get("data_crc"))
-        # Mapped, not read: the arrays are used in place (no copy, pages loaded as touched);
-        # the mapping keeps this file's content even after a newer snapshot replaces it.
-        view = memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))[data_start:]
-        handle.close()
-        cols: dict[str, Any] = {}
-        for name, (off, length, kind) in sections.items():
-            if name in ("record_off", "record_crc", "records"):
-                continue
-            part = view[off : off + length]
-            if kind == "s":
-                text = str(part, "utf-8")
-                cols[name] = text.split(_SEP) if header["n"] else []
-            elif kind == "b":
-                cols[name] = part
-            else:
-                cols[name] = part.cast(kind)
-        record_of: Callable[[int], dict[str, Any] | None] = lambda _rank: None
-        if "record_off" in sections:
-            off_sec, crc_sec, rec_sec = sections["record_off"], sections["record_crc"], sections["records"]
-            rec_off = view[off_sec[0] : off_sec[0] + off_sec[1]].cast("q")
-            rec_crc = view[crc_sec[0] : crc_sec[0] + crc_sec[1]].cast("I")
-            record_of = _RecordReader(view[rec_sec[0] : rec_sec[0] + rec_sec[1]], rec_off, rec_crc)
-        snap = Snapshot(
-            source=tuple(src),
-            generation=int(header.get("generation") or 0),
-            schema=int(header.get("schema") or 1),
-            ids=cols["ids"],
-            refs=[ref or aid for ref, aid in zip(cols["refs"], cols["ids"])],
-            titles=cols["titles"],
-            published=[v or None for v in cols["published"]],
-            event_date=[v or None for v in cols["event_date"]],
-            corrections=header.get("corrections") or {},
-            display_blob=cols["displays"],
-            record_of=record_of,
-            **{name: cols[name] for name in _ARRAYS},
-            **{name: header[name] for name in _TABLES},
-        )
-    except Unusable:
-        handle.close()
-        raise
-    except (OSError, ValueError, KeyError, TypeError, UnicodeError) as exc:
-        handle.close()
-        raise Unusable(f"damaged: {type(exc).__name__}") from None
-    return snap
-
-
-class _RecordReader:
-    """Reads one article's full record (an orjson blob) from the mapped snapshot."""
-
-    def __init__(self, blobs: memoryview, offsets: Sequence[int], crcs: Sequence[int]) -> None:
-        self._blobs = blobs
-        self._offsets = offsets
-        self._crcs = crcs
-
-    def __call__(self, rank: int) -> dict[str, Any] | None:
-        """The record, or None when it is unreadable or fails its CRC (the caller then
-        reads archive.json)."""
-        try:
-            blob = self._blobs[self._offsets[rank] : self._offsets[rank + 1]]
-            if zlib.crc32(blob) != self._crcs[rank]:
-                return None
-            return orjson.loads(blob)
-        except (ValueError, IndexError):
-            return None

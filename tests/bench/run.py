@@ -43,7 +43,7 @@ if __package__ in (None, ""):  # run as a script: python tests/bench/run.py
     __package__ = "tests.bench"
 
 from . import generate as gen  # noqa: E402
-from . import peers  # noqa: E402
+from . import growth, peers  # noqa: E402
 from . import stores  # noqa: E402
 
 REPO = gen.REPO
@@ -222,10 +222,11 @@ _STORE_INGEST = r"""
 import json, shutil, sys, time
 from pathlib import Path
 from tests.bench import stores
-from tongket.store.archive.archive import INGEST_BATCH, Archive
+from tongket.store.archive.archive import Archive
+from tongket.store.archive.ingest import INGEST_BATCH, prepare
 n, out = int(sys.argv[1]), Path(sys.argv[2])
 shutil.rmtree(out, ignore_errors=True)
-items = [(a, f"/bench/{i:06d}.txt") for i, (a, _s) in enumerate(stores.truth_articles(n, seed=0))]
+items = [(prepare(a, f"/bench/{i:06d}.txt"), f"/bench/{i:06d}.txt") for i, (a, _s) in enumerate(stores.truth_articles(n, seed=0))]
 archive = Archive.open(out)
 t, c = time.perf_counter(), time.process_time()
 with archive._one_snapshot(True):  # as ingest_files does: one archive.json write per batch, one snapshot
@@ -422,8 +423,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="runs of the ingest measurement (default: runs at ≤10k, 1 at 100k)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "tongket-bench")
-    ap.add_argument("--only", default="rg,ingest,storeingest,store,peers,app",
-                    help="comma list of: rg, ingest, storeingest, store, peers, app")
+    ap.add_argument("--only", default="rg,ingest,storeingest,store,peers,app,growth",
+                    help="comma list of: rg, ingest, storeingest, store, peers, app, growth")
     ap.add_argument("--quick", action="store_true", help="1k,10k; 3 runs; one ingest run")
     ap.add_argument("--record", action="store_true", help=f"rewrite {RESULTS.relative_to(REPO)}")
     ap.add_argument("--note", dest="notes", action="append", default=[], help="a line for RESULTS.md")
@@ -466,6 +467,13 @@ def main(argv: list[str] | None = None) -> int:
                 rows += peers.peer_rows(size, store_dir, folder, args.runs, Row, REPO)
             if "app" in only:
                 rows += app_rows(size, store_dir, args.runs, timeout=args.timeout)
+        if "growth" in only:
+            growth_runs = args.ingest_runs or (min(args.runs, 3) if size <= 10_000 else 1)
+            if size == sizes[0]:
+                rows += growth.growth_rows(0, None, args.work, args.seed, growth_runs, Row, REPO)
+            log(f"size {gen.size_name(size)}: add 1k")
+            grown = stores.ensure_truth_store(size, args.work, args.seed, corpus=folder, quiet=False, rebuild=args.rebuild)
+            rows += growth.growth_rows(size, grown, args.work, args.seed, growth_runs, Row, REPO)
         print("\n".join(table_lines(rows, markdown=False)), file=sys.stderr)
     elapsed = time.perf_counter() - started
     if args.save:

@@ -108,25 +108,25 @@ def truth_articles(n: int, seed: int, corpus: Path | None = None) -> Iterator[tu
 
 
 def write_batch(store_dir: Path, items: Iterable[tuple[Any, str | None]]) -> int:
-    """Write many Article records into the archive at `store_dir` with one archive write."""
+    """Write many Article records into the archive at `store_dir` as ingest does (batches,
+    one snapshot at the end), then compact them into one archive.json (the steady state)."""
     from tongket.store.archive.archive import Archive
+    from tongket.store.archive.ingest import INGEST_BATCH, normal_path, prepare
 
     archive = Archive.open(store_dir)
+    batch: list[tuple[Any, str | None]] = []
     count = 0
-    if hasattr(archive, "_apply") and hasattr(archive, "_write"):
-        from tongket.store.archive.archive import _Lookups
-        from tongket.store.archive.lock import write_lock
-
-        with write_lock(archive.path):
-            lookups = _Lookups(archive._records)
-            for article, source in items:
-                archive._apply(article, source, lookups)
-                count += 1
-            archive._write()
-    else:  # the private batch API changed: fall back to the public one (slow at 100k)
+    with archive._one_snapshot(True):
         for article, source in items:
-            archive.ingest_article(article, source_path=source)
+            path = normal_path(source)
+            batch.append((prepare(article, path), path))
             count += 1
+            if len(batch) >= INGEST_BATCH:
+                archive._store_batch(batch, [])
+                batch = []
+        if batch:
+            archive._store_batch(batch, [])
+    archive.compact()
     return count
 
 

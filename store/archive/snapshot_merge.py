@@ -1,0 +1,78 @@
+"""A new snapshot from the last one plus the records a session changed, without the store
+of record: the old rows come back from the old columns (their stored record blobs copied as
+bytes), only the changed records are read as dicts. So adding 1k articles to 100k does not
+load or re-serialise the 100k records (issue 12).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Mapping, Sequence
+
+from tongket.store.archive import codec
+from tongket.store.archive.storage import dumps, loads
+from tongket.store.derived import snapshot as snapshots
+
+
+def record_blob(record: Mapping[str, Any]) -> bytes:
+    """A record as the snapshot stores it for `get`: without its compact figures (columns)."""
+    return dumps({k: v for k, v in record.items() if k != "figs"})
+
+
+class _Figures:
+    """Compact figures by article id: changed records' own, else the old snapshot's columns."""
+
+    def __init__(self, old: snapshots.Snapshot, rank_of: dict[str, int], changed: Mapping[str, dict[str, Any]]) -> None:
+        self._old = old
+        self._rank_of = rank_of
+        self._starts = old.figure_starts()
+        self._changed = changed
+
+    def get(self, aid: str, default: Any = None) -> Sequence[Sequence[Any]] | None:
+        rec = self._changed.get(aid)
+        if rec is not None:
+            return rec.get("figs") or []
+        rank = self._rank_of.get(aid)
+        if rank is None:
+            return default
+        return self._old.figure_rows(self._starts[rank], self._starts[rank + 1])
+
+
+def merged(old: snapshots.Snapshot, changed: Mapping[str, dict[str, Any]], *, source: Any, generation: int,
+           schema: int, corrections: Mapping[str, Mapping[str, Any]], fold_cache: dict[str, str]) -> snapshots.Snapshot | None:
+    """`old` with `changed` (id -> full record) put in; None when an old stored record fails
+    its checksum (the caller then builds from the store of record)."""
+    changed = dict(changed)
+    metas = old.metas()
+    keep = [rank for rank, aid in enumerate(old.ids) if aid not in changed]
+    rank_of = {old.ids[rank]: rank for rank in keep}
+    blobs: dict[str, bytes] = {}
+    for rank in keep:
+        blob = old.record_bytes(rank)
+        if blob is None:
+            return None
+        blobs[old.ids[rank]] = blob
+    for aid, rec in changed.items():
+        blobs[aid] = record_blob(rec)
+    refs = {old.ids[rank]: old.refs[rank] for rank in keep}
+    refs.update({aid: rec.get("body_ref", aid) for aid, rec in changed.items()})
+    snap = snapshots.build(
+        [metas[rank] for rank in keep] + [codec.meta_of(rec) for rec in changed.values()],
+        _Figures(old, rank_of, changed),  # type: ignore[arg-type]
+        corrections=corrections,
+        source=source,
+        generation=generation,
+        schema=schema,
+        refs=refs,
+        fold_cache=fold_cache,
+    )
+    ids = snap.ids
+
+    def record_bytes(rank: int) -> bytes | None:
+        return blobs.get(ids[rank])
+
+    def record_of(rank: int) -> dict[str, Any] | None:
+        blob = blobs.get(ids[rank])
+        return None if blob is None else loads(blob)
+
+    return replace(snap, record_of=record_of, record_bytes=record_bytes)

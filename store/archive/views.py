@@ -1,0 +1,227 @@
+"""The derived views of an open archive: the snapshot (built, saved), the indexes over it,
+the packed search text, and the records and bodies they point at.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tongket.store.archive import codec, snapshot_merge
+from tongket.store.archive.ingest import Lookups
+from tongket.store.archive.lock import write_lock
+from tongket.store.archive.loading import Loading
+from tongket.store.archive.storage import atomic_write_bytes, dumps, read_checksum
+from tongket.store.derived import snapshot as snapshots
+from tongket.store.derived import snapshot_file
+from tongket.store.derived import textindex
+from tongket.store.derived.index import ArchiveIndex, ProvinceNames, _load_metric_names
+from tongket.store.errors import NotFound, StoreError
+from tongket.store.lang.text import fold
+
+
+class DerivedViews(Loading):
+    """Snapshot, indexes and packed search text over the loaded state."""
+
+    def _refresh_snapshot(self, *, save: bool) -> snapshots.Snapshot:
+        """Build the snapshot of the current state; with `save` (the caller holds the lock,
+        the store of record was just written) also write it next to archive.json. Without
+        the records in memory it is the last snapshot with the session's changes merged in
+        (snapshot_merge.py). A snapshot that cannot be written is only a slower next start,
+        never an error."""
+        snap = None
+        if self._records_data is None and self._snapshot is not None:
+            snap = snapshot_merge.merged(self._snapshot, self._overlay, source=self._signature,
+                                         generation=self._generation, schema=self._schema,
+                                         corrections=self._legacy_corrections, fold_cache=self._fold_cache)
+        if snap is None:
+            records = self._loaded_records()
+            snap = snapshots.build(
+                [codec.meta_of(r) for r in records.values()],
+                {aid: r.get("figs") or [] for aid, r in records.items()},
+                corrections=self._legacy_corrections,
+                source=self._signature,
+                generation=self._generation,
+                schema=self._schema,
+                refs={aid: r.get("body_ref", aid) for aid, r in records.items()},
+                fold_cache=self._fold_cache,
+            )
+        self._snapshot = snap
+        self._overlay = {}
+        self._snapshot_pending = False
+        if save and self._signature is not None:
+            try:
+                self._save_snapshot(snap)
+            except OSError:
+                pass
+        return snap
+
+    def _save_snapshot(self, snap: snapshots.Snapshot) -> None:
+        """Write the snapshot file, with each record (minus its figures) for `get`, and the
+        identity maps the next ingest merges by."""
+        blobs: list[bytes | None] = []
+        if self._records_data is None:
+            blobs = [snap.record_bytes(rank) for rank in range(len(snap))]
+        if self._records_data is not None or any(b is None for b in blobs):
+            records = self._loaded_records()
+            blobs = [snapshot_merge.record_blob(records[aid]) for aid in snap.ids]
+        if self._records_data is not None and self._lookups_for != snap.source:
+            self._lookups, self._lookups_for = Lookups(self._records_data.values()), snap.source
+        identity = dumps(self._lookups.as_json()) if self._lookups is not None and self._lookups_for == snap.source else None
+        encoded = snapshot_file.encode(snap, blobs, archive_sum=read_checksum(self._head()), identity=identity)  # type: ignore[arg-type]
+        atomic_write_bytes(self.path / snapshots.SNAPSHOT_FILE, encoded)
+
+    def _stored_record(self, aid: str) -> dict[str, Any] | None:
+        """One stored record for a write, with its compact figures, without loading the
+        store of record when the snapshot (and the session's changes) can give it."""
+        if self._records_data is not None:
+            return self._records_data.get(aid)
+        if aid in self._overlay:
+            return self._overlay[aid]
+        snap = self._snapshot
+        if snap is not None:
+            if self._ranks is None or self._ranks[0] is not snap:
+                self._ranks = (snap, {a: r for r, a in enumerate(snap.ids)}, snap.figure_starts())
+            _snap, ranks, starts = self._ranks
+            rank = ranks.get(aid)
+            if rank is None:
+                return None
+            record = snap.record_of(rank)
+            if record is not None:
+                record["figs"] = snap.figure_rows(starts[rank], starts[rank + 1])
+                return record
+        return self._loaded_records().get(aid)
+
+    def _save_rebuilt_snapshot(self) -> None:
+        """No usable snapshot (older archive, a crash between the two writes, another writer):
+        build it from archive.json, and save it if the lock is free and the file unchanged."""
+        snap = self._refresh_snapshot(save=False)
+        try:
+            with write_lock(self.path, timeout=1.0):
+                if self._stat_signature() == snap.source:
+                    self._save_snapshot(snap)
+        except (StoreError, OSError):
+            pass
+
+    def _body_file(self, ref: str) -> Path:
+        return self._bodies.path(ref)
+
+    def _save_texts(self) -> None:
+        """After a write of archive.json (lock held): append the new articles' folded texts
+        to the packed search file, and compact it when edits left much dead text. Derived
+        data: a failure only means the next text filter reads those bodies again."""
+        items = self._bodies.take_new_texts()
+        try:
+            textindex.append(self.path, items)
+            if self._replaced_text and self._records_data is not None:
+                refs = {r.get("body_ref", aid) for aid, r in self._records_data.items()}
+                textindex.compact(self.path, refs)
+        except (OSError, ValueError):
+            pass
+        self._replaced_text = False
+
+    def _provinces(self) -> ProvinceNames:
+        """Province names the archive holds (parsed and corrected), for resolving input."""
+        known: set[str | None] = set(self.index.snapshot.provinces)
+        known |= {c.get("province") for c in self._corrections.values()}
+        return ProvinceNames((k for k in known if k), self._province_table)
+
+    def _body_ref(self, article_id: str) -> str | None:
+        if self._records_data is not None:
+            record = self._records_data.get(article_id)
+            return None if record is None else record.get("body_ref", article_id)
+        rank = self.index.rank(article_id)
+        return None if rank is None else self.index.snapshot.refs[rank]
+
+    def _record(self, aid: str) -> dict[str, Any]:
+        """The TinyDB record of an article, from the snapshot when the archive is not loaded."""
+        if self._records_data is None:
+            index = self.index
+            rank = index.rank(aid)
+            record = index.snapshot.record_of(rank) if rank is not None else None
+            if record is not None and rank is not None:
+                if "figs" not in record:
+                    start, end = index.figure_range(rank)
+                    record["figs"] = [index.snapshot.compact_figure(fi).row() for fi in range(start, end)]
+                return record
+        return self._loaded_records()[aid]
+
+    def _body_search_text(self, ref: str) -> str:
+        """The folded text of one body file (for records the packed file lacks)."""
+        body = self._bodies.read(ref) or {}
+        return body.get("search") or " ".join(fold(body.get("body", "")).split())
+
+    def _text_search(self, needle: str, among: set[int] | None) -> set[int]:
+        """Ranks whose body text holds `needle`, through the packed file (store/textindex.py).
+        Records it lacks (an archive from before it, or a file deleted) are read from the
+        body files once and appended, under the lock if it is free, else kept in memory."""
+        snap = self.index.snapshot
+        if self._texts is None or self._texts_for is not snap:
+            texts = textindex.TextIndex(self.path, snap.refs)
+            if texts.damaged and self._discard_texts():
+                texts = textindex.TextIndex(self.path, snap.refs)
+            if texts.missing:
+                missing = [(r, snap.refs[r]) for r in texts.missing]
+                unsaved = textindex.fill_missing(self.path, missing, self._body_search_text, save=self._append_texts)
+                if len(unsaved) < len(missing):
+                    texts = textindex.TextIndex(self.path, snap.refs)  # map what was appended
+                texts.add_loose({r: t for r, t in unsaved.items() if r in set(texts.missing)})
+            self._texts, self._texts_for = texts, snap
+        return self._texts.search(needle, among, len(snap.ids))
+
+    def _discard_texts(self) -> bool:
+        try:
+            with write_lock(self.path, timeout=1.0):
+                textindex.discard(self.path)
+            return True
+        except (StoreError, OSError):
+            return False
+
+    def _append_texts(self, items: list[tuple[str, str]]) -> bool:
+        try:
+            with write_lock(self.path, timeout=1.0):
+                textindex.append(self.path, items)
+            return True
+        except (StoreError, OSError):
+            return False
+
+    @property
+    def index(self) -> ArchiveIndex:
+        """Indexes over the current state, built lazily after a load or a write (in memory:
+        a stale snapshot is rebuilt here but saved only by `open` or a write)."""
+        if self._index is None:
+            if self._metric_names is None:
+                self._metric_names = _load_metric_names()
+            snap = self._snapshot
+            if snap is None or snap.source != self._signature:
+                snap = self._refresh_snapshot(save=False)
+            corrected = [c.get("province") for c in self._corrections.values()]
+            self._index = ArchiveIndex.from_snapshot(
+                snap,
+                text_search=self._text_search,
+                provinces=ProvinceNames(list(snap.provinces) + [p for p in corrected if p], self._province_table),
+                metric_names=self._metric_names,
+                corrections=self._corrections,
+            )
+        return self._index
+
+    def _body_of(self, article_id: str) -> dict[str, Any] | None:
+        ref = self._body_ref(article_id)
+        return None if ref is None else self._bodies.read(ref)
+
+    def resolve(self, id_or_prefix: str) -> str:
+        """Full id for a unique prefix; NotFound names the prefix and, if ambiguous, the
+        candidates. A pasted id may end in an ellipsis ("05334be4…" or "05334be4...")."""
+        prefix = (id_or_prefix or "").strip().lower().rstrip("…").rstrip(".").strip()
+        if not prefix:
+            raise NotFound("no article id given")
+        known = self._records_data if self._records_data is not None else self.index.ids()
+        if prefix in known:
+            return prefix
+        matches = [aid for aid in known if aid.startswith(prefix)]
+        if not matches:
+            raise NotFound(f"no article with id {prefix!r} in {self.path}")
+        if len(matches) > 1:
+            shown = ", ".join(sorted(matches)[:5]) + (" …" if len(matches) > 5 else "")
+            raise NotFound(f"id prefix {prefix!r} matches {len(matches)} articles ({shown}); type more of it")
+        return matches[0]
