@@ -16,7 +16,8 @@ from conftest import figure, make_article
 from tongket.store.archive.archive import Archive
 from tongket.store.cli.main import main
 from tongket.store.derived.details import FIGURE_COLUMNS
-from tongket.store.derived.index import _load_metric_names, label_score, metric_score, unit_score
+from tongket.store.derived.names import load_metric_names
+from tongket.store.derived.scoring import label_score, metric_score, unit_score
 from tongket.store.lang.text import fold_words
 from tongket.store.present import pivot as pivots
 from tongket.store.present import tables
@@ -78,7 +79,7 @@ def compared(archive: Archive, store_dir: Path, monkeypatch) -> Archive:
 
 
 def test_lookup_count_is_the_brute_force_count(generated: Archive) -> None:
-    names = _load_metric_names()
+    names = load_metric_names()
     for query in ("van ban den", "ho so", "ty le", "cong dan"):
         q = fold_words(query)
         words = q.split()

@@ -159,6 +159,7 @@ def test_temp_leftovers_of_killed_writers_are_named_and_swept(capsys, filled: Pa
     leftover.write_bytes(b'{"half": ')
     code, out, _ = run(capsys, "doctor")
     assert "1 temporary files left by interrupted writes" in out
+    assert leftover.name in out  # named, so the user knows which file the doctor means
     code, out, _ = run(capsys, "doctor", "--repair")
     assert code == 0 and "removed 1 temporary files" in out
     assert not leftover.exists()
@@ -338,3 +339,12 @@ def test_a_garbled_snapshot_is_announced_once_a_missing_one_is_not(capsys, fille
     snap.unlink()
     code, out, err = listing(capsys)
     assert code == 0 and out == before and err == ""  # a missing snapshot is routine: rebuilt silently
+
+
+def test_a_correction_is_a_write_and_sweeps_temp_files_too(capsys, filled: Path) -> None:
+    sub = next(p for p in (filled / "bodies").iterdir() if p.is_dir())
+    leftover = sub / f".{next(sub.iterdir()).name}.99999999.1.tmp"  # its writer is gone
+    leftover.write_bytes(b'{"half": ')
+    aid = json.loads(listing(capsys)[1])[0]["id"]
+    assert run(capsys, "set", aid, "--year", "2019")[0] == 0
+    assert not leftover.exists()

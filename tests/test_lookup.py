@@ -8,7 +8,7 @@ import pytest
 
 from conftest import figure, make_article
 from tongket.store.archive.archive import Archive
-from tongket.store.derived.index import label_score
+from tongket.store.derived.scoring import label_score
 
 
 @pytest.fixture

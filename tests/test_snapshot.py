@@ -18,7 +18,9 @@ import pytest
 from tongket.store.derived import snapshot as snapshots
 from tongket.store.derived import snapshot_file
 from tongket.store.archive.archive import Archive
-from tongket.store.derived.index import ArchiveIndex, ProvinceNames, _load_metric_names, _load_province_table, label_score, metric_score, unit_score
+from tongket.store.derived.index import ArchiveIndex
+from tongket.store.derived.names import ProvinceNames, load_metric_names, load_province_table
+from tongket.store.derived.scoring import label_score, metric_score, unit_score
 from tongket.store.record import ArticleMeta, CompactFigure, FigureHit
 from tongket.store.lang.text import fold_words as _fold_words
 from tests.bench import stores
@@ -136,8 +138,8 @@ def test_indexed_lookup_equals_a_plain_scan(generated: Path, filters: dict) -> N
     archive = Archive.open(generated)
     assert archive._records_data is None  # opened from the snapshot, archive.json not parsed
     metas, figs, _ = _reference(generated)
-    provinces = ProvinceNames({m.province for m in metas if m.province}, _load_province_table())
-    names = _load_metric_names()
+    provinces = ProvinceNames({m.province for m in metas if m.province}, load_province_table())
+    names = load_metric_names()
     for query in QUERIES:
         for limit in (200, 10**9):
             got = archive.lookup(query, limit=limit, **filters)

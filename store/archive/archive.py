@@ -21,6 +21,7 @@ from typing import Any, Iterable, Iterator
 
 from tongket.store.archive import codec
 from tongket.store.archive.corrections import CORRECTABLE, validated
+from tongket.store.archive.derived_files import sweep_temps
 from tongket.store.archive.ingest import normal_path
 from tongket.store.archive.layout import ARCHIVE_FILE, CORRECTIONS_FILE, SCHEMA_VERSION, default_store_path
 from tongket.store.archive.lock import write_lock
@@ -172,4 +173,8 @@ class Archive(Writing):
                 raise
             if self._index is not None:
                 self._index.set_corrections(self._corrections)
+            try:
+                sweep_temps(self.path)  # every successful write clears leftovers of killed writers
+            except OSError:
+                pass
         return self.get(aid)

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from tongket.store.archive.layout import CORRECTIONS_FILE, CORRECTIONS_SCHEMA
 from tongket.store.archive.storage import AtomicJSONStorage
-from tongket.store.derived.index import ProvinceNames
+from tongket.store.derived.names import ProvinceNames
 from tongket.store.errors import InputError, StoreError
 from tongket.store.lang.text import one_line
 from tongket.store.record import PERIODS

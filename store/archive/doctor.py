@@ -33,7 +33,7 @@ from tongket.store.archive.derived_files import DerivedState, check_derived, swe
 from tongket.store.archive.layout import ARCHIVE_FILE, BODIES_DIR, CORRECTIONS_FILE, SCHEMA_VERSION
 from tongket.store.archive.lock import lock_is_held, write_lock
 from tongket.store.archive.segments import SEGMENTS_DIR
-from tongket.store.derived.index import _load_province_table
+from tongket.store.derived.names import load_province_table
 from tongket.store.archive.storage import (
     BACKUP_SUFFIX,
     CHECKSUM_KEY,
@@ -184,8 +184,10 @@ class Diagnosis:
         if self.unreadable_bodies:
             out.append(f"UNREADABLE article texts: {len(self.unreadable_bodies)} (first: {self.unreadable_bodies[0]})")
         if self.temps:
-            out.append(f"{len(self.temps)} temporary files left by interrupted writes (removed by --repair, --restore "
-                       f"or --salvage; safe to delete)")
+            shown = ", ".join(str(t.relative_to(self.folder) if t.is_relative_to(self.folder) else t)
+                              for t in self.temps[:5]) + (" …" if len(self.temps) > 5 else "")
+            out.append(f"{len(self.temps)} temporary files left by interrupted writes ({shown}; removed by --repair, "
+                       f"--restore, --salvage or the next write; safe to delete)")
         if self.corrupt_copies:
             out.append(f"damaged copies kept aside: {', '.join(p.name for p in self.corrupt_copies)}")
         if self.locked:
@@ -300,7 +302,7 @@ def diagnose(folder: Path) -> Diagnosis:
 def _set_aside(folder: Path) -> tuple[str, ...]:
     """What reading corrections.json sets aside (the archive's own reading, without opening it)."""
     corrections = Corrections(folder)
-    corrections.load({}, catalogue_check(_load_province_table()))
+    corrections.load({}, catalogue_check(load_province_table()))
     return tuple(corrections.problems)
 
 

@@ -15,7 +15,8 @@ from tongket.store.archive.layout import ARCHIVE_FILE, BODIES_DIR, READ_ONLY_FIL
 from tongket.store.archive.storage import AtomicJSONStorage
 from tongket.store.derived import snapshot as snapshots
 from tongket.store.derived import textindex
-from tongket.store.derived.index import ArchiveIndex, _load_province_table
+from tongket.store.derived.index import ArchiveIndex
+from tongket.store.derived.names import load_province_table
 
 
 class ArchiveState:
@@ -40,7 +41,7 @@ class ArchiveState:
         self._texts: textindex.TextIndex | None = None  # packed search text, bound to the index
         self._texts_for: snapshots.Snapshot | None = None  # the snapshot `_texts` is bound to
         self._replaced_text = False  # an article got a new body ref: the packed file may need compaction
-        self._province_table: Any | None = _load_province_table()
+        self._province_table: Any | None = load_province_table()
         self._metric_names: dict[str, tuple[str, ...]] | None = None
         self._notices: list[str] = []  # damaged derived files met (and rebuilt) while reading
         # Records committed in segments since `_snapshot` was built (records not loaded):

@@ -15,7 +15,8 @@ from tongket.store.archive.storage import atomic_write_bytes, dumps, read_checks
 from tongket.store.derived import snapshot as snapshots
 from tongket.store.derived import snapshot_file
 from tongket.store.derived import textindex
-from tongket.store.derived.index import ArchiveIndex, ProvinceNames, _load_metric_names
+from tongket.store.derived.index import ArchiveIndex
+from tongket.store.derived.names import ProvinceNames, load_metric_names
 from tongket.store.errors import NotFound, StoreError
 from tongket.store.lang.text import fold
 
@@ -191,7 +192,7 @@ class DerivedViews(Loading):
         a stale snapshot is rebuilt here but saved only by `open` or a write)."""
         if self._index is None:
             if self._metric_names is None:
-                self._metric_names = _load_metric_names()
+                self._metric_names = load_metric_names()
             snap = self._snapshot
             if snap is None or snap.source != self._signature:
                 snap = self._refresh_snapshot(save=False)

@@ -23,7 +23,7 @@ class FigureLookup:
 
     snapshot: Snapshot
     provinces: ProvinceNames
-    _order: list[ArticleMeta]
+    _order: Any  # index.Rows: ArticleMeta by rank, made on first use
     _flabels: list[Label]
     _funits: list[Label]
     _metric_names: dict[str, tuple[Label, ...]]

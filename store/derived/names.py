@@ -4,9 +4,10 @@ archive's corrections check and the doctor."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, Iterable
 
-from tongket.store.lang.metrics import load_catalogue
+from tongket.store.lang.metrics import metric_names
 from tongket.store.lang.provinces import load_provinces
 from tongket.store.lang.text import fold, fold_words
 
@@ -17,14 +18,16 @@ def load_province_table() -> ProvinceTable:
     return load_provinces()
 
 
+@cache
 def load_metric_names() -> dict[str, tuple[str, ...]]:
     """Folded metric names by key, from the catalogue: the key itself as shown in the Metric
-    column ("incoming_documents", also as words), and the Vietnamese and English names."""
+    column ("incoming_documents", also as words), and the Vietnamese and English names.
+    Cached: the packaged catalogue does not change while the process runs."""
     names: dict[str, tuple[str, ...]] = {}
-    for entry in load_catalogue().entries:
-        spelled = (entry.key, entry.key.replace("_", " "), entry.name_vi, entry.name_en)
+    for key, name_vi, name_en in metric_names():
+        spelled = (key, key.replace("_", " "), name_vi, name_en)
         folded = dict.fromkeys(fold_words(n) for n in spelled if n)
-        names[entry.key] = tuple(n for n in folded if n)
+        names[key] = tuple(n for n in folded if n)
     return names
 
 
