@@ -49,6 +49,11 @@ class Battery:
         return target
 
 
+def remove(path: Path) -> None:
+    """rm -rf: shutil.rmtree recurses, and the battery leaves a folder 1,100 deep."""
+    subprocess.run(["rm", "-rf", str(path)], check=False)
+
+
 def no_traceback(proc: subprocess.CompletedProcess[str]) -> bool:
     text = proc.stdout + proc.stderr
     return "Traceback" not in text and "internal error" not in text
@@ -62,7 +67,7 @@ def listing(b: Battery, store: Path) -> tuple[int, str]:
 def build_template(b: Battery) -> dict[str, str]:
     """A store of the 38 corpus texts (copied, so they can be re-ingested) with one correction."""
     src = b.work / "src"
-    shutil.rmtree(b.work, ignore_errors=True)
+    remove(b.work)
     src.mkdir(parents=True)
     for path in sorted((ROOT / "fixtures" / "corpus").glob("*.txt")):
         shutil.copy(path, src / path.name)
@@ -230,7 +235,7 @@ def family_memory(b: Battery, _base: dict[str, str]) -> None:
 def family_inputs(b: Battery, base: dict[str, str]) -> None:
     fam = "3-inputs"
     root = b.work / "inputs"
-    shutil.rmtree(root, ignore_errors=True)
+    remove(root)
     root.mkdir()
     good = root / "good.txt"
     shutil.copy(sorted((ROOT / "fixtures" / "corpus").glob("*.txt"))[0], good)

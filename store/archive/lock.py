@@ -11,8 +11,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from filelock import FileLock, Timeout
-
 from tongket.store.errors import StoreError
 from tongket.store.archive.storage import describe_os_error
 
@@ -23,6 +21,8 @@ LOCK_NAME = "archive.lock"
 def write_lock(folder: Path, *, timeout: float = 30.0) -> Iterator[None]:
     """Hold the archive's lock for a write; StoreError (one line) when it cannot be had."""
     path = Path(folder) / LOCK_NAME
+    from filelock import FileLock, Timeout  # imported on the first write: ~40 ms a read-only command skips
+
     lock = FileLock(str(path), timeout=timeout)
     try:
         lock.acquire()
@@ -44,6 +44,8 @@ def lock_is_held(folder: Path) -> bool:
     path = Path(folder) / LOCK_NAME
     if not path.exists():
         return False
+    from filelock import FileLock, Timeout
+
     lock = FileLock(str(path), timeout=0)
     try:
         lock.acquire()

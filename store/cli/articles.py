@@ -6,15 +6,17 @@ import argparse
 import re
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
-from rich.console import JustifyMethod
 
 from tongket.store.cli.common import (EXIT_FAILED, EXIT_OK, MAX_BYTES_HELP, UsageError, add_filters, cell, make_console,
                                       err, json_out, max_bytes, open_archive, web_url)
 from tongket.store.lang.text import one_line
 from tongket.store.present.display import figure_value
 from tongket.store.record import PERIODS, Article, ArticleMeta, Rejection, StoredArticle, article_to_dict
+
+if TYPE_CHECKING:
+    from rich.console import JustifyMethod
 
 def register(sub: Any, store: argparse.ArgumentParser) -> None:
     p = sub.add_parser("parse", parents=[store], help="parse files and print what was found (stores nothing)")

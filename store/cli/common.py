@@ -14,7 +14,6 @@ import re
 import sys
 from typing import Any
 
-from tongket.store.archive.sources import is_web_url
 from tongket.store.errors import TongketError
 from tongket.store.lang.provinces import load_provinces
 from tongket.store.lang.text import fold, one_line
@@ -68,6 +67,8 @@ def period_filter(text: str) -> str:
 
 def web_url(text: str) -> str:
     """argparse type for --url: the same rule as a manifest's url column."""
+    from tongket.store.archive.sources import is_web_url  # imported only when a URL is given
+
     url = text.strip()
     if not is_web_url(url):
         raise argparse.ArgumentTypeError(f"{text!r} is not a web address (expected http:// or https://host/…)")

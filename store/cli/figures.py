@@ -9,9 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import JustifyMethod
 
 from tongket.store.cli.common import EXIT_OK, UsageError, add_filters, cell, json_out, make_console, open_archive
 from tongket.store.derived.details import FIGURE_COLUMNS
@@ -19,6 +18,9 @@ from tongket.store.present import pivot as pivots
 from tongket.store.present import tables
 from tongket.store.present.display import figure_with_unit
 from tongket.store.record import FigureHit
+
+if TYPE_CHECKING:
+    from rich.console import JustifyMethod
 
 
 def register(sub: Any, store: argparse.ArgumentParser) -> None:

@@ -30,6 +30,14 @@ def _version() -> str:
         return "unknown"
 
 
+class _VersionAction(argparse.Action):
+    """`--version`, asking the package metadata only when used (importing it costs ~40 ms
+    on every command otherwise)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
+        parser.exit(message=f"tongket {_version()}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     store = argparse.ArgumentParser(add_help=False)
     store.add_argument(
@@ -41,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Browse and question an archive of Vietnamese provincial-office review articles. "
         "Without a command, opens the app.",
     )
-    parser.add_argument("--version", action="version", version=f"tongket {_version()}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(sub, store)
