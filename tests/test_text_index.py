@@ -13,7 +13,7 @@ import orjson
 import pytest
 
 from conftest import make_article
-from tongket.store.derived import textindex
+from tongket.store.derived import textindex, textindex_write
 from tongket.store.archive.archive import Archive
 from tongket.store.lang.text import fold
 
@@ -78,7 +78,7 @@ def test_after_an_update_the_new_text_replaces_the_old(store_dir: Path) -> None:
     # the dead record is dropped once dead text is a quarter of the file
     for i in range(4, 9):
         archive.ingest_article(make_article(f"Bài số {i}", f"Bản mới {i}.", url=f"https://example.gov.vn/{i}"))
-    refs = textindex._read_entries(store_dir)[1]
+    refs = textindex.read_entries(store_dir)[1]
     assert old_ref not in refs and len(refs) == len(set(refs))
     _check(Archive.open(store_dir))
 
@@ -95,7 +95,7 @@ def test_missing_or_damaged_packed_file_is_rebuilt(store_dir: Path, damage: str)
     elif damage == "truncate-txt":
         txt.write_bytes(txt.read_bytes()[:200])
     else:
-        textindex.rewrite(store_dir, [])  # a new token...
+        textindex_write.rewrite(store_dir, [])  # a new token...
         idx.write_bytes(idx.read_bytes()[:-1] + b"x")  # ...that no longer matches the text file
     archive = Archive.open(store_dir)
     _check(archive)
@@ -115,7 +115,7 @@ def test_records_are_kept_in_memory_when_the_lock_is_busy(store_dir: Path) -> No
 
 def test_packed_text_is_the_body_files_search_text(store_dir: Path) -> None:
     archive = _fill(store_dir)
-    entries = textindex._read_entries(store_dir)
+    entries = textindex.read_entries(store_dir)
     assert entries is not None
     _token, refs, starts, ends = entries
     data = (store_dir / textindex.TEXT_FILE).read_bytes()

@@ -110,7 +110,10 @@ def family_damaged_files(b: Battery, base: dict[str, str]) -> None:
     b.record(fam, "deleted corrections.json: doctor names it", doc.returncode != 0 and "corrections.json" in doc.stdout + doc.stderr)
     b.run(s, "doctor", "--restore")
     rc, out = listing(b, s)
-    b.record(fam, "deleted corrections.json: restored", rc == 0 and '"Cao Bằng"' in out)
+    # the backup is the generation before the last `set`: the year correction, not yet the province
+    row = next((r for r in json.loads(out) if r["id"] == base["corrected"]), {}) if rc == 0 else {}
+    b.record(fam, "deleted corrections.json: its backup restored", row.get("corrections") == {"report_year": 2018},
+             str(row.get("corrections")))
 
     for bad in ({"province": 5}, {"report_year": "abc"}, {"report_year": 99999}, {"period": "forever"},
                 {"title": ""}, {"province": "Atlantis"}, {"report_year": [2019]}):

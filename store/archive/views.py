@@ -14,7 +14,7 @@ from tongket.store.archive.loading import Loading
 from tongket.store.archive.storage import atomic_write_bytes, dumps, read_checksum
 from tongket.store.derived import snapshot as snapshots
 from tongket.store.derived import snapshot_file
-from tongket.store.derived import textindex
+from tongket.store.derived import textindex, textindex_write
 from tongket.store.derived.index import ArchiveIndex
 from tongket.store.derived.names import ProvinceNames, load_metric_names
 from tongket.store.errors import NotFound, StoreError
@@ -113,10 +113,10 @@ class DerivedViews(Loading):
         data: a failure only means the next text filter reads those bodies again."""
         items = self._bodies.take_new_texts()
         try:
-            textindex.append(self.path, items)
+            textindex_write.append(self.path, items)
             if self._replaced_text and self._records_data is not None:
                 refs = {r.get("body_ref", aid) for aid, r in self._records_data.items()}
-                textindex.compact(self.path, refs)
+                textindex_write.compact(self.path, refs)
         except (OSError, ValueError):
             pass
         self._replaced_text = False
@@ -163,7 +163,7 @@ class DerivedViews(Loading):
                 texts = textindex.TextIndex(self.path, snap.refs)
             if texts.missing:
                 missing = [(r, snap.refs[r]) for r in texts.missing]
-                unsaved = textindex.fill_missing(self.path, missing, self._body_search_text, save=self._append_texts)
+                unsaved = textindex_write.fill_missing(self.path, missing, self._body_search_text, save=self._append_texts)
                 if len(unsaved) < len(missing):
                     texts = textindex.TextIndex(self.path, snap.refs)  # map what was appended
                 texts.add_loose({r: t for r, t in unsaved.items() if r in set(texts.missing)})
@@ -173,7 +173,7 @@ class DerivedViews(Loading):
     def _discard_texts(self) -> bool:
         try:
             with write_lock(self.path, timeout=1.0):
-                textindex.discard(self.path)
+                textindex_write.discard(self.path)
             return True
         except (StoreError, OSError):
             return False
@@ -181,7 +181,7 @@ class DerivedViews(Loading):
     def _append_texts(self, items: list[tuple[str, str]]) -> bool:
         try:
             with write_lock(self.path, timeout=1.0):
-                textindex.append(self.path, items)
+                textindex_write.append(self.path, items)
             return True
         except (StoreError, OSError):
             return False

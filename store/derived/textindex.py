@@ -16,7 +16,7 @@ gets a new ref, and the old record becomes dead weight that `compact` drops once
 quarter of the file. A reader that finds refs without a record reads those body files and
 appends them (or, when another process holds the lock, keeps them in memory).
 
-Files (both written under the archive lock; never edited in place except by appending):
+Files (both written under the archive lock by `textindex_write`; never edited in place except by appending):
 
     search.txt   b"#tongket-search <token>\\n" then records, each `folded text\\n`
     search.idx   MAGIC, the same token, then 32-byte entries: ref (16 bytes), start, end (u64)
@@ -35,62 +35,48 @@ from __future__ import annotations
 
 import mmap
 import os
-import secrets
 import struct
 import sys
 from array import array
 from bisect import bisect_right
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Sequence
 
-from tongket.store.archive.storage import atomic_write_bytes
 from tongket.store.derived import wordindex
 from tongket.store.lang.text import fold
 
 TEXT_FILE = "search.txt"
 INDEX_FILE = "search.idx"
 MAGIC = b"TONGKET-SEARCH-IDX 1\n"
-_TOKEN_LEN = 16
-_ENTRY = struct.Struct("<16sQQ")
+TOKEN_LEN = 16
+ENTRY = struct.Struct("<16sQQ")
 _WINDOW = 32 << 20  # bytes scanned before their pages are released (keeps the RSS low)
 _NARROW = 8  # a candidate set under 1/8 of the archive is checked record by record
 
-
-
-def _packed(items: Iterable[tuple[str, str]], offset: int) -> tuple[list[bytes], list[bytes]]:
-    """The texts as search.txt lines (each ending in a newline) starting at `offset`, and
-    their index entries."""
-    chunks, packed = [], []
-    for ref, text in items:
-        data = text.encode("utf-8") + b"\n"
-        chunks.append(data)
-        packed.append(_ENTRY.pack(ref.encode("ascii", "replace")[:16], offset, offset + len(data) - 1))
-        offset += len(data)
-    return chunks, packed
 
 def search_text(title: str, body: str) -> str:
     """The folded, whitespace-collapsed text a `/` filter matches against."""
     return " ".join(fold(title + "\n" + body).split())
 
 
-def _head(token: bytes) -> bytes:
+def file_head(token: bytes) -> bytes:
     return b"#tongket-search " + token + b"\n"
 
 
-def _read_entries(folder: Path) -> tuple[bytes, list[str], array, array] | None:
+def read_entries(folder: Path) -> tuple[bytes, list[str], array, array] | None:
     """(token, refs, starts, ends) of search.idx; None when missing or not ours."""
     try:
         raw = (folder / INDEX_FILE).read_bytes()
     except OSError:
         return None
-    if not raw.startswith(MAGIC) or len(raw) < len(MAGIC) + _TOKEN_LEN:
+    if not raw.startswith(MAGIC) or len(raw) < len(MAGIC) + TOKEN_LEN:
         return None
-    token = raw[len(MAGIC) : len(MAGIC) + _TOKEN_LEN]
-    body = memoryview(raw)[len(MAGIC) + _TOKEN_LEN :]
-    n = len(body) // _ENTRY.size  # a torn last entry (killed writer) is ignored
+    token = raw[len(MAGIC) : len(MAGIC) + TOKEN_LEN]
+    body = memoryview(raw)[len(MAGIC) + TOKEN_LEN :]
+    n = len(body) // ENTRY.size  # a torn last entry (killed writer) is ignored
     refs: list[str] = []
     starts, ends = array("Q"), array("Q")  # unsigned: damaged bytes read as huge offsets, not an OverflowError
-    for ref, start, end in _ENTRY.iter_unpack(body[: n * _ENTRY.size]):
+    for ref, start, end in ENTRY.iter_unpack(body[: n * ENTRY.size]):
         if end >= 1 << 62 or start > end:  # garbage (a damaged file): not an offset into search.txt
             continue
         refs.append(ref.rstrip(b"\x00").decode("ascii", "replace"))
@@ -102,12 +88,12 @@ def _read_entries(folder: Path) -> tuple[bytes, list[str], array, array] | None:
 def stored_records(folder: Path) -> list[tuple[str, bytes]] | None:
     """(body ref, stored folded text) of every record, for `tongket doctor` to compare with
     the article texts; None when either file is missing or they are from different rewrites."""
-    entries = _read_entries(folder)
+    entries = read_entries(folder)
     try:
         data = (folder / TEXT_FILE).read_bytes()
     except OSError:
         return None
-    if entries is None or not data.startswith(_head(entries[0])):
+    if entries is None or not data.startswith(file_head(entries[0])):
         return None
     _token, refs, starts, ends = entries
     return [(ref, data[s:e]) for ref, s, e in zip(refs, starts, ends)]
@@ -124,7 +110,7 @@ class TextIndex:
         self._rank_entry: dict[int, int] = {}
         self._words: wordindex.WordIndex | None = None
         self.damaged: str | None = None  # why the derived files must be rebuilt, if they must
-        entries = _read_entries(self.folder)
+        entries = read_entries(self.folder)
         if entries is not None:
             token, refs, starts, ends = entries
             self._map(token, refs, starts, ends, refs_by_rank)
@@ -141,7 +127,7 @@ class TextIndex:
     def _map(self, token: bytes, refs: list[str], starts: array, ends: array, refs_by_rank: Sequence[str]) -> None:
         try:
             with open(self.folder / TEXT_FILE, "rb") as handle:
-                if handle.read(len(_head(token))) != _head(token):
+                if handle.read(len(file_head(token))) != file_head(token):
                     return  # the two files are from different rewrites: nothing usable now
                 size = os.fstat(handle.fileno()).st_size
                 if size == 0:
@@ -150,7 +136,7 @@ class TextIndex:
         except (OSError, ValueError):
             return
         rank_of = {ref: r for r, ref in enumerate(refs_by_rank)}
-        head = len(_head(token))
+        head = len(file_head(token))
         prev = head
         for start, end in zip(starts, ends):
             if not prev <= start <= end <= size:
@@ -251,173 +237,3 @@ def _release(mm: mmap.mmap, lo: int, hi: int) -> None:
         mm.madvise(advice, start, hi - start)
     except (OSError, ValueError):
         pass
-
-
-# ---------------------------------------------------------------- writing (caller holds the lock)
-
-
-def append(folder: Path, items: Iterable[tuple[str, str]]) -> None:
-    """Append (ref, folded text) records. The text goes first, then the entries: a writer
-    killed in between leaves unreferenced bytes, never an entry pointing past the text."""
-    items = list(items)
-    if not items:
-        return
-    folder = Path(folder)
-    if _append_fast(folder, items):
-        return
-    entries = _read_entries(folder)
-    txt, idx = folder / TEXT_FILE, folder / INDEX_FILE
-    valid = False
-    if entries is not None:
-        try:
-            with open(txt, "rb") as handle:
-                valid = handle.read(len(_head(entries[0]))) == _head(entries[0])
-        except OSError:
-            valid = False
-    if not valid or entries is None:
-        rewrite(folder, items)
-        return
-    token, refs, _starts, ends = entries
-    fresh = wordindex.stamp_matches(folder)
-    with open(txt, "ab") as handle:
-        offset = handle.seek(0, os.SEEK_END)
-        # entries past the end of a cut-off text file would point into what we append now
-        n_valid = next((i for i, end in enumerate(ends) if end > offset), len(ends))
-        chunks, packed = _packed(items, offset)
-        handle.write(b"".join(chunks))
-    with open(idx, "r+b") as handle:
-        handle.truncate(len(MAGIC) + _TOKEN_LEN + n_valid * _ENTRY.size)  # drop torn or dangling entries
-        handle.seek(0, os.SEEK_END)
-        handle.write(b"".join(packed))
-    _index_words(folder, token, n_valid, [c[:-1] for c in chunks], fresh)
-
-
-def _append_fast(folder: Path, items: list[tuple[str, str]]) -> bool:
-    """`append` without decoding every entry of search.idx (which made each batch of an
-    ingest O(archive)): reads the header and the last entry only. Entries are written in
-    increasing offsets, so when the last one ends within the text file all of them do and
-    none needs dropping. False (nothing written) whenever that does not hold: the full
-    path then decides."""
-    txt, idx = folder / TEXT_FILE, folder / INDEX_FILE
-    start = len(MAGIC) + _TOKEN_LEN
-    try:
-        with open(idx, "r+b") as ih:
-            head = ih.read(start)
-            if len(head) < start or not head.startswith(MAGIC):
-                return False
-            size = os.fstat(ih.fileno()).st_size
-            n = (size - start) // _ENTRY.size
-            if n <= 0:
-                return False
-            ih.seek(start + (n - 1) * _ENTRY.size)
-            last = ih.read(_ENTRY.size)
-            if len(last) != _ENTRY.size:
-                return False
-            _ref, last_start, last_end = _ENTRY.unpack(last)
-            want = _head(head[len(MAGIC) :])
-            fresh = wordindex.stamp_matches(folder)
-            with open(txt, "r+b") as th:
-                if th.read(len(want)) != want:
-                    return False
-                offset = th.seek(0, os.SEEK_END)
-                if last_end > offset or last_start > last_end:
-                    return False
-                chunks, packed = _packed(items, offset)
-                th.write(b"".join(chunks))  # the text first, as in `append`
-            ih.truncate(start + n * _ENTRY.size)  # drop a torn last entry
-            ih.seek(0, os.SEEK_END)
-            ih.write(b"".join(packed))
-    except FileNotFoundError:
-        return False
-    _index_words(folder, head[len(MAGIC) :], n, [c[:-1] for c in chunks], fresh)
-    return True
-
-
-def _index_words(folder: Path, token: bytes, first: int, texts: list[bytes], fresh: bool) -> None:
-    """After the text and entries: the word index (last, so a killed writer leaves it
-    behind the text, whose tail the reader then scans)."""
-    if not wordindex.append(folder, token, first, texts, lambda: _all_texts(folder), was_fresh=fresh):
-        discard(folder)
-
-
-def _all_texts(folder: Path) -> list[bytes]:
-    entries = _read_entries(folder)
-    if entries is None:
-        return []
-    _token, _refs, starts, ends = entries
-    data = (folder / TEXT_FILE).read_bytes()
-    return [data[s:e] for s, e in zip(starts, ends)]
-
-
-def discard(folder: Path) -> None:
-    """Remove the derived search files (damaged): the next text query refills them from the
-    body files. Caller holds the lock."""
-    for name in (TEXT_FILE, INDEX_FILE, wordindex.WORDS_FILE):
-        try:
-            os.unlink(Path(folder) / name)
-        except FileNotFoundError:
-            pass
-
-
-def rewrite(folder: Path, items: Iterable[tuple[str, str]]) -> None:
-    """Write both files anew (a new token), each through temp file + atomic replace."""
-    folder = Path(folder)
-    token = secrets.token_hex(_TOKEN_LEN // 2).encode("ascii")
-    chunks = [_head(token)]
-    packed = [MAGIC, token]
-    offset = len(chunks[0])
-    for ref, text in items:
-        data = text.encode("utf-8") + b"\n"
-        chunks.append(data)
-        packed.append(_ENTRY.pack(ref.encode("ascii", "replace")[:16], offset, offset + len(data) - 1))
-        offset += len(data)
-    atomic_write_bytes(folder / TEXT_FILE, b"".join(chunks), fsync=False)
-    atomic_write_bytes(folder / INDEX_FILE, b"".join(packed), fsync=False)
-    wordindex.write(folder, token, [c[:-1] for c in chunks[1:]])
-
-
-def compact(folder: Path, live_refs: set[str]) -> bool:
-    """Rewrite without the records of refs no article uses any more, once they are a
-    quarter of the file (an edited article leaves its old text behind). True if rewritten."""
-    folder = Path(folder)
-    entries = _read_entries(folder)
-    if entries is None:
-        return False
-    _token, refs, starts, ends = entries
-    dead = sum(ends[i] - starts[i] for i, ref in enumerate(refs) if ref not in live_refs)
-    total = sum(ends[i] - starts[i] for i in range(len(refs)))
-    if not dead or dead * 4 < total:
-        return False
-    seen: set[str] = set()
-    with open(folder / TEXT_FILE, "rb") as handle:
-        mm = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    try:
-        keep = []
-        for i, ref in enumerate(refs):
-            if ref in live_refs and ref not in seen and ends[i] <= len(mm):
-                seen.add(ref)
-                keep.append((ref, mm[starts[i] : ends[i]].decode("utf-8", "replace")))
-        rewrite(folder, keep)
-    finally:
-        mm.close()
-    return True
-
-
-def fill_missing(
-    folder: Path,
-    refs: Sequence[tuple[int, str]],
-    text_of: Callable[[str], str],
-    *,
-    save: Callable[[list[tuple[str, str]]], bool],
-    chunk: int = 2000,
-) -> dict[int, str]:
-    """Texts for (rank, ref) pairs the file lacks, read through `text_of` a chunk at a time
-    and handed to `save` (which appends them under the lock). Returns the texts that could
-    not be saved, by rank, for the caller to keep in memory."""
-    unsaved: dict[int, str] = {}
-    for start in range(0, len(refs), chunk):
-        part = refs[start : start + chunk]
-        texts = [(ref, text_of(ref)) for _rank, ref in part]
-        if not save(texts):
-            unsaved.update((rank, text) for (rank, _ref), (_r, text) in zip(part, texts))
-    return unsaved
