@@ -29,6 +29,24 @@ def store_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def archive_json_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Every parse of an archive.json in this test, in order. A read the snapshot should
+    answer must leave it empty: at 100k articles that parse is seconds and gigabytes."""
+    from tongket.store.archive.storage import AtomicJSONStorage
+
+    reads: list[Path] = []
+    real = AtomicJSONStorage.read
+
+    def counting(self: AtomicJSONStorage):  # type: ignore[no-untyped-def]
+        if self.path.name == "archive.json":
+            reads.append(self.path)
+        return real(self)
+
+    monkeypatch.setattr(AtomicJSONStorage, "read", counting)
+    return reads
+
+
+@pytest.fixture
 def archive(store_dir: Path) -> Archive:
     return Archive.open(store_dir)
 

@@ -134,9 +134,9 @@ QUERIES = ["v", "va", "van", "van ban", "van ban d", "van ban den", "văn bản 
 
 @pytest.mark.parametrize("filters", [{}, {"year": 2019}, {"province": "Kiên Giang"}, {"period": "half-year"},
                                      {"province": CORRECTED_PROVINCE, "year": 2016}])
-def test_indexed_lookup_equals_a_plain_scan(generated: Path, filters: dict) -> None:
+def test_indexed_lookup_equals_a_plain_scan(generated: Path, filters: dict, archive_json_reads: list[Path]) -> None:
     archive = Archive.open(generated)
-    assert archive._records_data is None  # opened from the snapshot, archive.json not parsed
+    assert not archive_json_reads  # opened from the snapshot, archive.json not parsed
     metas, figs, _ = _reference(generated)
     provinces = ProvinceNames({m.province for m in metas if m.province}, load_province_table())
     names = load_metric_names()
@@ -149,14 +149,18 @@ def test_indexed_lookup_equals_a_plain_scan(generated: Path, filters: dict) -> N
     assert len(archive.lookup("van", limit=10**9, **filters)) > (0 if filters else 1000)
 
 
-def test_snapshot_answers_like_archive_json(generated: Path) -> None:
+def test_snapshot_answers_like_archive_json(generated: Path, tmp_path: Path, archive_json_reads: list[Path]) -> None:
+    import shutil
+
     fast = Archive.open(generated)
-    slow = Archive.open(generated)
-    slow._loaded_records()  # force the full TinyDB load, and an index built from the records
-    slow._snapshot = None
-    slow._index = None
+    assert not archive_json_reads
+    copy = tmp_path / "no-snapshot"
+    shutil.copytree(generated, copy)
+    (copy / snapshots.SNAPSHOT_FILE).unlink()
+    slow = Archive.open(copy)  # no snapshot: everything is built from archive.json's records
+    assert archive_json_reads and set(archive_json_reads) == {copy / "archive.json"}
+    archive_json_reads.clear()
     metas, _, corrections = _reference(generated)
-    assert fast._records_data is None and slow._records_data is not None
     assert fast.articles() == slow.articles()
     assert {m.id for m in fast.articles()} == {m.id for m in metas}
     for kw in ({}, {"province": "Kiên Giang"}, {"year": 2016}, {"province": CORRECTED_PROVINCE, "merged": True},
@@ -184,12 +188,12 @@ def test_snapshot_answers_like_archive_json(generated: Path) -> None:
     for m in fast.articles()[:20] + [fast.articles()[-1]]:
         assert fast.get(m.id) == slow.get(m.id)
         assert fast.resolve(m.id[:8]) == m.id
-    assert fast._records_data is None  # all of the above without parsing archive.json
+    assert not archive_json_reads  # all of the above without parsing archive.json again
     assert len(fast) == len(slow) == N_ARTICLES
     assert set(corrections) <= {m.id for m in fast.articles() if m.corrected}
 
 
-def test_stale_snapshot_is_never_used(generated: Path, tmp_path: Path) -> None:
+def test_stale_snapshot_is_never_used(generated: Path, tmp_path: Path, archive_json_reads: list[Path]) -> None:
     import shutil
 
     folder = tmp_path / "copy"
@@ -203,12 +207,14 @@ def test_stale_snapshot_is_never_used(generated: Path, tmp_path: Path) -> None:
     (folder / "archive.json").unlink()
     (folder / "archive.json").write_bytes(data.replace(orjson.dumps(parsed_title), '"Tiêu đề khác"'.encode()))
     archive = Archive.open(folder)
-    assert archive._records_data is not None  # loaded from archive.json
+    assert archive_json_reads  # loaded from archive.json
     assert any(m.title == "Tiêu đề khác" for m in archive.articles())
     new_source = snapshot_file.read_source(folder / snapshots.SNAPSHOT_FILE)
-    assert new_source != old_source and new_source == archive._stat_signature()  # rebuilt
+    st = (folder / "archive.json").stat()
+    assert new_source != old_source and new_source == (st.st_mtime_ns, st.st_size, st.st_ino)  # rebuilt
+    archive_json_reads.clear()
     again = Archive.open(folder)
-    assert again._records_data is None and again.articles() == archive.articles()
+    assert not archive_json_reads and again.articles() == archive.articles()
 
 
 def test_damaged_snapshot_falls_back_to_archive_json(generated: Path, tmp_path: Path) -> None:
@@ -225,7 +231,8 @@ def test_damaged_snapshot_falls_back_to_archive_json(generated: Path, tmp_path: 
     assert archive.articles() == want
 
 
-def test_writes_from_a_snapshot_opened_archive_keep_everything(generated: Path, tmp_path: Path) -> None:
+def test_writes_from_a_snapshot_opened_archive_keep_everything(generated: Path, tmp_path: Path,
+                                                              archive_json_reads: list[Path]) -> None:
     import shutil
 
     folder = tmp_path / "copy"
@@ -234,15 +241,17 @@ def test_writes_from_a_snapshot_opened_archive_keep_everything(generated: Path, 
     before = {m.id: m for m in archive.articles()}
     target = archive.articles()[3].id
     archive.correct(target, period="year")
+    archive_json_reads.clear()
     reopened = Archive.open(folder)
-    assert reopened._records_data is None
+    assert not archive_json_reads
     after = {m.id: m for m in reopened.articles()}
     assert after[target].period == "year" and "period" in after[target].corrected
     corrected_before = {aid for aid, m in before.items() if m.corrected}
     assert corrected_before <= {aid for aid, m in after.items() if m.corrected}
     other = Archive.open(folder)
     archive.correct(target, period=None)
-    assert other.reload_if_changed() and other._records_data is None
+    archive_json_reads.clear()
+    assert other.reload_if_changed() and not archive_json_reads
     assert "period" not in other.index.meta(target).corrected
 
 
@@ -265,7 +274,8 @@ def test_snapshot_round_trip_and_empty_archive(tmp_path: Path) -> None:
     assert len(Archive.open(tmp_path / "new")) == 0
 
 
-def test_reader_sees_another_writers_articles_through_the_new_snapshot(generated: Path, tmp_path: Path) -> None:
+def test_reader_sees_another_writers_articles_through_the_new_snapshot(generated: Path, tmp_path: Path,
+                                                                      archive_json_reads: list[Path]) -> None:
     import shutil
 
     folder = tmp_path / "copy"
@@ -273,14 +283,16 @@ def test_reader_sees_another_writers_articles_through_the_new_snapshot(generated
     reader, writer = Archive.open(folder), Archive.open(folder)
     article, _ = next(stores.truth_articles(1, seed=99))
     assert writer.ingest_article(article) == "added"
+    archive_json_reads.clear()
     assert reader.reload_if_changed()
-    assert reader._records_data is None  # the writer's snapshot, not a parse of archive.json
+    assert not archive_json_reads  # the writer's snapshot, not a parse of archive.json
     assert len(reader) == N_ARTICLES + 1 and reader.get(article.id).article.body == article.body
     assert any(h.article_id == article.id for h in reader.lookup(article.figures[0].label, limit=10**9))
 
 
 def test_many_batch_ingest_writes_one_fresh_snapshot_at_the_end(archive: Archive, fixture_files: list[Path],
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+                                                                monkeypatch: pytest.MonkeyPatch,
+                                                                archive_json_reads: list[Path]) -> None:
     import tongket.store.archive.writing as archive_module
 
     monkeypatch.setattr(archive_module, "INGEST_BATCH", 2)
@@ -290,6 +302,8 @@ def test_many_batch_ingest_writes_one_fresh_snapshot_at_the_end(archive: Archive
     monkeypatch.setattr(Archive, "_save_snapshot", lambda self, snap: (saves.append(len(snap)), original(self, snap)))
     report = archive.ingest_files([(p, None) for p in fixture_files[:5]])
     assert len(report.added) == 5 and len(saves) == 1  # three archive.json writes, one snapshot
-    assert snapshot_file.read_source(archive.path / snapshots.SNAPSHOT_FILE) == archive._stat_signature()
+    st = (archive.path / "archive.json").stat()
+    assert snapshot_file.read_source(archive.path / snapshots.SNAPSHOT_FILE) == (st.st_mtime_ns, st.st_size, st.st_ino)
+    archive_json_reads.clear()
     again = Archive.open(archive.path)
-    assert again._records_data is None and again.articles() == archive.articles()
+    assert not archive_json_reads and again.articles() == archive.articles()
