@@ -35,7 +35,8 @@ class _VersionAction(argparse.Action):
     on every command otherwise)."""
 
     def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
-        parser.exit(message=f"tongket {_version()}\n")
+        print(f"tongket {_version()}")  # on stdout, as argparse's own version action
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
