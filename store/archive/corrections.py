@@ -14,11 +14,11 @@ from tongket.store.archive.layout import CORRECTIONS_FILE, CORRECTIONS_SCHEMA
 from tongket.store.archive.storage import AtomicJSONStorage
 from tongket.store.derived.names import ProvinceNames
 from tongket.store.errors import InputError, StoreError
+from tongket.store.lang.numbers import YEARS  # one plausible-year rule for the parser and `set`
 from tongket.store.lang.text import one_line
 from tongket.store.record import PERIODS
 
 CORRECTABLE = ("province", "report_year", "period", "title")
-YEARS = (1900, 2100)  # a plausible report year, inclusive
 # The type each stored correction has: `set` writes nothing else, so another type is damage.
 STORED_TYPES: dict[str, type] = {"province": str, "report_year": int, "period": str, "title": str}
 

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from tongket.store.lang.numbers import looks_like_year
+
 _D = r"(\d{1,2})"
 _SEP = r"\s*[/.\-]\s*"
 _DATE = rf"{_D}{_SEP}{_D}{_SEP}(\d{{4}})"  # 20/01/2020, 20-1-2020, 30.11.2019
@@ -74,7 +76,7 @@ def _valid(y: int, m: int, d: int) -> bool:
         date(y, m, d)
     except ValueError:
         return False
-    return 1900 < y < 2100
+    return looks_like_year(y)
 
 
 def is_clock_widget(line: str) -> bool:

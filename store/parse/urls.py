@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import unquote, urlsplit
 
+from tongket.store.lang.numbers import looks_like_year
+
+WEB_ERA = 1995  # a date in a URL is no older than the web pages it names
+
 
 @dataclass(frozen=True, slots=True)
 class UrlDate:
@@ -26,7 +30,7 @@ def _valid(y: int, m: int, d: int = 1) -> bool:
         date(y, m, d)
     except ValueError:
         return False
-    return 1995 <= y <= 2100
+    return WEB_ERA <= y and looks_like_year(y)
 
 
 _FORMS: tuple[tuple[re.Pattern[str], str, str], ...] = (
