@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from tongket.store.lang.text import fold
+from tongket.store.lang.text import fold, tone_norm
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,28 +46,6 @@ def alternation(words: list[str]) -> str:
 def _ends_before_number(words: list[str]) -> re.Pattern[str]:
     """One of `words`, not glued to a letter before it, then one space, then the number."""
     return re.compile(rf"(?<![^\W\d_])({alternation(words)}) \Z")
-
-
-@cache
-def _tone_pairs() -> dict[str, str]:
-    """Tone marks written on either vowel of 'oa', 'oe', 'uy' ("hòa"/"hoà", "thủy"/"thuỷ")
-    -> one spelling, so that words compare after one normalisation instead of being
-    listed twice. Two characters in, two out: offsets are kept."""
-    pairs = {}
-    for mark in "\u0300\u0301\u0303\u0309\u0323":
-        for a, b in (("o", "a"), ("o", "e"), ("u", "y")):
-            pairs[unicodedata.normalize("NFC", a + mark) + b] = a + unicodedata.normalize("NFC", b + mark)
-    return pairs
-
-
-@cache
-def _tone_re() -> re.Pattern[str]:
-    return re.compile("|".join(_tone_pairs()))
-
-
-def tone_norm(low: str) -> str:
-    pairs = _tone_pairs()
-    return _tone_re().sub(lambda m: pairs[m.group(0)], low)
 
 
 def reader_lower(text: str) -> str:

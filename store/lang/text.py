@@ -96,14 +96,21 @@ _TONE_RE = re.compile(
 )
 
 
+def _tone_table() -> dict[str, str]:
+    """Every spelling the pattern can match -> its replacement, case kept as written."""
+    table = {}
+    for low, out in _TONE_PAIRS.items():
+        for first in (low[0], low[0].upper()):
+            for second in (low[1], low[1].upper()):
+                s = first + second
+                table[s] = out.upper() if s.isupper() else (out[0].upper() + out[1:] if s[0].isupper() else out)
+    return table
+
+
+_TONE_TABLE = _tone_table()
+
+
 def tone_norm(text: str) -> str:
     """NFC text with old-style tone marks moved ("Khánh Hoà" -> "Khánh Hòa"); same length."""
-
-    def repl(m: re.Match[str]) -> str:
-        s = m.group(0)
-        out = _TONE_PAIRS.get(s.lower())
-        if out is None:  # "uà", "oỳ": not a pair the catalogue writes differently
-            return s
-        return out.upper() if s.isupper() else (out[0].upper() + out[1:] if s[0].isupper() else out)
-
-    return _TONE_RE.sub(repl, nfc(text))
+    table = _TONE_TABLE
+    return _TONE_RE.sub(lambda m: table.get(m.group(0), m.group(0)), nfc(text))

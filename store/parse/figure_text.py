@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from tongket.store.lang.figure_words import tone_norm
+from tongket.store.lang.text import tone_norm
 from tongket.store.lang.text import fold
 
 if TYPE_CHECKING:

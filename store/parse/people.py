@@ -11,7 +11,8 @@ import re
 import unicodedata
 from functools import cache
 
-from tongket.store.lang.provinces import load_provinces, tone_norm
+from tongket.store.lang.provinces import load_provinces
+from tongket.store.lang.text import tone_norm
 from tongket.store.record import Official
 
 
