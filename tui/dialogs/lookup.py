@@ -3,15 +3,13 @@ and see every matching figure across the archive, best first, counted ("7.338 fi
 2.101 articles"); ctrl+t pivots all of them (not the visible ones) into provinces × years of
 one measure, period kind by period kind.
 
-Searches run in a Textual thread worker (exclusive: a new keystroke cancels the wait for
-the previous one) that posts its results; they are applied only if the input still holds
-the query they answer. The pivot (`lookup_pivot.LookupPivot`, this dialog's base) asks
-for the matches of one measure in a worker of its own and draws from plain data
-(store.present.pivot); while it shows, the results stop at their first page.
-"""
+Searches run in an exclusive thread worker that posts the first page, then every match once typing
+pauses; results apply only if the input still holds their query. The pivot (`lookup_pivot`, this
+dialog's base) asks for one measure's matches in its own worker (store.present.pivot draws)."""
 
 from __future__ import annotations
 
+import time
 import webbrowser
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +37,7 @@ from .lookup_pivot import STORE_ERRORS, Details, LookupPivot, Measure
 from .picker import Choice, Picked, PickerDialog
 from .sources import hits_export, pivot_export
 
+REST_AFTER_MS = 300  # a pause in typing before every match becomes a record: not per keystroke
 SEARCHING_DELAY = 0.15  # seconds before "searching…" shows
 LETTER_ACTIONS = {"s": "sort", "S": "reverse_sort", "p": "period", "l": "by_label", "e": "export", "y": "copy", "o": "open_source"}
 Search = Callable[..., "LookupResult | Sequence[FigureHit]"]  # (query) or, with first_page, (query, limit)
@@ -197,6 +196,10 @@ class LookupDialog(LookupPivot):
                 self.post_message(self.Results(query, found))
                 if found.total <= len(found.hits) or not every:
                     return
+                for _ in range(REST_AFTER_MS // 50):  # tens of thousands of records, once typing pauses
+                    time.sleep(0.05)
+                    if worker.is_cancelled or query != self._started:
+                        return
             found = counted(self._search(query, None) if self._first_page else self._search(query))
         except STORE_ERRORS as exc:  # the store's errors are the user's to read, not a crash
             self.post_message(self.Results(query, None, str(exc)))
