@@ -61,14 +61,6 @@ db.commit()
 print(json.dumps({{"code": 0, "rss_mb": {_PEAK}}}))
 """
 
-SCHEMA = (
-    "CREATE TABLE articles (id TEXT, title TEXT, province TEXT, report_year INT, period TEXT, published TEXT,"
-    " event_date TEXT, n_figures INT);"
-    "CREATE INDEX by_province ON articles(province);"
-    "CREATE VIRTUAL TABLE texts USING fts5(text, tokenize='unicode61');"
-    "CREATE TABLE figures (article TEXT, label TEXT, value REAL, unit TEXT);"
-    "CREATE VIRTUAL TABLE labels USING fts5(label, tokenize='unicode61');"
-)
 
 
 def _run(code: str, folder: Path, target: Path, repo: Path) -> tuple[float, float] | str:
@@ -120,7 +112,7 @@ def growth_rows(size: int, store_dir: Path | None, work: Path, seed: int, runs: 
                 shutil.copyfile(peer_db, db)
             else:
                 with sqlite3.connect(db) as conn:
-                    conn.executescript(SCHEMA)
+                    conn.executescript(peers.SCHEMA)
             got = _run(_SQLITE, new, db, repo)
             if isinstance(got, str):
                 rows["add 1k: SQLite peer"].note = f"failed: {got}"

@@ -65,6 +65,16 @@ for q in ("van ban den", "ho so", "tiep nhan", "ty le", "giai quyet dung han", "
 print(json.dumps({"first": first, "times": times, "n": n}))
 """
 
+# The peer's tables: what a user would build in SQLite for the same questions (growth.py too).
+SCHEMA = (
+    "CREATE TABLE articles (id TEXT, title TEXT, province TEXT, report_year INT, period TEXT, published TEXT,"
+    " event_date TEXT, n_figures INT);"
+    "CREATE INDEX by_province ON articles(province);"
+    "CREATE VIRTUAL TABLE texts USING fts5(text, tokenize='unicode61');"
+    "CREATE TABLE figures (article TEXT, label TEXT, value REAL, unit TEXT);"
+    "CREATE VIRTUAL TABLE labels USING fts5(label, tokenize='unicode61');"
+)
+
 
 def build_sqlite(store_dir: Path) -> Path:
     """articles (index on province), FTS5 over folded texts and over folded figure labels."""
@@ -79,14 +89,7 @@ def build_sqlite(store_dir: Path) -> Path:
     tmp = db_path.with_suffix(".tmp")
     tmp.unlink(missing_ok=True)
     db = sqlite3.connect(tmp)
-    db.executescript(
-        "CREATE TABLE articles (id TEXT, title TEXT, province TEXT, report_year INT, period TEXT, published TEXT,"
-        " event_date TEXT, n_figures INT);"
-        "CREATE INDEX by_province ON articles(province);"
-        "CREATE VIRTUAL TABLE texts USING fts5(text, tokenize='unicode61');"
-        "CREATE TABLE figures (article TEXT, label TEXT, value REAL, unit TEXT);"
-        "CREATE VIRTUAL TABLE labels USING fts5(label, tokenize='unicode61');"
-    )
+    db.executescript(SCHEMA)
     for meta in archive.articles():
         stored = archive.get(meta.id).article
         cur = db.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?)",
