@@ -135,6 +135,27 @@ class FigureLookup:
         self, query: str, province: str | None, year: int | str | None, period: str | None, merged: bool
     ) -> list[tuple[int, float]]:
         """(figure index, score) of every match, best first; a figure counts once, at its best score."""
+        asked = self._asked(query, province, year, period, merged)
+        if asked is None:
+            return []
+        scored, allowed = asked
+        fig_article = self.snapshot.fig_article
+        matches: list[tuple[int, float]] = []
+        seen: set[int] = set()
+        for score, members in self._members(scored, allowed):
+            # best groups first: the first time a figure is seen is its best score
+            for fi in members:
+                if fi in seen or (allowed is not None and fig_article[fi] not in allowed):
+                    continue
+                seen.add(fi)
+                matches.append((fi, score))
+        return matches
+
+    def _asked(
+        self, query: str, province: str | None, year: int | str | None, period: str | None, merged: bool
+    ) -> tuple[list[tuple[float, int, int]], set[int] | None] | None:
+        """The matching groups of a query, best first, and the articles its filters allow
+        (a year or province written in the query counts as a filter); None: nothing asked."""
         words = fold_words(query or "").split()
         if year is None:
             years = [w for w in words if len(w) == 4 and w.isdigit() and looks_like_year(int(w))]
@@ -146,20 +167,9 @@ class FigureLookup:
             if found and rest:
                 province, words = found, rest
         if not words:
-            return []
+            return None
         q = " ".join(words)
-        allowed = self._candidates(province, year, period, merged)
-        fig_article = self.snapshot.fig_article
-        matches: list[tuple[int, float]] = []
-        seen: set[int] = set()
-        for score, members in self._members(self._groups(q, words), allowed):
-            # best groups first: the first time a figure is seen is its best score
-            for fi in members:
-                if fi in seen or (allowed is not None and fig_article[fi] not in allowed):
-                    continue
-                seen.add(fi)
-                matches.append((fi, score))
-        return matches
+        return self._groups(q, words), self._candidates(province, year, period, merged)
 
     def measure_hits(
         self,
@@ -176,9 +186,20 @@ class FigureLookup:
         else the key most matches share) or, `by_label`, an exact label (else the best
         match's). The measure is chosen on the integer columns, so only its own figures
         become records; `total` counts every match, the other measures included."""
-        found = self._matches(query, province, year, period, merged)
         snap = self.snapshot
         fig_article = snap.fig_article
+        if not by_label:
+            asked = self._asked(query, province, year, period, merged)
+            if asked is None:
+                return LookupResult((), 0, 0)
+            if asked[1] is None:  # no filter: whole groups, counted and chosen with set operations
+                total, chosen = self._key_measure(asked[0], measure)
+                return LookupResult(
+                    hits=self._hits(chosen, dated=True),
+                    total=total,
+                    articles=len(set(map(fig_article.__getitem__, [fi for fi, _s in chosen]))),
+                )
+        found = self._matches(query, province, year, period, merged)
         if by_label:
             same_label: dict[int, bool] = {}
             fig_label, labels = snap.fig_label, snap.labels
@@ -209,6 +230,51 @@ class FigureLookup:
             total=len(found),
             articles=len({fig_article[fi] for fi, _s in chosen}),
         )
+
+    def _key_measure(self, scored: list[tuple[float, int, int]], measure: str | None) -> tuple[int, list[tuple[int, float]]]:
+        """How many figures the unfiltered `scored` groups hold in all, and the (figure,
+        score) pairs of one metric key among them, best first: the same as filtering
+        `_matches` by key, without a Python step per match (the union and the key counts
+        are set and map operations; only the chosen key's figures are walked). Ties for
+        the most common key go to the one met first, as `Counter.most_common` does."""
+        snap = self.snapshot
+        fig_key = snap.fig_key
+        perms = (snap.flabel_perm, snap.key_perm, snap.funit_perm)
+        starts = (snap.flabel_start, snap.key_start, snap.funit_start)
+        runs = [(s, k, g, perms[k][starts[k][g] : starts[k][g + 1]]) for s, k, g in scored]
+        union: set[int] = set()
+        for run in runs:
+            union.update(run[3])
+        if measure is not None:
+            kid = self._key_gid.get(measure, -2)
+        else:
+            counts = Counter(map(fig_key.__getitem__, union))
+            counts.pop(-1, None)
+            kid = -2
+            if counts:
+                most = max(counts.values())
+                tied = {k for k, n in counts.items() if n == most}
+                kid = next(iter(tied))
+                if len(tied) > 1:
+                    kid = next(fig_key[fi] for run in runs for fi in run[3] if fig_key[fi] in tied)
+        chosen: list[tuple[int, float]] = []
+        if kid < 0:
+            return len(union), chosen
+        own = set(snap.key_perm[snap.key_start[kid] : snap.key_start[kid + 1]])
+        taken: set[int] = set()
+        for s, k, g, members in runs:
+            if k == 1 and g != kid:
+                continue  # another key's group: none of its figures has this key
+            new = members if k == 1 else [*filter(own.__contains__, members)]
+            if not taken:
+                chosen.extend((fi, s) for fi in new)
+                taken.update(new)
+                continue
+            for fi in new:
+                if fi not in taken:
+                    taken.add(fi)
+                    chosen.append((fi, s))
+        return len(union), chosen
 
     def _hits(self, found: Sequence[tuple[int, float]], *, dated: bool = False) -> tuple[FigureHit, ...]:
         """Hits of figure indices, the columns bound once (a comparison makes tens of
