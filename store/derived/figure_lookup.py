@@ -8,7 +8,8 @@ filters decide which articles, this decides which of their figures."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Sequence
 
 from tongket.store.derived.names import ProvinceNames
 from tongket.store.derived.scoring import Label, names_score, phrase_score, unit_label_score
@@ -16,6 +17,32 @@ from tongket.store.derived.snapshot import Snapshot
 from tongket.store.lang.numbers import looks_like_year
 from tongket.store.lang.text import fold_words, nfc
 from tongket.store.record import FIGURE_KINDS, ArticleMeta, FigureHit, LookupResult
+
+
+@dataclass(frozen=True)
+class MeasureFigures:
+    """One metric key's matching figures as parallel columns (`pivot.Columns`), best
+    match first, read from the snapshot with map operations; records (`FigureHit`) only
+    for the rows asked for, as `measure_hits` makes them."""
+
+    measure: str
+    total: int
+    articles: int
+    unit: list[str | None]
+    kind: list[str]
+    period: list[str | None]
+    province: list[str | None]
+    report_year: list[int | None]
+    published: list[str | None]
+    article_id: list[str]
+    figure_index: list[int]
+    value: list[float]
+    qualifier: list[str | None]
+    found: list[tuple[int, float]]  # (figure index, score) of each row
+    make: Callable[[Sequence[tuple[int, float]]], tuple[FigureHit, ...]]
+
+    def hits(self, rows: Sequence[int]) -> tuple[FigureHit, ...]:
+        return self.make([self.found[i] for i in rows])
 
 
 class FigureLookup:
@@ -28,6 +55,7 @@ class FigureLookup:
     _funits: list[Label]
     _metric_names: dict[str, tuple[Label, ...]]
     _key_gid: dict[str, int]
+    _override: dict[int, tuple[int, int, int]]  # corrected articles' codes
 
     def codes(self, rank: int) -> tuple[int, int, int]:
         raise NotImplementedError
@@ -229,6 +257,56 @@ class FigureLookup:
             hits=self._hits(chosen, dated=True),
             total=len(found),
             articles=len({fig_article[fi] for fi, _s in chosen}),
+        )
+
+    def measure_figures(
+        self,
+        query: str,
+        *,
+        measure: str | None = None,
+        by_label: bool = False,
+        province: str | None = None,
+        year: int | str | None = None,
+        period: str | None = None,
+        merged: bool = False,
+    ) -> MeasureFigures | LookupResult:
+        """`measure_hits` as columns when the measure is a metric key and no filter
+        applies (the pivot's usual case: no record per figure); otherwise `measure_hits`."""
+        asked = None if by_label else self._asked(query, province, year, period, merged)
+        if asked is None or asked[1] is not None:
+            return self.measure_hits(query, measure=measure, by_label=by_label, province=province, year=year,
+                                     period=period, merged=merged)
+        total, chosen = self._key_measure(asked[0], measure)
+        snap = self.snapshot
+        fis = [fi for fi, _s in chosen]
+        ranks = list(map(snap.fig_article.__getitem__, fis))
+        names, periods = [*snap.provinces, None], [*snap.periods, None]
+        provinces = list(map(names.__getitem__, map(snap.province.__getitem__, ranks)))
+        years = [y or None for y in map(snap.year.__getitem__, ranks)]
+        period_of = list(map(periods.__getitem__, map(snap.period.__getitem__, ranks)))
+        override = self._override
+        if override:  # corrected articles: their list rows hold the corrected fields
+            for i, rank in enumerate(ranks):
+                if rank in override:
+                    m = self._order[rank]
+                    provinces[i], years[i], period_of[i] = m.province, m.report_year, m.period
+        units, quals = [*snap.units, None], [*snap.qualifiers, None]
+        return MeasureFigures(
+            measure=snap.keys[snap.fig_key[fis[0]]] if fis else "",
+            total=total,
+            articles=len(set(ranks)),
+            unit=list(map(units.__getitem__, map(snap.fig_unit.__getitem__, fis))),
+            kind=list(map(FIGURE_KINDS.__getitem__, map(snap.fig_kind.__getitem__, fis))),
+            period=period_of,
+            province=provinces,
+            report_year=years,
+            published=list(map(snap.published.__getitem__, ranks)),
+            article_id=list(map(snap.ids.__getitem__, ranks)),
+            figure_index=list(map(snap.fig_pos.__getitem__, fis)),
+            value=list(map(snap.fig_value.__getitem__, fis)),
+            qualifier=list(map(quals.__getitem__, map(snap.fig_qual.__getitem__, fis))),
+            found=chosen,
+            make=lambda found: self._hits(found, dated=True),
         )
 
     def _key_measure(self, scored: list[tuple[float, int, int]], measure: str | None) -> tuple[int, list[tuple[int, float]]]:
