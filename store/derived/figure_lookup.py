@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Callable, Iterable, Sequence
 
 from tongket.store.derived.names import ProvinceNames
@@ -309,50 +310,79 @@ class FigureLookup:
             make=lambda found: self._hits(found, dated=True),
         )
 
+    @cached_property
+    def _combos(self) -> tuple[list[list[tuple[int, int, int, int]]], ...]:
+        """The figures counted by (raw label, raw unit, key), listed under their folded
+        label group, folded unit group and key group: what a comparison's count and
+        choice of measure need, a few thousand combinations instead of a step per
+        figure. Made once per snapshot, on the first comparison."""
+        snap = self.snapshot
+        by_label: list[list[tuple[int, int, int, int]]] = [[] for _ in snap.flabels]
+        by_unit: list[list[tuple[int, int, int, int]]] = [[] for _ in snap.funits]
+        by_key: list[list[tuple[int, int, int, int]]] = [[] for _ in snap.keys]
+        label_fl, unit_fu = snap.label_flabel, snap.unit_funit
+        for (lab, unit, key), n in Counter(zip(snap.fig_label, snap.fig_unit, snap.fig_key)).items():
+            combo = (lab, unit, key, n)
+            if lab >= 0 and label_fl[lab] >= 0:
+                by_label[label_fl[lab]].append(combo)
+            if unit >= 0 and unit_fu[unit] >= 0:
+                by_unit[unit_fu[unit]].append(combo)
+            if key >= 0:
+                by_key[key].append(combo)
+        return by_label, by_key, by_unit
+
     def _key_measure(self, scored: list[tuple[float, int, int]], measure: str | None) -> tuple[int, list[tuple[int, float]]]:
         """How many figures the unfiltered `scored` groups hold in all, and the (figure,
         score) pairs of one metric key among them, best first: the same as filtering
-        `_matches` by key, without a Python step per match (the union and the key counts
-        are set and map operations; only the chosen key's figures are walked). Ties for
-        the most common key go to the one met first, as `Counter.most_common` does."""
+        `_matches` by key. A figure's folded label, folded unit and key each put it in
+        at most one group, so the count and the key counts come from `_combos` (a
+        figure seen through an earlier kind of group is not counted again) and its best
+        score is that of the best-ranked of its (at most three) groups; only the chosen
+        key's own figures are read, with map operations."""
         snap = self.snapshot
-        fig_key = snap.fig_key
-        perms = (snap.flabel_perm, snap.key_perm, snap.funit_perm)
-        starts = (snap.flabel_start, snap.key_start, snap.funit_start)
-        runs = [(s, k, g, perms[k][starts[k][g] : starts[k][g + 1]]) for s, k, g in scored]
-        union: set[int] = set()
-        for run in runs:
-            union.update(run[3])
+        inf = len(scored)
+        group_rank: tuple[list[int], ...] = ([inf] * len(snap.flabels), [inf] * len(snap.keys), [inf] * len(snap.funits))
+        for rank, (_s, k, g) in enumerate(scored):
+            group_rank[k][g] = rank
+        label_fl, unit_fu = snap.label_flabel, snap.unit_funit
+        lab_rank = [group_rank[0][g] if g >= 0 else inf for g in label_fl] + [inf]  # raw label id (-1: last)
+        unit_rank = [group_rank[2][g] if g >= 0 else inf for g in unit_fu] + [inf]
+        key_rank = group_rank[1] + [inf]
+        total = 0
+        counts: Counter[int] = Counter()
+        combos = self._combos
+        for _s, k, g in scored:
+            for lab, unit, key, n in combos[k][g]:
+                if k == 2 and lab_rank[lab] < inf:
+                    continue  # counted under its label
+                if k == 1 and (lab_rank[lab] < inf or unit_rank[unit] < inf):
+                    continue
+                total += n
+                counts[key] += n
+        chosen: list[tuple[int, float]] = []
+
+        def members(kid: int) -> list[tuple[int, int]]:
+            """(best group rank, figure) of the key's figures among the matches, best first."""
+            own = snap.key_perm[snap.key_start[kid] : snap.key_start[kid + 1]]
+            best = map(min, map(lab_rank.__getitem__, map(snap.fig_label.__getitem__, own)),
+                       map(unit_rank.__getitem__, map(snap.fig_unit.__getitem__, own)), [key_rank[kid]] * len(own))
+            found = [pair for pair in zip(best, own) if pair[0] < inf]
+            found.sort()
+            return found
+
         if measure is not None:
             kid = self._key_gid.get(measure, -2)
         else:
-            counts = Counter(map(fig_key.__getitem__, union))
             counts.pop(-1, None)
             kid = -2
             if counts:
                 most = max(counts.values())
-                tied = {k for k, n in counts.items() if n == most}
-                kid = next(iter(tied))
-                if len(tied) > 1:
-                    kid = next(fig_key[fi] for run in runs for fi in run[3] if fig_key[fi] in tied)
-        chosen: list[tuple[int, float]] = []
+                tied = [k for k, n in counts.items() if n == most]
+                kid = tied[0] if len(tied) == 1 else min(tied, key=lambda k: members(k)[0])  # first met
         if kid < 0:
-            return len(union), chosen
-        own = set(snap.key_perm[snap.key_start[kid] : snap.key_start[kid + 1]])
-        taken: set[int] = set()
-        for s, k, g, members in runs:
-            if k == 1 and g != kid:
-                continue  # another key's group: none of its figures has this key
-            new = members if k == 1 else [*filter(own.__contains__, members)]
-            if not taken:
-                chosen.extend((fi, s) for fi in new)
-                taken.update(new)
-                continue
-            for fi in new:
-                if fi not in taken:
-                    taken.add(fi)
-                    chosen.append((fi, s))
-        return len(union), chosen
+            return total, chosen
+        scores = [s for s, _k, _g in scored]
+        return total, [(fi, scores[rank]) for rank, fi in members(kid)]
 
     def _hits(self, found: Sequence[tuple[int, float]], *, dated: bool = False) -> tuple[FigureHit, ...]:
         """Hits of figure indices, the columns bound once (a comparison makes tens of
