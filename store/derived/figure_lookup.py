@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import compress, repeat
 from typing import Any, Callable, Iterable, Sequence
 
 from tongket.store.derived.names import ProvinceNames
@@ -39,11 +40,12 @@ class MeasureFigures:
     figure_index: list[int]
     value: list[float]
     qualifier: list[str | None]
-    found: list[tuple[int, float]]  # (figure index, score) of each row
+    figures: list[int]  # figure index of each row
+    scores: list[float]
     make: Callable[[Sequence[tuple[int, float]]], tuple[FigureHit, ...]]
 
     def hits(self, rows: Sequence[int]) -> tuple[FigureHit, ...]:
-        return self.make([self.found[i] for i in rows])
+        return self.make([(self.figures[i], self.scores[i]) for i in rows])
 
 
 class FigureLookup:
@@ -222,7 +224,8 @@ class FigureLookup:
             if asked is None:
                 return LookupResult((), 0, 0)
             if asked[1] is None:  # no filter: whole groups, counted and chosen with set operations
-                total, chosen = self._key_measure(asked[0], measure)
+                total, figures, scores = self._key_measure(asked[0], measure)
+                chosen = list(zip(figures, scores))
                 return LookupResult(
                     hits=self._hits(chosen, dated=True),
                     total=total,
@@ -277,14 +280,13 @@ class FigureLookup:
         if asked is None or asked[1] is not None:
             return self.measure_hits(query, measure=measure, by_label=by_label, province=province, year=year,
                                      period=period, merged=merged)
-        total, chosen = self._key_measure(asked[0], measure)
+        total, fis, scores = self._key_measure(asked[0], measure)
         snap = self.snapshot
-        fis = [fi for fi, _s in chosen]
         ranks = list(map(snap.fig_article.__getitem__, fis))
-        names, periods = [*snap.provinces, None], [*snap.periods, None]
-        provinces = list(map(names.__getitem__, map(snap.province.__getitem__, ranks)))
-        years = [y or None for y in map(snap.year.__getitem__, ranks)]
-        period_of = list(map(periods.__getitem__, map(snap.period.__getitem__, ranks)))
+        names, years_of, periods = self._article_columns
+        provinces = list(map(names.__getitem__, ranks))
+        years = list(map(years_of.__getitem__, ranks))
+        period_of = list(map(periods.__getitem__, ranks))
         override = self._override
         if override:  # corrected articles: their list rows hold the corrected fields
             for i, rank in enumerate(ranks):
@@ -306,9 +308,19 @@ class FigureLookup:
             figure_index=list(map(snap.fig_pos.__getitem__, fis)),
             value=list(map(snap.fig_value.__getitem__, fis)),
             qualifier=list(map(quals.__getitem__, map(snap.fig_qual.__getitem__, fis))),
-            found=chosen,
+            figures=fis,
+            scores=scores,
             make=lambda found: self._hits(found, dated=True),
         )
+
+    @cached_property
+    def _article_columns(self) -> tuple[list[str | None], list[int | None], list[str | None]]:
+        """Province name, report year and period of each article by rank, as parsed (a
+        comparison patches the corrected ones): one map per figure column instead of two."""
+        snap = self.snapshot
+        names, periods = [*snap.provinces, None], [*snap.periods, None]
+        return (list(map(names.__getitem__, snap.province)), [y or None for y in snap.year],
+                list(map(periods.__getitem__, snap.period)))
 
     @cached_property
     def _combos(self) -> tuple[list[list[tuple[int, int, int, int]]], ...]:
@@ -331,9 +343,9 @@ class FigureLookup:
                 by_key[key].append(combo)
         return by_label, by_key, by_unit
 
-    def _key_measure(self, scored: list[tuple[float, int, int]], measure: str | None) -> tuple[int, list[tuple[int, float]]]:
-        """How many figures the unfiltered `scored` groups hold in all, and the (figure,
-        score) pairs of one metric key among them, best first: the same as filtering
+    def _key_measure(self, scored: list[tuple[float, int, int]], measure: str | None) -> tuple[int, list[int], list[float]]:
+        """How many figures the unfiltered `scored` groups hold in all, and the figures of
+        one metric key among them with their scores, best first: the same as filtering
         `_matches` by key. A figure's folded label, folded unit and key each put it in
         at most one group, so the count and the key counts come from `_combos` (a
         figure seen through an earlier kind of group is not counted again) and its best
@@ -359,16 +371,16 @@ class FigureLookup:
                     continue
                 total += n
                 counts[key] += n
-        chosen: list[tuple[int, float]] = []
-
-        def members(kid: int) -> list[tuple[int, int]]:
-            """(best group rank, figure) of the key's figures among the matches, best first."""
+        def members(kid: int) -> tuple[list[int], list[int]]:
+            """The key's figures among the matches, best first, and each one's best group rank."""
             own = snap.key_perm[snap.key_start[kid] : snap.key_start[kid + 1]]
-            best = map(min, map(lab_rank.__getitem__, map(snap.fig_label.__getitem__, own)),
-                       map(unit_rank.__getitem__, map(snap.fig_unit.__getitem__, own)), [key_rank[kid]] * len(own))
-            found = [pair for pair in zip(best, own) if pair[0] < inf]
-            found.sort()
-            return found
+            best = list(map(min, map(lab_rank.__getitem__, map(snap.fig_label.__getitem__, own)),
+                            map(unit_rank.__getitem__, map(snap.fig_unit.__getitem__, own)),
+                            repeat(key_rank[kid], len(own))))
+            keep = list(map(inf.__gt__, best))
+            figures, ranks = list(compress(own, keep)), list(compress(best, keep))
+            order = sorted(range(len(ranks)), key=ranks.__getitem__)  # stable: a group's own order (newest first)
+            return list(map(figures.__getitem__, order)), list(map(ranks.__getitem__, order))
 
         if measure is not None:
             kid = self._key_gid.get(measure, -2)
@@ -378,11 +390,17 @@ class FigureLookup:
             if counts:
                 most = max(counts.values())
                 tied = [k for k, n in counts.items() if n == most]
-                kid = tied[0] if len(tied) == 1 else min(tied, key=lambda k: members(k)[0])  # first met
+
+                def first_met(k: int) -> tuple[int, int]:
+                    figures, ranks = members(k)
+                    return ranks[0], figures[0]
+
+                kid = tied[0] if len(tied) == 1 else min(tied, key=first_met)
         if kid < 0:
-            return total, chosen
+            return total, [], []
+        figures, ranks = members(kid)
         scores = [s for s, _k, _g in scored]
-        return total, [(fi, scores[rank]) for rank, fi in members(kid)]
+        return total, figures, list(map(scores.__getitem__, ranks))
 
     def _hits(self, found: Sequence[tuple[int, float]], *, dated: bool = False) -> tuple[FigureHit, ...]:
         """Hits of figure indices, the columns bound once (a comparison makes tens of

@@ -172,7 +172,8 @@ class Comparable:
 def comparable_columns(columns: Columns) -> Comparable:
     """`comparable` of one measure's columns: rows grouped by (unit, kind, period class)."""
     rows: dict[tuple[str | None, str, str], list[int]] = {}
-    keys = zip(columns.unit, [k or "actual" for k in columns.kind], map(period_class, columns.period))
+    classes = {p: period_class(p) for p in set(columns.period)}
+    keys = zip(columns.unit, [k or "actual" for k in columns.kind], map(classes.__getitem__, columns.period))
     for i, key in enumerate(keys):
         bucket = rows.get(key)
         if bucket is None:
@@ -311,8 +312,7 @@ def _column_cells(columns: Columns, bucket: list[int], left: Counter[str]) -> di
     published first, then article and figure), records made only when a cell's sources are asked for."""
     province, year = columns.province, columns.report_year
     cells: dict[tuple[str, int], list[int]] = {}
-    for i in bucket:
-        p, y = province[i], year[i]
+    for i, p, y in zip(bucket, map(province.__getitem__, bucket), map(year.__getitem__, bucket)):
         if not p:
             left["without province"] += 1
         elif not y:
@@ -323,13 +323,20 @@ def _column_cells(columns: Columns, bucket: list[int], left: Counter[str]) -> di
                 cells[(p, y)] = [i]
             else:
                 sources.append(i)
-    article_id, figure_index, published = columns.article_id, columns.figure_index, columns.published
     value, qualifier = columns.value, columns.qualifier
+    sort_key: dict[int, tuple[str, int]] = {}
+    newest: dict[int, str] = {}
+    several = [rows for rows in cells.values() if len(rows) > 1]
+    if several:
+        sorted_rows = [i for rows in several for i in rows]
+        sort_key = dict(zip(sorted_rows, zip(map(columns.article_id.__getitem__, sorted_rows),
+                                             map(columns.figure_index.__getitem__, sorted_rows))))
+        newest = {i: p or "" for i, p in zip(sorted_rows, map(columns.published.__getitem__, sorted_rows))}
     out = {}
     for key, rows in cells.items():
         if len(rows) > 1:
-            rows.sort(key=lambda i: (article_id[i], figure_index[i]))
-            rows.sort(key=lambda i: published[i] or "", reverse=True)
+            rows.sort(key=sort_key.__getitem__)
+            rows.sort(key=newest.__getitem__, reverse=True)
         first = rows[0]
         n = len(set(map(value.__getitem__, rows)))
         out[key] = Cell(value[first], qualifier[first], n if n > 1 else 0, len(rows),
