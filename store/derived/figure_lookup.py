@@ -8,11 +8,9 @@ filters decide which articles, this decides which of their figures."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
-from functools import cached_property
-from itertools import compress, repeat
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
+from tongket.store.derived.figure_measure import FigureMeasure
 from tongket.store.derived.names import ProvinceNames
 from tongket.store.derived.scoring import Label, names_score, phrase_score, unit_label_score
 from tongket.store.derived.snapshot import Snapshot
@@ -21,34 +19,7 @@ from tongket.store.lang.text import fold_words, nfc
 from tongket.store.record import FIGURE_KINDS, ArticleMeta, FigureHit, LookupResult
 
 
-@dataclass(frozen=True)
-class MeasureFigures:
-    """One metric key's matching figures as parallel columns (`pivot.Columns`), best
-    match first, read from the snapshot with map operations; records (`FigureHit`) only
-    for the rows asked for, as `measure_hits` makes them."""
-
-    measure: str
-    total: int
-    articles: int
-    unit: list[str | None]
-    kind: list[str]
-    period: list[str | None]
-    province: list[str | None]
-    report_year: list[int | None]
-    published: list[str | None]
-    article_id: list[str]
-    figure_index: list[int]
-    value: list[float]
-    qualifier: list[str | None]
-    figures: list[int]  # figure index of each row
-    scores: list[float]
-    make: Callable[[Sequence[tuple[int, float]]], tuple[FigureHit, ...]]
-
-    def hits(self, rows: Sequence[int]) -> tuple[FigureHit, ...]:
-        return self.make([(self.figures[i], self.scores[i]) for i in rows])
-
-
-class FigureLookup:
+class FigureLookup(FigureMeasure):
     """Lookup methods of `ArchiveIndex`; the attributes below are set by its constructor."""
 
     snapshot: Snapshot
@@ -58,7 +29,6 @@ class FigureLookup:
     _funits: list[Label]
     _metric_names: dict[str, tuple[Label, ...]]
     _key_gid: dict[str, int]
-    _override: dict[int, tuple[int, int, int]]  # corrected articles' codes
 
     def codes(self, rank: int) -> tuple[int, int, int]:
         raise NotImplementedError
@@ -262,145 +232,6 @@ class FigureLookup:
             total=len(found),
             articles=len({fig_article[fi] for fi, _s in chosen}),
         )
-
-    def measure_figures(
-        self,
-        query: str,
-        *,
-        measure: str | None = None,
-        by_label: bool = False,
-        province: str | None = None,
-        year: int | str | None = None,
-        period: str | None = None,
-        merged: bool = False,
-    ) -> MeasureFigures | LookupResult:
-        """`measure_hits` as columns when the measure is a metric key and no filter
-        applies (the pivot's usual case: no record per figure); otherwise `measure_hits`."""
-        asked = None if by_label else self._asked(query, province, year, period, merged)
-        if asked is None or asked[1] is not None:
-            return self.measure_hits(query, measure=measure, by_label=by_label, province=province, year=year,
-                                     period=period, merged=merged)
-        total, fis, scores = self._key_measure(asked[0], measure)
-        snap = self.snapshot
-        ranks = list(map(snap.fig_article.__getitem__, fis))
-        names, years_of, periods = self._article_columns
-        provinces = list(map(names.__getitem__, ranks))
-        years = list(map(years_of.__getitem__, ranks))
-        period_of = list(map(periods.__getitem__, ranks))
-        override = self._override
-        if override:  # corrected articles: their list rows hold the corrected fields
-            for i, rank in enumerate(ranks):
-                if rank in override:
-                    m = self._order[rank]
-                    provinces[i], years[i], period_of[i] = m.province, m.report_year, m.period
-        units, quals = [*snap.units, None], [*snap.qualifiers, None]
-        return MeasureFigures(
-            measure=snap.keys[snap.fig_key[fis[0]]] if fis else "",
-            total=total,
-            articles=len(set(ranks)),
-            unit=list(map(units.__getitem__, map(snap.fig_unit.__getitem__, fis))),
-            kind=list(map(FIGURE_KINDS.__getitem__, map(snap.fig_kind.__getitem__, fis))),
-            period=period_of,
-            province=provinces,
-            report_year=years,
-            published=list(map(snap.published.__getitem__, ranks)),
-            article_id=list(map(snap.ids.__getitem__, ranks)),
-            figure_index=list(map(snap.fig_pos.__getitem__, fis)),
-            value=list(map(snap.fig_value.__getitem__, fis)),
-            qualifier=list(map(quals.__getitem__, map(snap.fig_qual.__getitem__, fis))),
-            figures=fis,
-            scores=scores,
-            make=lambda found: self._hits(found, dated=True),
-        )
-
-    @cached_property
-    def _article_columns(self) -> tuple[list[str | None], list[int | None], list[str | None]]:
-        """Province name, report year and period of each article by rank, as parsed (a
-        comparison patches the corrected ones): one map per figure column instead of two."""
-        snap = self.snapshot
-        names, periods = [*snap.provinces, None], [*snap.periods, None]
-        return (list(map(names.__getitem__, snap.province)), [y or None for y in snap.year],
-                list(map(periods.__getitem__, snap.period)))
-
-    @cached_property
-    def _combos(self) -> tuple[list[list[tuple[int, int, int, int]]], ...]:
-        """The figures counted by (raw label, raw unit, key), listed under their folded
-        label group, folded unit group and key group: what a comparison's count and
-        choice of measure need, a few thousand combinations instead of a step per
-        figure. Made once per snapshot, on the first comparison."""
-        snap = self.snapshot
-        by_label: list[list[tuple[int, int, int, int]]] = [[] for _ in snap.flabels]
-        by_unit: list[list[tuple[int, int, int, int]]] = [[] for _ in snap.funits]
-        by_key: list[list[tuple[int, int, int, int]]] = [[] for _ in snap.keys]
-        label_fl, unit_fu = snap.label_flabel, snap.unit_funit
-        for (lab, unit, key), n in Counter(zip(snap.fig_label, snap.fig_unit, snap.fig_key)).items():
-            combo = (lab, unit, key, n)
-            if lab >= 0 and label_fl[lab] >= 0:
-                by_label[label_fl[lab]].append(combo)
-            if unit >= 0 and unit_fu[unit] >= 0:
-                by_unit[unit_fu[unit]].append(combo)
-            if key >= 0:
-                by_key[key].append(combo)
-        return by_label, by_key, by_unit
-
-    def _key_measure(self, scored: list[tuple[float, int, int]], measure: str | None) -> tuple[int, list[int], list[float]]:
-        """How many figures the unfiltered `scored` groups hold in all, and the figures of
-        one metric key among them with their scores, best first: the same as filtering
-        `_matches` by key. A figure's folded label, folded unit and key each put it in
-        at most one group, so the count and the key counts come from `_combos` (a
-        figure seen through an earlier kind of group is not counted again) and its best
-        score is that of the best-ranked of its (at most three) groups; only the chosen
-        key's own figures are read, with map operations."""
-        snap = self.snapshot
-        inf = len(scored)
-        group_rank: tuple[list[int], ...] = ([inf] * len(snap.flabels), [inf] * len(snap.keys), [inf] * len(snap.funits))
-        for rank, (_s, k, g) in enumerate(scored):
-            group_rank[k][g] = rank
-        label_fl, unit_fu = snap.label_flabel, snap.unit_funit
-        lab_rank = [group_rank[0][g] if g >= 0 else inf for g in label_fl] + [inf]  # raw label id (-1: last)
-        unit_rank = [group_rank[2][g] if g >= 0 else inf for g in unit_fu] + [inf]
-        key_rank = group_rank[1] + [inf]
-        total = 0
-        counts: Counter[int] = Counter()
-        combos = self._combos
-        for _s, k, g in scored:
-            for lab, unit, key, n in combos[k][g]:
-                if k == 2 and lab_rank[lab] < inf:
-                    continue  # counted under its label
-                if k == 1 and (lab_rank[lab] < inf or unit_rank[unit] < inf):
-                    continue
-                total += n
-                counts[key] += n
-        def members(kid: int) -> tuple[list[int], list[int]]:
-            """The key's figures among the matches, best first, and each one's best group rank."""
-            own = snap.key_perm[snap.key_start[kid] : snap.key_start[kid + 1]]
-            best = list(map(min, map(lab_rank.__getitem__, map(snap.fig_label.__getitem__, own)),
-                            map(unit_rank.__getitem__, map(snap.fig_unit.__getitem__, own)),
-                            repeat(key_rank[kid], len(own))))
-            keep = list(map(inf.__gt__, best))
-            figures, ranks = list(compress(own, keep)), list(compress(best, keep))
-            order = sorted(range(len(ranks)), key=ranks.__getitem__)  # stable: a group's own order (newest first)
-            return list(map(figures.__getitem__, order)), list(map(ranks.__getitem__, order))
-
-        if measure is not None:
-            kid = self._key_gid.get(measure, -2)
-        else:
-            counts.pop(-1, None)
-            kid = -2
-            if counts:
-                most = max(counts.values())
-                tied = [k for k, n in counts.items() if n == most]
-
-                def first_met(k: int) -> tuple[int, int]:
-                    figures, ranks = members(k)
-                    return ranks[0], figures[0]
-
-                kid = tied[0] if len(tied) == 1 else min(tied, key=first_met)
-        if kid < 0:
-            return total, [], []
-        figures, ranks = members(kid)
-        scores = [s for s, _k, _g in scored]
-        return total, figures, list(map(scores.__getitem__, ranks))
 
     def _hits(self, found: Sequence[tuple[int, float]], *, dated: bool = False) -> tuple[FigureHit, ...]:
         """Hits of figure indices, the columns bound once (a comparison makes tens of

@@ -50,18 +50,30 @@ class Columns(Protocol):
     first), so a table is built from plain values and records are made only for the
     sources of the cells that are drawn or opened (`ArchiveIndex.measure_figures`)."""
 
-    measure: str
-    total: int  # every match, the other measures included
-    unit: Sequence[str | None]
-    kind: Sequence[str]
-    period: Sequence[str | None]
-    province: Sequence[str | None]
-    report_year: Sequence[int | None]
-    published: Sequence[str | None]
-    article_id: Sequence[str]
-    figure_index: Sequence[int]
-    value: Sequence[float]
-    qualifier: Sequence[str | None]
+    @property
+    def measure(self) -> str: ...
+    @property
+    def total(self) -> int: ...  # every match, the other measures included
+    @property
+    def unit(self) -> Sequence[str | None]: ...
+    @property
+    def kind(self) -> Sequence[str]: ...
+    @property
+    def period(self) -> Sequence[str | None]: ...
+    @property
+    def province(self) -> Sequence[str | None]: ...
+    @property
+    def report_year(self) -> Sequence[int | None]: ...
+    @property
+    def published(self) -> Sequence[str | None]: ...
+    @property
+    def article_id(self) -> Sequence[str]: ...
+    @property
+    def figure_index(self) -> Sequence[int]: ...
+    @property
+    def value(self) -> Sequence[float]: ...
+    @property
+    def qualifier(self) -> Sequence[str | None]: ...
 
     def hits(self, rows: Sequence[int]) -> tuple[FigureHit, ...]: ...
 
@@ -339,9 +351,17 @@ def _column_cells(columns: Columns, bucket: list[int], left: Counter[str]) -> di
             rows.sort(key=newest.__getitem__, reverse=True)
         first = rows[0]
         n = len(set(map(value.__getitem__, rows)))
-        out[key] = Cell(value[first], qualifier[first], n if n > 1 else 0, len(rows),
-                        lambda rows=rows: columns.hits(rows))
+        out[key] = Cell(value[first], qualifier[first], n if n > 1 else 0, len(rows), _sources_of(columns, rows))
     return out
+
+
+def _sources_of(columns: Columns, rows: list[int]) -> Callable[[], tuple[FigureHit, ...]]:
+    """A cell's records, made when asked for."""
+
+    def make() -> tuple[FigureHit, ...]:
+        return columns.hits(rows)
+
+    return make
 
 
 def _latest(row: Row) -> float:
