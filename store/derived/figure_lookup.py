@@ -194,8 +194,11 @@ class FigureLookup(FigureMeasure):
             if asked is None:
                 return LookupResult((), 0, 0)
             if asked[1] is None:  # no filter: whole groups, counted and chosen with set operations
-                total, figures, scores = self._key_measure(asked[0], measure)
-                chosen = list(zip(figures, scores))
+                total, kid, rows, ranks = self._key_measure(asked[0], measure)
+                figures = self._key_columns(kid)["figure"] if rows else []
+                scores = [s for s, _k, _g in asked[0]]
+                order = sorted(range(len(rows)), key=ranks.__getitem__)  # stable: newest first within a group
+                chosen = [(figures[rows[i]], scores[ranks[i]]) for i in order]
                 return LookupResult(
                     hits=self._hits(chosen, dated=True),
                     total=total,

@@ -21,8 +21,8 @@ __all__ = ["FigureMeasure", "MeasureFigures"]
 
 @dataclass(frozen=True)
 class MeasureFigures:
-    """One metric key's matching figures as parallel columns (`pivot.Columns`), best
-    match first, read from the snapshot with map operations; records (`FigureHit`) only
+    """One metric key's matching figures as parallel columns (`pivot.Columns`), newest
+    first (`rank` gives the best-first order), read from the snapshot with map operations; records (`FigureHit`) only
     for the rows asked for, as `measure_hits` makes them."""
 
     measure: str
@@ -39,11 +39,12 @@ class MeasureFigures:
     value: list[float]
     qualifier: list[str | None]
     figures: list[int]  # figure index of each row
-    scores: list[float]
+    rank: list[int]  # each row's best matching group (best first: by rank, then row)
+    scores: list[float]  # of each group rank
     make: Callable[[Sequence[tuple[int, float]]], tuple[FigureHit, ...]]
 
     def hits(self, rows: Sequence[int]) -> tuple[FigureHit, ...]:
-        return self.make([(self.figures[i], self.scores[i]) for i in rows])
+        return self.make([(self.figures[i], self.scores[self.rank[i]]) for i in rows])
 
 
 class FigureMeasure:
@@ -85,38 +86,80 @@ class FigureMeasure:
         if asked is None or asked[1] is not None:
             return self.measure_hits(query, measure=measure, by_label=by_label, province=province, year=year,
                                      period=period, merged=merged)
-        total, fis, scores = self._key_measure(asked[0], measure)
+        total, kid, rows, best = self._key_measure(asked[0], measure)
         snap = self.snapshot
-        ranks = list(map(snap.fig_article.__getitem__, fis))
-        names, years_of, periods = self._article_columns
-        provinces = list(map(names.__getitem__, ranks))
-        years = list(map(years_of.__getitem__, ranks))
-        period_of = list(map(periods.__getitem__, ranks))
+        own = self._key_columns(kid) if kid >= 0 else {}
+        every = bool(rows) and len(rows) == len(own["figure"])
+
+        def column(name: str, *, copy: bool = False) -> list[Any]:
+            """The key's column over `rows`: the cached list itself when every figure matched."""
+            values = own.get(name, [])
+            if every:
+                return list(values) if copy else values
+            return list(map(values.__getitem__, rows))
+
+        ranks = column("rank")
         override = self._override
+        provinces, years, period_of = (column(name, copy=bool(override)) for name in ("province", "report_year", "period"))
         if override:  # corrected articles: their list rows hold the corrected fields
             for i, rank in enumerate(ranks):
                 if rank in override:
                     m = self._order[rank]
                     provinces[i], years[i], period_of[i] = m.province, m.report_year, m.period
-        units, quals = [*snap.units, None], [*snap.qualifiers, None]
         return MeasureFigures(
-            measure=snap.keys[snap.fig_key[fis[0]]] if fis else "",
+            measure=snap.keys[kid] if rows else "",
             total=total,
             articles=len(set(ranks)),
-            unit=list(map(units.__getitem__, map(snap.fig_unit.__getitem__, fis))),
-            kind=list(map(FIGURE_KINDS.__getitem__, map(snap.fig_kind.__getitem__, fis))),
+            unit=column("unit"),
+            kind=column("kind"),
             period=period_of,
             province=provinces,
             report_year=years,
-            published=list(map(snap.published.__getitem__, ranks)),
-            article_id=list(map(snap.ids.__getitem__, ranks)),
-            figure_index=list(map(snap.fig_pos.__getitem__, fis)),
-            value=list(map(snap.fig_value.__getitem__, fis)),
-            qualifier=list(map(quals.__getitem__, map(snap.fig_qual.__getitem__, fis))),
-            figures=fis,
-            scores=scores,
+            published=column("published"),
+            article_id=column("article_id"),
+            figure_index=column("figure_index"),
+            value=column("value"),
+            qualifier=column("qualifier"),
+            figures=column("figure"),
+            rank=best,
+            scores=[s for s, _k, _g in asked[0]],
             make=lambda found: self._hits(found, dated=True),
         )
+
+    @cached_property
+    def _key_column_cache(self) -> dict[int, dict[str, list[Any]]]:
+        return {}
+
+    def _key_columns(self, kid: int) -> dict[str, list[Any]]:
+        """The snapshot's columns of one metric key's figures (its group's run, newest
+        first), read once per key: the snapshot's number columns are memory views, whose
+        reads cost several times a list's, and the pivot of a key reads them on every
+        keystroke. Corrections are not in these (measure_figures applies them)."""
+        cached = self._key_column_cache.get(kid)
+        if cached is not None:
+            return cached
+        snap = self.snapshot
+        fis = list(snap.key_perm[snap.key_start[kid] : snap.key_start[kid + 1]])
+        ranks = list(map(snap.fig_article.__getitem__, fis))
+        names, years_of, periods = self._article_columns
+        units, quals = [*snap.units, None], [*snap.qualifiers, None]
+        cached = self._key_column_cache[kid] = {
+            "figure": fis,
+            "rank": ranks,
+            "label_id": list(map(snap.fig_label.__getitem__, fis)),
+            "unit_id": list(map(snap.fig_unit.__getitem__, fis)),
+            "unit": list(map(units.__getitem__, map(snap.fig_unit.__getitem__, fis))),
+            "kind": list(map(FIGURE_KINDS.__getitem__, map(snap.fig_kind.__getitem__, fis))),
+            "province": list(map(names.__getitem__, ranks)),
+            "report_year": list(map(years_of.__getitem__, ranks)),
+            "period": list(map(periods.__getitem__, ranks)),
+            "published": list(map(snap.published.__getitem__, ranks)),
+            "article_id": list(map(snap.ids.__getitem__, ranks)),
+            "figure_index": list(map(snap.fig_pos.__getitem__, fis)),
+            "value": list(map(snap.fig_value.__getitem__, fis)),
+            "qualifier": list(map(quals.__getitem__, map(snap.fig_qual.__getitem__, fis))),
+        }
+        return cached
 
     @cached_property
     def _article_columns(self) -> tuple[list[str | None], list[int | None], list[str | None]]:
@@ -148,9 +191,10 @@ class FigureMeasure:
                 by_key[key].append(combo)
         return by_label, by_key, by_unit
 
-    def _key_measure(self, scored: list[tuple[float, int, int]], measure: str | None) -> tuple[int, list[int], list[float]]:
-        """How many figures the unfiltered `scored` groups hold in all, and the figures of
-        one metric key among them with their scores, best first: the same as filtering
+    def _key_measure(self, scored: list[tuple[float, int, int]], measure: str | None) -> tuple[int, int, list[int], list[int]]:
+        """How many figures the unfiltered `scored` groups hold in all, the metric key
+        chosen, its figures among them (positions in `_key_columns`, newest first) and
+        each one's best group rank (best first is by rank, then position): the same as filtering
         `_matches` by key. A figure's folded label, folded unit and key each put it in
         at most one group, so the count and the key counts come from `_combos` (a
         figure seen through an earlier kind of group is not counted again) and its best
@@ -176,16 +220,17 @@ class FigureMeasure:
                     continue
                 total += n
                 counts[key] += n
+
         def members(kid: int) -> tuple[list[int], list[int]]:
-            """The key's figures among the matches, best first, and each one's best group rank."""
-            own = snap.key_perm[snap.key_start[kid] : snap.key_start[kid + 1]]
-            best = list(map(min, map(lab_rank.__getitem__, map(snap.fig_label.__getitem__, own)),
-                            map(unit_rank.__getitem__, map(snap.fig_unit.__getitem__, own)),
-                            repeat(key_rank[kid], len(own))))
+            """Positions in `_key_columns(kid)` of the key's figures among the matches, best
+            first, and each one's best group rank."""
+            own = self._key_columns(kid)
+            best = list(map(min, map(lab_rank.__getitem__, own["label_id"]), map(unit_rank.__getitem__, own["unit_id"]),
+                            repeat(key_rank[kid], len(own["figure"]))))
             keep = list(map(inf.__gt__, best))
-            figures, ranks = list(compress(own, keep)), list(compress(best, keep))
-            order = sorted(range(len(ranks)), key=ranks.__getitem__)  # stable: a group's own order (newest first)
-            return list(map(figures.__getitem__, order)), list(map(ranks.__getitem__, order))
+            if all(keep):
+                return list(range(len(best))), best
+            return list(compress(range(len(best)), keep)), list(compress(best, keep))
 
         if measure is not None:
             kid = self._key_gid.get(measure, -2)
@@ -197,12 +242,11 @@ class FigureMeasure:
                 tied = [k for k, n in counts.items() if n == most]
 
                 def first_met(k: int) -> tuple[int, int]:
-                    figures, ranks = members(k)
-                    return ranks[0], figures[0]
+                    rows, ranks = members(k)
+                    return min(zip(ranks, map(self._key_columns(k)["figure"].__getitem__, rows)))
 
                 kid = tied[0] if len(tied) == 1 else min(tied, key=first_met)
         if kid < 0:
-            return total, [], []
-        figures, ranks = members(kid)
-        scores = [s for s, _k, _g in scored]
-        return total, figures, list(map(scores.__getitem__, ranks))
+            return total, kid, [], []
+        rows, ranks = members(kid)
+        return total, kid, rows, ranks

@@ -74,6 +74,9 @@ class Columns(Protocol):
     def value(self) -> Sequence[float]: ...
     @property
     def qualifier(self) -> Sequence[str | None]: ...
+    @property
+    def rank(self) -> Sequence[int]: ...  # best match first is by rank, then row
+
 
     def hits(self, rows: Sequence[int]) -> tuple[FigureHit, ...]: ...
 
@@ -192,6 +195,9 @@ def comparable_columns(columns: Columns) -> Comparable:
             rows[key] = [i]
         else:
             bucket.append(i)
+    rank = columns.rank
+    first = {key: min(zip(map(rank.__getitem__, bucket), bucket)) for key, bucket in rows.items()}
+    rows = dict(sorted(rows.items(), key=lambda item: first[item[0]]))  # first met, best match first
     seen = len(columns.value)
     order = (columns.measure,) if columns.measure and seen else ()
     if not columns.measure:
@@ -324,17 +330,21 @@ def _column_cells(columns: Columns, bucket: list[int], left: Counter[str]) -> di
     published first, then article and figure), records made only when a cell's sources are asked for."""
     province, year = columns.province, columns.report_year
     cells: dict[tuple[str, int], list[int]] = {}
+    apart: dict[str, list[int]] = {}
     for i, p, y in zip(bucket, map(province.__getitem__, bucket), map(year.__getitem__, bucket)):
         if not p:
-            left["without province"] += 1
+            apart.setdefault("without province", []).append(i)
         elif not y:
-            left["without report year"] += 1
+            apart.setdefault("without report year", []).append(i)
         else:
             sources = cells.get((p, y))
             if sources is None:
                 cells[(p, y)] = [i]
             else:
                 sources.append(i)
+    rank = columns.rank
+    for why, rows in sorted(apart.items(), key=lambda item: min((rank[i], i) for i in item[1])):  # first met first
+        left[why] += len(rows)
     value, qualifier = columns.value, columns.qualifier
     sort_key: dict[int, tuple[str, int]] = {}
     newest: dict[int, str] = {}
