@@ -346,14 +346,11 @@ def _column_cells(columns: Columns, bucket: list[int], left: Counter[str]) -> di
     for why, rows in sorted(apart.items(), key=lambda item: min((rank[i], i) for i in item[1])):  # first met first
         left[why] += len(rows)
     value, qualifier = columns.value, columns.qualifier
-    sort_key: dict[int, tuple[str, int]] = {}
-    newest: dict[int, str] = {}
-    several = [rows for rows in cells.values() if len(rows) > 1]
-    if several:
-        sorted_rows = [i for rows in several for i in rows]
-        sort_key = dict(zip(sorted_rows, zip(map(columns.article_id.__getitem__, sorted_rows),
-                                             map(columns.figure_index.__getitem__, sorted_rows))))
-        newest = {i: p or "" for i, p in zip(sorted_rows, map(columns.published.__getitem__, sorted_rows))}
+    sort_key: Sequence[tuple[str, int]] = ()
+    newest: Sequence[str] = ()
+    if any(len(rows) > 1 for rows in cells.values()):  # keys by row, read in order (no dict of rows)
+        sort_key = list(zip(columns.article_id, columns.figure_index))
+        newest = [p or "" for p in columns.published]
     out = {}
     for key, rows in cells.items():
         if len(rows) > 1:
