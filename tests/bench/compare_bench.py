@@ -161,15 +161,19 @@ def fmt(x: float) -> str:
 
 
 def _recorded_rows(*, exclude: set[str], only: str | None = None) -> dict[str, list[str]]:
-    """The table rows of sizes (with `only`: of measurements) not run now, and the
-    date/command lines they came with."""
+    """The table rows of sizes (with `only`: of measurements) not run now, the
+    date/command lines they came with, and the notes below the table."""
     if not RESULTS.exists():
-        return {"rows": [], "head": []}
+        return {"rows": [], "head": [], "sections": []}
     text = RESULTS.read_text(encoding="utf-8").splitlines()
+    first = next((i for i, line in enumerate(text) if line.startswith("## ")), len(text))
+    sections = text[first:]  # the hand-written notes below the table stay
+    text = text[:first]
     rows = [line for line in text if line.startswith("| ") and not line.startswith("| measurement")
+            and len(line.split(" | ")) >= 9  # a row of this table, not of a note's
             and (line.split(" | ")[1] not in exclude or (only is not None and not line[2:].startswith(only)))]
     head = [line[2:] for line in text if line.startswith(("- date:", "- command:"))] if rows else []
-    return {"rows": rows, "head": head}
+    return {"rows": rows, "head": head, "sections": sections}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -214,7 +218,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.note:
             head.append(f"- note: {args.note}")
         head += [f"- earlier run, kept: {line}" for line in kept["head"]]
-        RESULTS.write_text("\n".join(head + ["", *lines, ""]), encoding="utf-8")
+        sections = ["", *kept["sections"]] if kept["sections"] else []
+        RESULTS.write_text("\n".join(head + ["", *lines, *sections, ""]), encoding="utf-8")
     return 0
 
 
