@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable, Iterable, Mapping, Protocol, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from tongket.store.lang.text import nfc
 from tongket.store.present.collate import qualifier_mark, vn_sort_key
 from tongket.store.present.display import vn_number
+from tongket.store.present.pivot_columns import Columns
 from tongket.store.record import FigureHit, LookupResult
 
 PIVOT_PERIODS = ("year", "half-year", "quarter", "other")
@@ -43,42 +44,6 @@ def _newest_first(sources: list[FigureHit]) -> tuple[FigureHit, ...]:
     sources.sort(key=lambda h: (h.article_id, h.figure_index))
     sources.sort(key=lambda h: h.published or "", reverse=True)  # reverse keeps ties stable; "" (undated) last
     return tuple(sources)
-
-
-class Columns(Protocol):
-    """One measure's figures as parallel columns (row i: the i-th figure, best match
-    first), so a table is built from plain values and records are made only for the
-    sources of the cells that are drawn or opened (`ArchiveIndex.measure_figures`)."""
-
-    @property
-    def measure(self) -> str: ...
-    @property
-    def total(self) -> int: ...  # every match, the other measures included
-    @property
-    def unit(self) -> Sequence[str | None]: ...
-    @property
-    def kind(self) -> Sequence[str]: ...
-    @property
-    def period(self) -> Sequence[str | None]: ...
-    @property
-    def province(self) -> Sequence[str | None]: ...
-    @property
-    def report_year(self) -> Sequence[int | None]: ...
-    @property
-    def published(self) -> Sequence[str | None]: ...
-    @property
-    def article_id(self) -> Sequence[str]: ...
-    @property
-    def figure_index(self) -> Sequence[int]: ...
-    @property
-    def value(self) -> Sequence[float]: ...
-    @property
-    def qualifier(self) -> Sequence[str | None]: ...
-    @property
-    def rank(self) -> Sequence[int]: ...  # best match first is by rank, then row
-
-
-    def hits(self, rows: Sequence[int]) -> tuple[FigureHit, ...]: ...
 
 
 @dataclass(frozen=True)
