@@ -18,6 +18,8 @@ from tongket.store.record import FIGURE_KINDS, FigureHit, LookupResult
 
 __all__ = ["FigureMeasure", "MeasureFigures"]
 
+KEYS_KEPT = 8  # metric keys whose columns stay read (a comparison moves among a few)
+
 
 @dataclass(frozen=True)
 class MeasureFigures:
@@ -138,6 +140,8 @@ class FigureMeasure:
         cached = self._key_column_cache.get(kid)
         if cached is not None:
             return cached
+        if len(self._key_column_cache) >= KEYS_KEPT:
+            del self._key_column_cache[next(iter(self._key_column_cache))]  # the oldest: ~20 MB a key at 100k
         snap = self.snapshot
         fis = list(snap.key_perm[snap.key_start[kid] : snap.key_start[kid + 1]])
         ranks = list(map(snap.fig_article.__getitem__, fis))
