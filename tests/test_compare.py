@@ -226,3 +226,40 @@ def test_figures_table_has_one_row_per_figure(capsys, compared: Archive) -> None
     assert json.loads(line)["qualifier"] == "gần"
     _, out, _ = run(capsys, "figures", "--csv", "--bom")
     assert out.startswith("\ufeffarticle_id,")
+
+
+def _pivot_facts(pivot: pivots.Pivot) -> tuple:
+    """Everything a pivot shows or exports: cells, marks, sources in order, set-apart counts in order."""
+    return (pivot.title, pivot.summary(), list(pivot.left_out.items()), pivots.table(pivot),
+            pivots.table(pivot, numbers=True), [pivots.notes(pivot, r) for r in pivot.rows],
+            [[(y, c.text(), c.mark, c.conflict, c.sources) for y, c in r.cells.items()] for r in pivot.rows])
+
+
+@pytest.mark.parametrize("query", ["van ban den", "ho so", "ty le", "cong dan", "incoming_documents"])
+def test_pivot_from_columns_is_the_pivot_of_every_record(generated: Archive, query: str) -> None:
+    """The pivot's fast path (one measure's figures as columns, records only for opened
+    cells) shows exactly what the pivot of the records does, in every period and kind."""
+    columns = generated.index.measure_figures(query)
+    records = generated.index.measure_hits(query)
+    assert not isinstance(columns, type(records))  # the columns path, not the fallback
+    fast, slow = pivots.grouped(columns), pivots.grouped(records)
+    assert fast.total == slow.total == records.total and fast.order == slow.order
+    for period in pivots.PIVOT_PERIODS:
+        for kind in ("actual", "target"):
+            for order in pivots.ORDERS:
+                want = pivots.build_pivot(slow, period=period, kind=kind, order=order)
+                got = pivots.build_pivot(fast, period=period, kind=kind, order=order)
+                assert _pivot_facts(got) == _pivot_facts(want)
+
+
+def test_pivot_from_columns_follows_corrections(generated: Archive) -> None:
+    first = generated.index.measure_hits("van ban den").hits[0]
+    generated.correct(first.article_id, province="Cà Mau", report_year=2030)
+    try:
+        columns = generated.index.measure_figures("van ban den")
+        pivot = pivots.build_pivot(pivots.grouped(columns))
+        want = pivots.build_pivot(pivots.grouped(generated.index.measure_hits("van ban den")))
+        assert _pivot_facts(pivot) == _pivot_facts(want)
+        assert 2030 in pivot.years and any(r.province == "Cà Mau" and 2030 in r.cells for r in pivot.rows)
+    finally:
+        generated.correct(first.article_id, province=first.province, report_year=first.report_year)

@@ -142,3 +142,33 @@ async def test_first_hits_then_every_hit(tmp_path: Path):
         await settle(pilot)
         assert len(app.screen.hits) == 25 and asked[-2:] == [10, None]
         assert "25 figures in 25 articles" in screen_text(app)
+
+
+async def test_typing_on_in_the_pivot_groups_the_last_query_not_every_keystroke(tmp_path: Path):
+    from tongket.store.record import FigureHit, LookupResult
+
+    hits = tuple(FigureHit(f"id{i}", 0, "Kiên Giang", 2000 + i, "year", float(i), "hồ sơ", "hồ sơ", "records",
+                           f"{i}", 1.0) for i in range(5))
+    measured: list[str] = []
+
+    def search(query: str, limit: int | None = None) -> LookupResult:
+        return LookupResult(hits, len(hits), len(hits))
+
+    def measure(query: str, name: str | None, by_label: bool) -> LookupResult:
+        measured.append(query)
+        return LookupResult(hits, len(hits), len(hits))
+
+    app = make_app(demo_archive(tmp_path), tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(LookupDialog(search, measure=measure))
+        await settle(pilot)
+        await pilot.press(*"ho")
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert measured == ["ho"]
+        await pilot.press(*"xaxa")  # letters the pivot table has no key for go to the query
+        await settle(pilot)
+        assert measured[-1] == "hoxaxa" and len(measured) < 1 + len("xaxa")
+        assert app.screen.pivot is not None and app.screen.pivot.measure == "records"

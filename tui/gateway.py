@@ -33,6 +33,7 @@ from tongket.store.archive.archive import Archive
 from tongket.store.errors import TongketError
 from tongket.store.present.display import period_label
 from tongket.store.present.export import write_markdown
+from tongket.store.present.pivot import Columns
 from tongket.store.record import ArticleMeta, FigureHit, LookupResult, StoredArticle
 
 from .messages import (
@@ -235,16 +236,16 @@ class ArchiveGateway:
 
         return search
 
-    def measure_function(self, filters: Filters) -> Callable[[str, str | None, bool], LookupResult]:
+    def measure_function(self, filters: Filters) -> Callable[[str, str | None, bool], LookupResult | Columns]:
         """The matches of one measure bound to `filters` (`ArchiveIndex.measure_hits`), for
         the pivot's worker; store failures raise, the dialog shows them."""
         archive, lock, kwargs = self._archive, self._lock, filters.lookup_kwargs()
 
-        def measure(query: str, name: str | None, by_label: bool) -> LookupResult:
+        def measure(query: str, name: str | None, by_label: bool) -> LookupResult | Columns:
             if archive is None:
                 return LookupResult((), 0, 0)
             with lock:
-                return archive.index.measure_hits(query, measure=name, by_label=by_label, **kwargs)
+                return archive.index.measure_figures(query, measure=name, by_label=by_label, **kwargs)
 
         return measure
 

@@ -166,8 +166,8 @@ def cmd_pivot(args: argparse.Namespace) -> int:
     archive = open_archive(args)
     query = args.query.strip()
     measure = query if not args.label and load_catalogue().get(query) is not None else None  # a key names itself
-    found = archive.index.measure_hits(query, measure=measure, by_label=args.label, **filters)
-    hits = pivots.comparable(found.hits, by_label=args.label, total=found.total)
+    found = archive.index.measure_figures(query, measure=measure, by_label=args.label, **filters)
+    hits = pivots.grouped(found, by_label=args.label)
     pivot = pivots.build_pivot(
         hits, measure=measure, unit=args.unit, period=period, kind=args.kind,
         order=args.order or ("merged" if args.merged else "alpha"), merged_unit=archive.index.provinces.merged_unit,

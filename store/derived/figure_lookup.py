@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Iterable, Sequence
 
+from tongket.store.derived.figure_measure import FigureMeasure
 from tongket.store.derived.names import ProvinceNames
 from tongket.store.derived.scoring import Label, names_score, phrase_score, unit_label_score
 from tongket.store.derived.snapshot import Snapshot
@@ -18,7 +19,7 @@ from tongket.store.lang.text import fold_words, nfc
 from tongket.store.record import FIGURE_KINDS, ArticleMeta, FigureHit, LookupResult
 
 
-class FigureLookup:
+class FigureLookup(FigureMeasure):
     """Lookup methods of `ArchiveIndex`; the attributes below are set by its constructor."""
 
     snapshot: Snapshot
@@ -135,6 +136,27 @@ class FigureLookup:
         self, query: str, province: str | None, year: int | str | None, period: str | None, merged: bool
     ) -> list[tuple[int, float]]:
         """(figure index, score) of every match, best first; a figure counts once, at its best score."""
+        asked = self._asked(query, province, year, period, merged)
+        if asked is None:
+            return []
+        scored, allowed = asked
+        fig_article = self.snapshot.fig_article
+        matches: list[tuple[int, float]] = []
+        seen: set[int] = set()
+        for score, members in self._members(scored, allowed):
+            # best groups first: the first time a figure is seen is its best score
+            for fi in members:
+                if fi in seen or (allowed is not None and fig_article[fi] not in allowed):
+                    continue
+                seen.add(fi)
+                matches.append((fi, score))
+        return matches
+
+    def _asked(
+        self, query: str, province: str | None, year: int | str | None, period: str | None, merged: bool
+    ) -> tuple[list[tuple[float, int, int]], set[int] | None] | None:
+        """The matching groups of a query, best first, and the articles its filters allow
+        (a year or province written in the query counts as a filter); None: nothing asked."""
         words = fold_words(query or "").split()
         if year is None:
             years = [w for w in words if len(w) == 4 and w.isdigit() and looks_like_year(int(w))]
@@ -146,20 +168,9 @@ class FigureLookup:
             if found and rest:
                 province, words = found, rest
         if not words:
-            return []
+            return None
         q = " ".join(words)
-        allowed = self._candidates(province, year, period, merged)
-        fig_article = self.snapshot.fig_article
-        matches: list[tuple[int, float]] = []
-        seen: set[int] = set()
-        for score, members in self._members(self._groups(q, words), allowed):
-            # best groups first: the first time a figure is seen is its best score
-            for fi in members:
-                if fi in seen or (allowed is not None and fig_article[fi] not in allowed):
-                    continue
-                seen.add(fi)
-                matches.append((fi, score))
-        return matches
+        return self._groups(q, words), self._candidates(province, year, period, merged)
 
     def measure_hits(
         self,
@@ -176,9 +187,24 @@ class FigureLookup:
         else the key most matches share) or, `by_label`, an exact label (else the best
         match's). The measure is chosen on the integer columns, so only its own figures
         become records; `total` counts every match, the other measures included."""
-        found = self._matches(query, province, year, period, merged)
         snap = self.snapshot
         fig_article = snap.fig_article
+        if not by_label:
+            asked = self._asked(query, province, year, period, merged)
+            if asked is None:
+                return LookupResult((), 0, 0)
+            if asked[1] is None:  # no filter: whole groups, counted and chosen with set operations
+                total, kid, rows, ranks = self._key_measure(asked[0], measure)
+                figures = self._key_columns(kid)["figure"] if rows else []
+                scores = [s for s, _k, _g in asked[0]]
+                order = sorted(range(len(rows)), key=ranks.__getitem__)  # stable: newest first within a group
+                chosen = [(figures[rows[i]], scores[ranks[i]]) for i in order]
+                return LookupResult(
+                    hits=self._hits(chosen, dated=True),
+                    total=total,
+                    articles=len(set(map(fig_article.__getitem__, [fi for fi, _s in chosen]))),
+                )
+        found = self._matches(query, province, year, period, merged)
         if by_label:
             same_label: dict[int, bool] = {}
             fig_label, labels = snap.fig_label, snap.labels

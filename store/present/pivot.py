@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Mapping
+from functools import cached_property
+from typing import Callable, Iterable, Mapping, Sequence
 
 from tongket.store.lang.text import nfc
 from tongket.store.present.collate import qualifier_mark, vn_sort_key
 from tongket.store.present.display import vn_number
-from tongket.store.record import FigureHit
+from tongket.store.present.pivot_columns import Columns
+from tongket.store.record import FigureHit, LookupResult
 
 PIVOT_PERIODS = ("year", "half-year", "quarter", "other")
 ORDERS = ("alpha", "merged", "value")
@@ -44,38 +46,48 @@ def _newest_first(sources: list[FigureHit]) -> tuple[FigureHit, ...]:
     return tuple(sources)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Cell:
-    """The figures of one province and year; `sources[0]` is the one shown."""
+    """The figures of one province and year; `sources[0]` is the one shown. What the
+    table draws (chosen value, qualifier, disagreement) is kept as plain values; the
+    sources themselves are made when first asked for (Enter, an export)."""
 
-    sources: tuple[FigureHit, ...]
+    value: float
+    qualifier: str | None
+    conflict: int  # how many different values the sources give (0 when they agree)
+    size: int  # how many sources
+    make: Callable[[], tuple[FigureHit, ...]] = field(compare=False, repr=False)
+
+    @classmethod
+    def of(cls, sources: tuple[FigureHit, ...]) -> "Cell":
+        """A cell of sources already made, the shown one first."""
+        n = len({s.value for s in sources})
+        return cls(sources[0].value, sources[0].qualifier, n if n > 1 else 0, len(sources), lambda: sources)
+
+    @cached_property
+    def sources(self) -> tuple[FigureHit, ...]:
+        return self.make()
 
     @property
     def chosen(self) -> FigureHit:
         return self.sources[0]
 
     @property
-    def conflict(self) -> int:
-        """How many different values the sources give (0 when they agree)."""
-        n = len({s.value for s in self.sources})
-        return n if n > 1 else 0
-
-    @property
     def mark(self) -> str:
-        return qualifier_mark(self.chosen.qualifier)
+        return qualifier_mark(self.qualifier)
 
     def text(self) -> str:
         """"≈40.000", "22.700*3" (three values disagree)."""
-        out = f"{self.mark}{vn_number(self.chosen.value)}"
+        out = f"{self.mark}{vn_number(self.value)}"
         return out + (f"{CONFLICT}{self.conflict}" if self.conflict else "")
 
     def note(self) -> str:
         """The marks in words, for exports whose cells hold bare numbers."""
         parts = []
-        if self.chosen.qualifier:
-            parts.append(self.chosen.qualifier)
+        if self.qualifier:
+            parts.append(self.qualifier)
         if self.conflict:
-            parts.append(f"{len(self.sources)} sources, {self.conflict} values")
+            parts.append(f"{self.size} sources, {self.conflict} values")
         return ", ".join(parts)
 
 
@@ -106,7 +118,7 @@ class Pivot:
 
     def summary(self) -> str:
         """How many figures are in the table and what was set apart, in one line."""
-        shown = sum(len(c.sources) for r in self.rows for c in r.cells.values())
+        shown = sum(c.size for r in self.rows for c in r.cells.values())
         text = f"{shown} figures, {len(self.rows)} provinces, {len(self.years)} years"
         if self.left_out:
             text += "; set apart: " + ", ".join(f"{n} {why}" for why, n in self.left_out.items())
@@ -122,9 +134,40 @@ class Comparable:
     total: int
     order: tuple[str, ...]  # measures, most figures first (ties: best match first)
     buckets: Mapping[str, Mapping[tuple[str | None, str, str], list[FigureHit]]]
+    rows: Mapping[tuple[str | None, str, str], list[int]] = field(default_factory=dict)  # of `columns`
+    columns: Columns | None = None  # one measure's figures as columns; `rows` group them
 
     def count(self, measure: str) -> int:
+        if self.columns is not None:
+            return sum(map(len, self.rows.values())) if measure == self.columns.measure else 0
         return sum(len(b) for b in self.buckets.get(measure, {}).values())
+
+    def sizes(self, measure: str) -> dict[tuple[str | None, str, str], int]:
+        """Figures per (unit, kind, period class) of a measure, first seen first."""
+        if self.columns is not None:
+            return {k: len(r) for k, r in self.rows.items()} if measure == self.columns.measure else {}
+        return {k: len(b) for k, b in self.buckets.get(measure, {}).items()}
+
+
+def comparable_columns(columns: Columns) -> Comparable:
+    """`comparable` of one measure's columns: rows grouped by (unit, kind, period class)."""
+    rows: dict[tuple[str | None, str, str], list[int]] = {}
+    classes = {p: period_class(p) for p in set(columns.period)}
+    keys = zip(columns.unit, [k or "actual" for k in columns.kind], map(classes.__getitem__, columns.period))
+    for i, key in enumerate(keys):
+        bucket = rows.get(key)
+        if bucket is None:
+            rows[key] = [i]
+        else:
+            bucket.append(i)
+    rank = columns.rank
+    first = {key: min(zip(map(rank.__getitem__, bucket), bucket)) for key, bucket in rows.items()}
+    rows = dict(sorted(rows.items(), key=lambda item: first[item[0]]))  # first met, best match first
+    seen = len(columns.value)
+    order = (columns.measure,) if columns.measure and seen else ()
+    if not columns.measure:
+        rows = {}
+    return Comparable(False, max(seen, columns.total), order, {}, rows, columns)
 
 
 def comparable(hits: Iterable[FigureHit], *, by_label: bool = False, total: int | None = None) -> Comparable:
@@ -159,6 +202,13 @@ def comparable(hits: Iterable[FigureHit], *, by_label: bool = False, total: int 
     return Comparable(by_label, total, tuple(m for m, _n in counts.most_common()), buckets)
 
 
+def grouped(found: LookupResult | Columns, *, by_label: bool = False) -> Comparable:
+    """`comparable` of what `ArchiveIndex.measure_figures` (or `measure_hits`) returned."""
+    if isinstance(found, LookupResult):
+        return comparable(found.hits, by_label=by_label, total=found.total)
+    return comparable_columns(found)
+
+
 def measures(hits: Iterable[FigureHit], *, by_label: bool = False) -> list[tuple[str, int]]:
     """The measures the hits could be compared by, most figures first (ties: best match first)."""
     grouped = comparable(hits, by_label=by_label)
@@ -189,39 +239,30 @@ def build_pivot(
         measure = grouped.order[0] if grouped.order else ""
     elif by_label:
         measure = nfc(measure.strip())
-    group = grouped.buckets.get(measure, {})
+    sizes = grouped.sizes(measure)
     if unit is None:
         units: Counter[str | None] = Counter()
-        for (u, _k, _p), bucket in group.items():
-            units[u] += len(bucket)
+        for (u, _k, _p), n in sizes.items():
+            units[u] += n
         unit = units.most_common(1)[0][0] if units else None
     left: Counter[str] = Counter()
     left["of other measures"] = grouped.total - grouped.count(measure)
-    cells: dict[tuple[str, int], list[FigureHit]] = {}
-    for (u, k, p), bucket in group.items():
+    cells: dict[tuple[str, int], Cell] = {}
+    for (u, k, p), n in sizes.items():  # in first-seen order: the set-apart reasons keep it
         if u != unit:
-            left["in other units"] += len(bucket)
+            left["in other units"] += n
         elif k != kind:
-            left[f"{k}s"] += len(bucket)
+            left[f"{k}s"] += n
         elif p != period:
-            left[f"{p} figures"] += len(bucket)
+            left[f"{p} figures"] += n
+        elif grouped.columns is not None:
+            cells = _column_cells(grouped.columns, grouped.rows[(u, k, p)], left)
         else:
-            for h in bucket:
-                if not h.province:
-                    left["without province"] += 1
-                elif not h.report_year:
-                    left["without report year"] += 1
-                else:
-                    cell_key = (h.province, h.report_year)
-                    sources = cells.get(cell_key)
-                    if sources is None:
-                        cells[cell_key] = [h]
-                    else:
-                        sources.append(h)
+            cells = _hit_cells(grouped.buckets[measure][(u, k, p)], left)
     years = tuple(sorted({y for _p, y in cells}))
     by_row: dict[str, dict[int, Cell]] = {}
-    for (province, year), sources in cells.items():
-        by_row.setdefault(province, {})[year] = Cell(_newest_first(sources))
+    for (province, year), cell in cells.items():
+        by_row.setdefault(province, {})[year] = cell
     rows = [Row(p, merged_unit(p), {y: c[y] for y in sorted(c)}) for p, c in by_row.items()]
     rows.sort(key=lambda r: vn_sort_key(r.province))
     if order == "merged":
@@ -231,9 +272,73 @@ def build_pivot(
     return Pivot(measure, by_label, unit, period, kind, years, tuple(rows), {k: n for k, n in left.items() if n})
 
 
+def _hit_cells(bucket: list[FigureHit], left: Counter[str]) -> dict[tuple[str, int], Cell]:
+    """The cells of the shown bucket's hits (figures without province or year counted in `left`)."""
+    cells: dict[tuple[str, int], list[FigureHit]] = {}
+    for h in bucket:
+        if not h.province:
+            left["without province"] += 1
+        elif not h.report_year:
+            left["without report year"] += 1
+        else:
+            cell_key = (h.province, h.report_year)
+            sources = cells.get(cell_key)
+            if sources is None:
+                cells[cell_key] = [h]
+            else:
+                sources.append(h)
+    return {key: Cell.of(_newest_first(sources)) for key, sources in cells.items()}
+
+
+def _column_cells(columns: Columns, bucket: list[int], left: Counter[str]) -> dict[tuple[str, int], Cell]:
+    """`_hit_cells` on columns: the same cells, sources in the same order (most recently
+    published first, then article and figure), records made only when a cell's sources are asked for."""
+    province, year = columns.province, columns.report_year
+    cells: dict[tuple[str, int], list[int]] = {}
+    apart: dict[str, list[int]] = {}
+    for i, p, y in zip(bucket, map(province.__getitem__, bucket), map(year.__getitem__, bucket)):
+        if not p:
+            apart.setdefault("without province", []).append(i)
+        elif not y:
+            apart.setdefault("without report year", []).append(i)
+        else:
+            sources = cells.get((p, y))
+            if sources is None:
+                cells[(p, y)] = [i]
+            else:
+                sources.append(i)
+    rank = columns.rank
+    for why, rows in sorted(apart.items(), key=lambda item: min((rank[i], i) for i in item[1])):  # first met first
+        left[why] += len(rows)
+    value, qualifier = columns.value, columns.qualifier
+    sort_key: Sequence[tuple[str, int]] = ()
+    newest: Sequence[str] = ()
+    if any(len(rows) > 1 for rows in cells.values()):  # keys by row, read in order (no dict of rows)
+        sort_key = list(zip(columns.article_id, columns.figure_index))
+        newest = [p or "" for p in columns.published]
+    out = {}
+    for key, rows in cells.items():
+        if len(rows) > 1:
+            rows.sort(key=sort_key.__getitem__)
+            rows.sort(key=newest.__getitem__, reverse=True)
+        first = rows[0]
+        n = len(set(map(value.__getitem__, rows)))
+        out[key] = Cell(value[first], qualifier[first], n if n > 1 else 0, len(rows), _sources_of(columns, rows))
+    return out
+
+
+def _sources_of(columns: Columns, rows: list[int]) -> Callable[[], tuple[FigureHit, ...]]:
+    """A cell's records, made when asked for."""
+
+    def make() -> tuple[FigureHit, ...]:
+        return columns.hits(rows)
+
+    return make
+
+
 def _latest(row: Row) -> float:
     """The row's most recent shown value, for ordering by value."""
-    return row.cells[max(row.cells)].chosen.value if row.cells else float("-inf")
+    return row.cells[max(row.cells)].value if row.cells else float("-inf")
 
 
 def table(pivot: Pivot, *, numbers: bool = False) -> tuple[list[str], list[list[str]]]:
@@ -245,7 +350,7 @@ def table(pivot: Pivot, *, numbers: bool = False) -> tuple[list[str], list[list[
         line = [row.province, row.merged_unit]
         for y in pivot.years:
             c = row.cells.get(y)
-            line.append("" if c is None else (plain_number(c.chosen.value) if numbers else c.text()))
+            line.append("" if c is None else (plain_number(c.value) if numbers else c.text()))
         body.append(line)
     return header, body
 

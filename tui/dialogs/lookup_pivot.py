@@ -1,15 +1,17 @@
 """The pivot half of the figure lookup: provinces × years of one measure, from every match.
 
-A worker asks the store for the matches of one measure (`ArchiveIndex.measure_hits`: the
-measure is chosen on the snapshot's integer columns and only its figures become records,
-qualifier, kind and publication date included, so no article file is read) and groups
-them once (`pivots.Comparable`); a period switch then rebuilds the table from that
-grouping on the spot. Only Enter on a cell reads articles: the sentences of that cell's
-few sources, for the sources dialog.
+A worker asks the store for the matches of one measure (`ArchiveIndex.measure_figures`:
+the measure is chosen on the snapshot's integer columns and its figures come as plain
+columns, so no record is made per figure and no article file is read) and groups them
+once (`pivots.Comparable`); a period switch then rebuilds the table from that grouping
+on the spot. Records are made for a cell's sources when asked for; only Enter on a cell
+reads articles: the sentences of that cell's few sources, for the sources dialog. The
+worker waits a moment before it starts, so typing on does not group every keystroke.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -17,6 +19,7 @@ from rich.text import Text
 from textual import work
 from textual.message import Message
 from textual.widgets import DataTable
+from textual.worker import Worker, get_current_worker
 
 from tongket.store.errors import TongketError
 from tongket.store.lang.text import one_line
@@ -27,7 +30,8 @@ from ..widgets.pivot_view import PivotView
 from .sources import SourcesDialog
 from .typeahead import TypeAheadScreen
 
-Measure = Callable[[str, str | None, bool], LookupResult]  # (query, measure or None, by label)
+Measure = Callable[[str, str | None, bool], "LookupResult | pivots.Columns"]  # (query, measure or None, by label)
+DEBOUNCE_S = 0.15  # typing on within this starts no grouping: the next keystroke's worker replaces this one
 Details = Callable[[Sequence[FigureHit]], Sequence[FigureHit]]
 STORE_ERRORS = (TongketError, OSError)
 
@@ -108,13 +112,28 @@ class LookupPivot(TypeAheadScreen[FigureHit | None]):
 
     @work(thread=True, exclusive=True, group="lookup-pivot")
     def _group_matches(self, measure: Measure, query: str, by_label: bool) -> None:
+        # exclusive: a newer query cancels this worker; waiting first means a worker
+        # cancelled while the user types never takes the store lock at all
+        worker = get_current_worker()
+        if worker.is_cancelled or self._cancelled_within(worker, DEBOUNCE_S):
+            return
         try:
             found = measure(query, None, by_label)
         except STORE_ERRORS as exc:
             self.post_message(self.PivotReady(query, by_label, None, str(exc)))
             return
-        self.post_message(self.PivotReady(query, by_label, pivots.comparable(found.hits, by_label=by_label,
-                                                                             total=found.total)))
+        if not worker.is_cancelled:
+            self.post_message(self.PivotReady(query, by_label, pivots.grouped(found, by_label=by_label)))
+
+    @staticmethod
+    def _cancelled_within(worker: Worker[None], seconds: float) -> bool:
+        """Wait `seconds` in small steps; True as soon as the worker is cancelled."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            time.sleep(min(left, 0.01))
+            if worker.is_cancelled:
+                return True
+        return False
 
     def on_lookup_pivot_pivot_ready(self, message: PivotReady) -> None:
         if (message.query, message.by_label) != (self.pivot_query(), self._by_label):

@@ -38,7 +38,7 @@ def bar(value: float, high: float, width: int) -> str:
 def chart(pivot: pivots.Pivot, rows: list[pivots.Row], width: int) -> Text:
     """Value by year, one bar per year and province, the value written after it."""
     text = Text()
-    values = [c.chosen.value for r in rows for c in r.cells.values()]
+    values = [c.value for r in rows for c in r.cells.values()]
     if not rows or not values:
         return text
     high = max(values)
@@ -52,7 +52,7 @@ def chart(pivot: pivots.Pivot, rows: list[pivots.Row], width: int) -> Text:
             if c is None:
                 text.append("·\n", style="dim")
                 continue
-            text.append(bar(c.chosen.value, high, bar_w), style="bold")
+            text.append(bar(c.value, high, bar_w), style="bold")
             text.append(f" {c.text()}\n")
     text.rstrip()
     return text
