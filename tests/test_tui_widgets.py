@@ -191,3 +191,40 @@ async def test_article_view_shows_how_metadata_was_decided():
         view.show(StoredArticle(article=fixed, corrections={"province": "Bắc Kạn"}, source_paths=(), ingested_at=""))
         await pilot.pause()
         assert "source URL domain" not in view.plain and "✎ corrected" in view.plain
+
+
+class ResultsApp(App[None]):
+    def compose(self) -> ComposeResult:
+        from tongket.tui.widgets.lookup_rows import RESULT_COLUMNS
+        from tongket.tui.widgets.result_list import ResultList
+
+        yield ResultList(RESULT_COLUMNS)
+
+
+class CountingHits(list):
+    """Hits that count how many were read: the list must format only what it shows."""
+
+    reads = 0
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        CountingHits.reads += 1
+        return super().__getitem__(index)
+
+
+async def test_fifty_thousand_results_are_formatted_only_as_they_are_shown():
+    from tongket.tui.widgets.lookup_rows import ResultRows
+    from tongket.tui.widgets.result_list import FIT_ROWS, ResultList
+
+    hits = CountingHits(FigureHit(f"{i:016x}", 0, "Kiên Giang", 2019, "year", float(i), "văn bản", "văn bản đến [b]",
+                                  "incoming_documents", f"{i} văn bản", 1.0) for i in range(50_000))
+    app = ResultsApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        results = app.query_one(ResultList)
+        results.focus()
+        CountingHits.reads = 0
+        results.set_rows(ResultRows(hits))
+        await pilot.pause()
+        assert results.row_count == 50_000
+        assert CountingHits.reads <= FIT_ROWS + 30  # the columns' fit and one screen, not 50k rows
+        text = "\n".join(screen_lines(app.screen))
+        assert "28 văn bản" in text and "văn bản đến [b]" in text  # rows on screen drawn, markup shown literally

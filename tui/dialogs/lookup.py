@@ -29,7 +29,7 @@ from tongket.store.lang.text import one_line
 from tongket.store.present.display import vn_number
 from tongket.store.record import FigureHit, LookupResult
 
-from ..widgets.lookup_rows import COLUMN_SORTS, RESULT_COLUMNS, SORTS, LookupInput, counted, hit_text, result_texts, sort_hits
+from ..widgets.lookup_rows import COLUMN_SORTS, RESULT_COLUMNS, SORTS, LookupInput, ResultRows, counted, hit_text, sort_hits
 from ..widgets.pivot_view import PivotView
 from ..widgets.result_list import ResultList
 from ..widgets.scrollbars import use_whole_cell_scrollbars
@@ -272,7 +272,7 @@ class LookupDialog(LookupPivot):
     def _fill_results(self) -> None:
         """Every hit as text; the list draws only the rows on screen, so a keystroke costs
         one frame of the visible rows."""
-        self.query_one("#lookup-results", ResultList).set_rows([result_texts(hit) for hit in self._hits])
+        self.query_one("#lookup-results", ResultList).set_rows(ResultRows(self._hits))
 
     # -- choosing -----------------------------------------------------------------------
 

@@ -85,6 +85,24 @@ def result_texts(hit: FigureHit) -> tuple[str, str, str, str, str]:
     )
 
 
+class ResultRows(Sequence[tuple[str, str, str, str, str]]):
+    """The result rows of `hits`, each made when first asked for (drawn, or measured to fit
+    the columns): tens of thousands of hits are not all formatted on the UI thread."""
+
+    def __init__(self, hits: Sequence[FigureHit]) -> None:
+        self._hits = hits
+        self._made: dict[int, tuple[str, str, str, str, str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._hits)
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]  # ints only: what ResultList asks
+        row = self._made.get(index)
+        if row is None:
+            row = self._made[index] = result_texts(self._hits[index])
+        return row
+
+
 def hit_text(hit: FigureHit) -> str:
     """One result as a line of text for the clipboard."""
     parts = [hit.province or "unknown", _year_period(hit.report_year, hit.period),

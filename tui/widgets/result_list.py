@@ -27,6 +27,9 @@ from ..compat import set_virtual_size_quietly
 from .row_view import RowView
 
 
+FIT_ROWS = 500  # rows measured to fit the columns: more than a screen, far fewer than a result set
+
+
 @dataclass(frozen=True)
 class Column:
     """A column: its header, and how its cells are drawn."""
@@ -111,7 +114,7 @@ class ResultList(RowView, can_focus=True):
     def __init__(self, columns: Sequence[Column], *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(cache_size=256, name=name, id=id, classes=classes)
         self._columns = tuple(columns)
-        self._rows: list[tuple[str, ...]] = []
+        self._rows: Sequence[tuple[str, ...]] = []
         self._widths: list[int] = [cell_len(c.label) for c in self._columns]
         self._cursor = 0
         self._row_styles: dict[tuple[str, bool], tuple[Style, list[Style]]] = {}
@@ -119,7 +122,7 @@ class ResultList(RowView, can_focus=True):
     # -- data ---------------------------------------------------------------------------
 
     @property
-    def rows(self) -> list[tuple[str, ...]]:
+    def rows(self) -> Sequence[tuple[str, ...]]:
         return self._rows
 
     @property
@@ -135,11 +138,13 @@ class ResultList(RowView, can_focus=True):
         """Content width of each column (the widest cell or header)."""
         return list(self._widths)
 
-    def set_rows(self, rows: list[tuple[str, ...]]) -> None:
-        """Replace every row and put the cursor on the first; columns fit the widest cell."""
+    def set_rows(self, rows: Sequence[tuple[str, ...]]) -> None:
+        """Replace every row and put the cursor on the first; columns fit the widest cell of
+        the first `FIT_ROWS` (rows may be made on demand: 50k results are not all measured)."""
         self._rows = rows
+        first = [rows[i] for i in range(min(len(rows), FIT_ROWS))]
         self._widths = [
-            max([cell_len(column.label)] + [cell_len(row[i]) for row in rows])
+            max([cell_len(column.label)] + [cell_len(row[i]) for row in first])
             for i, column in enumerate(self._columns)
         ]
         self._cursor = 0
