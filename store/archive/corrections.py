@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from tongket.store.archive.layout import CORRECTIONS_FILE, CORRECTIONS_SCHEMA
-from tongket.store.archive.storage import AtomicJSONStorage
+from tongket.store.archive.storage import AtomicJSONStorage, file_signature
 from tongket.store.derived.names import ProvinceNames
 from tongket.store.errors import InputError, StoreError
 from tongket.store.lang.numbers import YEARS  # one plausible-year rule for the parser and `set`
@@ -45,14 +45,6 @@ def corrections_table(table: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return corrections
 
 
-def _signature(file: Path) -> tuple[int, int, int] | None:
-    try:
-        st = file.stat()
-    except FileNotFoundError:
-        return None
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
-
-
 class Corrections:
     """corrections.json of one archive: `data` is the effective id -> fields."""
 
@@ -70,13 +62,13 @@ class Corrections:
         self.generation = 0
 
     def changed(self) -> bool:
-        return _signature(self.file) != self.signature
+        return file_signature(self.file) != self.signature
 
     def load(self, legacy: dict[str, dict[str, Any]], check: Check) -> None:
         """corrections.json when it exists (it is small: read on every open), else the
         legacy table. A damaged file is refused like a damaged archive; a value `check`
         refuses (a hand edit, a bit flip) is set aside in `rejected` with a line in `problems`."""
-        signature = _signature(self.file)
+        signature = file_signature(self.file)
         data = self.storage.read()  # a missing file whose backup holds corrections is damage
         self.rejected, self.problems = {}, []
         if data is None:
@@ -138,7 +130,7 @@ class Corrections:
             data["rejected"] = table(self.rejected)
         self.storage.write(data)
         self.generation += 1
-        self.signature = _signature(self.file)
+        self.signature = file_signature(self.file)
 
     def set_aside(self, aids: list[str]) -> bool:
         """Move the corrections of removed articles aside; True if any moved."""

@@ -12,7 +12,7 @@ from tongket.store.archive.bodies import Bodies
 from tongket.store.archive.corrections import Corrections
 from tongket.store.archive.ingest import Lookups
 from tongket.store.archive.layout import ARCHIVE_FILE, BODIES_DIR, READ_ONLY_FILE, SCHEMA_VERSION
-from tongket.store.archive.storage import AtomicJSONStorage
+from tongket.store.archive.storage import AtomicJSONStorage, file_signature
 from tongket.store.derived import snapshot as snapshots
 from tongket.store.derived import textindex
 from tongket.store.derived.index import ArchiveIndex
@@ -58,11 +58,7 @@ class ArchiveState:
         return committed[-1].path if committed else self._file
 
     def _stat_signature(self, file: Path | None = None) -> tuple[int, int, int] | None:
-        try:
-            st = (file or self._head()).stat()
-        except FileNotFoundError:
-            return None
-        return (st.st_mtime_ns, st.st_size, st.st_ino)
+        return file_signature(file or self._head())
 
     @property
     def _corrections(self) -> dict[str, dict[str, Any]]:

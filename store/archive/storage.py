@@ -54,6 +54,16 @@ def describe_os_error(exc: OSError) -> str:
     return text
 
 
+def file_signature(path: Path) -> tuple[int, int, int] | None:
+    """(mtime ns, size, inode) of a file, None when it is missing: how a reader tells that
+    another process replaced it (every write is a new file, so a new inode)."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
 def fsync_dir(folder: Path) -> None:
     """Make a rename inside `folder` durable (no-op where folders cannot be opened)."""
     try:
