@@ -132,10 +132,10 @@ def label_words() -> LabelWords:
 @cache
 def vocab() -> Vocab:
     data = _data("units.json")
-    units = [reader_lower(u) for u in data["units"]]
+    names = {reader_lower(u): u for u in data["units"]} | {reader_lower(a): u for a, u in data["unit_aliases"].items()}
     return Vocab(
-        unit_re=re.compile(rf"(?:{alternation(units)})(?![^\W_])"),
-        unit_names={reader_lower(u): u for u in data["units"]},
+        unit_re=re.compile(rf"(?:{alternation(list(names))})(?![^\W_])"),
+        unit_names=names,
         time_re=re.compile(rf"(?:{alternation([reader_lower(t) for t in data['time_units']])})(?![^\W_])"),
         stopwords=frozenset(reader_lower(w) for w in data["stopwords"]),
         change_words={reader_lower(k): v for k, v in data["change_words"].items()},

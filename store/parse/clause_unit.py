@@ -27,6 +27,12 @@ def _unit_re() -> re.Pattern[str]:
                       re.IGNORECASE)
 
 
+@cache
+def _per_re() -> re.Pattern[str]:
+    words = json.loads(resources.files("tongket.store.lang").joinpath("data/figure_words.json").read_text("utf-8"))
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words["per_words"]) + r") \Z", re.IGNORECASE)
+
+
 def unit_named_in(text: str) -> str | None:
     """The last unit of the figure vocabulary that `text` names ("Văn bản đến" -> "văn bản")."""
     hits = list(_unit_re().finditer(text))
@@ -47,7 +53,7 @@ def clause_unit_before(body: str, lo: int, pos: int, counted: list[tuple[tuple[i
         unit = " ".join(hit.group(1).lower().split())
         if " " not in unit and unit not in carried:
             continue  # one-word units are also parts of words ("giải quyết", "dân số")
-        if body[max(start, hit.start() - 4):hit.start()].lower().endswith("mỗi "):
+        if _per_re().search(body, start, hit.start()):
             return None  # "mỗi hộ 500 nghìn": an amount per unit, not a count of it
         gap = list(body[hit.end():pos])
         for (a, b), u in counted:

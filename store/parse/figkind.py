@@ -29,6 +29,9 @@ class _Kinds:
     rank: re.Pattern[str]
     models: re.Pattern[str]
     met: re.Pattern[str]  # the target was met: "đạt", "đã"
+    ordinal: str  # "thứ" in "xếp hạng thứ 5"
+    rank_unit: str
+    rank_label: str
 
 
 @cache
@@ -42,12 +45,13 @@ def _kinds() -> _Kinds:
         target=re.compile(rf"(?<!\w)({alt(raw['target_words'])})(?!\w)", re.IGNORECASE),
         result_before=re.compile(rf"(?:{alt(raw['result_before_target'])})\s+(?:\w+\s+){{0,3}}$", re.IGNORECASE),
         rank=re.compile(
-            rf"(?<!\w)(?:{alt(raw['rank_verbs'])})\s+(?:thứ\s+)?(\d{{1,3}})(?:\s*/\s*(\d{{1,3}}))?"
+            rf"(?<!\w)(?:{alt(raw['rank_verbs'])})\s+(?:{re.escape(raw['rank_ordinal'])}\s+)?(\d{{1,3}})(?:\s*/\s*(\d{{1,3}}))?"
             rf"((?:\s+(?:{alt(raw['ranked_among'])})(?:\s*,\s*(?:{alt(raw['ranked_among_more'])}))?)?)",
             re.IGNORECASE,
         ),
         models=re.compile("|".join(f"(?:{p})" for p in raw["named_models"]), re.IGNORECASE),
         met=re.compile(rf"(?<!\w)(?:{alt(raw['met_words'])})(?!\w)", re.IGNORECASE),
+        ordinal=raw["rank_ordinal"], rank_unit=raw["rank_unit"], rank_label=raw["rank_label"],
     )
 
 
@@ -56,7 +60,7 @@ def classify(body: str, figures: list[Figure]) -> list[Figure]:
     in body order."""
     k = _kinds()
     names = [m.span() for m in k.models.finditer(body)]
-    ranks = [_rank(body, m) for m in k.rank.finditer(body)]
+    ranks = [_rank(body, m, k) for m in k.rank.finditer(body)]
     taken = [r.span for r in ranks]
     out: list[Figure] = list(ranks)
     ends = [m.end() for m in _SENTENCE_END.finditer(body)]  # once: a figure's sentence by bisection
@@ -112,15 +116,16 @@ def _is_target(before: str, k: _Kinds) -> bool:
     return False
 
 
-def _rank(body: str, m: re.Match[str]) -> Figure:
+def _rank(body: str, m: re.Match[str], k: _Kinds) -> Figure:
     n, of, unit = int(m.group(1)), m.group(2), " ".join(m.group(3).split()) or None  # unit: what is ranked
-    start = m.start(1) - (len("thứ ") if body[max(0, m.start(1) - 4): m.start(1)].lower() == "thứ " else 0)
+    word = k.ordinal + " "
+    start = m.start(1) - (len(word) if body[max(0, m.start(1) - len(word)): m.start(1)].lower() == word else 0)
     s_start, s_end = _sentence(body, m.start())
     label_words = body[s_start: m.start()].replace(",", " ").split()[-8:]
     raw = body[start: m.end()]
     among = f"{of} {unit}" if of and unit else of or unit
     return Figure(
-        value=float(n), unit="thứ hạng", label=" ".join(label_words) or "xếp hạng", raw=raw,
-        display=f"thứ {n}/{among}" if among else f"thứ {n}", sentence=body[s_start:s_end],
+        value=float(n), unit=k.rank_unit, label=" ".join(label_words) or k.rank_label, raw=raw,
+        display=f"{k.ordinal} {n}/{among}" if among else f"{k.ordinal} {n}", sentence=body[s_start:s_end],
         span=(start, m.end()), sentence_span=(s_start, s_end), of=float(of) if of else None, kind="rank",
     )

@@ -66,8 +66,6 @@ def _read_unit(t: BodyText, pos: int, v: Vocab) -> tuple[str | None, int, bool, 
     m = v.unit_re.match(t.low, i)
     if m:
         return v.unit_names[m.group(0)], m.end(), True, False
-    if t.low.startswith("phần trăm", i):
-        return "%", i + len("phần trăm"), True, False
     words: list[str] = []
     j = i
     for _ in range(2):
