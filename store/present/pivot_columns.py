@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol, Sequence
+from typing import Any, Protocol, Sequence
 
 from tongket.store.record import FigureHit
 
@@ -40,7 +40,10 @@ class Columns(Protocol):
     @property
     def qualifier(self) -> Sequence[str | None]: ...
     @property
-    def rank(self) -> Sequence[int]: ...  # best match first is by rank, then row
-
+    def row_class(self) -> Sequence[int]: ...  # rows of one class rank alike
+    @property
+    def class_rank(self) -> Sequence[int]: ...  # row i ranks class_rank[row_class[i]]; best first: by rank, then row
+    @property
+    def memo(self) -> dict[Any, Any]: ...  # kept by the store for every Columns of the same rows and classes
 
     def hits(self, rows: Sequence[int]) -> tuple[FigureHit, ...]: ...
