@@ -6,9 +6,9 @@ Python step per match on each keystroke: records are made only for the sources a
 scored); a `FigureMeasure`, made over the same snapshot, turns those groups into one
 measure. Three things make a keystroke cost groups rather than figures:
 
-* each group's figures are counted by (folded label, folded unit, key) the first time a
-  query matches the group (a figure sits in at most one group of each kind), so a query's
-  count and the choice of key are sums over a few combinations;
+* the figures are counted by (folded label, folded unit, key) once (a figure sits in at
+  most one group of each kind), so a query's count and the choice of key are sums over
+  the combinations of its groups;
 * a key's figures are read from the snapshot once (`_KeyRows`) and split into classes,
   the rows of one (folded label, folded unit) pair: a query matches a class whole and
   ranks its rows alike, so which rows match and how they rank are per class;
@@ -21,8 +21,7 @@ from __future__ import annotations
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import compress, repeat
-from operator import add, mul
+from itertools import compress
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from tongket.store.derived.snapshot import Snapshot
@@ -37,7 +36,6 @@ LABEL, KEY, UNIT = 0, 1, 2  # kinds of figure group, as in `FigureLookup._groups
 COLUMNS = ("unit", "kind", "period", "province", "report_year", "published", "article_id", "figure_index",
            "value", "qualifier", "figure", "article", "row_class")
 
-_PAIR = 1 << 32  # two snapshot ids (int32, -1: none) in one number: first * _PAIR + second
 Scored = Sequence[tuple[float, int, int]]  # (score, kind, group id), best first
 Combo = tuple[int, int, int, int]  # (folded label, folded unit, key, figures); -1: none
 MakeHits = Callable[[Sequence[tuple[int, float]]], tuple[FigureHit, ...]]
@@ -107,7 +105,6 @@ class FigureMeasure:
         self._key_id = {k: i for i, k in enumerate(snapshot.keys)}
         self._label_group = [*snapshot.label_flabel, -1]  # raw label id -> folded group (-1, the last: none)
         self._unit_group = [*snapshot.unit_funit, -1]
-        self._combos: dict[tuple[int, int], list[Combo]] = {}
         self._keys: dict[int, _KeyRows] = {}
 
     # ------------------------------------------------------------ public
@@ -207,34 +204,28 @@ class FigureMeasure:
         return table_period in tables
 
     def _group_combos(self, kind: int, group: int) -> list[Combo]:
-        """The figures of one group counted by (folded label, folded unit, key): made the
-        first time a query matches the group, a step per member then, none after."""
-        found = self._combos.get((kind, group))
-        if found is not None:
-            return found
+        return self._combos[kind][group]
+
+    @cached_property
+    def _combos(self) -> tuple[list[list[Combo]], list[list[Combo]], list[list[Combo]]]:
+        """The figures counted by (folded label, folded unit, key), listed under their
+        label group, key group and unit group: what a query's count and choice of key
+        need, a few thousand combinations instead of a step per match. Made once, on the
+        first comparison: one pass over every figure in order, which costs less than
+        reading the matched groups' members through their permutations (a wide query
+        matches half the figures, each read out of order)."""
         snap = self.snapshot
-        perm, start = ((snap.flabel_perm, snap.flabel_start), (snap.key_perm, snap.key_start),
-                       (snap.funit_perm, snap.funit_start))[kind]
-        members = perm[start[group] : start[group + 1]]
-        # the group's own kind is the same for all its members: two columns are read, as
-        # raw ids in one number each (cheaper to count than pairs), folded per combination
-        first, second = [(snap.fig_unit, snap.fig_key), (snap.fig_label, snap.fig_unit), (snap.fig_label, snap.fig_key)][kind]
-        codes = map(add, map(mul, map(first.__getitem__, members), repeat(_PAIR)), map(second.__getitem__, members))
         lg, ug = self._label_group, self._unit_group
-        combos: Counter[tuple[int, int, int]] = Counter()  # raw ids of one folded group fold together
-        for code, n in Counter(codes).items():
-            a, b = divmod(code, _PAIR)
-            if b >= _PAIR // 2:  # -1 (none) as the second id
-                a, b = a + 1, b - _PAIR
-            if kind == LABEL:
-                combos[(group, ug[a], b)] += n
-            elif kind == KEY:
-                combos[(lg[a], ug[b], group)] += n
-            else:
-                combos[(lg[a], group, b)] += n
-        found = [(fl, fu, key, n) for (fl, fu, key), n in combos.items()]
-        self._combos[(kind, group)] = found
-        return found
+        by: tuple[list[list[Combo]], ...] = ([[] for _ in snap.flabels], [[] for _ in snap.keys], [[] for _ in snap.funits])
+        folded: Counter[tuple[int, int, int]] = Counter()  # raw ids of one folded group fold together
+        for (lab, unit, key), n in Counter(zip(snap.fig_label, snap.fig_unit, snap.fig_key)).items():
+            folded[(lg[lab], ug[unit], key)] += n
+        for (fl, fu, key), n in folded.items():
+            combo = (fl, fu, key, n)
+            for kind, group in ((LABEL, fl), (KEY, key), (UNIT, fu)):
+                if group >= 0:
+                    by[kind][group].append(combo)
+        return by[0], by[1], by[2]
 
     # ------------------------------------------------------------ a key's rows
 
