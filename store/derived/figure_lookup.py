@@ -230,8 +230,9 @@ class FigureLookup:
                 counts.pop(-1, None)
                 ranked = [k for k, _n in counts.most_common()]
                 if table_period is not None:  # one with results in the shown table first
-                    shown = {k for (fi, _s), k in zip(found, keys) if FIGURE_KINDS[snap.fig_kind[fi]] == "actual"
-                             and period_class(self._order[fig_article[fi]].period) == table_period}
+                    rows = [(self._order[fig_article[fi]], k) for (fi, _s), k in zip(found, keys)
+                            if FIGURE_KINDS[snap.fig_kind[fi]] == "actual"]
+                    shown = {k for m, k in rows if m.province and m.report_year and period_class(m.period) == table_period}
                     ranked.sort(key=lambda k: k not in shown)  # stable
                 kid = ranked[0] if ranked else -2
             else:

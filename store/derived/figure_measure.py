@@ -195,12 +195,14 @@ class FigureMeasure:
 
     @staticmethod
     def _shows(variant: _Variant, table_period: str) -> bool:
-        """Whether a key's matching rows hold a result of the `table_period` table."""
+        """Whether a key's matching rows hold a result the `table_period` table can place
+        (one with a province and a report year): a comparison prefers such a key."""
         tables = variant.memo.get("tables")
         if tables is None:
             c = variant.columns
             periods = {p: period_class(p) for p in set(c["period"])}
-            tables = variant.memo["tables"] = {periods[p] for p, k in zip(c["period"], c["kind"]) if k == "actual"}
+            placed = zip(c["period"], c["kind"], c["province"], c["report_year"])
+            tables = variant.memo["tables"] = {periods[p] for p, k, where, year in placed if k == "actual" and where and year}
         return table_period in tables
 
     def _group_combos(self, kind: int, group: int) -> list[Combo]:

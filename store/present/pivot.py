@@ -23,7 +23,7 @@ from tongket.store.present.pivot_columns import Columns
 from tongket.store.record import FigureHit, LookupResult
 
 __all__ = ["PIVOT_PERIODS", "period_class", "ORDERS", "CONFLICT", "CHOICE_RULE", "LEGEND", "Cell", "Row", "Pivot",
-           "Comparable", "comparable", "comparable_columns", "grouped", "measures", "build_pivot", "table",
+           "Comparable", "shows", "comparable", "comparable_columns", "grouped", "measures", "build_pivot", "table",
            "plain_number", "notes"]
 ORDERS = ("alpha", "merged", "value")
 CONFLICT = "*"
@@ -106,6 +106,8 @@ class Pivot:
     years: tuple[int, ...]
     rows: tuple[Row, ...]
     left_out: Mapping[str, int] = field(default_factory=dict)  # reason -> figures
+    matched: int = 0  # every match, the other measures included
+    periods: Mapping[str, int] = field(default_factory=dict)  # the measure's figures of this unit and kind by period
 
     @property
     def title(self) -> str:
@@ -115,12 +117,50 @@ class Pivot:
         return f"{what}{unit} by province, {self.period}{kind}"
 
     def summary(self) -> str:
-        """How many figures are in the table and what was set apart, in one line."""
+        """How many figures are in the table and what was set apart, in one line; for an
+        empty table, why it is empty."""
+        if not self.rows:
+            return self.why_empty()
         shown = sum(c.size for r in self.rows for c in r.cells.values())
         text = f"{shown} figures, {len(self.rows)} provinces, {len(self.years)} years"
         if self.left_out:
             text += "; set apart: " + ", ".join(f"{n} {why}" for why, n in self.left_out.items())
         return text
+
+
+    def why_empty(self) -> str:
+        """An empty table in plain words: what was matched and which periods have figures."""
+        matches = f"{self.matched} figure{'' if self.matched == 1 else 's'} matched"
+        if not self.measure:
+            filed = "has a label" if self.by_label else "is filed under a metric"
+            return f"Nothing to compare: {matches}, none {filed}." if self.matched else "Nothing to compare: no figure matched."
+        what = f"label “{self.measure}”" if self.by_label else self.measure
+        unit = f" ({self.unit})" if self.unit else ""
+        kind = "" if self.kind == "actual" else f" {self.kind}"
+        here = self.periods.get(self.period, 0)
+        if here:
+            return (f"No {self.period}{kind} figures of {what}{unit} can be placed: {matches}; its {here} "
+                    f"{self.period} figures have no province or report year.")
+        others = [f"{p} ({n})" for p, n in self.periods.items() if n]
+        has = f"it has {_and(others)} figures" if others else f"it has no {kind.strip() or 'result'} figures in {self.unit or 'this unit'}"
+        return f"No {self.period}{kind} figures of {what}{unit}: {matches}; {has}."
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def shows(grouped: "Comparable", measure: str, period: str, kind: str = "actual") -> bool:
+    """Whether `measure` has a figure of `kind` that the `period` table can place (in any
+    unit): one with a province and a report year."""
+    if grouped.columns is not None:
+        if measure != grouped.columns.measure:
+            return False
+        province, year = grouped.columns.province, grouped.columns.report_year
+        buckets: Iterable[list[int]] = (rows for (_u, k, p), rows in grouped.rows.items() if k == kind and p == period)
+        return any(province[i] and year[i] for rows in buckets for i in rows)
+    return any(h.province and h.report_year for (_u, k, p), hits in grouped.buckets.get(measure, {}).items()
+               if k == kind and p == period for h in hits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,8 +296,8 @@ def build_pivot(
         raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
     grouped = hits if isinstance(hits, Comparable) else comparable(hits, by_label=by_label)
     by_label = grouped.by_label
-    if measure is None:
-        measure = grouped.order[0] if grouped.order else ""
+    if measure is None:  # the measure most figures share, one with figures in the shown table first
+        measure = next((m for m in grouped.order if shows(grouped, m, period, kind)), grouped.order[0] if grouped.order else "")
     elif by_label:
         measure = nfc(measure.strip())
     sizes = grouped.sizes(measure)
@@ -290,7 +330,9 @@ def build_pivot(
         rows.sort(key=lambda r: vn_sort_key(r.merged_unit))
     elif order == "value":
         rows.sort(key=lambda r: -_latest(r))
-    return Pivot(measure, by_label, unit, period, kind, years, tuple(rows), {k: n for k, n in left.items() if n})
+    periods = {p: sum(n for (u, k, q), n in sizes.items() if u == unit and k == kind and q == p) for p in PIVOT_PERIODS}
+    return Pivot(measure, by_label, unit, period, kind, years, tuple(rows), {k: n for k, n in left.items() if n},
+                 grouped.total, {p: n for p, n in periods.items() if n})
 
 
 def _hit_cells(bucket: list[FigureHit], left: Counter[str]) -> dict[tuple[str, int], Cell]:
