@@ -72,6 +72,11 @@ class MeasureFigures:
     memo: dict[Any, Any] = field(repr=False)  # shared by every MeasureFigures of the same rows
     make: MakeHits = field(repr=False)
 
+    @classmethod
+    def empty(cls, total: int, scores: Sequence[float], make: MakeHits) -> "MeasureFigures":
+        """No measure: none of the `total` matches has a metric key (or the one asked for)."""
+        return cls("", total, 0, [], [], [], [], [], [], [], [], [], [], [], [], [], scores, {}, make)
+
     def hits(self, rows: Sequence[int]) -> tuple[FigureHit, ...]:
         rank, cls, scores, figures = self.class_rank, self.row_class, self.scores, self.figures
         return self.make([(figures[i], scores[rank[cls[i]]]) for i in rows])
@@ -118,11 +123,11 @@ class FigureMeasure:
         total, kid, class_rank = self._choice(scored, measure, corrected, table_period)
         scores = [s for s, _k, _g in scored]
         if kid < 0:
-            return MeasureFigures("", total, 0, *([[]] * 11), [], [], scores, {}, make)
+            return MeasureFigures.empty(total, scores, make)
         variant = self._variant(kid, class_rank, len(scored), corrected)
         c = variant.columns
         if not c["figure"]:
-            return MeasureFigures("", total, 0, *([[]] * 11), [], [], scores, {}, make)
+            return MeasureFigures.empty(total, scores, make)
         return MeasureFigures(
             self.snapshot.keys[kid], total, variant.articles, c["unit"], c["kind"], c["period"], c["province"],
             c["report_year"], c["published"], c["article_id"], c["figure_index"], c["value"], c["qualifier"],
@@ -278,9 +283,8 @@ class FigureMeasure:
         next keystroke that matches the same classes finds them (and the pivot's memo).
         `unmatched`: the rank of a class no group matched."""
         rows = self._key_rows(kid)
-        matched = tuple(r < unmatched for r in class_rank)
-        if all(matched):
-            matched = None
+        kept = tuple(r < unmatched for r in class_rank)
+        matched = None if all(kept) else kept  # None: every row
         fixes = tuple(sorted((r, m.province, m.report_year, m.period) for r, m in corrected.items()))
         signature = (matched, fixes)
         found = rows.variants.get(signature)

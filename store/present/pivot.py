@@ -19,7 +19,7 @@ from tongket.store.derived.figure_measure import PIVOT_PERIODS, period_class
 from tongket.store.lang.text import nfc
 from tongket.store.present.collate import qualifier_mark, vn_sort_key
 from tongket.store.present.display import vn_number
-from tongket.store.present.pivot_columns import Columns
+from tongket.store.present.pivot_columns import Columns, buckets, cell_rows
 from tongket.store.record import FigureHit, LookupResult
 
 __all__ = ["PIVOT_PERIODS", "period_class", "ORDERS", "CONFLICT", "CHOICE_RULE", "LEGEND", "Cell", "Row", "Pivot",
@@ -189,46 +189,11 @@ class Comparable:
 
 def comparable_columns(columns: Columns) -> Comparable:
     """`comparable` of one measure's columns: rows grouped by (unit, kind, period class),
-    in the order first met. The grouping is kept in the columns' memo: it depends on the
-    rows, which the next keystroke usually shares, not on the query, which only orders it."""
-    grouping = columns.memo.get("buckets")
-    if grouping is None:
-        grouping = columns.memo["buckets"] = _buckets(columns)
-    class_rank = columns.class_rank
-    order = sorted(grouping, key=lambda key: _first_met(class_rank, grouping[key][1]))  # best match first
-    rows = {key: grouping[key][0] for key in order}
+    in the order first met (`pivot_columns.buckets`)."""
+    rows = buckets(columns) if columns.measure else {}
     seen = len(columns.value)
     measure_order = (columns.measure,) if columns.measure and seen else ()
-    if not columns.measure:
-        rows = {}
     return Comparable(False, max(seen, columns.total), measure_order, {}, rows, columns)
-
-
-Firsts = dict[int, int]  # rank class -> its first row among some rows
-
-
-def _buckets(columns: Columns) -> dict[tuple[str | None, str, str], tuple[list[int], Firsts]]:
-    """Rows by (unit, kind, period class), each bucket with its classes' first rows."""
-    rows: dict[tuple[str | None, str, str], list[int]] = {}
-    classes = {p: period_class(p) for p in set(columns.period)}
-    keys = zip(columns.unit, [k or "actual" for k in columns.kind], map(classes.__getitem__, columns.period))
-    for i, key in enumerate(keys):
-        bucket = rows.get(key)
-        if bucket is None:
-            rows[key] = [i]
-        else:
-            bucket.append(i)
-    return {key: (bucket, _firsts(columns.row_class, bucket)) for key, bucket in rows.items()}
-
-
-def _firsts(row_class: Sequence[int], rows: list[int]) -> Firsts:
-    """The first of `rows` (ascending) of each class: a later entry of a dict wins, so the rows go in reversed."""
-    return dict(zip(map(row_class.__getitem__, reversed(rows)), reversed(rows)))
-
-
-def _first_met(class_rank: Sequence[int], firsts: Firsts) -> tuple[int, int]:
-    """(rank, row) of the best-ranked row among rows whose classes' first rows are `firsts`."""
-    return min((class_rank[c], row) for c, row in firsts.items())
 
 
 def comparable(hits: Iterable[FigureHit], *, by_label: bool = False, total: int | None = None) -> Comparable:
@@ -317,7 +282,7 @@ def build_pivot(
         elif p != period:
             left[f"{p} figures"] += n
         elif grouped.columns is not None:
-            cells = _column_cells(grouped.columns, (u, k, p), grouped.rows[(u, k, p)], left)
+            cells = _column_cells(grouped.columns, (u, k, p), left)
         else:
             cells = _hit_cells(grouped.buckets[measure][(u, k, p)], left)
     years = tuple(sorted({y for _p, y in cells}))
@@ -353,57 +318,17 @@ def _hit_cells(bucket: list[FigureHit], left: Counter[str]) -> dict[tuple[str, i
     return {key: Cell.of(_newest_first(sources)) for key, sources in cells.items()}
 
 
-def _column_cells(columns: Columns, bucket_key: tuple[str | None, str, str], bucket: list[int],
-                  left: Counter[str]) -> dict[tuple[str, int], Cell]:
+def _column_cells(columns: Columns, bucket_key: tuple[str | None, str, str], left: Counter[str]
+                  ) -> dict[tuple[str, int], Cell]:
     """`_hit_cells` on columns: the same cells, sources in the same order (most recently
     published first, then article and figure), records made only when a cell's sources
-    are asked for. The grouping into cells is kept in the columns' memo."""
-    made = columns.memo.get(("cells", bucket_key))
-    if made is None:
-        made = columns.memo[("cells", bucket_key)] = _cell_rows(columns, bucket)
-    cells, apart = made
-    class_rank = columns.class_rank
-    for why, n, _firsts_of in sorted(apart, key=lambda item: _first_met(class_rank, item[2])):  # first met first
+    are asked for."""
+    cells, apart = cell_rows(columns, bucket_key)
+    for why, n in apart:
         left[why] += n
     value, qualifier = columns.value, columns.qualifier
     return {key: Cell(value[rows[0]], qualifier[rows[0]], n, len(rows), _sources_of(columns, rows))
             for key, rows, n in cells}
-
-
-CellRows = tuple[tuple[str, int], list[int], int]  # (province, year), rows shown one first, values (0: they agree)
-
-
-def _cell_rows(columns: Columns, bucket: list[int]) -> tuple[list[CellRows], list[tuple[str, int, Firsts]]]:
-    """A bucket's rows by cell, each cell's sorted, and the rows set apart (no province,
-    no year) by reason, with their classes' first rows to order the reasons by."""
-    province, year = columns.province, columns.report_year
-    cells: dict[tuple[str, int], list[int]] = {}
-    apart: dict[str, list[int]] = {}
-    for i, p, y in zip(bucket, map(province.__getitem__, bucket), map(year.__getitem__, bucket)):
-        if not p:
-            apart.setdefault("without province", []).append(i)
-        elif not y:
-            apart.setdefault("without report year", []).append(i)
-        else:
-            sources = cells.get((p, y))
-            if sources is None:
-                cells[(p, y)] = [i]
-            else:
-                sources.append(i)
-    value = columns.value
-    sort_key: Sequence[tuple[str, int]] = ()
-    newest: Sequence[str] = ()
-    if any(len(rows) > 1 for rows in cells.values()):  # keys by row, read in order (no dict of rows)
-        sort_key = list(zip(columns.article_id, columns.figure_index))
-        newest = [p or "" for p in columns.published]
-    out = []
-    for key, rows in cells.items():
-        if len(rows) > 1:
-            rows.sort(key=sort_key.__getitem__)
-            rows.sort(key=newest.__getitem__, reverse=True)
-        n = len(set(map(value.__getitem__, rows)))
-        out.append((key, rows, n if n > 1 else 0))
-    return out, [(why, len(rows), _firsts(columns.row_class, rows)) for why, rows in apart.items()]
 
 
 def _sources_of(columns: Columns, rows: list[int]) -> Callable[[], tuple[FigureHit, ...]]:
