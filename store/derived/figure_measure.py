@@ -21,7 +21,8 @@ from __future__ import annotations
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import compress
+from itertools import compress, repeat
+from operator import add, mul
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from tongket.store.derived.snapshot import Snapshot
@@ -36,6 +37,7 @@ LABEL, KEY, UNIT = 0, 1, 2  # kinds of figure group, as in `FigureLookup._groups
 COLUMNS = ("unit", "kind", "period", "province", "report_year", "published", "article_id", "figure_index",
            "value", "qualifier", "figure", "article", "row_class")
 
+_PAIR = 1 << 20  # two small ids (-1: none) in one number: first * _PAIR + second
 Scored = Sequence[tuple[float, int, int]]  # (score, kind, group id), best first
 Combo = tuple[int, int, int, int]  # (folded label, folded unit, key, figures); -1: none
 MakeHits = Callable[[Sequence[tuple[int, float]]], tuple[FigureHit, ...]]
@@ -251,11 +253,14 @@ class FigureMeasure:
         names, years_of, periods = self._article_columns
         units, quals = [*snap.units, None], [*snap.qualifiers, None]
         unit_ids = list(map(snap.fig_unit.__getitem__, fis))
-        pairs = zip(map(self._label_group.__getitem__, map(snap.fig_label.__getitem__, fis)),
-                    map(self._unit_group.__getitem__, unit_ids))
-        classes: dict[tuple[int, int], int] = {}
-        row_class = [classes.setdefault(pair, len(classes)) for pair in pairs]
+        # a class is a (folded label, folded unit) pair, as one number: fl * _PAIR + fu + 1
+        codes = list(map(add, map(mul, map(self._label_group.__getitem__, map(snap.fig_label.__getitem__, fis)),
+                                  repeat(_PAIR)), map(self._unit_group.__getitem__, unit_ids)))
+        class_of = {code: i for i, code in enumerate(dict.fromkeys(codes))}  # numbered as first met
+        row_class = list(map(class_of.__getitem__, codes))
         first = dict(zip(reversed(row_class), range(len(row_class) - 1, -1, -1)))  # the first row wins
+        classes = [divmod(code, _PAIR) for code in class_of]
+        classes = [(fl + 1, fu - _PAIR) if fu >= _PAIR // 2 else (fl, fu) for fl, fu in classes]  # fu -1
         cached = self._keys[kid] = _KeyRows(
             columns={
                 "figure": fis,

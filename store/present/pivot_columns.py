@@ -134,8 +134,7 @@ def _cell_rows(columns: Columns, bucket: list[int]) -> tuple[list[CellRows], lis
     sort_key: Sequence[tuple[str, int]] = ()
     newest: Sequence[str] = ()
     if any(len(rows) > 1 for rows in cells.values()):  # keys by row, read in order (no dict of rows)
-        sort_key = list(zip(columns.article_id, columns.figure_index))
-        newest = [p or "" for p in columns.published]
+        sort_key, newest = _source_order(columns)
     out = []
     for key, rows in cells.items():
         if len(rows) > 1:
@@ -144,3 +143,13 @@ def _cell_rows(columns: Columns, bucket: list[int]) -> tuple[list[CellRows], lis
         n = len(set(map(value.__getitem__, rows)))
         out.append((key, rows, n if n > 1 else 0))
     return out, [(why, len(rows), _firsts(columns.row_class, rows)) for why, rows in apart.items()]
+
+
+def _source_order(columns: Columns) -> tuple[list[tuple[str, int]], list[str]]:
+    """Each row's (article, figure) and publication date, which order a cell's sources:
+    made once for every bucket of the same rows."""
+    made = columns.memo.get("source order")
+    if made is None:
+        made = columns.memo["source order"] = (list(zip(columns.article_id, columns.figure_index)),
+                                               [p or "" for p in columns.published])
+    return made
