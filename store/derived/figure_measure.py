@@ -119,7 +119,8 @@ class FigureMeasure:
     def figures(self, scored: Scored, measure: str | None, *, corrected: Mapping[int, ArticleMeta],
                 make: MakeHits, table_period: str | None = None) -> MeasureFigures:
         """The figures of `measure` (else the key most matches share, preferring one with
-        results in `table_period`) among the whole groups `scored`, as columns.
+        results in `table_period`, among the `KEYS_KEPT` largest) among the whole groups
+        `scored`, as columns.
         `corrected`: the corrected articles' list rows by rank (their province, year and
         period replace the parsed ones)."""
         total, kid, class_rank = self._choice(scored, measure, corrected, table_period)
@@ -182,7 +183,9 @@ class FigureMeasure:
             kid = self._key_id.get(measure, -2)
             return (total, kid, class_ranks(kid)) if kid >= 0 else (total, kid, [])
         first = None
-        for kid in self._by_count(counts, class_ranks):
+        for tried, kid in enumerate(self._by_count(counts, class_ranks)):
+            if tried == KEYS_KEPT and first:
+                break  # the largest keys lack the table: reading every key's rows would cost seconds at 100k
             ranks = class_ranks(kid)
             if table_period is None or self._shows(self._variant(kid, ranks, inf, corrected), table_period):
                 return total, kid, ranks

@@ -138,12 +138,13 @@ class Pivot:
         unit = f" ({self.unit})" if self.unit else ""
         kind = "" if self.kind == "actual" else f" {self.kind}"
         here = self.periods.get(self.period, 0)
+        period = "other-period" if self.period == "other" else self.period
         if here:
-            return (f"No {self.period}{kind} figures of {what}{unit} can be placed: {matches}; its {here} "
-                    f"{self.period} figures have no province or report year.")
-        others = [f"{p} ({n})" for p, n in self.periods.items() if n]
+            return (f"No {period}{kind} figures of {what}{unit} can be placed: {matches}; its {here} "
+                    f"{period} figures have no province or report year.")
+        others = [f"{'other-period' if p == 'other' else p} ({n})" for p, n in self.periods.items() if n]
         has = f"it has {_and(others)} figures" if others else f"it has no {kind.strip() or 'result'} figures in {self.unit or 'this unit'}"
-        return f"No {self.period}{kind} figures of {what}{unit}: {matches}; {has}."
+        return f"No {period}{kind} figures of {what}{unit}: {matches}; {has}."
 
 
 def _and(items: list[str]) -> str:
