@@ -190,8 +190,9 @@ class FigureLookup:
     ) -> LookupResult:
         """The matches of one measure, best first, for a comparison: a metric key (`measure`,
         else the key most matches share, one with results in `table_period` first) or,
-        `by_label`, an exact label (else the best match's). The measure is chosen on the integer columns, so only its own figures
-        become records; `total` counts every match, the other measures included."""
+        `by_label`, an exact label (else the best match's). The measure is chosen on the
+        integer columns, so only its own figures become records; `total` counts every
+        match, the other measures included."""
         snap = self.snapshot
         fig_article = snap.fig_article
         if not by_label:
