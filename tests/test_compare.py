@@ -263,3 +263,77 @@ def test_pivot_from_columns_follows_corrections(generated: Archive) -> None:
         assert 2030 in pivot.years and any(r.province == "Cà Mau" and 2030 in r.cells for r in pivot.rows)
     finally:
         generated.correct(first.article_id, province=first.province, report_year=first.report_year)
+
+
+# ---------------------------------------------------------------- the choice of measure
+
+
+@pytest.fixture
+def dossiers(archive: Archive, store_dir: Path, monkeypatch) -> Archive:
+    """"hồ sơ": three half-year figures of dossiers_received, one year figure of dossiers_resolved."""
+    monkeypatch.setenv("TONGKET_STORE", str(store_dir))
+    for i, province in enumerate(("Kiên Giang", "Bạc Liêu", "Cà Mau")):
+        archive.ingest_article(make_article(
+            f"Sơ kết 6 tháng 2021 {province}", province=province, year=2021, period="half-year",
+            published=f"2021-07-1{i}", figures=(figure("hồ sơ tiếp nhận", 100 + i, "hồ sơ", key="dossiers_received"),)))
+    archive.ingest_article(make_article(
+        "Tổng kết 2021", province="Kiên Giang", year=2021, period="year", published="2022-01-10",
+        figures=(figure("hồ sơ đã giải quyết", 950, "hồ sơ", key="dossiers_resolved"),)))
+    return Archive.open(store_dir)
+
+
+def test_pivot_prefers_a_measure_with_figures_in_the_shown_table(capsys, dossiers: Archive) -> None:
+    """The key most matches share has no year figure: the year table is of the one that has."""
+    for found in (dossiers.index.measure_figures("ho so", table_period="year"),
+                  dossiers.index.measure_hits("ho so", table_period="year")):
+        pivot = pivots.build_pivot(pivots.grouped(found), period="year")
+        assert pivot.measure == "dossiers_resolved" and pivot.rows[0].cells[2021].value == 950
+    half = pivots.build_pivot(pivots.grouped(dossiers.index.measure_figures("ho so", table_period="half-year")),
+                              period="half-year")
+    assert half.measure == "dossiers_received" and len(half.rows) == 3
+    every = dossiers.lookup_counted("ho so").hits  # the records of every match: the same choice
+    assert pivots.build_pivot(every, period="year").measure == "dossiers_resolved"
+    code, out, _ = run(capsys, "pivot", "ho so")
+    assert code == 0 and "dossiers_resolved" in out and "950" in out
+    _, out, _ = run(capsys, "pivot", "ho so", "--period", "half-year", "--json")
+    assert json.loads(out)["measure"] == "dossiers_received"
+    _, out, _ = run(capsys, "pivot", "ho so", "--province", "Kiên Giang", "--json")  # the filtered path
+    assert json.loads(out)["measure"] == "dossiers_resolved"
+
+
+def test_an_empty_table_says_what_matched_and_which_periods_have_figures(capsys, dossiers: Archive) -> None:
+    code, out, _ = run(capsys, "pivot", "dossiers_received")  # a key names itself: no other choice
+    text = " ".join(out.split())
+    assert code == 0 and "No year figures of dossiers_received (hồ sơ): 3 figures matched; it has half-year (3) figures." in text
+    _, out, _ = run(capsys, "pivot", "xyzzy")
+    assert "Nothing to compare: no figure matched." in out
+
+
+@pytest.mark.parametrize("query", ["ho so", "van ban den", "ty le", "cong dan"])
+def test_the_chosen_measure_is_the_largest_with_a_placeable_figure(tmp_path: Path, generated: Archive,
+                                                                    query: str) -> None:
+    """Brute force over every match, on the bundled sample archive and the generated one:
+    the year table is of the key with the most matches among those with a year result that
+    has a province and a report year (else the most matches), and if it is empty it says why."""
+    from tongket.store.archive.sample import load_sample
+
+    sample = Archive.open(tmp_path / "sample")
+    load_sample(sample)
+    for archive in (sample, generated):
+        hits = archive.lookup_counted(query).hits
+        counts: dict[str, int] = {}
+        placeable = set()
+        for h in hits:
+            if h.key:
+                counts[h.key] = counts.get(h.key, 0) + 1
+                if h.kind == "actual" and h.province and h.report_year and pivots.period_class(h.period) == "year":
+                    placeable.add(h.key)
+        pivot = pivots.build_pivot(pivots.grouped(archive.index.measure_figures(query, table_period="year")))
+        if not counts:
+            assert pivot.measure == "" and pivot.summary().startswith("Nothing to compare")
+            continue
+        pool = placeable or set(counts)
+        assert pivot.measure in pool and counts[pivot.measure] == max(counts[k] for k in pool)
+        assert bool(pivot.rows) == bool(placeable)
+        if not pivot.rows:
+            assert pivot.summary().startswith(f"No year figures of {pivot.measure}") and "figures matched" in pivot.summary()

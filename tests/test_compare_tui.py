@@ -172,3 +172,51 @@ async def test_typing_on_in_the_pivot_groups_the_last_query_not_every_keystroke(
         await settle(pilot)
         assert measured[-1] == "hoxaxa" and len(measured) < 1 + len("xaxa")
         assert app.screen.pivot is not None and app.screen.pivot.measure == "records"
+
+
+def _dossiers_archive(tmp_path: Path):
+    """"hồ sơ": three half-year figures of dossiers_received, one year figure of dossiers_resolved."""
+    from conftest import figure, make_article
+    from tongket.store.archive.archive import Archive
+
+    archive = Archive.open(tmp_path / "dossiers")
+    for i, province in enumerate(("Kiên Giang", "Bạc Liêu", "Cà Mau")):
+        archive.ingest_article(make_article(
+            f"Sơ kết 6 tháng 2021 {province}", province=province, year=2021, period="half-year",
+            published=f"2021-07-1{i}", figures=(figure("hồ sơ tiếp nhận", 100 + i, "hồ sơ", key="dossiers_received"),)))
+    archive.ingest_article(make_article(
+        "Tổng kết 2021", province="Kiên Giang", year=2021, period="year", published="2022-01-10",
+        figures=(figure("hồ sơ đã giải quyết", 950, "hồ sơ", key="dossiers_resolved"),)))
+    return archive
+
+
+async def test_the_pivot_shows_a_measure_with_figures_in_the_shown_period(tmp_path: Path):
+    app = make_app(_dossiers_archive(tmp_path), tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await _lookup(pilot, "ho so")
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert dialog.pivot is not None and dialog.pivot.measure == "dossiers_resolved"
+        assert "950" in screen_text(app)
+        await pilot.press("down", "p")  # half-year: the resolved count has none, the received has three
+        await settle(pilot)
+        assert dialog.pivot.period == "half-year" and dialog.pivot.measure == "dossiers_received"
+        assert len(dialog.pivot.rows) == 3 and "Cà Mau" in screen_text(app)
+
+
+async def test_an_empty_pivot_says_why_in_plain_words(tmp_path: Path):
+    from tui_helpers import sample_archive
+
+    app = make_app(sample_archive(tmp_path), tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await _lookup(pilot, "ho so")
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        pivot = dialog.pivot
+        assert pivot is not None
+        text = " ".join(screen_text(app).split())
+        if pivot.rows:  # a measure with year figures was found: the table shows them
+            assert pivot.period == "year" and any(str(y) in text for y in pivot.years)
+        else:
+            assert f"No year figures of {pivot.measure}" in text and "figures matched" in text
+            assert any(f"{p} (" in text for p in ("half-year", "quarter", "other"))

@@ -236,16 +236,18 @@ class ArchiveGateway:
 
         return search
 
-    def measure_function(self, filters: Filters) -> Callable[[str, str | None, bool], LookupResult | Columns]:
+    def measure_function(self, filters: Filters) -> Callable[[str, str | None, bool, str], LookupResult | Columns]:
         """The matches of one measure bound to `filters` (`ArchiveIndex.measure_hits`), for
-        the pivot's worker; store failures raise, the dialog shows them."""
+        the pivot's worker (preferring a measure with figures in the table shown); store
+        failures raise, the dialog shows them."""
         archive, lock, kwargs = self._archive, self._lock, filters.lookup_kwargs()
 
-        def measure(query: str, name: str | None, by_label: bool) -> LookupResult | Columns:
+        def measure(query: str, name: str | None, by_label: bool, table_period: str) -> LookupResult | Columns:
             if archive is None:
                 return LookupResult((), 0, 0)
             with lock:
-                return archive.index.measure_figures(query, measure=name, by_label=by_label, **kwargs)
+                return archive.index.measure_figures(query, measure=name, by_label=by_label,
+                                                     table_period=table_period, **kwargs)
 
         return measure
 

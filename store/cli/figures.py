@@ -166,7 +166,7 @@ def cmd_pivot(args: argparse.Namespace) -> int:
     archive = open_archive(args)
     query = args.query.strip()
     measure = query if not args.label and load_catalogue().get(query) is not None else None  # a key names itself
-    found = archive.index.measure_figures(query, measure=measure, by_label=args.label, **filters)
+    found = archive.index.measure_figures(query, measure=measure, by_label=args.label, table_period=period, **filters)
     hits = pivots.grouped(found, by_label=args.label)
     pivot = pivots.build_pivot(
         hits, measure=measure, unit=args.unit, period=period, kind=args.kind,

@@ -3,14 +3,17 @@ metric names, folded units, scored on one scale), the members of the best groups
 first, counted in full, and the figures of one measure for a comparison.
 
 A part of `ArchiveIndex` (mixed in), kept apart because it is a job of its own: the
-filters decide which articles, this decides which of their figures."""
+filters decide which articles, this decides which of their figures. Turning the matched
+groups into one measure for a comparison is a `FigureMeasure`'s job, made over the same
+snapshot and handed the groups."""
 
 from __future__ import annotations
 
 from collections import Counter
+from functools import cached_property
 from typing import Any, Iterable, Sequence
 
-from tongket.store.derived.figure_measure import FigureMeasure
+from tongket.store.derived.figure_measure import FigureMeasure, MeasureFigures, period_class
 from tongket.store.derived.names import ProvinceNames
 from tongket.store.derived.scoring import Label, names_score, phrase_score, unit_label_score
 from tongket.store.derived.snapshot import Snapshot
@@ -19,7 +22,7 @@ from tongket.store.lang.text import fold_words, nfc
 from tongket.store.record import FIGURE_KINDS, ArticleMeta, FigureHit, LookupResult
 
 
-class FigureLookup(FigureMeasure):
+class FigureLookup:
     """Lookup methods of `ArchiveIndex`; the attributes below are set by its constructor."""
 
     snapshot: Snapshot
@@ -29,6 +32,7 @@ class FigureLookup(FigureMeasure):
     _funits: list[Label]
     _metric_names: dict[str, tuple[Label, ...]]
     _key_gid: dict[str, int]
+    _override: dict[int, tuple[int, int, int]]  # corrected articles' codes
 
     def codes(self, rank: int) -> tuple[int, int, int]:
         raise NotImplementedError
@@ -182,23 +186,22 @@ class FigureLookup(FigureMeasure):
         year: int | str | None = None,
         period: str | None = None,
         merged: bool = False,
+        table_period: str | None = None,
     ) -> LookupResult:
         """The matches of one measure, best first, for a comparison: a metric key (`measure`,
-        else the key most matches share) or, `by_label`, an exact label (else the best
-        match's). The measure is chosen on the integer columns, so only its own figures
-        become records; `total` counts every match, the other measures included."""
+        else the key most matches share, one with results in `table_period` first) or,
+        `by_label`, an exact label (else the best match's). The measure is chosen on the
+        integer columns, so only its own figures become records; `total` counts every
+        match, the other measures included."""
         snap = self.snapshot
         fig_article = snap.fig_article
         if not by_label:
             asked = self._asked(query, province, year, period, merged)
             if asked is None:
                 return LookupResult((), 0, 0)
-            if asked[1] is None:  # no filter: whole groups, counted and chosen with set operations
-                total, kid, rows, ranks = self._key_measure(asked[0], measure)
-                figures = self._key_columns(kid)["figure"] if rows else []
-                scores = [s for s, _k, _g in asked[0]]
-                order = sorted(range(len(rows)), key=ranks.__getitem__)  # stable: newest first within a group
-                chosen = [(figures[rows[i]], scores[ranks[i]]) for i in order]
+            if asked[1] is None:  # no filter: whole groups, counted and chosen on their combinations
+                total, chosen = self._measure.best_first(asked[0], measure, corrected=self._corrected_rows(),
+                                                         table_period=table_period)
                 return LookupResult(
                     hits=self._hits(chosen, dated=True),
                     total=total,
@@ -226,7 +229,13 @@ class FigureLookup(FigureMeasure):
             if measure is None:
                 counts = Counter(keys)
                 counts.pop(-1, None)
-                kid = counts.most_common(1)[0][0] if counts else -2
+                ranked = [k for k, _n in counts.most_common()]
+                if table_period is not None:  # one with results in the shown table first
+                    rows = [(self._order[fig_article[fi]], k) for (fi, _s), k in zip(found, keys)
+                            if FIGURE_KINDS[snap.fig_kind[fi]] == "actual"]
+                    shown = {k for m, k in rows if m.province and m.report_year and period_class(m.period) == table_period}
+                    ranked.sort(key=lambda k: k not in shown)  # stable
+                kid = ranked[0] if ranked else -2
             else:
                 kid = self._key_gid.get(measure, -2)
             chosen = [pair for pair, k in zip(found, keys) if k == kid]
@@ -235,6 +244,25 @@ class FigureLookup(FigureMeasure):
             total=len(found),
             articles=len({fig_article[fi] for fi, _s in chosen}),
         )
+
+    def measure_figures(self, query: str, *, measure: str | None = None, by_label: bool = False,
+                        province: str | None = None, year: int | str | None = None, period: str | None = None,
+                        merged: bool = False, table_period: str | None = None) -> MeasureFigures | LookupResult:
+        """`measure_hits` as columns when the measure is a metric key and no filter
+        applies (the pivot's usual case: no record per figure); otherwise `measure_hits`."""
+        asked = None if by_label else self._asked(query, province, year, period, merged)
+        if asked is None or asked[1] is not None:
+            return self.measure_hits(query, measure=measure, by_label=by_label, province=province, year=year,
+                                     period=period, merged=merged, table_period=table_period)
+        return self._measure.figures(asked[0], measure, corrected=self._corrected_rows(), table_period=table_period,
+                                     make=lambda found: self._hits(found, dated=True))
+
+    @cached_property
+    def _measure(self) -> FigureMeasure:
+        return FigureMeasure(self.snapshot)
+
+    def _corrected_rows(self) -> dict[int, ArticleMeta]:
+        return {rank: self._order[rank] for rank in self._override}
 
     def _hits(self, found: Sequence[tuple[int, float]], *, dated: bool = False) -> tuple[FigureHit, ...]:
         """Hits of figure indices, the columns bound once (a comparison makes tens of

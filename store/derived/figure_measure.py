@@ -1,256 +1,333 @@
-"""The figures of one metric key among a query's matches, counted and ranked without a
-Python step per match, and given as parallel columns (`pivot.Columns`) so a comparison
-is built from plain values: records are made only for the sources a user opens.
+"""The figures of one metric key among a query's matches, counted, chosen and given as
+parallel columns (`pivot.Columns`), so a comparison is built from plain values without a
+Python step per match on each keystroke: records are made only for the sources a user opens.
 
-A part of `ArchiveIndex` (mixed in through `FigureLookup`), kept apart because it is a
-job of its own: the lookup finds the matching groups, this turns them into a measure."""
+`FigureLookup` finds which figure groups a query matches (labels, metric keys, units,
+scored); a `FigureMeasure`, made over the same snapshot, turns those groups into one
+measure. Three things make a keystroke cost groups rather than figures:
+
+* the figures are counted by (folded label, folded unit, key) once (a figure sits in at
+  most one group of each kind), so a query's count and the choice of key are sums over
+  the combinations of its groups;
+* a key's figures are read from the snapshot once (`_KeyRows`) and split into classes,
+  the rows of one (folded label, folded unit) pair: a query matches a class whole and
+  ranks its rows alike, so which rows match and how they rank are per class;
+* the rows a query keeps of a key, with the corrections applied, are a `_Variant` kept
+  per key: the same rows for the next keystroke, with a scratch `memo` in which the pivot
+  keeps its groupings (they depend on the rows, not on the query)."""
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import compress, repeat
-from typing import Any, Callable, Sequence
+from operator import add, mul
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from tongket.store.derived.snapshot import Snapshot
-from tongket.store.record import FIGURE_KINDS, FigureHit, LookupResult
+from tongket.store.record import FIGURE_KINDS, ArticleMeta, FigureHit
 
-__all__ = ["FigureMeasure", "MeasureFigures"]
+__all__ = ["FigureMeasure", "MeasureFigures", "PIVOT_PERIODS", "period_class"]
 
-KEYS_KEPT = 8  # metric keys whose columns stay read (a comparison moves among a few)
+PIVOT_PERIODS = ("year", "half-year", "quarter", "other")  # the tables of a comparison
+KEYS_KEPT = 8  # metric keys whose columns stay read (a comparison moves among a few; ~20 MB a key at 100k)
+VARIANTS_KEPT = 4  # row sets kept per key: a query matching part of a key, corrections
+LABEL, KEY, UNIT = 0, 1, 2  # kinds of figure group, as in `FigureLookup._groups`
+COLUMNS = ("unit", "kind", "period", "province", "report_year", "published", "article_id", "figure_index",
+           "value", "qualifier", "figure", "article", "row_class")
+
+_PAIR = 1 << 20  # two small ids (-1: none) in one number: first * _PAIR + second
+Scored = Sequence[tuple[float, int, int]]  # (score, kind, group id), best first
+Combo = tuple[int, int, int, int]  # (folded label, folded unit, key, figures); -1: none
+MakeHits = Callable[[Sequence[tuple[int, float]]], tuple[FigureHit, ...]]
+
+
+def period_class(period: str | None) -> str:
+    """Which table of a comparison a figure's period belongs to: year, half-year, quarter or other."""
+    return period if period in ("year", "half-year", "quarter") else "other"
 
 
 @dataclass(frozen=True)
 class MeasureFigures:
     """One metric key's matching figures as parallel columns (`pivot.Columns`), newest
-    first (`rank` gives the best-first order), read from the snapshot with map operations; records (`FigureHit`) only
-    for the rows asked for, as `measure_hits` makes them."""
+    first; row i ranks as `class_rank[row_class[i]]` (best first: by rank, then row).
+    Records (`FigureHit`) only for the rows asked for."""
 
     measure: str
-    total: int
+    total: int  # every match, the other measures included
     articles: int
-    unit: list[str | None]
-    kind: list[str]
-    period: list[str | None]
-    province: list[str | None]
-    report_year: list[int | None]
-    published: list[str | None]
-    article_id: list[str]
-    figure_index: list[int]
-    value: list[float]
-    qualifier: list[str | None]
-    figures: list[int]  # figure index of each row
-    rank: list[int]  # each row's best matching group (best first: by rank, then row)
-    scores: list[float]  # of each group rank
-    make: Callable[[Sequence[tuple[int, float]]], tuple[FigureHit, ...]]
+    unit: Sequence[str | None]
+    kind: Sequence[str]
+    period: Sequence[str | None]
+    province: Sequence[str | None]
+    report_year: Sequence[int | None]
+    published: Sequence[str | None]
+    article_id: Sequence[str]
+    figure_index: Sequence[int]
+    value: Sequence[float]
+    qualifier: Sequence[str | None]
+    figures: Sequence[int]  # figure index of each row
+    row_class: Sequence[int]
+    class_rank: Sequence[int]  # each class's best matching group (a position in the query's groups)
+    scores: Sequence[float]  # of each group position
+    memo: dict[Any, Any] = field(repr=False)  # shared by every MeasureFigures of the same rows
+    make: MakeHits = field(repr=False)
+
+    @classmethod
+    def empty(cls, total: int, scores: Sequence[float], make: MakeHits) -> "MeasureFigures":
+        """No measure: none of the `total` matches has a metric key (or the one asked for)."""
+        return cls("", total, 0, [], [], [], [], [], [], [], [], [], [], [], [], [], scores, {}, make)
 
     def hits(self, rows: Sequence[int]) -> tuple[FigureHit, ...]:
-        return self.make([(self.figures[i], self.scores[self.rank[i]]) for i in rows])
+        rank, cls, scores, figures = self.class_rank, self.row_class, self.scores, self.figures
+        return self.make([(figures[i], scores[rank[cls[i]]]) for i in rows])
+
+
+@dataclass(frozen=True)
+class _Variant:
+    """The rows of one key that a set of matched classes and the corrections give."""
+
+    columns: Mapping[str, Sequence[Any]]
+    articles: int
+    memo: dict[Any, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _KeyRows:
+    """One metric key's figures as columns, newest first, and their classes."""
+
+    columns: Mapping[str, list[Any]]
+    class_label: list[int]  # folded label group of each class (-1: none)
+    class_unit: list[int]  # folded unit group of each class
+    class_first: list[int]  # each class's first row
+    variants: OrderedDict[tuple[Any, ...], _Variant] = field(default_factory=OrderedDict)
 
 
 class FigureMeasure:
-    """Measure methods of `ArchiveIndex`; the attributes below are set by its constructor,
-    the lookup methods by `FigureLookup`."""
+    """Counts, chooses and reads one measure among the groups a query matched."""
 
-    snapshot: Snapshot
-    _order: Any  # index.Rows
-    _key_gid: dict[str, int]
-    _override: dict[int, tuple[int, int, int]]  # corrected articles' codes
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self._key_id = {k: i for i, k in enumerate(snapshot.keys)}
+        self._label_group = [*snapshot.label_flabel, -1]  # raw label id -> folded group (-1, the last: none)
+        self._unit_group = [*snapshot.unit_funit, -1]
+        self._keys: dict[int, _KeyRows] = {}
 
-    def _asked(
-        self, query: str, province: str | None, year: int | str | None, period: str | None, merged: bool
-    ) -> tuple[list[tuple[float, int, int]], set[int] | None] | None:
-        raise NotImplementedError
+    # ------------------------------------------------------------ public
 
-    def _hits(self, found: Sequence[tuple[int, float]], *, dated: bool = False) -> tuple[FigureHit, ...]:
-        raise NotImplementedError
-
-    def measure_hits(self, query: str, *, measure: str | None = None, by_label: bool = False,
-                     province: str | None = None, year: int | str | None = None, period: str | None = None,
-                     merged: bool = False) -> LookupResult:
-        raise NotImplementedError
-
-    def measure_figures(
-        self,
-        query: str,
-        *,
-        measure: str | None = None,
-        by_label: bool = False,
-        province: str | None = None,
-        year: int | str | None = None,
-        period: str | None = None,
-        merged: bool = False,
-    ) -> MeasureFigures | LookupResult:
-        """`measure_hits` as columns when the measure is a metric key and no filter
-        applies (the pivot's usual case: no record per figure); otherwise `measure_hits`."""
-        asked = None if by_label else self._asked(query, province, year, period, merged)
-        if asked is None or asked[1] is not None:
-            return self.measure_hits(query, measure=measure, by_label=by_label, province=province, year=year,
-                                     period=period, merged=merged)
-        total, kid, rows, best = self._key_measure(asked[0], measure)
-        snap = self.snapshot
-        own = self._key_columns(kid) if kid >= 0 else {}
-        every = bool(rows) and len(rows) == len(own["figure"])
-
-        def column(name: str, *, copy: bool = False) -> list[Any]:
-            """The key's column over `rows`: the cached list itself when every figure matched."""
-            values = own.get(name, [])
-            if every:
-                return list(values) if copy else values
-            return list(map(values.__getitem__, rows))
-
-        ranks = column("rank")
-        override = self._override
-        provinces, years, period_of = (column(name, copy=bool(override)) for name in ("province", "report_year", "period"))
-        if override:  # corrected articles: their list rows hold the corrected fields
-            for i, rank in enumerate(ranks):
-                if rank in override:
-                    m = self._order[rank]
-                    provinces[i], years[i], period_of[i] = m.province, m.report_year, m.period
+    def figures(self, scored: Scored, measure: str | None, *, corrected: Mapping[int, ArticleMeta],
+                make: MakeHits, table_period: str | None = None) -> MeasureFigures:
+        """The figures of `measure` (else the key most matches share, preferring one with
+        results in `table_period`, among the `KEYS_KEPT` largest) among the whole groups
+        `scored`, as columns.
+        `corrected`: the corrected articles' list rows by rank (their province, year and
+        period replace the parsed ones)."""
+        total, kid, class_rank = self._choice(scored, measure, corrected, table_period)
+        scores = [s for s, _k, _g in scored]
+        if kid < 0:
+            return MeasureFigures.empty(total, scores, make)
+        variant = self._variant(kid, class_rank, len(scored), corrected)
+        c = variant.columns
+        if not c["figure"]:
+            return MeasureFigures.empty(total, scores, make)
         return MeasureFigures(
-            measure=snap.keys[kid] if rows else "",
-            total=total,
-            articles=len(set(ranks)),
-            unit=column("unit"),
-            kind=column("kind"),
-            period=period_of,
-            province=provinces,
-            report_year=years,
-            published=column("published"),
-            article_id=column("article_id"),
-            figure_index=column("figure_index"),
-            value=column("value"),
-            qualifier=column("qualifier"),
-            figures=column("figure"),
-            rank=best,
-            scores=[s for s, _k, _g in asked[0]],
-            make=lambda found: self._hits(found, dated=True),
+            self.snapshot.keys[kid], total, variant.articles, c["unit"], c["kind"], c["period"], c["province"],
+            c["report_year"], c["published"], c["article_id"], c["figure_index"], c["value"], c["qualifier"],
+            c["figure"], c["row_class"], class_rank, scores, variant.memo, make,
         )
 
-    @cached_property
-    def _key_column_cache(self) -> dict[int, dict[str, list[Any]]]:
-        return {}
+    def best_first(self, scored: Scored, measure: str | None, *, corrected: Mapping[int, ArticleMeta],
+                   table_period: str | None = None) -> tuple[int, list[tuple[int, float]]]:
+        """How many figures `scored` holds, and the chosen measure's (figure index, score),
+        best first (by group, then newest first): `figures` as pairs for records."""
+        total, kid, class_rank = self._choice(scored, measure, corrected, table_period)
+        if kid < 0:
+            return total, []
+        columns = self._variant(kid, class_rank, len(scored), corrected).columns
+        ranks = list(map(class_rank.__getitem__, columns["row_class"]))
+        order = sorted(range(len(ranks)), key=ranks.__getitem__)  # stable: newest first within a group
+        figures = columns["figure"]
+        return total, [(figures[i], scored[ranks[i]][0]) for i in order]
 
-    def _key_columns(self, kid: int) -> dict[str, list[Any]]:
+    # ------------------------------------------------------------ counting and choosing
+
+    def _choice(self, scored: Scored, measure: str | None, corrected: Mapping[int, ArticleMeta],
+                table_period: str | None) -> tuple[int, int, list[int]]:
+        """(matches in all, key chosen or a negative number, the key's class ranks)."""
+        snap = self.snapshot
+        inf = len(scored)
+        label_rank, key_rank, unit_rank = [inf] * (len(snap.flabels) + 1), [inf] * len(snap.keys), [inf] * (len(snap.funits) + 1)
+        by_kind = (label_rank, key_rank, unit_rank)
+        for rank, (_s, kind, g) in enumerate(scored):
+            by_kind[kind][g] = rank
+        total = 0
+        counts: Counter[int] = Counter()
+        for _s, kind, g in scored:
+            for fl, fu, key, n in self._group_combos(kind, g):
+                # a figure is counted once: under its label, else its unit, else its key
+                if kind == UNIT and label_rank[fl] < inf:
+                    continue
+                if kind == KEY and (label_rank[fl] < inf or unit_rank[fu] < inf):
+                    continue
+                total += n
+                counts[key] += n
+        counts.pop(-1, None)
+
+        def class_ranks(kid: int) -> list[int]:
+            rows = self._key_rows(kid)
+            own = key_rank[kid]
+            return [min(label_rank[fl], unit_rank[fu], own) for fl, fu in zip(rows.class_label, rows.class_unit)]
+
+        if measure is not None:
+            kid = self._key_id.get(measure, -2)
+            return (total, kid, class_ranks(kid)) if kid >= 0 else (total, kid, [])
+        first = None
+        for tried, kid in enumerate(self._by_count(counts, class_ranks)):
+            if tried == KEYS_KEPT and first:
+                break  # the largest keys lack the table: reading every key's rows would cost seconds at 100k
+            ranks = class_ranks(kid)
+            if table_period is None or self._shows(self._variant(kid, ranks, inf, corrected), table_period):
+                return total, kid, ranks
+            first = first or (kid, ranks)
+        return (total, *first) if first else (total, -2, [])
+
+    def _by_count(self, counts: Counter[int], class_ranks: Callable[[int], list[int]]) -> Iterator[int]:
+        """Keys by matches, most first; a tie goes to the key whose best row is met first."""
+        def first_met(kid: int) -> tuple[int, int]:
+            rows = self._key_rows(kid)
+            figures = rows.columns["figure"]
+            return min(zip(class_ranks(kid), map(figures.__getitem__, rows.class_first)))
+
+        for n in sorted(set(counts.values()), reverse=True):
+            tied = [k for k, c in counts.items() if c == n]
+            yield from (tied if len(tied) == 1 else sorted(tied, key=first_met))
+
+    @staticmethod
+    def _shows(variant: _Variant, table_period: str) -> bool:
+        """Whether a key's matching rows hold a result the `table_period` table can place
+        (one with a province and a report year): a comparison prefers such a key."""
+        tables = variant.memo.get("tables")
+        if tables is None:
+            c = variant.columns
+            periods = {p: period_class(p) for p in set(c["period"])}
+            placed = zip(c["period"], c["kind"], c["province"], c["report_year"])
+            tables = variant.memo["tables"] = {periods[p] for p, k, where, year in placed if k == "actual" and where and year}
+        return table_period in tables
+
+    def _group_combos(self, kind: int, group: int) -> list[Combo]:
+        return self._combos[kind][group]
+
+    @cached_property
+    def _combos(self) -> tuple[list[list[Combo]], list[list[Combo]], list[list[Combo]]]:
+        """The figures counted by (folded label, folded unit, key), listed under their
+        label group, key group and unit group: what a query's count and choice of key
+        need, a few thousand combinations instead of a step per match. Made once, on the
+        first comparison: one pass over every figure in order, which costs less than
+        reading the matched groups' members through their permutations (a wide query
+        matches half the figures, each read out of order)."""
+        snap = self.snapshot
+        lg, ug = self._label_group, self._unit_group
+        by: tuple[list[list[Combo]], ...] = ([[] for _ in snap.flabels], [[] for _ in snap.keys], [[] for _ in snap.funits])
+        folded: Counter[tuple[int, int, int]] = Counter()  # raw ids of one folded group fold together
+        for (lab, unit, key), n in Counter(zip(snap.fig_label, snap.fig_unit, snap.fig_key)).items():
+            folded[(lg[lab], ug[unit], key)] += n
+        for (fl, fu, key), n in folded.items():
+            combo = (fl, fu, key, n)
+            for kind, group in ((LABEL, fl), (KEY, key), (UNIT, fu)):
+                if group >= 0:
+                    by[kind][group].append(combo)
+        return by[0], by[1], by[2]
+
+    # ------------------------------------------------------------ a key's rows
+
+    def _key_rows(self, kid: int) -> _KeyRows:
         """The snapshot's columns of one metric key's figures (its group's run, newest
         first), read once per key: the snapshot's number columns are memory views, whose
-        reads cost several times a list's, and the pivot of a key reads them on every
-        keystroke. Corrections are not in these (measure_figures applies them)."""
-        cached = self._key_column_cache.get(kid)
+        reads cost several times a list's. Corrections are not in these (`_variant`)."""
+        cached = self._keys.get(kid)
         if cached is not None:
             return cached
-        if len(self._key_column_cache) >= KEYS_KEPT:
-            del self._key_column_cache[next(iter(self._key_column_cache))]  # the oldest: ~20 MB a key at 100k
+        if len(self._keys) >= KEYS_KEPT:
+            del self._keys[next(iter(self._keys))]  # the oldest
         snap = self.snapshot
         fis = list(snap.key_perm[snap.key_start[kid] : snap.key_start[kid + 1]])
-        ranks = list(map(snap.fig_article.__getitem__, fis))
+        articles = list(map(snap.fig_article.__getitem__, fis))
         names, years_of, periods = self._article_columns
         units, quals = [*snap.units, None], [*snap.qualifiers, None]
-        cached = self._key_column_cache[kid] = {
-            "figure": fis,
-            "rank": ranks,
-            "label_id": list(map(snap.fig_label.__getitem__, fis)),
-            "unit_id": list(map(snap.fig_unit.__getitem__, fis)),
-            "unit": list(map(units.__getitem__, map(snap.fig_unit.__getitem__, fis))),
-            "kind": list(map(FIGURE_KINDS.__getitem__, map(snap.fig_kind.__getitem__, fis))),
-            "province": list(map(names.__getitem__, ranks)),
-            "report_year": list(map(years_of.__getitem__, ranks)),
-            "period": list(map(periods.__getitem__, ranks)),
-            "published": list(map(snap.published.__getitem__, ranks)),
-            "article_id": list(map(snap.ids.__getitem__, ranks)),
-            "figure_index": list(map(snap.fig_pos.__getitem__, fis)),
-            "value": list(map(snap.fig_value.__getitem__, fis)),
-            "qualifier": list(map(quals.__getitem__, map(snap.fig_qual.__getitem__, fis))),
-        }
+        unit_ids = list(map(snap.fig_unit.__getitem__, fis))
+        # a class is a (folded label, folded unit) pair, as one number: fl * _PAIR + fu + 1
+        codes = list(map(add, map(mul, map(self._label_group.__getitem__, map(snap.fig_label.__getitem__, fis)),
+                                  repeat(_PAIR)), map(self._unit_group.__getitem__, unit_ids)))
+        class_of = {code: i for i, code in enumerate(dict.fromkeys(codes))}  # numbered as first met
+        row_class = list(map(class_of.__getitem__, codes))
+        first = dict(zip(reversed(row_class), range(len(row_class) - 1, -1, -1)))  # the first row wins
+        classes = [divmod(code, _PAIR) for code in class_of]
+        classes = [(fl + 1, fu - _PAIR) if fu >= _PAIR // 2 else (fl, fu) for fl, fu in classes]  # fu -1
+        cached = self._keys[kid] = _KeyRows(
+            columns={
+                "figure": fis,
+                "article": articles,
+                "row_class": row_class,
+                "unit": list(map(units.__getitem__, unit_ids)),
+                "kind": list(map(FIGURE_KINDS.__getitem__, map(snap.fig_kind.__getitem__, fis))),
+                "province": list(map(names.__getitem__, articles)),
+                "report_year": list(map(years_of.__getitem__, articles)),
+                "period": list(map(periods.__getitem__, articles)),
+                "published": list(map(snap.published.__getitem__, articles)),
+                "article_id": list(map(snap.ids.__getitem__, articles)),
+                "figure_index": list(map(snap.fig_pos.__getitem__, fis)),
+                "value": list(map(snap.fig_value.__getitem__, fis)),
+                "qualifier": list(map(quals.__getitem__, map(snap.fig_qual.__getitem__, fis))),
+            },
+            class_label=[fl for fl, _fu in classes],
+            class_unit=[fu for _fl, fu in classes],
+            class_first=[first[c] for c in range(len(classes))],
+        )
         return cached
+
+    def _variant(self, kid: int, class_rank: list[int], unmatched: int, corrected: Mapping[int, ArticleMeta]) -> _Variant:
+        """The key's rows of the matched classes, corrections applied: kept per key, so the
+        next keystroke that matches the same classes finds them (and the pivot's memo).
+        `unmatched`: the rank of a class no group matched."""
+        rows = self._key_rows(kid)
+        kept = tuple(r < unmatched for r in class_rank)
+        matched = None if all(kept) else kept  # None: every row
+        fixes = tuple(sorted((r, m.province, m.report_year, m.period) for r, m in corrected.items()))
+        signature = (matched, fixes)
+        found = rows.variants.get(signature)
+        if found is not None:
+            rows.variants.move_to_end(signature)
+            return found
+        own = rows.columns
+        if matched is None:
+            columns: dict[str, Sequence[Any]] = dict(own)
+        else:
+            keep = list(compress(range(len(own["figure"])), map(matched.__getitem__, own["row_class"])))
+            columns = {name: list(map(own[name].__getitem__, keep)) for name in COLUMNS}
+        if corrected:
+            columns.update(self._corrected(columns, corrected))
+        found = _Variant(columns, len(set(columns["article"])))
+        rows.variants[signature] = found
+        if len(rows.variants) > VARIANTS_KEPT:
+            rows.variants.popitem(last=False)
+        return found
+
+    @staticmethod
+    def _corrected(columns: Mapping[str, Sequence[Any]], corrected: Mapping[int, ArticleMeta]) -> dict[str, list[Any]]:
+        """Province, year and period columns with the corrected articles' values."""
+        provinces, years, periods = list(columns["province"]), list(columns["report_year"]), list(columns["period"])
+        for i, rank in enumerate(columns["article"]):
+            meta = corrected.get(rank)
+            if meta is not None:
+                provinces[i], years[i], periods[i] = meta.province, meta.report_year, meta.period
+        return {"province": provinces, "report_year": years, "period": periods}
 
     @cached_property
     def _article_columns(self) -> tuple[list[str | None], list[int | None], list[str | None]]:
-        """Province name, report year and period of each article by rank, as parsed (a
-        comparison patches the corrected ones): one map per figure column instead of two."""
+        """Province name, report year and period of each article by rank, as parsed: one
+        map per figure column instead of two."""
         snap = self.snapshot
         names, periods = [*snap.provinces, None], [*snap.periods, None]
         return (list(map(names.__getitem__, snap.province)), [y or None for y in snap.year],
                 list(map(periods.__getitem__, snap.period)))
-
-    @cached_property
-    def _combos(self) -> tuple[list[list[tuple[int, int, int, int]]], ...]:
-        """The figures counted by (raw label, raw unit, key), listed under their folded
-        label group, folded unit group and key group: what a comparison's count and
-        choice of measure need, a few thousand combinations instead of a step per
-        figure. Made once per snapshot, on the first comparison."""
-        snap = self.snapshot
-        by_label: list[list[tuple[int, int, int, int]]] = [[] for _ in snap.flabels]
-        by_unit: list[list[tuple[int, int, int, int]]] = [[] for _ in snap.funits]
-        by_key: list[list[tuple[int, int, int, int]]] = [[] for _ in snap.keys]
-        label_fl, unit_fu = snap.label_flabel, snap.unit_funit
-        for (lab, unit, key), n in Counter(zip(snap.fig_label, snap.fig_unit, snap.fig_key)).items():
-            combo = (lab, unit, key, n)
-            if lab >= 0 and label_fl[lab] >= 0:
-                by_label[label_fl[lab]].append(combo)
-            if unit >= 0 and unit_fu[unit] >= 0:
-                by_unit[unit_fu[unit]].append(combo)
-            if key >= 0:
-                by_key[key].append(combo)
-        return by_label, by_key, by_unit
-
-    def _key_measure(self, scored: list[tuple[float, int, int]], measure: str | None) -> tuple[int, int, list[int], list[int]]:
-        """How many figures the unfiltered `scored` groups hold in all, the metric key
-        chosen, its figures among them (positions in `_key_columns`, newest first) and
-        each one's best group rank (best first is by rank, then position): the same as filtering
-        `_matches` by key. A figure's folded label, folded unit and key each put it in
-        at most one group, so the count and the key counts come from `_combos` (a
-        figure seen through an earlier kind of group is not counted again) and its best
-        score is that of the best-ranked of its (at most three) groups; only the chosen
-        key's own figures are read, with map operations."""
-        snap = self.snapshot
-        inf = len(scored)
-        group_rank: tuple[list[int], ...] = ([inf] * len(snap.flabels), [inf] * len(snap.keys), [inf] * len(snap.funits))
-        for rank, (_s, k, g) in enumerate(scored):
-            group_rank[k][g] = rank
-        label_fl, unit_fu = snap.label_flabel, snap.unit_funit
-        lab_rank = [group_rank[0][g] if g >= 0 else inf for g in label_fl] + [inf]  # raw label id (-1: last)
-        unit_rank = [group_rank[2][g] if g >= 0 else inf for g in unit_fu] + [inf]
-        key_rank = group_rank[1] + [inf]
-        total = 0
-        counts: Counter[int] = Counter()
-        combos = self._combos
-        for _s, k, g in scored:
-            for lab, unit, key, n in combos[k][g]:
-                if k == 2 and lab_rank[lab] < inf:
-                    continue  # counted under its label
-                if k == 1 and (lab_rank[lab] < inf or unit_rank[unit] < inf):
-                    continue
-                total += n
-                counts[key] += n
-
-        def members(kid: int) -> tuple[list[int], list[int]]:
-            """Positions in `_key_columns(kid)` of the key's figures among the matches, best
-            first, and each one's best group rank."""
-            own = self._key_columns(kid)
-            best = list(map(min, map(lab_rank.__getitem__, own["label_id"]), map(unit_rank.__getitem__, own["unit_id"]),
-                            repeat(key_rank[kid], len(own["figure"]))))
-            keep = list(map(inf.__gt__, best))
-            if all(keep):
-                return list(range(len(best))), best
-            return list(compress(range(len(best)), keep)), list(compress(best, keep))
-
-        if measure is not None:
-            kid = self._key_gid.get(measure, -2)
-        else:
-            counts.pop(-1, None)
-            kid = -2
-            if counts:
-                most = max(counts.values())
-                tied = [k for k, n in counts.items() if n == most]
-
-                def first_met(k: int) -> tuple[int, int]:
-                    rows, ranks = members(k)
-                    return min(zip(ranks, map(self._key_columns(k)["figure"].__getitem__, rows)))
-
-                kid = tied[0] if len(tied) == 1 else min(tied, key=first_met)
-        if kid < 0:
-            return total, kid, [], []
-        rows, ranks = members(kid)
-        return total, kid, rows, ranks

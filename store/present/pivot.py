@@ -15,13 +15,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable, Iterable, Mapping, Sequence
 
+from tongket.store.derived.figure_measure import PIVOT_PERIODS, period_class
 from tongket.store.lang.text import nfc
 from tongket.store.present.collate import qualifier_mark, vn_sort_key
 from tongket.store.present.display import vn_number
-from tongket.store.present.pivot_columns import Columns
+from tongket.store.present.pivot_columns import Columns, buckets, cell_rows
 from tongket.store.record import FigureHit, LookupResult
 
-PIVOT_PERIODS = ("year", "half-year", "quarter", "other")
+__all__ = ["PIVOT_PERIODS", "period_class", "ORDERS", "CONFLICT", "CHOICE_RULE", "LEGEND", "Cell", "Row", "Pivot",
+           "Comparable", "shows", "comparable", "comparable_columns", "grouped", "measures", "build_pivot", "table",
+           "plain_number", "notes"]
 ORDERS = ("alpha", "merged", "value")
 CONFLICT = "*"
 CHOICE_RULE = "the most recently published"
@@ -29,11 +32,6 @@ LEGEND = (
     f"≈ about (khoảng, gần) · > more than (hơn, vượt) · < under (dưới) · "
     f"{CONFLICT}n: n sources disagree, {CHOICE_RULE} shown (Enter lists them)"
 )
-
-
-def period_class(period: str | None) -> str:
-    """Which pivot a figure's period belongs to: year, half-year, quarter or other."""
-    return period if period in ("year", "half-year", "quarter") else "other"
 
 
 def _newest_first(sources: list[FigureHit]) -> tuple[FigureHit, ...]:
@@ -108,6 +106,8 @@ class Pivot:
     years: tuple[int, ...]
     rows: tuple[Row, ...]
     left_out: Mapping[str, int] = field(default_factory=dict)  # reason -> figures
+    matched: int = 0  # every match, the other measures included
+    periods: Mapping[str, int] = field(default_factory=dict)  # the measure's figures of this unit and kind by period
 
     @property
     def title(self) -> str:
@@ -117,12 +117,51 @@ class Pivot:
         return f"{what}{unit} by province, {self.period}{kind}"
 
     def summary(self) -> str:
-        """How many figures are in the table and what was set apart, in one line."""
+        """How many figures are in the table and what was set apart, in one line; for an
+        empty table, why it is empty."""
+        if not self.rows:
+            return self.why_empty()
         shown = sum(c.size for r in self.rows for c in r.cells.values())
         text = f"{shown} figures, {len(self.rows)} provinces, {len(self.years)} years"
         if self.left_out:
             text += "; set apart: " + ", ".join(f"{n} {why}" for why, n in self.left_out.items())
         return text
+
+
+    def why_empty(self) -> str:
+        """An empty table in plain words: what was matched and which periods have figures."""
+        matches = f"{self.matched} figure{'' if self.matched == 1 else 's'} matched"
+        if not self.measure:
+            filed = "has a label" if self.by_label else "is filed under a metric"
+            return f"Nothing to compare: {matches}, none {filed}." if self.matched else "Nothing to compare: no figure matched."
+        what = f"label “{self.measure}”" if self.by_label else self.measure
+        unit = f" ({self.unit})" if self.unit else ""
+        kind = "" if self.kind == "actual" else f" {self.kind}"
+        here = self.periods.get(self.period, 0)
+        period = "other-period" if self.period == "other" else self.period
+        if here:
+            return (f"No {period}{kind} figures of {what}{unit} can be placed: {matches}; its {here} "
+                    f"{period} figures have no province or report year.")
+        others = [f"{'other-period' if p == 'other' else p} ({n})" for p, n in self.periods.items() if n]
+        has = f"it has {_and(others)} figures" if others else f"it has no {kind.strip() or 'result'} figures in {self.unit or 'this unit'}"
+        return f"No {period}{kind} figures of {what}{unit}: {matches}; {has}."
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def shows(grouped: "Comparable", measure: str, period: str, kind: str = "actual") -> bool:
+    """Whether `measure` has a figure of `kind` that the `period` table can place (in any
+    unit): one with a province and a report year."""
+    if grouped.columns is not None:
+        if measure != grouped.columns.measure:
+            return False
+        province, year = grouped.columns.province, grouped.columns.report_year
+        buckets: Iterable[list[int]] = (rows for (_u, k, p), rows in grouped.rows.items() if k == kind and p == period)
+        return any(province[i] and year[i] for rows in buckets for i in rows)
+    return any(h.province and h.report_year for (_u, k, p), hits in grouped.buckets.get(measure, {}).items()
+               if k == kind and p == period for h in hits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,24 +189,12 @@ class Comparable:
 
 
 def comparable_columns(columns: Columns) -> Comparable:
-    """`comparable` of one measure's columns: rows grouped by (unit, kind, period class)."""
-    rows: dict[tuple[str | None, str, str], list[int]] = {}
-    classes = {p: period_class(p) for p in set(columns.period)}
-    keys = zip(columns.unit, [k or "actual" for k in columns.kind], map(classes.__getitem__, columns.period))
-    for i, key in enumerate(keys):
-        bucket = rows.get(key)
-        if bucket is None:
-            rows[key] = [i]
-        else:
-            bucket.append(i)
-    rank = columns.rank
-    first = {key: min(zip(map(rank.__getitem__, bucket), bucket)) for key, bucket in rows.items()}
-    rows = dict(sorted(rows.items(), key=lambda item: first[item[0]]))  # first met, best match first
+    """`comparable` of one measure's columns: rows grouped by (unit, kind, period class),
+    in the order first met (`pivot_columns.buckets`)."""
+    rows = buckets(columns) if columns.measure else {}
     seen = len(columns.value)
-    order = (columns.measure,) if columns.measure and seen else ()
-    if not columns.measure:
-        rows = {}
-    return Comparable(False, max(seen, columns.total), order, {}, rows, columns)
+    measure_order = (columns.measure,) if columns.measure and seen else ()
+    return Comparable(False, max(seen, columns.total), measure_order, {}, rows, columns)
 
 
 def comparable(hits: Iterable[FigureHit], *, by_label: bool = False, total: int | None = None) -> Comparable:
@@ -235,8 +262,8 @@ def build_pivot(
         raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
     grouped = hits if isinstance(hits, Comparable) else comparable(hits, by_label=by_label)
     by_label = grouped.by_label
-    if measure is None:
-        measure = grouped.order[0] if grouped.order else ""
+    if measure is None:  # the measure most figures share, one with figures in the shown table first
+        measure = next((m for m in grouped.order if shows(grouped, m, period, kind)), grouped.order[0] if grouped.order else "")
     elif by_label:
         measure = nfc(measure.strip())
     sizes = grouped.sizes(measure)
@@ -256,7 +283,7 @@ def build_pivot(
         elif p != period:
             left[f"{p} figures"] += n
         elif grouped.columns is not None:
-            cells = _column_cells(grouped.columns, grouped.rows[(u, k, p)], left)
+            cells = _column_cells(grouped.columns, (u, k, p), left)
         else:
             cells = _hit_cells(grouped.buckets[measure][(u, k, p)], left)
     years = tuple(sorted({y for _p, y in cells}))
@@ -269,7 +296,9 @@ def build_pivot(
         rows.sort(key=lambda r: vn_sort_key(r.merged_unit))
     elif order == "value":
         rows.sort(key=lambda r: -_latest(r))
-    return Pivot(measure, by_label, unit, period, kind, years, tuple(rows), {k: n for k, n in left.items() if n})
+    periods = {p: sum(n for (u, k, q), n in sizes.items() if u == unit and k == kind and q == p) for p in PIVOT_PERIODS}
+    return Pivot(measure, by_label, unit, period, kind, years, tuple(rows), {k: n for k, n in left.items() if n},
+                 grouped.total, {p: n for p, n in periods.items() if n})
 
 
 def _hit_cells(bucket: list[FigureHit], left: Counter[str]) -> dict[tuple[str, int], Cell]:
@@ -290,41 +319,17 @@ def _hit_cells(bucket: list[FigureHit], left: Counter[str]) -> dict[tuple[str, i
     return {key: Cell.of(_newest_first(sources)) for key, sources in cells.items()}
 
 
-def _column_cells(columns: Columns, bucket: list[int], left: Counter[str]) -> dict[tuple[str, int], Cell]:
+def _column_cells(columns: Columns, bucket_key: tuple[str | None, str, str], left: Counter[str]
+                  ) -> dict[tuple[str, int], Cell]:
     """`_hit_cells` on columns: the same cells, sources in the same order (most recently
-    published first, then article and figure), records made only when a cell's sources are asked for."""
-    province, year = columns.province, columns.report_year
-    cells: dict[tuple[str, int], list[int]] = {}
-    apart: dict[str, list[int]] = {}
-    for i, p, y in zip(bucket, map(province.__getitem__, bucket), map(year.__getitem__, bucket)):
-        if not p:
-            apart.setdefault("without province", []).append(i)
-        elif not y:
-            apart.setdefault("without report year", []).append(i)
-        else:
-            sources = cells.get((p, y))
-            if sources is None:
-                cells[(p, y)] = [i]
-            else:
-                sources.append(i)
-    rank = columns.rank
-    for why, rows in sorted(apart.items(), key=lambda item: min((rank[i], i) for i in item[1])):  # first met first
-        left[why] += len(rows)
+    published first, then article and figure), records made only when a cell's sources
+    are asked for."""
+    cells, apart = cell_rows(columns, bucket_key)
+    for why, n in apart:
+        left[why] += n
     value, qualifier = columns.value, columns.qualifier
-    sort_key: Sequence[tuple[str, int]] = ()
-    newest: Sequence[str] = ()
-    if any(len(rows) > 1 for rows in cells.values()):  # keys by row, read in order (no dict of rows)
-        sort_key = list(zip(columns.article_id, columns.figure_index))
-        newest = [p or "" for p in columns.published]
-    out = {}
-    for key, rows in cells.items():
-        if len(rows) > 1:
-            rows.sort(key=sort_key.__getitem__)
-            rows.sort(key=newest.__getitem__, reverse=True)
-        first = rows[0]
-        n = len(set(map(value.__getitem__, rows)))
-        out[key] = Cell(value[first], qualifier[first], n if n > 1 else 0, len(rows), _sources_of(columns, rows))
-    return out
+    return {key: Cell(value[rows[0]], qualifier[rows[0]], n, len(rows), _sources_of(columns, rows))
+            for key, rows, n in cells}
 
 
 def _sources_of(columns: Columns, rows: list[int]) -> Callable[[], tuple[FigureHit, ...]]:

@@ -1,13 +1,21 @@
 """What a pivot reads of one measure's figures when they come as columns, not records
-(`ArchiveIndex.measure_figures`); kept apart from pivot.py, which builds the table."""
+(`ArchiveIndex.measure_figures`), and how it groups them into buckets (unit, kind, period
+class) and cells (province, year); pivot.py builds the table.
+
+The groupings are kept in the columns' memo: they depend on the rows, which the next
+keystroke usually shares (the store keeps one memo per key's row set), not on the query,
+which only orders them, through the rank of each row's class."""
 
 from __future__ import annotations
 
-from typing import Protocol, Sequence
+from typing import Any, Protocol, Sequence
 
+from tongket.store.derived.figure_measure import period_class
 from tongket.store.record import FigureHit
 
-__all__ = ["Columns"]
+__all__ = ["Columns", "buckets", "cell_rows"]
+
+BucketKey = tuple[str | None, str, str]  # (unit, kind, period class)
 
 
 class Columns(Protocol):
@@ -40,7 +48,108 @@ class Columns(Protocol):
     @property
     def qualifier(self) -> Sequence[str | None]: ...
     @property
-    def rank(self) -> Sequence[int]: ...  # best match first is by rank, then row
-
+    def row_class(self) -> Sequence[int]: ...  # rows of one class rank alike
+    @property
+    def class_rank(self) -> Sequence[int]: ...  # row i ranks class_rank[row_class[i]]; best first: by rank, then row
+    @property
+    def memo(self) -> dict[Any, Any]: ...  # kept by the store for every Columns of the same rows and classes
 
     def hits(self, rows: Sequence[int]) -> tuple[FigureHit, ...]: ...
+
+
+def buckets(columns: Columns) -> dict[BucketKey, list[int]]:
+    """The rows by (unit, kind, period class), the bucket met first (best match) first."""
+    grouping = _grouping(columns)
+    class_rank = columns.class_rank
+    order = sorted(grouping, key=lambda key: _first_met(class_rank, grouping[key][1]))
+    return {key: grouping[key][0] for key in order}
+
+
+def cell_rows(columns: Columns, bucket: BucketKey) -> tuple[list[CellRows], list[tuple[str, int]]]:
+    """A bucket's cells (each one's rows, the shown one first, and how many values they
+    give) and how many rows are set apart for which reason, the reason met first first."""
+    made = columns.memo.get(("cells", bucket))
+    if made is None:
+        made = columns.memo[("cells", bucket)] = _cell_rows(columns, _grouping(columns)[bucket][0])
+    cells, apart = made
+    class_rank = columns.class_rank
+    return cells, [(why, n) for why, n, firsts in sorted(apart, key=lambda item: _first_met(class_rank, item[2]))]
+
+
+Firsts = dict[int, int]  # rank class -> its first row among some rows
+
+
+def _grouping(columns: Columns) -> dict[BucketKey, tuple[list[int], Firsts]]:
+    grouping = columns.memo.get("buckets")
+    if grouping is None:
+        grouping = columns.memo["buckets"] = _buckets(columns)
+    return grouping
+
+
+def _buckets(columns: Columns) -> dict[BucketKey, tuple[list[int], Firsts]]:
+    """Rows by (unit, kind, period class), each bucket with its classes' first rows."""
+    rows: dict[tuple[str | None, str, str], list[int]] = {}
+    classes = {p: period_class(p) for p in set(columns.period)}
+    keys = zip(columns.unit, [k or "actual" for k in columns.kind], map(classes.__getitem__, columns.period))
+    for i, key in enumerate(keys):
+        bucket = rows.get(key)
+        if bucket is None:
+            rows[key] = [i]
+        else:
+            bucket.append(i)
+    return {key: (bucket, _firsts(columns.row_class, bucket)) for key, bucket in rows.items()}
+
+
+def _firsts(row_class: Sequence[int], rows: list[int]) -> Firsts:
+    """The first of `rows` (ascending) of each class: a later entry of a dict wins, so the rows go in reversed."""
+    return dict(zip(map(row_class.__getitem__, reversed(rows)), reversed(rows)))
+
+
+def _first_met(class_rank: Sequence[int], firsts: Firsts) -> tuple[int, int]:
+    """(rank, row) of the best-ranked row among rows whose classes' first rows are `firsts`."""
+    return min((class_rank[c], row) for c, row in firsts.items())
+
+
+CellRows = tuple[tuple[str, int], list[int], int]  # (province, year), rows shown one first, values (0: they agree)
+
+
+def _cell_rows(columns: Columns, bucket: list[int]) -> tuple[list[CellRows], list[tuple[str, int, Firsts]]]:
+    """A bucket's rows by cell, each cell's sorted, and the rows set apart (no province,
+    no year) by reason, with their classes' first rows to order the reasons by."""
+    province, year = columns.province, columns.report_year
+    cells: dict[tuple[str, int], list[int]] = {}
+    apart: dict[str, list[int]] = {}
+    for i, p, y in zip(bucket, map(province.__getitem__, bucket), map(year.__getitem__, bucket)):
+        if not p:
+            apart.setdefault("without province", []).append(i)
+        elif not y:
+            apart.setdefault("without report year", []).append(i)
+        else:
+            sources = cells.get((p, y))
+            if sources is None:
+                cells[(p, y)] = [i]
+            else:
+                sources.append(i)
+    value = columns.value
+    sort_key: Sequence[tuple[str, int]] = ()
+    newest: Sequence[str] = ()
+    if any(len(rows) > 1 for rows in cells.values()):  # keys by row, read in order (no dict of rows)
+        sort_key, newest = _source_order(columns)
+    out = []
+    for key, rows in cells.items():
+        if len(rows) > 1:
+            rows.sort(key=sort_key.__getitem__)
+            rows.sort(key=newest.__getitem__, reverse=True)
+        n = len(set(map(value.__getitem__, rows)))
+        out.append((key, rows, n if n > 1 else 0))
+    return out, [(why, len(rows), _firsts(columns.row_class, rows)) for why, rows in apart.items()]
+
+
+def _source_order(columns: Columns) -> tuple[list[tuple[str, int]], list[str]]:
+    """Each row's (article, figure) and publication date, which order a cell's sources:
+    made once for every bucket of the same rows."""
+    made = columns.memo.get("source order")
+    if made is None:
+        made = columns.memo["source order"] = (list(zip(columns.article_id, columns.figure_index)),
+                                               [p or "" for p in columns.published])
+    return made

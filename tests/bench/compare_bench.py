@@ -73,28 +73,34 @@ def truth_store(size: int, work: Path) -> Path:
 def pivot_rows(store_dir: Path, runs: int) -> list[tuple[str, float, float, float, int, str, str]]:
     """The app's two paths: a keystroke (`measure_figures`: the matches of one measure as
     columns, grouped, then the year table) and a period switch (the table from the same
-    grouping). Both end with the cell texts the pivot view draws."""
+    grouping). Both end with the cell texts the pivot view draws. The first comparison
+    after open is timed on its own: it makes what later keystrokes reuse."""
     from tongket.store.archive.archive import Archive
     from tongket.store.present import pivot as pivots
 
     archive = Archive.open(store_dir)
     merged = archive.index.provinces.merged_unit
     archive.lookup_counted("van ban den", limit=1)  # builds the lookup groups (its own row in run.py)
+
+    def keystroke(query: str):
+        """What the dialog's worker and its message handler do for a query (the year table)."""
+        grouped = pivots.grouped(archive.index.measure_figures(query, table_period="year"))
+        pivot = pivots.build_pivot(grouped, period="year", merged_unit=merged)
+        pivots.table(pivot)
+        return grouped, pivot
+
     t0 = time.perf_counter()
-    archive.index.measure_figures("xyz")  # builds the per-group counts, once per open: its own row
+    keystroke(QUERIES[0])  # the per-figure counts, the key's columns and its groupings: once per open
     first = (time.perf_counter() - t0) * 1000
-    out = [("pivot: first comparison after open (per-group counts, once)", first, first, first, 1, "ms",
-            "Counter of (label, unit, key) over every figure; article columns by rank")]
+    out = [(f"pivot: first comparison after open (“{QUERIES[0]}”, cold)", first, first, first, 1, "ms",
+            "counts of (label, unit, key) over every figure; the key's columns; its cell groupings")]
     for query in QUERIES:
         key_times, period_times = [], []
         pivot = None
         total = chosen = 0
         for _ in range(runs):
             t0 = time.perf_counter()
-            found = archive.index.measure_figures(query)
-            grouped = pivots.grouped(found)
-            pivot = pivots.build_pivot(grouped, period="year", merged_unit=merged)
-            pivots.table(pivot)
+            grouped, pivot = keystroke(query)
             key_times.append((time.perf_counter() - t0) * 1000)
             total, chosen = grouped.total, grouped.count(pivot.measure)
             for period in pivots.PIVOT_PERIODS[1:]:

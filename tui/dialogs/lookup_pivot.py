@@ -11,6 +11,7 @@ worker waits a moment before it starts, so typing on does not group every keystr
 
 from __future__ import annotations
 
+import inspect
 import time
 from dataclasses import dataclass
 from typing import Callable, Sequence
@@ -30,7 +31,8 @@ from ..widgets.pivot_view import PivotView
 from .sources import SourcesDialog
 from .typeahead import TypeAheadScreen
 
-Measure = Callable[[str, str | None, bool], "LookupResult | pivots.Columns"]  # (query, measure or None, by label)
+# (query, measure or None, by label[, the table shown: a measure with figures in it is preferred])
+Measure = Callable[..., "LookupResult | pivots.Columns"]
 DEBOUNCE_S = 0.15  # typing on within this starts no grouping: the next keystroke's worker replaces this one
 Details = Callable[[Sequence[FigureHit]], Sequence[FigureHit]]
 STORE_ERRORS = (TongketError, OSError)
@@ -39,10 +41,19 @@ STORE_ERRORS = (TongketError, OSError)
 def hits_measure(hits: Sequence[FigureHit]) -> Measure:
     """A `Measure` over hits already in memory (a dialog given a plain search)."""
 
-    def measure(_query: str, _measure: str | None, by_label: bool) -> LookupResult:
+    def measure(_query: str, _measure: str | None, _by_label: bool) -> LookupResult:
         return LookupResult(tuple(hits), len(hits), len({h.article_id for h in hits}))
 
     return measure
+
+
+def _takes_table(measure: Measure) -> bool:
+    """Whether a measure function takes the shown table (the store's does; a function of
+    three arguments, over hits in memory, chooses without it)."""
+    try:
+        return len(inspect.signature(measure).parameters) >= 4
+    except (TypeError, ValueError):  # no signature to read
+        return False
 
 
 class LookupPivot(TypeAheadScreen[FigureHit | None]):
@@ -54,6 +65,7 @@ class LookupPivot(TypeAheadScreen[FigureHit | None]):
 
         query: str
         by_label: bool
+        period: str  # the table the measure was chosen for
         grouped: pivots.Comparable | None
         error: str | None = None
 
@@ -65,7 +77,7 @@ class LookupPivot(TypeAheadScreen[FigureHit | None]):
         self._merged_unit = merged_unit or (lambda name: name)
         self._period = "year"
         self._by_label = False
-        self._grouped: tuple[str, bool, pivots.Comparable] | None = None
+        self._grouped: tuple[str, bool, str, pivots.Comparable] | None = None  # query, by label, chosen for
 
     # the lookup dialog's side ---------------------------------------------------------
 
@@ -97,33 +109,37 @@ class LookupPivot(TypeAheadScreen[FigureHit | None]):
     def pivot_status(self) -> str:
         return f" · pivot of {self._period} figures · p period · l label/metric · c chart · Enter sources"
 
-    def start_pivot(self) -> None:
+    def start_pivot(self, *, wait: bool = True) -> None:
         """Show the pivot of the current query: at once when its matches are grouped
-        already, else once the worker has them."""
-        query, by_label = self.pivot_query(), self._by_label
+        already and their measure has figures in the shown table (or was chosen for it),
+        else once the worker has them. `wait`: give typing a moment first."""
+        query, by_label, period = self.pivot_query(), self._by_label, self._period
         if not query:
             return
         if self._grouped is not None and self._grouped[:2] == (query, by_label):
-            self._show_pivot()
-            return
+            grouped = self._grouped[3]
+            measure = grouped.order[0] if grouped.order else ""
+            if self._grouped[2] == period or pivots.shows(grouped, measure, period):
+                self._show_pivot()
+                return
         self.query_one(PivotView).waiting(Text("comparing every match…", style="dim"))
-        measure = self._measure or hits_measure(list(self.pivot_hits()))
-        self._group_matches(measure, query, by_label)
+        measure_of = self._measure or hits_measure(list(self.pivot_hits()))
+        self._group_matches(measure_of, query, by_label, period, DEBOUNCE_S if wait else 0.0)
 
     @work(thread=True, exclusive=True, group="lookup-pivot")
-    def _group_matches(self, measure: Measure, query: str, by_label: bool) -> None:
+    def _group_matches(self, measure: Measure, query: str, by_label: bool, period: str, wait: float) -> None:
         # exclusive: a newer query cancels this worker; waiting first means a worker
         # cancelled while the user types never takes the store lock at all
         worker = get_current_worker()
-        if worker.is_cancelled or self._cancelled_within(worker, DEBOUNCE_S):
+        if worker.is_cancelled or self._cancelled_within(worker, wait):
             return
         try:
-            found = measure(query, None, by_label)
+            found = measure(query, None, by_label, period) if _takes_table(measure) else measure(query, None, by_label)
         except STORE_ERRORS as exc:
-            self.post_message(self.PivotReady(query, by_label, None, str(exc)))
+            self.post_message(self.PivotReady(query, by_label, period, None, str(exc)))
             return
         if not worker.is_cancelled:
-            self.post_message(self.PivotReady(query, by_label, pivots.grouped(found, by_label=by_label)))
+            self.post_message(self.PivotReady(query, by_label, period, pivots.grouped(found, by_label=by_label)))
 
     @staticmethod
     def _cancelled_within(worker: Worker[None], seconds: float) -> bool:
@@ -141,20 +157,20 @@ class LookupPivot(TypeAheadScreen[FigureHit | None]):
         if message.grouped is None:
             self.query_one(PivotView).waiting(Text(f"Pivot failed: {one_line(message.error or '')}", style="bold red"))
             return
-        self._grouped = (message.query, message.by_label, message.grouped)
+        self._grouped = (message.query, message.by_label, message.period, message.grouped)
         self._show_pivot()
 
     def _show_pivot(self) -> None:
         if self._grouped is None:
             return
-        self.query_one(PivotView).show(pivots.build_pivot(self._grouped[2], period=self._period,
+        self.query_one(PivotView).show(pivots.build_pivot(self._grouped[3], period=self._period,
                                                           merged_unit=self._merged_unit))
         self.show_status()
 
     def action_period(self) -> None:
         self._period = pivots.PIVOT_PERIODS[(pivots.PIVOT_PERIODS.index(self._period) + 1) % len(pivots.PIVOT_PERIODS)]
         if self.pivoted:
-            self._show_pivot()
+            self.start_pivot(wait=False)  # at once, unless the measure has nothing in this table
 
     def action_by_label(self) -> None:
         self._by_label = not self._by_label
