@@ -154,7 +154,7 @@ async def test_typing_on_in_the_pivot_groups_the_last_query_not_every_keystroke(
     def search(query: str, limit: int | None = None) -> LookupResult:
         return LookupResult(hits, len(hits), len(hits))
 
-    def measure(query: str, name: str | None, by_label: bool) -> LookupResult:
+    def measure(query: str, name: str | None, by_label: bool, table: str) -> LookupResult:
         measured.append(query)
         return LookupResult(hits, len(hits), len(hits))
 

@@ -11,7 +11,6 @@ worker waits a moment before it starts, so typing on does not group every keystr
 
 from __future__ import annotations
 
-import inspect
 import time
 from dataclasses import dataclass
 from typing import Callable, Sequence
@@ -31,8 +30,8 @@ from ..widgets.pivot_view import PivotView
 from .sources import SourcesDialog
 from .typeahead import TypeAheadScreen
 
-# (query, measure or None, by label[, the table shown: a measure with figures in it is preferred])
-Measure = Callable[..., "LookupResult | pivots.Columns"]
+# (query, measure or None, by label, the table shown: a measure with figures in it is preferred)
+Measure = Callable[[str, "str | None", bool, str], "LookupResult | pivots.Columns"]
 DEBOUNCE_S = 0.15  # typing on within this starts no grouping: the next keystroke's worker replaces this one
 Details = Callable[[Sequence[FigureHit]], Sequence[FigureHit]]
 STORE_ERRORS = (TongketError, OSError)
@@ -41,19 +40,10 @@ STORE_ERRORS = (TongketError, OSError)
 def hits_measure(hits: Sequence[FigureHit]) -> Measure:
     """A `Measure` over hits already in memory (a dialog given a plain search)."""
 
-    def measure(_query: str, _measure: str | None, _by_label: bool) -> LookupResult:
+    def measure(_query: str, _measure: str | None, _by_label: bool, _table: str) -> LookupResult:
         return LookupResult(tuple(hits), len(hits), len({h.article_id for h in hits}))
 
     return measure
-
-
-def _takes_table(measure: Measure) -> bool:
-    """Whether a measure function takes the shown table (the store's does; a function of
-    three arguments, over hits in memory, chooses without it)."""
-    try:
-        return len(inspect.signature(measure).parameters) >= 4
-    except (TypeError, ValueError):  # no signature to read
-        return False
 
 
 class LookupPivot(TypeAheadScreen[FigureHit | None]):
@@ -134,7 +124,7 @@ class LookupPivot(TypeAheadScreen[FigureHit | None]):
         if worker.is_cancelled or self._cancelled_within(worker, wait):
             return
         try:
-            found = measure(query, None, by_label, period) if _takes_table(measure) else measure(query, None, by_label)
+            found = measure(query, None, by_label, period)
         except STORE_ERRORS as exc:
             self.post_message(self.PivotReady(query, by_label, period, None, str(exc)))
             return
