@@ -25,5 +25,7 @@ def word_lists(name: str) -> Mapping[str, Any]:
 
 def alt(words: Iterable[str], space: str = r"\s+") -> str:
     """`words` as a regex alternation, in their order; a space in a word matches `space`
-    (any run of white space by default, `" "` for exactly one)."""
+    (any run of white space by default, `" "` for exactly one). A string is one word."""
+    if isinstance(words, str):
+        words = (words,)
     return "|".join(re.escape(w).replace(r"\ ", space) for w in words)
