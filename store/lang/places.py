@@ -18,16 +18,8 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Callable, Mapping
 
+from tongket.store.lang.province_cues import cues
 from tongket.store.lang.text import nfc, tone_norm
-
-# A district, town or commune named after its type word (any case: "Huyện" opens sentences);
-# the name is one to four capitalised words.
-_PLACE = re.compile(
-    r"(?<!\w)((?i:huyện|quận|thị xã|thành phố|tp|xã|phường|thị trấn|đặc khu))\.?\s+"
-    r"((?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ-Ỹ][\w']*(?:\s+|-)?){1,4})",
-)
-_COMMUNE = ("xã", "phường", "thị trấn", "đặc khu")
-
 
 @dataclass(frozen=True, slots=True)
 class Outlets:
@@ -71,13 +63,14 @@ def places_province(text: str, canonical: Callable[[str], str | None]) -> tuple[
     gazetteer's province names to the catalogue's."""
     gaz = load_gazetteer()
     votes: dict[str, list] = {}
-    for m in _PLACE.finditer(tone_norm(text)):
+    c = cues()
+    for m in c.place.finditer(tone_norm(text)):
         kind, words = m.group(1).lower(), m.group(2).split()
-        kind = "thành phố" if kind == "tp" else kind
+        kind = c.kind_abbrevs.get(kind, kind)
         provs: tuple[str, ...] = ()
         for n in range(len(words), 0, -1):
             cand = " ".join(words[:n])
-            if kind in _COMMUNE:
+            if kind in c.communes:
                 hit = gaz.wards.get(cand) or gaz.wards_2025.get(cand)
                 provs = (hit,) if hit else ()
             else:

@@ -19,6 +19,7 @@ from typing import Mapping
 from urllib.parse import urlsplit
 
 from tongket.store.lang.places import load_outlets, places_province
+from tongket.store.lang.province_cues import cues
 from tongket.store.lang.text import fold, nfc, tone_norm
 
 def _key(name: str) -> str:
@@ -33,12 +34,6 @@ class Province:
     slugs: tuple[str, ...]
     marks: tuple[str, ...]
     merged_2025: str
-
-
-_ORG = (
-    r"(?:UBND|Ủy ban nhân dân|HĐND|Hội đồng nhân dân|Văn phòng UBND|Văn phòng HĐND|"
-    r"Đảng bộ|Đoàn ĐBQH|Công an|Thanh tra|Ban Tuyên giáo|Mặt trận Tổ quốc)"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +173,7 @@ class ProvinceCatalogue:
 
         # 1. portal header: "Cổng thông tin điện tử văn phòng UBND tỉnh Kiên Giang"
         for line in head_lines[:8] + body_paras[:1]:
-            if _PORTAL.match(line):
+            if cues().portal.match(line):
                 m = self._bare_re.search(tone_norm(line))
                 if m:
                     return self._name_of(m.group(1)), f"portal header '{_short(line)}'"
@@ -236,16 +231,17 @@ class ProvinceCatalogue:
         The trigger words are rare, so the text is scanned once with a short pattern and
         the words after each trigger are looked up in a dict, not matched against 63 names."""
         out = []
-        for m in _TRIGGER.finditer(text):
+        c = cues()
+        for m in c.trigger.finditer(text):
             found = self._name_at(text, m.end())
             if found is None:
                 continue
             name, end = found
             start, strong = m.start(), m.group(1) is not None
-            if _FORMER.match(text, end) or _VISIT.search(text[max(0, start - 40):start]):
+            if c.former.match(text, end) or c.visit.search(text[max(0, start - 40):start]):
                 continue  # "Hà Nam cũ" (a former unit), "làm việc tại tỉnh X" (a place visited)
             if not strong:
-                before = _ORG_END.search(tone_norm(text[max(0, start - 45):start]))
+                before = c.office_end.search(tone_norm(text[max(0, start - 45):start]))
                 if before:
                     start, strong = start - (len(before.string) - before.start()), True
             out.append((start, name, text[start:end], strong))
@@ -274,13 +270,6 @@ class ProvinceCatalogue:
 
 # A text naming this many provinces compares them: one after "tỉnh"/"TP" is not thereby its own.
 _MANY_NAMED = 4
-_PORTAL = re.compile(r"(?i)(cổng thông tin|cổng ttđt|trang thông tin điện tử|website)\b")
-# "TP." may touch the name it prefixes ("UBND TP.HCM"); the other words are followed by a space
-_TRIGGER = re.compile(r"(?<!\w)(?:(?:((?:tỉnh|thành)\s+(?:ủy|uỷ)|báo)|tỉnh|thành\s+phố|tp)\s+|tp\.\s*)", re.IGNORECASE)
-_FORMER = re.compile(r"\s*\(?\s*cũ\b", re.IGNORECASE)
-_VISIT = re.compile(r"(?:đến\s+thăm|thăm\s+và\s+làm\s+việc|làm\s+việc\s+tại|học\s+tập\s+kinh\s+nghiệm\s+tại|khảo\s+sát\s+tại|thăm)\s+$",
-                    re.IGNORECASE)
-_ORG_END = re.compile(rf"{_ORG}\s+$", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 _JOIN = re.compile(r"\s*[-–]?\s*")
 
@@ -358,7 +347,7 @@ def load_provinces() -> ProvinceCatalogue:
         by_key.setdefault(_key(tone_norm(unit)), nfc(unit))
 
     # "TP. Hồ Chí Minh" is matched through its bare name after "TP."/"thành phố"
-    bare = sorted({re.sub(r"^(?:TP\.?|Thành phố)\s+", "", a) for a in text_aliases}, key=len, reverse=True)
+    bare = sorted({cues().city_prefix.sub("", a) for a in text_aliases}, key=len, reverse=True)
     for a in bare:
         alias_to_name.setdefault(a.lower(), alias_to_name.get(a.lower()) or name_for(a, by_key))
     names_alt = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in bare)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import cache
 from pathlib import Path
 
 from tongket.store.parse.boilerplate import is_sentence, load_boilerplate, repeated_chrome
@@ -28,13 +29,22 @@ from tongket.store.parse.urls import url_date
 from tongket.store.lang.provinces import load_provinces
 from tongket.store.record import Article
 from tongket.store.lang.text import clean_text
+from tongket.store.lang.wordlists import alt, word_lists
 
 _MARK_OPEN = re.compile(r"^\(?[A-ZĐ][A-Za-zĐđ]{1,6}\)?\s*[-–—]\s*")
-_DATE_OPEN = re.compile(
-    r"^(?:\(?[A-ZĐ][A-Za-zĐđ]{1,6}\)?\s*[-–—]\s*)?(?:(?:sáng|chiều|trưa|tối|đêm)\s+(?:nay|qua|ngày)?\s*\(?\s*\d"
-    r"|(?:trong\s+)?ngày\s+\d|năm\s+(?:19|20)\d\d\s*,)",
-    re.IGNORECASE,
-)
+
+
+@cache
+def _date_open() -> re.Pattern[str]:
+    """A lead that opens with its date ("Sáng nay 26/6", "Ngày 20/1", "Năm 2019,"), perhaps
+    after a newspaper mark; the words are those of `data/dates.json`."""
+    w = word_lists("dates.json")
+    day = w["day"]
+    return re.compile(
+        rf"^(?:\(?[A-ZĐ][A-Za-zĐđ]{{1,6}}\)?\s*[-–—]\s*)?(?:(?:{alt(w['dayparts'], ' ')})\s+(?:{alt(w['lead_after_daypart'], ' ')})?\s*\(?\s*\d"
+        rf"|(?:{w['during']}\s+)?{day}\s+\d|{w['year']}\s+(?:19|20)\d\d\s*,)",
+        re.IGNORECASE,
+    )
 
 
 def article_id(title: str, body: str) -> str:
@@ -106,7 +116,7 @@ _PROSE_END = re.compile(r"(?:[.!?…:;]|\./\.)[\"”’)]*\s*$")
 
 def _is_lead(line: str) -> bool:
     """First line of the article proper: a dated or marked opening, or a prose paragraph."""
-    if _DATE_OPEN.match(line) or (_MARK_OPEN.match(line) and len(line) > 40):
+    if _date_open().match(line) or (_MARK_OPEN.match(line) and len(line) > 40):
         return True
     return (_PROSE_END.search(line) is not None and len(line) >= 60) or len(line) >= 250
 
@@ -124,7 +134,7 @@ def _derive_title(lead: str) -> str:
     """A short headline from the lead sentence, without the mark and the date clause."""
     s = _MARK_OPEN.sub("", lead, count=1)
     first, _, rest = s.partition(", ")
-    if rest and _DATE_OPEN.match(first + ","):
+    if rest and _date_open().match(first + ","):
         s = rest
     s = re.split(r"(?<=[^\d\s][.!?])\s", s, maxsplit=1)[0].rstrip(" .;:,")
     if len(s) > 120:

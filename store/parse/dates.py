@@ -11,46 +11,106 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from tongket.store.lang.numbers import looks_like_year
+from tongket.store.lang.wordlists import alt, word_lists
 
 _D = r"(\d{1,2})"
 _SEP = r"\s*[/.\-]\s*"
 _DATE = rf"{_D}{_SEP}{_D}{_SEP}(\d{{4}})"  # 20/01/2020, 20-1-2020, 30.11.2019
 _TIME = r"(\d{1,2})\s*[:hg]\s*(\d{2})(?:\s*:\s*\d{2})?"  # 14:04, 18:56:52, 14h04
-_WEEKDAY = r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s+nhật|CN|T[2-7])"
-_LABEL = (
-    r"(?:cập nhật|ngày cập nhật|ngày đăng|đăng ngày|đăng lúc|thời gian đăng|ngày xuất bản|"
-    r"xuất bản|gửi lúc|gửi ngày|thời gian|ngày|(?:[a-z]+-)?publish(?:ed)?[-_ ]date|published|updated|posted)"
-)
-
-# A stamp opens the line: an optional label, then time-first or date-first, with optional
-# weekday, "ngày" and zone. What may follow it decides whether the line is a stamp (see _TRAILER).
 _ZONE = r"(?:\s*\(?\s*GMT\s*[+]?\s*7(?::00)?\s*\)?)?"
-_LEAD = rf"\(?\s*(?:({_LABEL})\s*(?:ngày\s*)?[:,]?\s*)?"
-_STAMP_FORMS = tuple(
-    re.compile(p, re.IGNORECASE)
-    for p in (
-        # (14:04 | 20/01/2020)   Cập nhật, 05:41, Thứ Sáu, 26/06/2020 (GMT+7)   15:02, Thứ Tư, 06/06/2018
-        rf"{_LEAD}{_TIME}\s*(?:[|,\-–]\s*)?(?:{_WEEKDAY}\s*[,\-–]?\s*)?(?:ngày\s*)?{_DATE}{_ZONE}\s*\)?",
-        # Thứ Ba, 14/03/2017 08:12 (GMT+7)   Thứ hai - 02/11/2020 10:05   05/05/2019 | 16:40 GMT+7
-        rf"{_LEAD}(?:{_WEEKDAY}\s*[,\-–]?\s*)?(?:ngày\s*)?{_DATE}\s*(?:[|,\-–]\s*|lúc\s+)?{_TIME}{_ZONE}\s*\)?",
-        # Ngày đăng: 20/01/2020   (a date with no time needs a label, or a line to itself)
-        rf"{_LEAD}{_DATE}\s*\)?",
-        # date 2026-02-23   2020-01-20T14:04
-        rf"\(?\s*(?:({_LABEL}|date)\s*:?\s*)?(\d{{4}})-(\d{{2}})-(\d{{2}})(?:[T ]{_TIME})?\s*\)?",
+
+
+@dataclass(frozen=True, slots=True)
+class _Forms:
+    """The date readers' patterns, made once from `data/dates.json`."""
+
+    day: str  # "ngày"
+    label: str  # a stamp's label: "cập nhật", "ngày đăng"
+    stamp_forms: tuple[re.Pattern[str], ...]
+    trailer: re.Pattern[str]
+    prose: re.Pattern[str]
+    clock: re.Pattern[str]
+    event_forms: tuple[re.Pattern[str], ...]
+    event_weak: tuple[re.Pattern[str], ...]
+
+
+@cache
+def _forms() -> _Forms:
+    w = word_lists("dates.json")
+    day, month, year, at_time = w["day"], w["month"], w["year"], w["at_time"]
+    weekday = rf"(?:{w['weekday']}\s+(?:{alt(w['weekday_numbers'])}|[2-7])|{alt(w['sunday'])}|T[2-7])"
+    label = rf"(?:{alt(w['stamp_labels'], ' ')}|(?:[a-z]+-)?publish(?:ed)?[-_ ]date|{alt(w['stamp_labels_meta'])})"
+    clock_marks = alt(w["clock_marks"])
+    # A stamp opens the line: an optional label, then time-first or date-first, with optional
+    # weekday, "ngày" and zone. What may follow it decides whether the line is a stamp (see trailer).
+    lead = rf"\(?\s*(?:({label})\s*(?:{day}\s*)?[:,]?\s*)?"
+    stamp_forms = tuple(
+        re.compile(p, re.IGNORECASE)
+        for p in (
+            # (14:04 | 20/01/2020)   Cập nhật, 05:41, Thứ Sáu, 26/06/2020 (GMT+7)   15:02, Thứ Tư, 06/06/2018
+            rf"{lead}{_TIME}\s*(?:[|,\-–]\s*)?(?:{weekday}\s*[,\-–]?\s*)?(?:{day}\s*)?{_DATE}{_ZONE}\s*\)?",
+            # Thứ Ba, 14/03/2017 08:12 (GMT+7)   Thứ hai - 02/11/2020 10:05   05/05/2019 | 16:40 GMT+7
+            rf"{lead}(?:{weekday}\s*[,\-–]?\s*)?(?:{day}\s*)?{_DATE}\s*(?:[|,\-–]\s*|{at_time}\s+)?{_TIME}{_ZONE}\s*\)?",
+            # Ngày đăng: 20/01/2020   (a date with no time needs a label, or a line to itself)
+            rf"{lead}{_DATE}\s*\)?",
+            # date 2026-02-23   2020-01-20T14:04
+            rf"\(?\s*(?:({label}|date)\s*:?\s*)?(\d{{4}})-(\d{{2}})-(\d{{2}})(?:[T ]{_TIME})?\s*\)?",
+        )
     )
-)
-# After a stamp on its own line: nothing, view/comment counters ("1.320 0") or a few words
-# of widget chrome ("Xem cỡ chữ Google", "| Lượt xem: 120").
-_TRAILER = re.compile(r"[\d.,\s|]*|(?:[|\-–]\s*)?(?:\w+\s*){1,5}:?\s*[\d.,\s|]*", re.IGNORECASE)
-_PROSE = re.compile(r"[.!?…]\s*$|\b(?:đã|được|của|các|và|với|tổ chức|ngày)\b", re.IGNORECASE)
-# Clock widgets: weekday + date without a time, "Ngày" + date + AM/PM clock, any AM/PM clock.
-_CLOCK = re.compile(
-    rf"(?:{_WEEKDAY}\s*,?\s*(?:ngày\s*)?{_DATE}\s*[-–|]?\s*(?:,?\s*{_TIME}\s*(?:AM|PM|SA|CH))?"
-    rf"|.*\b{_TIME}\s*(?:AM|PM|SA|CH)\b.*)",
-    re.IGNORECASE,
-)
+    # event dates: Chiều 11/01, Sáng ngày 20/01, Chiều ngày 11-1, Chiều 20/1/2020, chiều 1.6, Sáng nay (26/6)
+    daypart = rf"(?:{alt((*w['dayparts'], *w['dayparts_relative']), ' ')})"
+    event_forms = (
+        re.compile(
+            rf"(?<!\w){daypart}\s+(?:(?:{alt(w['daypart_today'], ' ')})\s*\(?\s*)?(?:{day}\s+)?"
+            rf"{_D}\s*[/.\-]\s*{_D}(?:\s*[/.\-]\s*(\d{{4}}))?(?!\d|[,.]\d)",
+            re.IGNORECASE,
+        ),
+        # Chiều ngày 08 tháng 8 năm 2018
+        re.compile(
+            rf"(?<!\w){daypart}\s+(?:{day}\s+)?{_D}\s+{month}\s+{_D}(?:\s*(?:{year}|,)\s*(\d{{4}}))?",
+            re.IGNORECASE,
+        ),
+    )
+    # Without a day part, only at the start of the lead, "trong ngày 17/1", a meeting verb
+    # ("diễn ra ngày 22/6", "tổ chức vào ngày …") or a date followed by the venue ("ngày 1/7, tại").
+    during = w["during"]
+    event_weak = (
+        re.compile(
+            rf"(?:(?:{alt(w['meeting_verbs'])})\s+(?:{w['on']}\s+)?(?:{w['day_of']}\s+)?{day}\s+"
+            rf"{_D}\s*[/.\-]\s*{_D}(?:\s*[/.\-]\s*(\d{{4}}))?(?!\d|[,.]\d)"
+            rf"|(?<!\w){day}\s+{_D}\s*[/.\-]\s*{_D}(?:\s*[/.\-]\s*(\d{{4}}))?,?\s+{w['at_place']}\s)",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            rf"(?:^|(?<=[.;]\s)|(?<=\)\s-\s)|(?<=-\s)|{during}\s+){day}\s+{_D}\s*[/.\-]\s*{_D}"
+            rf"(?:\s*[/.\-]\s*(\d{{4}}))?(?!\d|[,.]\d)",
+            re.IGNORECASE,
+        ),
+        re.compile(
+            rf"(?:^|(?<=[.;]\s)|{during}\s+){day}\s+{_D}\s+{month}\s+{_D}(?:\s*(?:{year}|,)\s*(\d{{4}}))?",
+            re.IGNORECASE,
+        ),
+    )
+    return _Forms(
+        day=day,
+        label=label,
+        stamp_forms=stamp_forms,
+        # After a stamp on its own line: nothing, view/comment counters ("1.320 0") or a few words
+        # of widget chrome ("Xem cỡ chữ Google", "| Lượt xem: 120").
+        trailer=re.compile(r"[\d.,\s|]*|(?:[|\-–]\s*)?(?:\w+\s*){1,5}:?\s*[\d.,\s|]*", re.IGNORECASE),
+        prose=re.compile(rf"[.!?…]\s*$|\b(?:{alt(w['prose_words'], ' ')})\b", re.IGNORECASE),
+        # Clock widgets: weekday + date without a time, "Ngày" + date + AM/PM clock, any AM/PM clock.
+        clock=re.compile(
+            rf"(?:{weekday}\s*,?\s*(?:{day}\s*)?{_DATE}\s*[-–|]?\s*(?:,?\s*{_TIME}\s*(?:{clock_marks}))?"
+            rf"|.*\b{_TIME}\s*(?:{clock_marks})\b.*)",
+            re.IGNORECASE,
+        ),
+        event_forms=event_forms,
+        event_weak=event_weak,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,13 +143,13 @@ def is_clock_widget(line: str) -> bool:
     """A page clock ("Thứ tư, 21/04/2021", "Thứ 6, Ngày 02/06/2023 -"): the day the page was
     viewed, not the article's date. A weekday and date with a 24-hour time is a stamp."""
     s = line.strip()
-    return len(s) <= 80 and any(c.isdigit() for c in s[:40]) and _CLOCK.fullmatch(s) is not None
+    return len(s) <= 80 and any(c.isdigit() for c in s[:40]) and _forms().clock.fullmatch(s) is not None
 
 
 def stamp_at_start(line: str) -> Stamp | None:
     """The publish stamp that opens `line`, if any (label, time and date in any listed order)."""
     s = line.strip()
-    for i, rx in enumerate(_STAMP_FORMS):
+    for i, rx in enumerate(_forms().stamp_forms):
         m = rx.match(s)
         if m is None:
             continue
@@ -134,9 +194,10 @@ def _line_stamp(s: str, allow_bare: bool) -> Stamp | None:
         return None
     rest = s[st.end:].strip()
     timed = "T" in st.iso
+    f = _forms()
     if not (timed or st.labelled or allow_bare) and rest == "":
         return None
-    if rest == "" or (timed or st.labelled) and _TRAILER.fullmatch(rest) and not _PROSE.search(rest):
+    if rest == "" or (timed or st.labelled) and f.trailer.fullmatch(rest) and not f.prose.search(rest):
         return st
     return None
 
@@ -164,9 +225,10 @@ def find_published(lines: list[str], head_end: int) -> Published | None:
         st = stamp_at_start(line)
         if st and ("T" in st.iso and line.lstrip().startswith("(") or st.labelled and i < 2):
             return Published(st.iso, i, f"stamp opening the lead '{_short(line[:st.end])}'", st.end)
+    f = _forms()
     for i, line in enumerate(lines):
         s = line.strip()
-        if re.match(_LABEL, s, re.IGNORECASE) and not s.lower().startswith("ngày "):
+        if re.match(f.label, s, re.IGNORECASE) and not s.lower().startswith(f.day + " "):
             iso = published_in_line(s)
             if iso:
                 return Published(iso, i, f"labelled stamp '{_short(s)}'")
@@ -186,42 +248,6 @@ def plausible_stamp(published: str, event: str) -> bool:
 def _short(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-# ---- event date ------------------------------------------------------------------------------
-_DAYPART = r"(?:sáng|chiều|trưa|tối|đêm|tối qua|sáng qua|chiều qua|sáng mai|chiều mai)"
-_EVENT_FORMS = (
-    # Chiều 11/01, Sáng ngày 20/01, Chiều ngày 11-1, Chiều 20/1/2020, chiều 1.6, Sáng nay (26/6)
-    re.compile(
-        rf"(?<!\w){_DAYPART}\s+(?:(?:nay|hôm nay|qua)\s*\(?\s*)?(?:ngày\s+)?"
-        rf"{_D}\s*[/.\-]\s*{_D}(?:\s*[/.\-]\s*(\d{{4}}))?(?!\d|[,.]\d)",
-        re.IGNORECASE,
-    ),
-    # Chiều ngày 08 tháng 8 năm 2018
-    re.compile(
-        rf"(?<!\w){_DAYPART}\s+(?:ngày\s+)?{_D}\s+tháng\s+{_D}(?:\s*(?:năm|,)\s*(\d{{4}}))?",
-        re.IGNORECASE,
-    ),
-)
-# Without a day part, only at the start of the lead, "trong ngày 17/1", a meeting verb
-# ("diễn ra ngày 22/6", "tổ chức vào ngày …") or a date followed by the venue ("ngày 1/7, tại").
-_EVENT_WEAK = (
-    re.compile(
-        rf"(?:(?:diễn\s+ra|tổ\s+chức|khai\s+mạc|họp|tiến\s+hành)\s+(?:vào\s+)?(?:hôm\s+)?ngày\s+"
-        rf"{_D}\s*[/.\-]\s*{_D}(?:\s*[/.\-]\s*(\d{{4}}))?(?!\d|[,.]\d)"
-        rf"|(?<!\w)ngày\s+{_D}\s*[/.\-]\s*{_D}(?:\s*[/.\-]\s*(\d{{4}}))?,?\s+tại\s)",
-        re.IGNORECASE,
-    ),
-    re.compile(
-        rf"(?:^|(?<=[.;]\s)|(?<=\)\s-\s)|(?<=-\s)|trong\s+)ngày\s+{_D}\s*[/.\-]\s*{_D}"
-        rf"(?:\s*[/.\-]\s*(\d{{4}}))?(?!\d|[,.]\d)",
-        re.IGNORECASE,
-    ),
-    re.compile(
-        rf"(?:^|(?<=[.;]\s)|trong\s+)ngày\s+{_D}\s+tháng\s+{_D}(?:\s*(?:năm|,)\s*(\d{{4}}))?",
-        re.IGNORECASE,
-    ),
-)
 
 
 def _day_month_year(m: re.Match[str]) -> tuple[int, int, int | None]:
@@ -244,7 +270,8 @@ def find_event_date(paragraphs: list[str], published: str | None) -> EventDate |
     """The meeting day from the title/lead paragraphs; the year comes from the text, else from
     the publish stamp (a December meeting published in January belongs to the year before)."""
     found: tuple[int, int, int | None] | None = None
-    for forms, limit in ((_EVENT_FORMS, len(paragraphs)), (_EVENT_WEAK, 3)):
+    f = _forms()
+    for forms, limit in ((f.event_forms, len(paragraphs)), (f.event_weak, 3)):
         for para in paragraphs[:limit]:
             for rx in forms:
                 for m in rx.finditer(para):

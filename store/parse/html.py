@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from lxml.etree import LxmlError
 
 from tongket.store.errors import InputError
 from tongket.store.parse.clause_unit import unit_named_in
 from tongket.store.parse.urls import saved_page_url
+from tongket.store.lang.wordlists import alt, word_lists
 
 # What reading hostile markup can raise: lxml's own errors (empty or broken document),
 # ValueError (a str that declares an encoding, NUL bytes), RecursionError (markup nested
@@ -69,17 +71,24 @@ def _untable(text: str) -> str:
     return "\n".join(out)
 
 
-_PERIOD_HEAD = re.compile(r"(?:19|20)\d\d|quý|tháng|kỳ", re.IGNORECASE)
+@cache
+def _table_words() -> tuple[re.Pattern[str], str]:
+    """A column head that names a period, and the word joining a row to its cell (`data/tables.json`)."""
+    w = word_lists("tables.json")
+    return re.compile(rf"(?:19|20)\d\d|{alt(w['period_heads'], ' ')}", re.IGNORECASE), w["copula"]
+
+
 _CELL_NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*\s*%?")
 
 
 def _table_lines(rows: list[list[str]]) -> list[str]:
-    if len(rows) >= 2 and len(rows[0]) >= 2 and all(_PERIOD_HEAD.search(h) for h in rows[0][1:]):
+    period_head, copula = _table_words()
+    if len(rows) >= 2 and len(rows[0]) >= 2 and all(period_head.search(h) for h in rows[0][1:]):
         lines = []
         for row in rows[1:]:
             label, cells = row[0], row[1:]
             unit = unit_named_in(label)  # "Văn bản đến": the cells count văn bản
-            parts = [f"{label} {head} là {cell}{' ' + unit if unit and not cell.endswith('%') else ''}"
+            parts = [f"{label} {head} {copula} {cell}{' ' + unit if unit and not cell.endswith('%') else ''}"
                      for head, cell in zip(rows[0][1:], cells) if _CELL_NUMBER.fullmatch(cell)]
             if label and parts:
                 lines.append("; ".join(parts) + ".")
