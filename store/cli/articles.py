@@ -130,23 +130,16 @@ def _print_article(console, article: Article, *, figures: bool, body: bool, corr
                 console.print()
 
 
-_META_FIELDS = ("id", "title", "province", "report_year", "period", "published", "event_date", "n_figures")
-
-
-def _list_json(metas: Sequence[ArticleMeta], archive: Any) -> None:
-    """List rows for scripts: the full id, the source URL, and `corrections` (field ->
-    corrected value) named and shaped as in `show --json`."""
-    json_out([{**{name: getattr(m, name) for name in _META_FIELDS},
-               "corrections": archive.corrections_of(m.id), "source_url": archive.source_url(m.id)} for m in metas])
-
-
 def cmd_list(args: argparse.Namespace) -> int:
     archive = open_archive(args)
-    metas = archive.query(province=args.province, year=args.year, period=args.period, text=args.text,
-                          merged=args.merged)
+    filters = {"province": args.province, "year": args.year, "period": args.period, "text": args.text,
+               "merged": args.merged}
     if args.json:
-        _list_json(metas, archive)
+        from tongket.store.cli.list_json import list_rows
+
+        json_out(list_rows(archive, filters))
         return EXIT_OK
+    metas = archive.query(**filters)
     from rich.table import Table
 
     console = make_console()

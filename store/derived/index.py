@@ -334,6 +334,12 @@ class ArchiveIndex(FigureLookup):
             ranks = self._text_ranks(text, ranks)
         return ranks
 
+    def select_ranks(self, **filters: Any) -> list[int]:
+        """The ranks of the articles `select` lists, in its order (for a caller that reads
+        the snapshot's columns instead of making a row per article)."""
+        ranks = self._select_ranks(**filters)
+        return list(range(len(self._order))) if ranks is None else sorted(ranks)
+
     def select(self, **filters: Any) -> list[ArticleMeta]:
         ranks = self._select_ranks(**filters)
         if ranks is None:
