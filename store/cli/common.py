@@ -93,6 +93,7 @@ def err(message: str) -> None:
     print(f"tongket: {one_line(message)}", file=sys.stderr)
 
 
+_UNSAFE_LEADS = (b"\x7f", b"\xc2", b"\xe2")  # the first byte of every match below
 _UNSAFE_UTF8 = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")  # C1, bidi
 
 
@@ -111,9 +112,11 @@ def json_out(data: Any) -> None:
         import json
 
         raw = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8", "surrogatepass")
+    if any(lead in raw for lead in _UNSAFE_LEADS):  # else nothing to escape (a third of the time of the regex)
+        raw = _UNSAFE_UTF8.sub(lambda m: b"\\u%04x" % ord(m.group().decode()), raw)
     out = sys.stdout
     out.flush()
-    out.buffer.write(_UNSAFE_UTF8.sub(lambda m: b"\\u%04x" % ord(m.group().decode()), raw))
+    out.buffer.write(raw)
     out.buffer.flush()
 
 

@@ -22,6 +22,7 @@ runs of a permutation array, stopping at `limit`: a query costs labels, not figu
 from __future__ import annotations
 
 import gc
+import re
 from collections import Counter
 from dataclasses import replace
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -34,6 +35,7 @@ from tongket.store.lang.text import fold, fold_words, nfc
 from tongket.store.record import PERIODS, ArticleMeta
 
 UNKNOWN = "unknown"  # filter value meaning "no value" (no province / no year / no period)
+_SPACE_RUNS = re.compile(r"\s+")  # what str.split() splits on
 
 # Compact figure as the archive keeps it (see record.CompactFigure)
 CompactFigure = Sequence[Any]
@@ -312,13 +314,38 @@ class ArchiveIndex(FigureLookup):
 
     def _text_ranks(self, text: str, among: set[int] | None) -> set[int]:
         needle = " ".join(fold(text).split())
-        if self._title_folded is None:  # folded on the first text filter, not at open
-            self._title_folded = [" ".join(fold(m.title).split()) for m in self._order.all()]
-        titles, ids = self._title_folded, self.snapshot.ids
-        pool = among if among is not None else range(len(ids))
+        ids = self.snapshot.ids
+        pool: Iterable[int] = among if among is not None else range(len(ids))
         if self._text_search is not None:
-            return {r for r in pool if needle in titles[r]} | self._text_search(needle, among)
+            found = self._text_search(needle, among)
+            rest = [r for r in pool if r not in found]  # only these need their title checked
+            if self._title_folded is None and len(rest) * 2 < len(ids):  # fold just those (a CLI call)
+                return found | {r for r, t in zip(rest, self._folded_titles(rest)) if needle in t}
+            titles = self._titles_folded()
+            return found | {r for r in rest if needle in titles[r]}
+        titles = self._titles_folded()
         return {r for r in pool if needle in titles[r] or needle in self._text_of(ids[r])}
+
+    def _titles_folded(self) -> list[str]:
+        if self._title_folded is None:  # folded on the first text filter, not at open
+            self._title_folded = self._folded_titles()
+        return self._title_folded
+
+    def _folded_titles(self, ranks: Sequence[int] | None = None) -> list[str]:
+        """The titles (corrected, if they are) of `ranks` (default: all), folded, whitespace
+        runs made one space: one `fold` over the NUL-joined titles (NUL is never in a title;
+        folding is per character), not a row and a `fold` per article (~0.5 s at 100k)."""
+        override, order, column = self._override, self._order, self.snapshot.titles
+        if ranks is None:
+            titles = list(column)
+            for rank in override:
+                titles[rank] = order[rank].title
+        else:
+            titles = [order[r].title if r in override else column[r] for r in ranks]
+        folded = _SPACE_RUNS.sub(" ", fold("\x00".join(titles))).split("\x00")
+        if len(folded) != len(titles):  # a corrected title holding a NUL after all
+            folded = [" ".join(fold(t).split()) for t in titles]
+        return folded
 
     def _select_ranks(
         self,
