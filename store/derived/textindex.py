@@ -175,7 +175,7 @@ class TextIndex:
     def _load_words(self, token: bytes) -> None:
         """The word index, checked against search.txt (see store/derived/wordindex.py)."""
         try:
-            words = wordindex.WordIndex.load(self.folder, token)
+            words = wordindex.WordIndex.load(self.folder, token, mapped=True)
         except wordindex.Damaged as exc:
             self.damaged = f"search.words: {exc}"
             return
