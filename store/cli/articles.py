@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any, Sequence
 from tongket.store.cli.common import (EXIT_FAILED, EXIT_OK, MAX_BYTES_HELP, UsageError, add_filters, cell, make_console,
                                       err, json_out, max_bytes, open_archive, web_url)
 from tongket.store.lang.text import one_line
-from tongket.store.present.display import figure_value
 from tongket.store.record import PERIODS, Article, ArticleMeta, Rejection, StoredArticle, article_to_dict
 
 if TYPE_CHECKING:
@@ -79,6 +78,7 @@ def _print_article(console, article: Article, *, figures: bool, body: bool, corr
     from rich.table import Table
     from rich.text import Text
 
+    from tongket.store.present.display import figure_value
 
     console.print(Text(one_line(article.title) or "(untitled)", style="bold"))
     info = Table.grid(padding=(0, 2))

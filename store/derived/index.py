@@ -22,7 +22,6 @@ runs of a permutation array, stopping at `limit`: a query costs labels, not figu
 from __future__ import annotations
 
 import gc
-import re
 from collections import Counter
 from dataclasses import replace
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -31,11 +30,11 @@ from tongket.store.derived.figure_lookup import FigureLookup
 from tongket.store.derived.names import ProvinceNames
 from tongket.store.derived.scoring import Label
 from tongket.store.derived.snapshot import CORRECTABLE, Snapshot, build, sort_key_newest_first
+from tongket.store.derived.text_filter import TextFilter
 from tongket.store.lang.text import fold, fold_words, nfc
 from tongket.store.record import PERIODS, ArticleMeta
 
 UNKNOWN = "unknown"  # filter value meaning "no value" (no province / no year / no period)
-_SPACE_RUNS = re.compile(r"\s+")  # what str.split() splits on
 
 # Compact figure as the archive keeps it (see record.CompactFigure)
 CompactFigure = Sequence[Any]
@@ -81,7 +80,7 @@ class Rows:
         return self._rows  # type: ignore[return-value]  # every entry is made now
 
 
-class ArchiveIndex(FigureLookup):
+class ArchiveIndex(FigureLookup, TextFilter):
     """Province / year / period sets, folded titles, and figure groups for lookup."""
 
     def __init__(
@@ -311,41 +310,6 @@ class ArchiveIndex(FigureLookup):
         for s in sets[1:]:
             result &= s
         return result
-
-    def _text_ranks(self, text: str, among: set[int] | None) -> set[int]:
-        needle = " ".join(fold(text).split())
-        ids = self.snapshot.ids
-        pool: Iterable[int] = among if among is not None else range(len(ids))
-        if self._text_search is not None:
-            found = self._text_search(needle, among)
-            rest = [r for r in pool if r not in found]  # only these need their title checked
-            if self._title_folded is None and len(rest) * 2 < len(ids):  # fold just those (a CLI call)
-                return found | {r for r, t in zip(rest, self._folded_titles(rest)) if needle in t}
-            titles = self._titles_folded()
-            return found | {r for r in rest if needle in titles[r]}
-        titles = self._titles_folded()
-        return {r for r in pool if needle in titles[r] or needle in self._text_of(ids[r])}
-
-    def _titles_folded(self) -> list[str]:
-        if self._title_folded is None:  # folded on the first text filter, not at open
-            self._title_folded = self._folded_titles()
-        return self._title_folded
-
-    def _folded_titles(self, ranks: Sequence[int] | None = None) -> list[str]:
-        """The titles (corrected, if they are) of `ranks` (default: all), folded, whitespace
-        runs made one space: one `fold` over the NUL-joined titles (NUL is never in a title;
-        folding is per character), not a row and a `fold` per article (~0.5 s at 100k)."""
-        override, order, column = self._override, self._order, self.snapshot.titles
-        if ranks is None:
-            titles = list(column)
-            for rank in override:
-                titles[rank] = order[rank].title
-        else:
-            titles = [order[r].title if r in override else column[r] for r in ranks]
-        folded = _SPACE_RUNS.sub(" ", fold("\x00".join(titles))).split("\x00")
-        if len(folded) != len(titles):  # a corrected title holding a NUL after all
-            folded = [" ".join(fold(t).split()) for t in titles]
-        return folded
 
     def _select_ranks(
         self,

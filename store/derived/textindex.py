@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import mmap
 import os
+import re
 import struct
 import sys
 from array import array
@@ -53,12 +54,23 @@ MAGIC = b"TONGKET-SEARCH-IDX 1\n"
 TOKEN_LEN = 16
 ENTRY = struct.Struct("<16sQQ")
 _WINDOW = 32 << 20  # bytes scanned before their pages are released (keeps the RSS low)
+_SPACE_RUNS = re.compile(r"\s+")  # what str.split() splits on
 _NARROW = 8  # a candidate set under 1/8 of the archive is checked record by record
 
 
 def search_text(title: str, body: str) -> str:
     """The folded, whitespace-collapsed text a `/` filter matches against."""
     return " ".join(fold(title + "\n" + body).split())
+
+
+def fold_titles(titles: list[str]) -> list[str]:
+    """Each title folded, whitespace runs made one space (a match never needs the ends
+    stripped: a needle has no outer space), in one `fold` over the NUL-joined titles (NUL
+    is never in a title; folding is per character): a `fold` per title cost ~0.5 s at 100k."""
+    folded = _SPACE_RUNS.sub(" ", fold("\x00".join(titles))).split("\x00")
+    if len(folded) != len(titles):  # a NUL in a (corrected) title after all, or no titles
+        folded = [" ".join(fold(t).split()) for t in titles]
+    return folded
 
 
 def file_head(token: bytes) -> bytes:
