@@ -185,3 +185,67 @@ def test_console_script_delegates_headless_commands(capsys, stocked: Archive) ->
     assert tongket(["list", "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)) == 2
     assert tongket(["--help"]) == 0
+
+
+def test_list_json_rows_agree_with_show(capsys, stocked: Archive) -> None:
+    """Each `list --json` row says what `show --json` says of its article: corrected fields,
+    source URLs with quotes and backslashes, none, and controls escaped."""
+    stocked.ingest_article(make_article("Báo cáo \u202etrái\u0085 phải", province="Kiên Giang", year=2020,
+                                        url='https://example.vn/tin?q="a\\\\b"&r=\\'))
+    stocked.ingest_article(make_article("Không nguồn", url=None))
+    first = next(m for m in stocked.articles() if m.title.startswith("Sơ kết"))
+    assert run(capsys, "set", first.id, "--title", "Sơ kết đã sửa", "--province", "An Giang")[0] == 0
+    code, out, _ = run(capsys, "list", "--json")
+    assert code == 0 and "\\u202e" in out and "\\u0085" in out and "\u202e" not in out
+    rows = json.loads(out)
+    assert len(rows) == 4
+    for row in rows:
+        shown = json.loads(run(capsys, "show", row["id"], "--json")[1])
+        for name in ("title", "province", "report_year", "period", "published", "event_date", "source_url",
+                     "corrections"):
+            assert row[name] == shown[name], name
+        assert row["n_figures"] == len(shown["figures"])
+    by_title = {r["title"]: r for r in rows}
+    assert by_title["Sơ kết đã sửa"]["corrections"] == {"title": "Sơ kết đã sửa", "province": "An Giang"}
+    assert by_title["Báo cáo \u202etrái\u0085 phải"]["source_url"] == 'https://example.vn/tin?q="a\\\\b"&r=\\'
+    assert by_title["Không nguồn"]["source_url"] is None
+
+
+def test_list_text_finds_title_body_and_corrected_title(capsys, stocked: Archive) -> None:
+    stocked.ingest_article(make_article("Hội nghị tổng kết", "Tiếp nhận hồ sơ trực tuyến.", province="Kiên Giang"))
+    first = next(m for m in stocked.articles() if m.title.startswith("Sơ kết"))
+    run(capsys, "set", first.id, "--title", "Báo cáo chuyển đổi số")
+
+    def titles(text: str) -> list[str]:
+        code, out, _ = run(capsys, "list", "--json", "--text", text)
+        assert code == 0
+        return sorted(r["title"] for r in json.loads(out))
+
+    assert titles("ho so truc tuyen") == ["Hội nghị tổng kết"]  # the body
+    assert titles("hoi  nghi") == ["Hội nghị tổng kết"]  # the title, spaces collapsed
+    assert titles("chuyen doi so") == ["Báo cáo chuyển đổi số"]  # a corrected title
+    assert titles("xyzzy") == []
+    code, out, _ = run(capsys, "list", "--text", "tong ket", "--province", "kien giang", "--json")
+    assert sorted(r["title"] for r in json.loads(out)) == ["Hội nghị tổng kết", "Tổng kết [bold]2019[/bold]"]
+
+
+@pytest.mark.parametrize("command", ["parse", "list", "show", "export", "set", "ingest", "sample", "remove",
+                                     "lookup", "metrics", "pivot", "figures", "doctor", "compact"])
+def test_every_command_parses_on_its_own(capsys, command: str, tmp_path: Path) -> None:
+    """A command line loads only its command's module; each still has its own usage."""
+    for argv in ([command, "--help"], ["--st", str(tmp_path), command, "--help"]):  # argparse takes --st for --store
+        code, out, _ = run(capsys, *argv)
+        assert code == 0 and f"usage: tongket {command}" in out
+    code, out, _ = run(capsys, "--help")
+    assert code == 0 and command in out
+
+
+def test_lookup_count_line_counts_every_match(capsys, stocked: Archive) -> None:
+    stocked.ingest_article(make_article("Báo cáo năm", province="Bắc Giang", year=2019, figures=(
+        figure("văn bản đến", 100, "văn bản"), figure("văn bản đến qua mạng", 40, "văn bản"))))
+    code, out, _ = run(capsys, "lookup", "van ban den", "--limit", "0", "--json")
+    assert code == 0 and len(json.loads(out)) == 3
+    _, out, _ = run(capsys, "lookup", "van ban den", "--limit", "1", "--md")
+    assert out.startswith("showing 1 of 3 figures in 2 articles")
+    _, out, _ = run(capsys, "lookup", "van ban den", "--limit", "1", "--province", "bac giang", "--md")
+    assert out.startswith("showing 1 of 2 figures in 1 articles")

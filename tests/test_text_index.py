@@ -138,3 +138,13 @@ def test_packed_text_is_the_body_files_search_text(store_dir: Path) -> None:
     for ref, start, end in zip(refs, starts, ends):
         body = orjson.loads(body_file(store_dir, ref).read_bytes())
         assert data[start:end].decode() == body["search"]
+
+
+def test_fold_titles_as_each_title_folded_alone() -> None:
+    from tongket.store.derived.textindex import fold_titles
+    from tongket.store.lang.text import fold
+
+    titles = ["Văn  bản\tđến", " Hồ sơ ", "", "ĐỒNG Tháp\u00a0x", "Σ ΑΣ", "a\u0303b"]
+    assert [t.strip() for t in fold_titles(titles)] == [" ".join(fold(t).split()) for t in titles]
+    assert fold_titles([]) == []
+    assert fold_titles(["a\x00b", "c"]) == ["a\x00b", "c"]  # a NUL (never stored) falls back to one by one

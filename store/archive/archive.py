@@ -110,7 +110,7 @@ class Archive(Writing):
 
     def source_url(self, aid: str) -> str | None:
         """The page an article was saved from, without reading its body file."""
-        return self._record(aid).get("source_url")
+        return self._record(aid, figures=False).get("source_url")
 
     def lookup(
         self,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import json
 import os
 import re
 import sys
@@ -94,16 +93,31 @@ def err(message: str) -> None:
     print(f"tongket: {one_line(message)}", file=sys.stderr)
 
 
-_C1 = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_LEADS = (b"\x7f", b"\xc2", b"\xe2")  # the first byte of every match below
+_UNSAFE_UTF8 = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")  # C1, bidi
 
 
 def json_out(data: Any) -> None:
-    """JSON on stdout. json escapes C0 controls (ESC becomes \\u001b); the C1 range, which
-    some terminals obey (\\x9b is CSI), and the bidi controls, which reorder what a terminal
-    shows, are escaped here too (the same JSON values), so data never drives the terminal."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    sys.stdout.write(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
-    sys.stdout.write("\n")
+    """JSON on stdout, indented by 2. C0 controls are escaped by the encoder (ESC becomes
+    \\u001b); the C1 range, which some terminals obey (\\x9b is CSI), and the bidi controls,
+    which reorder what a terminal shows, are escaped here too (the same JSON values), so
+    data never drives the terminal. Written by orjson (`json.dumps(indent=2)` cost a quarter
+    of `list --text` at 100k); what orjson refuses (integers over 64 bits, keys that are not
+    strings) by the json module, in the same layout."""
+    import orjson
+
+    try:
+        raw = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    except TypeError:
+        import json
+
+        raw = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8", "surrogatepass")
+    if any(lead in raw for lead in _UNSAFE_LEADS):  # else nothing to escape (a third of the time of the regex)
+        raw = _UNSAFE_UTF8.sub(lambda m: b"\\u%04x" % ord(m.group().decode()), raw)
+    out = sys.stdout
+    out.flush()
+    out.buffer.write(raw)
+    out.buffer.flush()
 
 
 def cell(value: Any) -> Any:

@@ -30,6 +30,7 @@ from tongket.store.derived.figure_lookup import FigureLookup
 from tongket.store.derived.names import ProvinceNames
 from tongket.store.derived.scoring import Label
 from tongket.store.derived.snapshot import CORRECTABLE, Snapshot, build, sort_key_newest_first
+from tongket.store.derived.text_filter import TextFilter
 from tongket.store.lang.text import fold, fold_words, nfc
 from tongket.store.record import PERIODS, ArticleMeta
 
@@ -79,7 +80,7 @@ class Rows:
         return self._rows  # type: ignore[return-value]  # every entry is made now
 
 
-class ArchiveIndex(FigureLookup):
+class ArchiveIndex(FigureLookup, TextFilter):
     """Province / year / period sets, folded titles, and figure groups for lookup."""
 
     def __init__(
@@ -310,16 +311,6 @@ class ArchiveIndex(FigureLookup):
             result &= s
         return result
 
-    def _text_ranks(self, text: str, among: set[int] | None) -> set[int]:
-        needle = " ".join(fold(text).split())
-        if self._title_folded is None:  # folded on the first text filter, not at open
-            self._title_folded = [" ".join(fold(m.title).split()) for m in self._order.all()]
-        titles, ids = self._title_folded, self.snapshot.ids
-        pool = among if among is not None else range(len(ids))
-        if self._text_search is not None:
-            return {r for r in pool if needle in titles[r]} | self._text_search(needle, among)
-        return {r for r in pool if needle in titles[r] or needle in self._text_of(ids[r])}
-
     def _select_ranks(
         self,
         *,
@@ -333,6 +324,12 @@ class ArchiveIndex(FigureLookup):
         if text and text.strip():
             ranks = self._text_ranks(text, ranks)
         return ranks
+
+    def select_ranks(self, **filters: Any) -> list[int]:
+        """The ranks of the articles `select` lists, in its order (for a caller that reads
+        the snapshot's columns instead of making a row per article)."""
+        ranks = self._select_ranks(**filters)
+        return list(range(len(self._order))) if ranks is None else sorted(ranks)
 
     def select(self, **filters: Any) -> list[ArticleMeta]:
         ranks = self._select_ranks(**filters)

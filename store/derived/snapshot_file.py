@@ -32,7 +32,7 @@ MAGIC = b"TONGKET-SNAPSHOT\n"
 _SEP = "\x00"  # never in a title, id, date or display: clean_text strips control characters
 _HEAD = struct.Struct("<Q")
 _SUM_LEN = 32  # hex characters of the header's checksum, right after its length
-_CHUNK = 1 << 20
+_CHUNK = 1 << 24
 
 
 # ---------------------------------------------------------------- file format
@@ -153,20 +153,26 @@ def _read_header(handle: Any) -> tuple[dict[str, Any], int]:
     return header, prefix + _pad(prefix)
 
 
-def _verify_data(handle: Any, data_start: int, length: int, expected: Any) -> None:
-    """The columns against their CRC-32, read through the file into one buffer (not through
-    the mapping, whose pages would then count as the process's memory). A CRC, not a hash:
-    it is checked at every open (~10 ms per 17 MB), and this file is only ever rebuilt."""
-    handle.seek(data_start)
-    buffer = bytearray(min(_CHUNK, max(length, 1)))
-    view = memoryview(buffer)
-    crc, left = 0, length
-    while left > 0:
-        got = handle.readinto(view[: min(len(buffer), left)])
-        if not got:
-            raise Unusable("damaged: cut off")
-        crc = zlib.crc32(view[:got], crc)
-        left -= got
+def _verify_data(mapped: mmap.mmap, data_start: int, length: int, expected: Any) -> None:
+    """The columns against their CRC-32, read through the mapping a chunk at a time, each
+    chunk's pages released after (so they do not count as the process's memory; a copy
+    through `readinto` cost 2.5x as much: ~0.1 s of every command at 100k). A CRC, not a
+    hash: it is checked at every open, and this file is only ever rebuilt."""
+    if data_start + length > len(mapped):
+        raise Unusable("damaged: cut off")
+    view = memoryview(mapped)
+    crc, pos, end = 0, data_start, data_start + length
+    advice = getattr(mmap, "MADV_DONTNEED", None)
+    try:
+        while pos < end:
+            step = min(_CHUNK, end - pos)
+            crc = zlib.crc32(view[pos : pos + step], crc)
+            if advice is not None:
+                page = pos - pos % mmap.PAGESIZE
+                mapped.madvise(advice, page, pos + step - page)
+            pos += step
+    finally:
+        view.release()
     if crc != expected:
         raise Unusable("damaged: its columns do not match their checksum")
 
@@ -217,10 +223,11 @@ def _open(path: Path, expect: Signature | None, head: Path | None = None) -> Sna
         if size < data_start + last:
             raise Unusable("damaged: cut off")
         checked = sections["records"][0] if "records" in sections else last
-        _verify_data(handle, data_start, checked, header.get("data_crc"))
         # Mapped, not read: the arrays are used in place (no copy, pages loaded as touched);
         # the mapping keeps this file's content even after a newer snapshot replaces it.
-        view = memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))[data_start:]
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        _verify_data(mapped, data_start, checked, header.get("data_crc"))
+        view = memoryview(mapped)[data_start:]
         handle.close()
         cols: dict[str, Any] = {}
         for name, (off, length, kind) in sections.items():

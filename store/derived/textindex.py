@@ -35,10 +35,13 @@ from __future__ import annotations
 
 import mmap
 import os
+import re
 import struct
 import sys
 from array import array
 from bisect import bisect_right
+from itertools import islice, repeat
+from operator import le
 from pathlib import Path
 from typing import Sequence
 
@@ -51,12 +54,23 @@ MAGIC = b"TONGKET-SEARCH-IDX 1\n"
 TOKEN_LEN = 16
 ENTRY = struct.Struct("<16sQQ")
 _WINDOW = 32 << 20  # bytes scanned before their pages are released (keeps the RSS low)
+_SPACE_RUNS = re.compile(r"\s+")  # what str.split() splits on
 _NARROW = 8  # a candidate set under 1/8 of the archive is checked record by record
 
 
 def search_text(title: str, body: str) -> str:
     """The folded, whitespace-collapsed text a `/` filter matches against."""
     return " ".join(fold(title + "\n" + body).split())
+
+
+def fold_titles(titles: list[str]) -> list[str]:
+    """Each title folded, whitespace runs made one space (a match never needs the ends
+    stripped: a needle has no outer space), in one `fold` over the NUL-joined titles (NUL
+    is never in a title; folding is per character): a `fold` per title cost ~0.5 s at 100k."""
+    folded = _SPACE_RUNS.sub(" ", fold("\x00".join(titles))).split("\x00")
+    if len(folded) != len(titles):  # a NUL in a (corrected) title after all, or no titles
+        folded = [" ".join(fold(t).split()) for t in titles]
+    return folded
 
 
 def file_head(token: bytes) -> bytes:
@@ -74,6 +88,9 @@ def read_entries(folder: Path) -> tuple[bytes, list[str], array, array] | None:
     token = raw[len(MAGIC) : len(MAGIC) + TOKEN_LEN]
     body = memoryview(raw)[len(MAGIC) + TOKEN_LEN :]
     n = len(body) // ENTRY.size  # a torn last entry (killed writer) is ignored
+    fast = _read_sound_entries(body[: n * ENTRY.size], n)
+    if fast is not None:
+        return (token, *fast)
     refs: list[str] = []
     starts, ends = array("Q"), array("Q")  # unsigned: damaged bytes read as huge offsets, not an OverflowError
     for ref, start, end in ENTRY.iter_unpack(body[: n * ENTRY.size]):
@@ -83,6 +100,25 @@ def read_entries(folder: Path) -> tuple[bytes, list[str], array, array] | None:
         starts.append(start)
         ends.append(end)
     return token, refs, starts, ends
+
+
+def _read_sound_entries(body: memoryview, n: int) -> tuple[list[str], array, array] | None:
+    """The entries column-wise (100k: ~10 ms, not ~0.2 s through `iter_unpack`), when none
+    is garbage; None otherwise (the caller then reads them one by one, skipping those)."""
+    words = array("Q")
+    words.frombytes(body)  # each entry: ref (2 words), start, end
+    starts, ends = words[2::4], words[3::4]
+    if n and (max(ends) >= 1 << 62 or not all(map(le, starts, ends))):
+        return None
+    text = str(body, "latin-1")  # refs are ASCII: one character per byte
+    size = ENTRY.size
+    refs = [text[i : i + TOKEN_LEN] for i in range(0, n * size, size)]
+    joined = "".join(refs)
+    if not joined.isascii():
+        return None  # damaged refs: decoded one by one (as "replace" would)
+    if "\x00" in joined:  # refs shorter than the field
+        refs = [ref.rstrip("\x00") for ref in refs]
+    return refs, starts, ends
 
 
 def stored_records(folder: Path) -> list[tuple[str, bytes]] | None:
@@ -120,8 +156,8 @@ class TextIndex:
             print(f"tongket: the search index in {self.folder} is damaged ({self.damaged}); rebuilding it",
                   file=sys.stderr)
             self._close()
-        have = set(self._rank_entry)
-        self.missing = [r for r in range(len(refs_by_rank)) if r not in have]  # ranks without a record
+        have, n = self._rank_entry, len(refs_by_rank)
+        self.missing = [] if len(have) == n else [r for r in range(n) if r not in have]  # ranks without a record
         self._loose: dict[int, str] = {}  # rank -> text, for records not (yet) in the file
 
     def _map(self, token: bytes, refs: list[str], starts: array, ends: array, refs_by_rank: Sequence[str]) -> None:
@@ -135,26 +171,23 @@ class TextIndex:
                 mm = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         except (OSError, ValueError):
             return
-        rank_of = {ref: r for r, ref in enumerate(refs_by_rank)}
+        rank_of = dict(zip(refs_by_rank, range(len(refs_by_rank))))
         head = len(file_head(token))
-        prev = head
-        for start, end in zip(starts, ends):
-            if not prev <= start <= end <= size:
-                self.damaged = "search.idx points outside search.txt"
-                mm.close()
-                return
-            prev = end
+        # in order and inside the file: head <= start <= end <= next start ... <= size
+        if starts and not (head <= starts[0] and ends[-1] <= size and all(map(le, starts, ends))
+                           and all(map(le, islice(ends, len(ends) - 1), islice(starts, 1, None)))):
+            self.damaged = "search.idx points outside search.txt"
+            mm.close()
+            return
         self._mm = mm
         self._starts, self._ends = starts, ends
-        self._entry_rank = array("i", (rank_of.get(ref, -1) for ref in refs))
-        for e, r in enumerate(self._entry_rank):
-            if r >= 0:
-                self._rank_entry[r] = e
+        self._entry_rank = array("i", map(rank_of.get, refs, repeat(-1)))
+        self._rank_entry = {r: e for e, r in enumerate(self._entry_rank) if r >= 0}
 
     def _load_words(self, token: bytes) -> None:
         """The word index, checked against search.txt (see store/derived/wordindex.py)."""
         try:
-            words = wordindex.WordIndex.load(self.folder, token)
+            words = wordindex.WordIndex.load(self.folder, token, mapped=True)
         except wordindex.Damaged as exc:
             self.damaged = f"search.words: {exc}"
             return

@@ -23,6 +23,7 @@ checked once, and a mismatch means search.txt itself is rebuilt from the body fi
 
 from __future__ import annotations
 
+import mmap
 import os
 import struct
 import zlib
@@ -127,6 +128,25 @@ def append(folder: Path, token: bytes, first: int, texts: Sequence[bytes], all_t
     return True
 
 
+def _mapped(path: Path) -> "mmap.mmap | bytes":
+    with open(path, "rb") as handle:
+        if os.fstat(handle.fileno()).st_size == 0:
+            return b""
+        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+def _release(mm: mmap.mmap, lo: int, hi: int) -> None:
+    """Drop the pages of lo..hi from this process (they stay in the page cache)."""
+    advice = getattr(mmap, "MADV_DONTNEED", None)
+    if advice is None:
+        return
+    start = lo - lo % mmap.PAGESIZE
+    try:
+        mm.madvise(advice, start, hi - start)
+    except (OSError, ValueError):
+        pass
+
+
 class WordIndex:
     """The blocks of search.words, read and checked; `candidates` answers a needle."""
 
@@ -139,15 +159,18 @@ class WordIndex:
         self._built = False
 
     @classmethod
-    def load(cls, folder: Path, token: bytes, *, check_text: bool = True) -> "WordIndex | None":
-        """None when there is no file; Damaged when it does not check out."""
+    def load(cls, folder: Path, token: bytes, *, check_text: bool = True, mapped: bool = False) -> "WordIndex | None":
+        """None when there is no file; Damaged when it does not check out. `mapped` (a
+        reader, never a writer, which truncates the file): the file is mapped, not read
+        (140 MB at 100k: the copy cost ~0.1 s of every text query of the command line), and
+        the pages its checksums touched are released again."""
         try:
-            raw = (Path(folder) / WORDS_FILE).read_bytes()
+            raw = _mapped(Path(folder) / WORDS_FILE) if mapped else (Path(folder) / WORDS_FILE).read_bytes()
         except FileNotFoundError:
             return None
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
             raise Damaged(str(exc)) from None
-        if not raw.startswith(MAGIC) or len(raw) < _HEAD_LEN:
+        if raw[: len(MAGIC)] != MAGIC or len(raw) < _HEAD_LEN:
             raise Damaged("not a word index")
         if raw[len(MAGIC) : len(MAGIC) + _TOKEN_LEN] != token:
             raise Damaged("built for another search.txt")
@@ -167,6 +190,8 @@ class WordIndex:
             post_b = view[pos + _BLOCK.size + n_meta : end]
             if zlib.crc32(post_b, zlib.crc32(meta_b)) != crc or n_post % 4:
                 raise Damaged("a block fails its checksum")
+            if isinstance(raw, mmap.mmap):
+                _release(raw, pos, end)
             try:
                 meta = orjson.loads(meta_b)
             except orjson.JSONDecodeError:
