@@ -45,7 +45,7 @@ def write(
     folder: Path,
     ref_of: Callable[[str], str | None],
     merged_unit: Callable[[str], str],
-    save: Callable[[list[bytes]], bool],
+    save: Callable[[list[figure_rows.Pending]], bool],
     bom: bool = False,
 ) -> int:
     """Write the rows of `metas`' figures to `out` in `fmt` ("csv" or "jsonl"); returns the
@@ -62,7 +62,7 @@ def write(
     parts: list[bytes] = [(BOM if bom else b"") + ",".join(FIGURE_COLUMNS).encode("ascii") + b"\n"] if is_csv else []
     held = 0
     figures = 0
-    pending: list[bytes] = []
+    pending: list[figure_rows.Pending] = []
     saving = True
     try:
         for m, ref in chosen:
@@ -84,7 +84,7 @@ def write(
                 text = b"".join(head + t for t in (encoded.csv if is_csv else encoded.jsonl))
                 figures += len(encoded.csv)
                 if saving and encoded.storable and inode is not None:
-                    pending.append(figure_rows.record(ref, inode, found[0], encoded))
+                    pending.append(figure_rows.Pending(ref, inode, found[0], encoded))
                     if len(pending) >= SAVE_EVERY:
                         saving, pending = save(pending), []
             parts.append(text)

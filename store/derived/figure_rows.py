@@ -8,21 +8,23 @@ export is one `bytes.replace` per article: the article-level part (id, province,
 year, period, published) comes from the snapshot with the user's corrections applied, and
 is put in front of each figure's text at the NUL that marks where a row starts.
 
-Format: `MAGIC`, then records appended one after another, each a `RECORD` header (tag, ref,
-inode of the body file it was encoded from, CRC-32 of that body file, figure count, length
-and CRC-32 of the CSV block, of the JSON block) and the two blocks. A ref's last record wins.
-An entry is believed only when the body file still has the inode it was encoded from (body
-files are replaced, never edited, so a rewritten one has a new inode) and its block's
-CRC matches; otherwise that article is read from its body file as before. The tag's bytes
-(0xFF 0xFE) never occur in UTF-8, so a reader resynchronises after a damaged record, and a
-record cut off at the end is ignored.
+Format: two files, appended to. figures.rows is `MAGIC` and the blocks, back to back (a CSV
+and a JSON block per body file); figures.idx is `MAGIC` and one `RECORD` per pair (tag, ref,
+inode of the body file it was encoded from, CRC-32 of that body file, figure count, offset,
+length and CRC-32 of each block), read whole at the start of an export (~70 bytes per
+article). The blocks are appended first, then their entries, so a killed writer leaves
+unreferenced bytes, never an entry past the data. A ref's last entry wins. An entry is
+believed only when the body file still has the inode it was encoded from (body files are
+replaced, never edited in place, so a rewritten one has a new inode) and its block has its
+length, CRC and row count; otherwise that article is read from its body file as before.
+The tag's bytes (0xFF 0xFE) never occur in UTF-8, so the reader skips a damaged entry to
+the next tag, and ignores one cut off at the end.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import mmap
 import os
 import struct
 import zlib
@@ -34,10 +36,12 @@ import orjson
 
 from tongket.store.derived.details import FIGURE_COLUMNS, change_text
 
-ROWS_FILE = "figures.rows"
+ROWS_FILE = "figures.rows"  # the blocks, back to back
+INDEX_FILE = "figures.idx"  # one RECORD per block pair
 MAGIC = b"tongket figure rows 1\n"
 TAG = b"\xff\xfeFR"
-RECORD = struct.Struct("<4s32sQIIIIII")  # tag, ref, inode, body crc, figures, csv len, csv crc, json len, json crc
+# tag, ref, inode, body crc, figures, offset, csv len, csv crc, json len, json crc
+RECORD = struct.Struct("<4s32sQIIQIIII")
 ROW_START = b"\x00"  # where each row's article-level part goes
 HEAD_COLUMNS = FIGURE_COLUMNS[:6]
 TAIL_COLUMNS = FIGURE_COLUMNS[6:]
@@ -107,80 +111,95 @@ def json_head(values: Sequence[Any]) -> bytes:
     return orjson.dumps(dict(zip(HEAD_COLUMNS, values)), option=orjson.OPT_NON_STR_KEYS)[:-1]
 
 
-def record(ref: str, inode: int, body_crc: int, encoded: Encoded) -> bytes:
-    csv_block, json_block = encoded.block("csv"), encoded.block("jsonl")
-    head = RECORD.pack(TAG, ref.encode("ascii", "replace")[:32], inode, body_crc, len(encoded.csv),
+@dataclass(frozen=True)
+class Pending:
+    """A record to append: its index entry is made once its blocks' offset is known."""
+
+    ref: str
+    inode: int
+    body_crc: int
+    encoded: Encoded
+
+    def blocks(self) -> tuple[bytes, bytes]:
+        return self.encoded.block("csv"), self.encoded.block("jsonl")
+
+
+def index_entry(p: Pending, offset: int, csv_block: bytes, json_block: bytes) -> bytes:
+    return RECORD.pack(TAG, p.ref.encode("ascii", "replace")[:32], p.inode, p.body_crc, len(p.encoded.csv), offset,
                        len(csv_block), zlib.crc32(csv_block), len(json_block), zlib.crc32(json_block))
-    return head + csv_block + json_block
 
 
 @dataclass(frozen=True)
 class Entry:
-    """Where one ref's last record is."""
+    """Where one ref's last record's blocks are."""
 
     inode: int
     body_crc: int
     figures: int
-    csv: tuple[int, int, int]  # start, end, crc
+    csv: tuple[int, int, int]  # start, length, crc
     jsonl: tuple[int, int, int]
 
 
+def read_index(folder: Path) -> tuple[dict[str, Entry], int, int] | None:
+    """Each ref's last entry, the number of entries and of damaged parts skipped; None when
+    the index is missing or not this format."""
+    try:
+        data = (Path(folder) / INDEX_FILE).read_bytes()
+    except OSError:
+        return None
+    if not data.startswith(MAGIC):
+        return None
+    entries: dict[str, Entry] = {}
+    pos, size, unpack, count, damaged = len(MAGIC), len(data), RECORD.unpack_from, 0, 0
+    while pos + RECORD.size <= size:
+        tag, ref, inode, body_crc, n, offset, csv_len, csv_crc, json_len, json_crc = unpack(data, pos)
+        if tag != TAG:
+            damaged += 1
+            pos = data.find(TAG, pos + 1)  # past the damage, at the next entry
+            if pos < 0:
+                return entries, count, damaged
+            continue
+        count += 1
+        entries[ref.rstrip(b"\x00").decode("ascii", "replace")] = Entry(
+            inode, body_crc, n, (offset, csv_len, csv_crc), (offset + csv_len, json_len, json_crc))
+        pos += RECORD.size
+    if pos < size:
+        damaged += 1  # an entry cut off at the end
+    return entries, count, damaged
+
+
 class RowsFile:
-    """The records of one `figures.rows`, mapped; `damaged` counts records skipped."""
+    """The entries of `figures.idx` and the blocks of `figures.rows` they point at."""
 
     def __init__(self, folder: Path) -> None:
-        self.entries: dict[str, Entry] = {}
-        self.records = 0
-        self.damaged = 0
-        self.present = False
-        self._map: mmap.mmap | None = None
-        try:
-            with open(Path(folder) / ROWS_FILE, "rb") as handle:
-                size = os.fstat(handle.fileno()).st_size
-                self.present = True
-                if size > len(MAGIC):
-                    self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        except (OSError, ValueError):
-            return
-        if self._map is not None and self._map[: len(MAGIC)] == MAGIC:
-            self._scan(self._map)
-        elif self.present and self._map is not None:
-            self.damaged = 1  # not this format at all
-
-    def _scan(self, mm: mmap.mmap) -> None:
-        pos, size, unpack = len(MAGIC), len(mm), RECORD.unpack_from
-        entries = self.entries
-        while pos + RECORD.size <= size:
-            tag, ref, inode, body_crc, n, csv_len, csv_crc, json_len, json_crc = unpack(mm, pos)
-            start = pos + RECORD.size
-            end = start + csv_len + json_len
-            if tag != TAG or end > size:
-                self.damaged += 1
-                found = mm.find(TAG, pos + 1)
-                if found < 0:
-                    return
-                pos = found
-                continue
-            self.records += 1
-            entries[ref.rstrip(b"\x00").decode("ascii", "replace")] = Entry(
-                inode, body_crc, n, (start, start + csv_len, csv_crc), (start + csv_len, end, json_crc))
-            pos = end
-        if pos < size:
-            self.damaged += 1  # a record cut off at the end
+        found = read_index(folder)
+        self.entries, self.records, self.damaged = found if found is not None else ({}, 0, 0)
+        self._fd: int | None = None
+        if self.entries:
+            try:
+                self._fd = os.open(Path(folder) / ROWS_FILE, os.O_RDONLY)
+            except OSError:
+                self.entries = {}
 
     def block(self, ref: str, inode: int | None, fmt: str) -> bytes | None:
-        """The ref's block in `fmt` when it is from the body file with this inode and intact."""
+        """The ref's block in `fmt` when it is from the body file with this inode and intact
+        (a block cut off or overwritten fails its CRC or its row count)."""
         entry = self.entries.get(ref)
-        if entry is None or inode is None or entry.inode != inode or self._map is None:
+        if entry is None or inode is None or entry.inode != inode or self._fd is None:
             return None
-        start, end, crc = entry.csv if fmt == "csv" else entry.jsonl
-        data = self._map[start:end]
-        return data if zlib.crc32(data) == crc and data.count(ROW_START) == entry.figures else None
+        start, length, crc = entry.csv if fmt == "csv" else entry.jsonl
+        try:
+            data = os.pread(self._fd, length, start)
+        except OSError:
+            return None
+        if len(data) != length or zlib.crc32(data) != crc or data.count(ROW_START) != entry.figures:
+            return None
+        return data
 
     def close(self) -> None:
-        if self._map is not None:
-            self._map.close()
-            self._map = None
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 def body_inodes(bodies: Path, refs: Iterable[str], *, scan_above: int = 2000) -> dict[str, int]:
