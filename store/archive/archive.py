@@ -142,8 +142,17 @@ class Archive(Writing):
     def export_figures(self, out: BinaryIO, fmt: str, *, bom: bool = False, **filters: Any) -> int:
         """`figure_rows` written to `out` as CSV or JSON lines, mostly from the pre-encoded
         figures.rows (derived/figure_export.py); returns the number of figures."""
-        return figure_export.write(out, fmt, self.query(**filters), folder=self.path, ref_of=self._body_ref,
-                                   merged_unit=self.index.provinces.merged_unit, save=self._save_figure_rows, bom=bom)
+        metas = self.query(**filters)
+        n = figure_export.write(out, fmt, metas, folder=self.path, ref_of=self._body_ref,
+                                merged_unit=self.index.provinces.merged_unit, save=self._save_figure_rows, bom=bom)
+        if not any(filters.values()):  # every article's ref known: drop the rows of texts gone
+            try:
+                with write_lock(self.path, timeout=1.0):
+                    figure_rows_write.compact(self.path, lambda: {r for m in metas if (r := self._body_ref(m.id))},
+                                              articles=len(metas))
+            except (StoreError, OSError):
+                pass
+        return n
 
     def _save_figure_rows(self, records: list[figure_rows.Pending]) -> bool:
         try:

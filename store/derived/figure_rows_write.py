@@ -7,12 +7,12 @@ from __future__ import annotations
 import os
 import zlib
 from pathlib import Path
-from typing import BinaryIO, Iterable
+from typing import BinaryIO, Callable, Iterable
 
 import orjson
 
 from tongket.store.archive.layout import body_file
-from tongket.store.archive.storage import atomic_write_bytes
+from tongket.store.archive.storage import atomic_write_bytes, temp_name
 from tongket.store.derived import figure_rows
 from tongket.store.derived.figure_rows import INDEX_FILE, MAGIC, RECORD, ROWS_FILE, Pending
 
@@ -90,35 +90,47 @@ def note_body(folder: Path, ref: str, payload: bytes) -> None:
             pass
 
 
-def compact(folder: Path, live_refs: set[str]) -> bool:
+def compact(folder: Path, live_refs: Callable[[], set[str]], *, articles: int) -> bool:
     """Rewrite with only each live ref's last record, once the rest (refs no article uses
-    any more, older records of a ref, damaged parts) is a quarter of the file or more.
-    True if rewritten."""
+    any more, older records of a ref) is a quarter of the file or more. `live_refs` is
+    asked only when the entries outnumber the `articles` by a third. True if rewritten."""
     folder = Path(folder)
     found = figure_rows.read_index(folder)
     if found is None:
         return False
-    entries, _count, _damaged = found
+    entries, count, _damaged = found
+    if count * 3 < articles * 4:
+        return False
+    live_set = live_refs()
     try:
         size = (folder / ROWS_FILE).stat().st_size - len(MAGIC)
     except OSError:
         return False
-    keep = {ref: e for ref, e in entries.items() if ref in live_refs}
+    keep = {ref: e for ref, e in entries.items() if ref in live_set}
     live = sum(e.csv[1] + e.jsonl[1] for e in keep.values())
     if size - live <= size // 4:
         return False
-    chunks, packed = [], []
+    packed = []
     offset = len(MAGIC)
-    with open(folder / ROWS_FILE, "rb") as handle:
-        for ref, e in keep.items():
-            data = os.pread(handle.fileno(), e.csv[1] + e.jsonl[1], e.csv[0])
-            if len(data) != e.csv[1] + e.jsonl[1]:
-                continue  # cut off: the next export refills it
-            chunks.append(data)
-            packed.append(RECORD.pack(figure_rows.TAG, ref.encode("ascii", "replace")[:32], e.inode, e.body_crc,
-                                      e.figures, offset, e.csv[1], e.csv[2], e.jsonl[1], e.jsonl[2]))
-            offset += len(data)
-    atomic_write_bytes(folder / ROWS_FILE, MAGIC + b"".join(chunks), fsync=False)
+    tmp = temp_name(folder / ROWS_FILE)
+    try:  # streamed into a temp file: the live rows may be a gigabyte
+        with open(folder / ROWS_FILE, "rb") as handle, open(tmp, "wb") as target:
+            target.write(MAGIC)
+            for ref, e in keep.items():
+                data = os.pread(handle.fileno(), e.csv[1] + e.jsonl[1], e.csv[0])
+                if len(data) != e.csv[1] + e.jsonl[1]:
+                    continue  # cut off: the next export refills it
+                target.write(data)
+                packed.append(RECORD.pack(figure_rows.TAG, ref.encode("ascii", "replace")[:32], e.inode,
+                                          e.body_crc, e.figures, offset, e.csv[1], e.csv[2], e.jsonl[1], e.jsonl[2]))
+                offset += len(data)
+        os.replace(tmp, folder / ROWS_FILE)
+    except BaseException:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
     atomic_write_bytes(folder / INDEX_FILE, MAGIC + b"".join(packed), fsync=False)
     return True
 
