@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import struct
 import zlib
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ HEAD_COLUMNS = FIGURE_COLUMNS[:6]
 TAIL_COLUMNS = FIGURE_COLUMNS[6:]
 FORMATS = ("csv", "jsonl")
 _CSV_SPECIAL = (",", '"', "\r", "\n")
+_REF = re.compile(rb"[0-9A-Za-z_-]{1,32}")  # a content id (an entry found past damage may hold anything)
 
 
 @dataclass(frozen=True)
@@ -153,14 +155,15 @@ def read_index(folder: Path) -> tuple[dict[str, Entry], int, int] | None:
     pos, size, unpack, count, damaged = len(MAGIC), len(data), RECORD.unpack_from, 0, 0
     while pos + RECORD.size <= size:
         tag, ref, inode, body_crc, n, offset, csv_len, csv_crc, json_len, json_crc = unpack(data, pos)
-        if tag != TAG:
+        name = ref.rstrip(b"\x00")
+        if tag != TAG or not _REF.fullmatch(name):
             damaged += 1
             pos = data.find(TAG, pos + 1)  # past the damage, at the next entry
             if pos < 0:
                 return entries, count, damaged
             continue
         count += 1
-        entries[ref.rstrip(b"\x00").decode("ascii", "replace")] = Entry(
+        entries[name.decode("ascii")] = Entry(
             inode, body_crc, n, (offset, csv_len, csv_crc), (offset + csv_len, json_len, json_crc))
         pos += RECORD.size
     if pos < size:
