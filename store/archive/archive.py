@@ -26,7 +26,8 @@ from tongket.store.archive.ingest import normal_path
 from tongket.store.archive.layout import ARCHIVE_FILE, CORRECTIONS_FILE, SCHEMA_VERSION, default_store_path
 from tongket.store.archive.lock import write_lock
 from tongket.store.archive.storage import describe_os_error
-from tongket.store.derived import details, figure_export, figure_rows, figure_rows_write
+from tongket.store.derived import details, figure_export, figure_rows_write
+from tongket.store.derived.figure_rows import Pending
 from tongket.store.derived.index import UNKNOWN
 from tongket.store.archive.writing import Writing
 from tongket.store.errors import InputError, StoreError
@@ -154,7 +155,7 @@ class Archive(Writing):
                 pass
         return n
 
-    def _save_figure_rows(self, records: list[figure_rows.Pending]) -> bool:
+    def _save_figure_rows(self, records: list[Pending]) -> bool:
         try:
             with write_lock(self.path, timeout=1.0):
                 figure_rows_write.append(self.path, records)

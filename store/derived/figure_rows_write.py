@@ -59,7 +59,8 @@ def append(folder: Path, records: Iterable[Pending]) -> None:
 
 
 def _packed(records: list[Pending], offset: int) -> tuple[list[bytes], list[bytes]]:
-    chunks, entries = [], []
+    chunks: list[bytes] = []
+    entries: list[bytes] = []
     for record in records:
         csv_block, json_block = record.blocks()
         chunks += (csv_block, json_block)
