@@ -144,16 +144,15 @@ class Archive(Writing):
         """`figure_rows` written to `out` as CSV or JSON lines, mostly from the pre-encoded
         figures.rows (derived/figure_export.py); returns the number of figures."""
         metas = self.query(**filters)
-        n = figure_export.write(out, fmt, metas, folder=self.path, ref_of=self._body_ref,
-                                merged_unit=self.index.provinces.merged_unit, save=self._save_figure_rows, bom=bom)
-        if not any(filters.values()):  # every article's ref known: drop the rows of texts gone
+        written = figure_export.write(out, fmt, metas, folder=self.path, ref_of=self._body_ref, bom=bom,
+                                      merged_unit=self.index.provinces.merged_unit, save=self._save_figure_rows)
+        if not any(filters.values()) and written.entries * 3 >= len(metas) * 4:  # a quarter may be dead
             try:
                 with write_lock(self.path, timeout=1.0):
-                    figure_rows_write.compact(self.path, lambda: {r for m in metas if (r := self._body_ref(m.id))},
-                                              articles=len(metas))
+                    figure_rows_write.compact(self.path, {r for m in metas if (r := self._body_ref(m.id))})
             except (StoreError, OSError):
                 pass
-        return n
+        return written.figures
 
     def _save_figure_rows(self, records: list[Pending]) -> bool:
         try:

@@ -119,7 +119,8 @@ def check_figure_rows(folder: Path) -> DerivedState:
     rows = figure_rows.RowsFile(folder)
     bad = stale = 0
     try:
-        for ref, entry in entries.items():
+        for ref, raw in entries.items():
+            entry = figure_rows.Entry.of(raw)
             try:
                 data = body_file(folder, ref).read_bytes()
                 inode = body_file(folder, ref).stat().st_ino

@@ -11,6 +11,7 @@ what `details.figure_rows` through the csv module or orjson gives; memory stays 
 from __future__ import annotations
 
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Mapping
 
@@ -25,6 +26,12 @@ from tongket.store.record import ArticleMeta
 BOM = "\ufeff".encode("utf-8")
 FLUSH_BYTES = 1 << 20
 SAVE_EVERY = 2000  # records of the slow path saved at a time
+
+
+@dataclass(frozen=True)
+class Written:
+    figures: int
+    entries: int  # in figures.idx when the export began (the live ones and dead weight)
 
 
 def read_body(folder: Path, ref: str) -> tuple[int, Mapping[str, Any]] | None:
@@ -47,10 +54,9 @@ def write(
     merged_unit: Callable[[str], str],
     save: Callable[[list[figure_rows.Pending]], bool],
     bom: bool = False,
-) -> int:
-    """Write the rows of `metas`' figures to `out` in `fmt` ("csv" or "jsonl"); returns the
-    number of figures. `save(records)` appends slow-path records (under the lock; False
-    when it could not)."""
+) -> Written:
+    """Write the rows of `metas`' figures to `out` in `fmt` ("csv" or "jsonl").
+    `save(records)` appends slow-path records (under the lock; False when it could not)."""
     if fmt not in figure_rows.FORMATS:
         raise ValueError(f"unknown figure export format {fmt!r}")
     is_csv = fmt == "csv"
@@ -75,7 +81,7 @@ def write(
             block = rows.block(ref, inode, fmt)
             if block is not None:
                 text = block.replace(ROW_START, head)
-                figures += rows.entries[ref].figures
+                figures += rows.figures(ref)
             else:
                 found = read_body(folder, ref) if inode is not None else None
                 if found is None:
@@ -97,4 +103,4 @@ def write(
             save(pending)
     finally:
         rows.close()
-    return figures
+    return Written(figures, rows.records)

@@ -26,7 +26,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 import struct
 import zlib
 from dataclasses import dataclass
@@ -48,7 +47,6 @@ HEAD_COLUMNS = FIGURE_COLUMNS[:6]
 TAIL_COLUMNS = FIGURE_COLUMNS[6:]
 FORMATS = ("csv", "jsonl")
 _CSV_SPECIAL = (",", '"', "\r", "\n")
-_REF = re.compile(rb"[0-9A-Za-z_-]{1,32}")  # a content id (an entry found past damage may hold anything)
 
 
 @dataclass(frozen=True)
@@ -131,6 +129,9 @@ def index_entry(p: Pending, offset: int, csv_block: bytes, json_block: bytes) ->
                        len(csv_block), zlib.crc32(csv_block), len(json_block), zlib.crc32(json_block))
 
 
+Raw = tuple  # one unpacked RECORD; kept as is: 100k entries are read per export
+
+
 @dataclass(frozen=True)
 class Entry:
     """Where one ref's last record's blocks are."""
@@ -141,8 +142,13 @@ class Entry:
     csv: tuple[int, int, int]  # start, length, crc
     jsonl: tuple[int, int, int]
 
+    @classmethod
+    def of(cls, raw: Raw) -> "Entry":
+        _tag, _ref, inode, body_crc, n, offset, csv_len, csv_crc, json_len, json_crc = raw
+        return cls(inode, body_crc, n, (offset, csv_len, csv_crc), (offset + csv_len, json_len, json_crc))
 
-def read_index(folder: Path) -> tuple[dict[str, Entry], int, int] | None:
+
+def read_index(folder: Path) -> tuple[dict[str, Raw], int, int] | None:
     """Each ref's last entry, the number of entries and of damaged parts skipped; None when
     the index is missing or not this format."""
     try:
@@ -151,21 +157,25 @@ def read_index(folder: Path) -> tuple[dict[str, Entry], int, int] | None:
         return None
     if not data.startswith(MAGIC):
         return None
-    entries: dict[str, Entry] = {}
-    pos, size, unpack, count, damaged = len(MAGIC), len(data), RECORD.unpack_from, 0, 0
+    entries: dict[str, Raw] = {}
+    pos, size, count, damaged = len(MAGIC), len(data), 0, 0
+    view = memoryview(data)
     while pos + RECORD.size <= size:
-        tag, ref, inode, body_crc, n, offset, csv_len, csv_crc, json_len, json_crc = unpack(data, pos)
-        name = ref.rstrip(b"\x00")
-        if tag != TAG or not _REF.fullmatch(name):
+        whole = pos + (size - pos) // RECORD.size * RECORD.size
+        good = 0
+        for raw in RECORD.iter_unpack(view[pos:whole]):
+            name = raw[1].rstrip(b"\x00")
+            if raw[0] != TAG or not name.isalnum():  # a content id is hex (past damage: anything)
+                break
+            entries[name.decode("ascii")] = raw
+            good += 1
+        count += good
+        pos += good * RECORD.size
+        if pos < whole:
             damaged += 1
             pos = data.find(TAG, pos + 1)  # past the damage, at the next entry
             if pos < 0:
                 return entries, count, damaged
-            continue
-        count += 1
-        entries[name.decode("ascii")] = Entry(
-            inode, body_crc, n, (offset, csv_len, csv_crc), (offset + csv_len, json_len, json_crc))
-        pos += RECORD.size
     if pos < size:
         damaged += 1  # an entry cut off at the end
     return entries, count, damaged
@@ -184,20 +194,21 @@ class RowsFile:
             except OSError:
                 self.entries = {}
 
+    def figures(self, ref: str) -> int:
+        return int(self.entries[ref][4])
+
     def block(self, ref: str, inode: int | None, fmt: str) -> bytes | None:
-        """The ref's block in `fmt` when it is from the body file with this inode and intact
-        (a block cut off or overwritten fails its CRC or its row count)."""
-        entry = self.entries.get(ref)
-        if entry is None or inode is None or entry.inode != inode or self._fd is None:
+        """The ref's block in `fmt` when it is from the body file with this inode and whole
+        (a block cut off or overwritten fails its length or CRC)."""
+        raw = self.entries.get(ref)
+        if raw is None or raw[2] != inode or self._fd is None:
             return None
-        start, length, crc = entry.csv if fmt == "csv" else entry.jsonl
+        start, length, crc = (raw[5], raw[6], raw[7]) if fmt == "csv" else (raw[5] + raw[6], raw[8], raw[9])
         try:
             data = os.pread(self._fd, length, start)
         except OSError:
             return None
-        if len(data) != length or zlib.crc32(data) != crc or data.count(ROW_START) != entry.figures:
-            return None
-        return data
+        return data if len(data) == length and zlib.crc32(data) == crc else None
 
     def close(self) -> None:
         if self._fd is not None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import zlib
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable
+from typing import BinaryIO, Iterable
 
 import orjson
 
@@ -91,18 +91,16 @@ def note_body(folder: Path, ref: str, payload: bytes) -> None:
             pass
 
 
-def compact(folder: Path, live_refs: Callable[[], set[str]], *, articles: int) -> bool:
+def compact(folder: Path, live_refs: set[str]) -> bool:
     """Rewrite with only each live ref's last record, once the rest (refs no article uses
-    any more, older records of a ref) is a quarter of the file or more. `live_refs` is
-    asked only when the entries outnumber the `articles` by a third. True if rewritten."""
+    any more, older records of a ref) is a quarter of the file or more. True if rewritten."""
     folder = Path(folder)
     found = figure_rows.read_index(folder)
     if found is None:
         return False
-    entries, count, _damaged = found
-    if count * 3 < articles * 4:
-        return False
-    live_set = live_refs()
+    raw_entries, _count, _damaged = found
+    entries = {ref: figure_rows.Entry.of(raw) for ref, raw in raw_entries.items()}
+    live_set = live_refs
     try:
         size = (folder / ROWS_FILE).stat().st_size - len(MAGIC)
     except OSError:
