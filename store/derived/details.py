@@ -83,7 +83,8 @@ def figure_rows(
 ) -> Iterator[tuple[Any, ...]]:
     """One tuple per figure in FIGURE_COLUMNS order, article by article, so a caller can
     write them out without the whole set in memory. Province, year and period are the
-    corrected ones (from `metas`); the rest is what the parser read."""
+    corrected ones (from `metas`); the rest is what the parser read. `tongket figures`
+    writes the same rows from pre-encoded text (figure_export.py, figure_rows.tail_values)."""
     units: dict[str, str] = {}
     for m in metas:
         body = read(m.id)

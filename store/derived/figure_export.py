@@ -83,7 +83,7 @@ def write(
                 text = block.replace(ROW_START, head)
                 figures += rows.figures(ref)
             else:
-                found = read_body(folder, ref) if inode is not None else None
+                found = read_body(folder, ref)  # (no inode: a folder the scan could not list)
                 if found is None:
                     continue
                 encoded = figure_rows.encode(found[1])

@@ -16,7 +16,8 @@ article). The blocks are appended first, then their entries, so a killed writer 
 unreferenced bytes, never an entry past the data. A ref's last entry wins. An entry is
 believed only when the body file still has the inode it was encoded from (body files are
 replaced, never edited in place, so a rewritten one has a new inode) and its block has its
-length, CRC and row count; otherwise that article is read from its body file as before.
+length and CRC; otherwise that article is read from its body file as before (and its rows
+saved again). A copied archive has new inodes: its first export reads every body file.
 The tag's bytes (0xFF 0xFE) never occur in UTF-8, so the reader skips a damaged entry to
 the next tag, and ignores one cut off at the end.
 """
