@@ -99,10 +99,15 @@ def figure_rows(
         path = meta.get("source_path") or ""  # the file it was first ingested from
         head = (m.id, province, unit_of, m.report_year or "", m.period or "", m.published or "")
         for fig in body.get("figures") or ():
-            get = fig.get
-            of, change = get("of"), get("change")
-            yield (
-                *head, get("key") or "", get("label") or "", get("value"), get("unit") or "",
-                get("qualifier") or "", "" if of is None else of, change_text(change) if change else "",
-                get("kind") or "actual", get("sentence") or "", url, path,
-            )
+            yield (*head, *figure_tail(fig, url, path))
+
+
+def figure_tail(fig: Mapping[str, Any], url: str, path: str) -> tuple[Any, ...]:
+    """The figure-level cells of a FIGURE_COLUMNS row (metric key .. source file)."""
+    get = fig.get
+    of, change = get("of"), get("change")
+    return (
+        get("key") or "", get("label") or "", get("value"), get("unit") or "", get("qualifier") or "",
+        "" if of is None else of, change_text(change) if change else "", get("kind") or "actual",
+        get("sentence") or "", url, path,
+    )

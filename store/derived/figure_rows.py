@@ -35,7 +35,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import orjson
 
-from tongket.store.derived.details import FIGURE_COLUMNS, change_text
+from tongket.store.derived.details import FIGURE_COLUMNS, figure_tail
 
 ROWS_FILE = "figures.rows"  # the blocks, back to back
 INDEX_FILE = "figures.idx"  # one RECORD per block pair
@@ -69,18 +69,8 @@ class Encoded:
 def tail_values(body: Mapping[str, Any]) -> list[tuple[Any, ...]]:
     """The figure-level values of each row, as `details.figure_rows` gives them."""
     meta = body.get("meta") or {}
-    url = meta.get("source_url") or ""
-    path = meta.get("source_path") or ""
-    out = []
-    for fig in body.get("figures") or ():
-        get = fig.get
-        of, change = get("of"), get("change")
-        out.append((
-            get("key") or "", get("label") or "", get("value"), get("unit") or "", get("qualifier") or "",
-            "" if of is None else of, change_text(change) if change else "", get("kind") or "actual",
-            get("sentence") or "", url, path,
-        ))
-    return out
+    url, path = meta.get("source_url") or "", meta.get("source_path") or ""
+    return [figure_tail(fig, url, path) for fig in body.get("figures") or ()]
 
 
 def encode(body: Mapping[str, Any]) -> Encoded:
