@@ -60,7 +60,6 @@ def write(
     if fmt not in figure_rows.FORMATS:
         raise ValueError(f"unknown figure export format {fmt!r}")
     is_csv = fmt == "csv"
-    head_of = figure_rows.csv_head if is_csv else figure_rows.json_head
     chosen = [(m, ref) for m in metas if (ref := ref_of(m.id)) is not None]
     inodes = figure_rows.body_inodes(Path(folder) / BODIES_DIR, (ref for _m, ref in chosen))
     rows = RowsFile(folder)
@@ -76,7 +75,9 @@ def write(
             unit = units.get(province)
             if unit is None:
                 unit = units[province] = merged_unit(province) if province else ""
-            head = head_of((m.id, province, unit, m.report_year or "", m.period or "", m.published or ""))
+            year = m.report_year or ""
+            head = (figure_rows.csv_head((m.id, province, unit, str(year), m.period or "", m.published or ""))
+                    if is_csv else figure_rows.json_head((m.id, province, unit, year, m.period or "", m.published or "")))
             inode = inodes.get(ref)
             block = rows.block(ref, inode, fmt)
             if block is not None:

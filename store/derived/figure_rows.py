@@ -47,7 +47,6 @@ ROW_START = b"\x00"  # where each row's article-level part goes
 HEAD_COLUMNS = FIGURE_COLUMNS[:6]
 TAIL_COLUMNS = FIGURE_COLUMNS[6:]
 FORMATS = ("csv", "jsonl")
-_CSV_SPECIAL = (",", '"', "\r", "\n")
 
 
 @dataclass(frozen=True)
@@ -87,14 +86,15 @@ def encode(body: Mapping[str, Any]) -> Encoded:
     return Encoded(tuple(csv_rows), tuple(json_rows))
 
 
-def csv_head(values: Sequence[Any]) -> bytes:
-    """The article-level part of a CSV row, with the comma that follows it."""
-    texts = [v if isinstance(v, str) else str(v) for v in values]
-    if any(c in t for t in texts for c in _CSV_SPECIAL):
-        buffer = io.StringIO()
+def csv_head(values: Sequence[str]) -> bytes:
+    """The article-level part of a CSV row (cells as text: the csv module writes an int as
+    `str` does), with the comma that follows it."""
+    joined = ",".join(values)
+    if joined.count(",") != len(values) - 1 or '"' in joined or "\n" in joined or "\r" in joined:
+        buffer = io.StringIO()  # a cell to quote: as the csv module does it
         csv.writer(buffer, lineterminator="\n").writerow(values)
         return buffer.getvalue()[:-1].encode("utf-8") + b","
-    return (",".join(texts) + ",").encode("utf-8")
+    return (joined + ",").encode("utf-8")
 
 
 def json_head(values: Sequence[Any]) -> bytes:
