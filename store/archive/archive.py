@@ -17,7 +17,7 @@ and `remove` (and `open`, which rebuilds a stale snapshot).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, BinaryIO, Iterable, Iterator
 
 from tongket.store.archive import codec
 from tongket.store.archive.corrections import CORRECTABLE, validated
@@ -26,7 +26,8 @@ from tongket.store.archive.ingest import normal_path
 from tongket.store.archive.layout import ARCHIVE_FILE, CORRECTIONS_FILE, SCHEMA_VERSION, default_store_path
 from tongket.store.archive.lock import write_lock
 from tongket.store.archive.storage import describe_os_error
-from tongket.store.derived import details
+from tongket.store.derived import details, figure_export, figure_rows_write
+from tongket.store.derived.figure_rows import Pending
 from tongket.store.derived.index import UNKNOWN
 from tongket.store.archive.writing import Writing
 from tongket.store.errors import InputError, StoreError
@@ -138,6 +139,28 @@ class Archive(Writing):
         """Every figure of the filtered articles as a `details.FIGURE_COLUMNS` row, streamed."""
         provinces = self.index.provinces
         return details.figure_rows(self.query(**filters), self._body_of, provinces.merged_unit)
+
+    def export_figures(self, out: BinaryIO, fmt: str, *, bom: bool = False, **filters: Any) -> int:
+        """`figure_rows` written to `out` as CSV or JSON lines, mostly from the pre-encoded
+        figures.rows (derived/figure_export.py); returns the number of figures."""
+        metas = self.query(**filters)
+        written = figure_export.write(out, fmt, metas, folder=self.path, ref_of=self._body_ref, bom=bom,
+                                      merged_unit=self.index.provinces.merged_unit, save=self._save_figure_rows)
+        if not any(filters.values()) and written.entries * 3 >= len(metas) * 4:  # a quarter may be dead
+            try:
+                with write_lock(self.path, timeout=1.0):
+                    figure_rows_write.compact(self.path, {r for m in metas if (r := self._body_ref(m.id))})
+            except (StoreError, OSError):
+                pass
+        return written.figures
+
+    def _save_figure_rows(self, records: list[Pending]) -> bool:
+        try:
+            with write_lock(self.path, timeout=1.0):
+                figure_rows_write.append(self.path, records)
+            return True
+        except (StoreError, OSError):
+            return False
 
     def ids_from(self, source: str | Path) -> list[str]:
         """Articles read from a path, or from any file under a folder."""

@@ -1,25 +1,28 @@
-"""The derived files (archive.snapshot, search.txt, search.idx) as `tongket doctor` sees
+"""The derived files (archive.snapshot, search.txt, search.idx, figures.rows, figures.idx) as `tongket doctor` sees
 them: each verified and named when it is missing, stale or damaged, and rebuilt on request.
 
 They hold nothing that is not in archive.json and the article texts, so a bad one is never
 repaired, only dropped and rebuilt. The app and the commands already refuse a snapshot that
 fails its checksums; this module is how the doctor says so, and checks the search text
 against the article texts it was folded from (it has no checksum of its own: it is appended
-to, record by record).
+to, record by record); the export rows are checked against their CRCs and the body files
+they were encoded from.
 """
 
 from __future__ import annotations
 
 import os
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
 
 from tongket.store.archive import segments
-from tongket.store.archive.layout import BODIES_DIR
+from tongket.store.archive.layout import BODIES_DIR, body_file
 from tongket.store.archive.lock import write_lock
 from tongket.store.archive.storage import remove_stale_temps
+from tongket.store.derived import figure_rows
 from tongket.store.derived import snapshot as snapshots
 from tongket.store.derived import snapshot_file
 from tongket.store.derived import textindex
@@ -101,8 +104,45 @@ def check_search(folder: Path) -> DerivedState:
     return DerivedState(name, "ok")
 
 
+def check_figure_rows(folder: Path) -> DerivedState:
+    """figures.rows and figures.idx: every entry whole, every block its CRC, and each entry
+    encoded from the body file that is there now (an export would not believe the others,
+    and reads those articles from their body files)."""
+    name = f"{figure_rows.ROWS_FILE}, {figure_rows.INDEX_FILE}"
+    present = [(folder / n).exists() for n in (figure_rows.ROWS_FILE, figure_rows.INDEX_FILE)]
+    if not any(present):
+        return DerivedState(name, "missing")
+    found = figure_rows.read_index(folder)
+    if found is None or not all(present):
+        return DerivedState(name, "damaged", "one of the two is missing, unreadable or not of this format")
+    entries, count, damaged = found
+    rows = figure_rows.RowsFile(folder)
+    bad = stale = 0
+    try:
+        for ref, raw in entries.items():
+            entry = figure_rows.Entry.of(raw)
+            try:
+                data = body_file(folder, ref).read_bytes()
+                inode = body_file(folder, ref).stat().st_ino
+            except OSError:
+                continue  # no article text: an entry nothing reads
+            if zlib.crc32(data) != entry.body_crc:
+                stale += 1
+            elif rows.block(ref, inode, "csv") is None or rows.block(ref, inode, "jsonl") is None:
+                bad += 1 if entry.inode == inode else 0
+    finally:
+        rows.close()
+    if damaged or bad:
+        parts = [f"{damaged} damaged or cut-off entries"] if damaged else []
+        parts += [f"{bad} of {count} blocks fail their checksums"] if bad else []
+        return DerivedState(name, "damaged", "; ".join(parts))
+    if stale:
+        return DerivedState(name, "stale", f"{stale} of {len(entries)} entries are of article texts since rewritten")
+    return DerivedState(name, "ok")
+
+
 def check_derived(folder: Path) -> tuple[DerivedState, ...]:
-    return check_snapshot(folder), check_search(folder)
+    return check_snapshot(folder), check_search(folder), check_figure_rows(folder)
 
 
 def sweep_temps(folder: Path) -> int:
@@ -133,5 +173,7 @@ def repair(folder: Path) -> str:
                         pass
     archive = Archive.open(folder)  # rebuilds the snapshot it lacks (raises if archive.json is damaged)
     archive.query(text="tongket")  # and the search text
+    with open(os.devnull, "wb") as sink:
+        archive.export_figures(sink, "jsonl")  # and the export rows
     rebuilt = f"rebuilt {', '.join(dropped)}" if dropped else "no derived file needed rebuilding"
     return f"{rebuilt}; removed {swept} temporary files left by interrupted writes"

@@ -17,6 +17,7 @@ from tongket.store.archive.ingest import INGEST_BATCH, FileParser, Lookups, Merg
 from tongket.store.archive.layout import SCHEMA_VERSION
 from tongket.store.archive.lock import write_lock
 from tongket.store.archive.views import DerivedViews
+from tongket.store.derived import figure_rows_write
 from tongket.store.errors import InputError, StoreError
 from tongket.store.record import Article, IngestReport, Rejection
 
@@ -110,7 +111,10 @@ class Writing(DerivedViews):
             self._signature = None  # reload at the next chance
 
     def _write_body(self, article: Prepared) -> bool:
-        return self._bodies.write(article.id, article.payload, article.search)
+        written = self._bodies.write(article.id, article.payload, article.search)
+        if written:  # its export rows, pre-encoded (derived/figure_rows.py)
+            figure_rows_write.note_body(self.path, article.id, article.payload)
+        return written
 
     def ingest_article(self, article: Article, *, source_path: str | None = None) -> str:
         """Store one parsed article; "added", "updated" or "unchanged"."""

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 
 from tongket.store.cli.common import EXIT_OK, UsageError, add_filters, cell, json_out, make_console, open_archive
-from tongket.store.derived.details import FIGURE_COLUMNS
 from tongket.store.present import pivot as pivots
 from tongket.store.present import tables
 from tongket.store.present.display import figure_with_unit
@@ -204,17 +203,9 @@ def _print_pivot(pivot: pivots.Pivot) -> None:
 
 def cmd_figures(args: argparse.Namespace) -> int:
     archive = open_archive(args)
-    rows = archive.figure_rows(province=args.province, year=args.year, period=args.period, text=args.text,
-                               merged=args.merged)
     out = sys.stdout
-    if args.jsonl:
-        from tongket.store.archive.storage import dumps
-
-        buffer = out.buffer
-        for row in rows:
-            buffer.write(dumps(dict(zip(FIGURE_COLUMNS, row))) + b"\n")
-        buffer.flush()
-        return EXIT_OK
-    tables.write_csv(out, FIGURE_COLUMNS, rows, bom=args.bom)
     out.flush()
+    archive.export_figures(out.buffer, "jsonl" if args.jsonl else "csv", bom=args.bom, province=args.province,
+                           year=args.year, period=args.period, text=args.text, merged=args.merged)
+    out.buffer.flush()
     return EXIT_OK

@@ -83,7 +83,8 @@ def figure_rows(
 ) -> Iterator[tuple[Any, ...]]:
     """One tuple per figure in FIGURE_COLUMNS order, article by article, so a caller can
     write them out without the whole set in memory. Province, year and period are the
-    corrected ones (from `metas`); the rest is what the parser read."""
+    corrected ones (from `metas`); the rest is what the parser read. `tongket figures`
+    writes the same rows from pre-encoded text (figure_export.py, figure_rows.tail_values)."""
     units: dict[str, str] = {}
     for m in metas:
         body = read(m.id)
@@ -98,10 +99,15 @@ def figure_rows(
         path = meta.get("source_path") or ""  # the file it was first ingested from
         head = (m.id, province, unit_of, m.report_year or "", m.period or "", m.published or "")
         for fig in body.get("figures") or ():
-            get = fig.get
-            of, change = get("of"), get("change")
-            yield (
-                *head, get("key") or "", get("label") or "", get("value"), get("unit") or "",
-                get("qualifier") or "", "" if of is None else of, change_text(change) if change else "",
-                get("kind") or "actual", get("sentence") or "", url, path,
-            )
+            yield (*head, *figure_tail(fig, url, path))
+
+
+def figure_tail(fig: Mapping[str, Any], url: str, path: str) -> tuple[Any, ...]:
+    """The figure-level cells of a FIGURE_COLUMNS row (metric key .. source file)."""
+    get = fig.get
+    of, change = get("of"), get("change")
+    return (
+        get("key") or "", get("label") or "", get("value"), get("unit") or "", get("qualifier") or "",
+        "" if of is None else of, change_text(change) if change else "", get("kind") or "actual",
+        get("sentence") or "", url, path,
+    )

@@ -140,11 +140,18 @@ def export_rows(store_dir: Path, runs: int) -> list[tuple[str, float, float, flo
             cpus.append(_child_cpu())
             rates.append(count / dt)
         out.append((f"figures {fmt} (whole process)", statistics.median(rates), min(rates), max(rates), runs,
-                    "fig/s", f"{count:,} figures in {statistics.median(secs):.2f} s (CPU: {statistics.median(cpus):.2f} s)"))
+                    "fig/s", f"{count:,} figures in {statistics.median(secs):.2f} s (CPU: {statistics.median(cpus):.2f} s; "
+                    f"peak RSS of the largest child so far {_children_peak_mb():.0f} MB)"))
     return out
 
 
 _cpu_seen = [0.0]
+
+
+def _children_peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def _child_cpu() -> float:
