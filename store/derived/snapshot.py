@@ -63,7 +63,7 @@ class _Interner:
         return i
 
 
-def _by_code(codes: Sequence[int]) -> tuple[list[int], array, array]:
+def by_code(codes: Sequence[int]) -> tuple[list[int], array, array]:
     """Distinct codes (sorted) and the positions of each as runs of a permutation."""
     values = sorted(set(codes))
     index = {v: i for i, v in enumerate(values)}
@@ -316,9 +316,9 @@ def build(
     flabel_perm, flabel_start = _groups(flabel_of, len(flabels.items))
     funit_perm, funit_start = _groups(funit_of, len(funits.items))
     key_perm, key_start = _groups(fig_key, len(keys.items))
-    province_codes, province_perm, province_start = _by_code(province)
-    year_codes, year_perm, year_start = _by_code(year)
-    period_codes, period_perm, period_start = _by_code(period)
+    province_codes, province_perm, province_start = by_code(province)
+    year_codes, year_perm, year_start = by_code(year)
+    period_codes, period_perm, period_start = by_code(period)
     cells = [[p, y, q, c] for (p, y, q), c in Counter(zip(province, year, period)).items()]
     return Snapshot(
         source=source,
