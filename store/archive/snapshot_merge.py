@@ -6,13 +6,15 @@ load or re-serialise the 100k records (issue 12).
 
 from __future__ import annotations
 
+import zlib
 from array import array
 from dataclasses import replace
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from tongket.store.archive import codec
 from tongket.store.archive.storage import dumps, loads
 from tongket.store.derived import snapshot as snapshots
+from tongket.store.derived import snapshot_file
 from tongket.store.derived.snapshot_insert import insert
 
 
@@ -114,4 +116,39 @@ def _added(old: snapshots.Snapshot, added: Mapping[str, dict[str, Any]], *, sour
             origin[rank] = was
             was += 1
     holder.append(snap)
-    return replace(snap, record_of=record_of, record_bytes=record_bytes)
+
+    def stored() -> snapshot_file.StoredRecords | None:
+        """The records to save: runs of the old file's blobs (copied, CRCs kept, so a
+        damaged one stays detectably damaged) and the new blobs between them."""
+        reader = old.records_file
+        if reader is None:
+            return None
+        old_sizes, old_crcs = reader.sizes(), reader.crcs
+        sizes: list[int] = []
+        crcs = array("I")
+        pieces: list[list[int] | bytes] = []
+        for rank, was in enumerate(origin):
+            if was >= 0:
+                sizes.append(old_sizes[was])
+                crcs.append(old_crcs[was])
+                last = pieces[-1] if pieces else None
+                if isinstance(last, list) and last[1] == was:
+                    last[1] = was + 1
+                else:
+                    pieces.append([was, was + 1])
+            else:
+                blob = blobs[snap.ids[rank]]
+                sizes.append(len(blob))
+                crcs.append(zlib.crc32(blob))
+                pieces.append(blob)
+
+        def chunks() -> Iterator[bytes]:
+            for piece in pieces:
+                if isinstance(piece, list):
+                    yield from reader.read(piece[0], piece[1])
+                else:
+                    yield piece
+
+        return snapshot_file.StoredRecords(sizes, crcs, chunks)
+
+    return replace(snap, record_of=record_of, record_bytes=record_bytes, stored=stored)

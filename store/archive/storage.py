@@ -22,7 +22,7 @@ import re
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import orjson
 from tinydb.storages import Storage
@@ -128,7 +128,7 @@ def remove_stale_temps(folder: Path, name: str | None = None) -> int:
 
 
 def atomic_write_bytes(
-    path: Path, data: bytes, *, fsync: bool = True, backup: bool = False, overwrite: bool = True
+    path: Path, data: bytes | Iterable[bytes | memoryview], *, fsync: bool = True, backup: bool = False, overwrite: bool = True
 ) -> None:
     """Replace `path` with `data` so that readers see the old or the new content, never a mix.
 
@@ -141,7 +141,7 @@ def atomic_write_bytes(
     tmp = temp_name(path)
     try:
         with open(tmp, "wb") as handle:
-            handle.write(data)
+            handle.writelines([data] if isinstance(data, bytes) else data)  # or parts, streamed
             handle.flush()
             if fsync:
                 os.fsync(handle.fileno())

@@ -147,6 +147,10 @@ class Snapshot:
     record_of: Callable[[int], dict[str, Any] | None] = field(default=lambda _rank: None, repr=False)
     record_bytes: Callable[[int], bytes | None] = field(default=lambda _rank: None, repr=False)  # stored blob
     identity: Callable[[], Any] = field(default=lambda: None, repr=False)  # the ingest identity maps, if saved
+    # where the stored records are read from when saved again (snapshot_file: the file they
+    # are in; a merge: its parts), so a save streams them instead of holding every blob
+    records_file: Any = field(default=None, repr=False)
+    stored: Callable[[], Any] = field(default=lambda: None, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)

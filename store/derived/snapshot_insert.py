@@ -273,5 +273,7 @@ def insert(old: Snapshot, metas: Sequence[ArticleMeta], figures: Mapping[str, Se
         cells=[[p, y, q, c] for (p, y, q), c in Counter(zip(province, year, period)).items()],
         record_bytes=record_bytes,
         identity=lambda: None,
+        records_file=None,
+        stored=lambda: None,
     )
     return snap
