@@ -107,7 +107,8 @@ def _added(old: snapshots.Snapshot, added: Mapping[str, dict[str, Any]], *, sour
     snap = insert(old, [codec.meta_of(rec) for rec in added.values()], {aid: rec.get("figs") or [] for aid, rec in added.items()},
                   refs={aid: rec.get("body_ref", aid) for aid, rec in added.items()}, source=source,
                   generation=generation, schema=schema, corrections=corrections, fold_cache=fold_cache,
-                  record_bytes=record_bytes)
+                  record_bytes=record_bytes,
+                  release=old.records_file.release if old.records_file is not None else (lambda: None))
     known = set(blobs)
     origin.extend(-1 if aid in known else 0 for aid in snap.ids)
     was = 0

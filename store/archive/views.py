@@ -31,6 +31,11 @@ class DerivedViews(Loading):
         (snapshot_merge.py). A snapshot that cannot be written is only a slower next start,
         never an error."""
         snap = None
+        identity = None
+        if save and self._records_data is None and self._lookups is not None and self._lookups_for == self._signature:
+            # Saved as bytes now and let go: at 100k the maps are ~80 MB of dicts, read back
+            # from the saved snapshot when the next batch asks (issue 12: peak memory).
+            identity, self._lookups = dumps(self._lookups.as_json()), None
         if self._records_data is None and self._snapshot is not None:
             snap = snapshot_merge.merged(self._snapshot, self._overlay, source=self._signature,
                                          generation=self._generation, schema=self._schema,
@@ -52,12 +57,12 @@ class DerivedViews(Loading):
         self._snapshot_pending = False
         if save and self._signature is not None:
             try:
-                self._save_snapshot(snap)
+                self._save_snapshot(snap, identity)
             except OSError:
                 pass
         return snap
 
-    def _save_snapshot(self, snap: snapshots.Snapshot) -> None:
+    def _save_snapshot(self, snap: snapshots.Snapshot, identity: bytes | None = None) -> None:
         """Write the snapshot file, with each record (minus its figures) for `get`, and the
         identity maps the next ingest merges by. Streamed: the records a merge kept are
         copied from the old file in runs; then the new file is what the archive reads (the
@@ -71,9 +76,10 @@ class DerivedViews(Loading):
                 loaded = self._loaded_records()
                 blobs = [snapshot_merge.record_blob(loaded[aid]) for aid in snap.ids]
             records = blobs
-        if self._records_data is not None and self._lookups_for != snap.source:
+        if identity is None and self._records_data is not None and self._lookups_for != snap.source:
             self._lookups, self._lookups_for = Lookups(self._records_data.values()), snap.source
-        identity = dumps(self._lookups.as_json()) if self._lookups is not None and self._lookups_for == snap.source else None
+        if identity is None and self._lookups is not None and self._lookups_for == snap.source:
+            identity = dumps(self._lookups.as_json())
         path = self.path / snapshots.SNAPSHOT_FILE
         head = self._head()
         try:

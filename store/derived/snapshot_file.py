@@ -257,7 +257,8 @@ def _open(path: Path, expect: Signature | None, head: Path | None = None) -> Sna
         _verify_data(handle, data_start, checked, header.get("data_crc"))
         # Mapped, not read: the arrays are used in place (no copy, pages loaded as touched);
         # the mapping keeps this file's content even after a newer snapshot replaces it.
-        view = memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))[data_start:]
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        view = memoryview(mapped)[data_start:]
         fd = os.dup(handle.fileno()) if "record_off" in sections else -1
         handle.close()
         cols: dict[str, Any] = {}
@@ -284,7 +285,7 @@ def _open(path: Path, expect: Signature | None, head: Path | None = None) -> Sna
             rec_off = view[off_sec[0] : off_sec[0] + off_sec[1]].cast("q")
             rec_crc = view[crc_sec[0] : crc_sec[0] + crc_sec[1]].cast("I")
             reader = _RecordReader(view[rec_sec[0] : rec_sec[0] + rec_sec[1]], rec_off, rec_crc,
-                                   fd, data_start + rec_sec[0])
+                                   fd, data_start + rec_sec[0], mapped)
             record_of, record_bytes = reader, reader.raw
         snap = Snapshot(
             source=tuple(src),
@@ -316,12 +317,22 @@ def _open(path: Path, expect: Signature | None, head: Path | None = None) -> Sna
 class _RecordReader:
     """Reads one article's full record (an orjson blob) from the mapped snapshot."""
 
-    def __init__(self, blobs: memoryview, offsets: Sequence[int], crcs: Sequence[int], fd: int, at: int) -> None:
+    def __init__(self, blobs: memoryview, offsets: Sequence[int], crcs: Sequence[int], fd: int, at: int,
+                 mapped: mmap.mmap) -> None:
         self._blobs = blobs
+        self._mapped = mapped
         self._offsets = offsets
         self.crcs = crcs
         self._fd, self._at = fd, at  # the file itself (kept open), where the blobs start in it
         weakref.finalize(self, os.close, fd)
+
+    def release(self) -> None:
+        """Let go of the mapped pages read so far (a merge has copied them): they stay in
+        the page cache and come back if read again, but stop counting as this process's."""
+        try:
+            self._mapped.madvise(mmap.MADV_DONTNEED)
+        except (AttributeError, OSError, ValueError):
+            pass
 
     def sizes(self) -> list[int]:
         off = self._offsets

@@ -132,10 +132,11 @@ def _first_seen(perm: array, starts: array, items: list[str], codes: list[int]) 
 def insert(old: Snapshot, metas: Sequence[ArticleMeta], figures: Mapping[str, Sequence[Sequence[Any]]], *,
            refs: Mapping[str, str], source: Signature | None, generation: int, schema: int,
            corrections: Mapping[str, Mapping[str, Any]], fold_cache: dict[str, str],
-           record_bytes: Callable[[int], bytes | None]) -> Snapshot:
+           record_bytes: Callable[[int], bytes | None], release: Callable[[], None] = lambda: None) -> Snapshot:
     """`old` with the articles `metas` (none of them in `old`) added, as `build` over all
     would make it, up to the numbering of the string tables. `record_bytes(new rank)` is
-    the merged snapshot's stored blob reader."""
+    the merged snapshot's stored blob reader; `release()` is called when old columns have
+    been copied (a mapped snapshot lets go of their pages)."""
     order = sort_key_newest_first(metas)
     cuts = _positions(old, order)
     provinces, periods = _Table(old.provinces), _Table(old.periods)
@@ -204,6 +205,9 @@ def insert(old: Snapshot, metas: Sequence[ArticleMeta], figures: Mapping[str, Se
     def column(old_col: Any, values: Sequence[Any]) -> Any:
         return _splice(old_col, [[v] for v in values], cuts, _typecode(old_col))
 
+    def fig_column(name: str, old_col: Any) -> Any:
+        return _splice(old_col, cols[name], fcuts, _typecode(old_col))
+
     province = column(old.province, [provinces(m.province or None) for m in order])
     year = column(old.year, [m.report_year or 0 for m in order])
     period = column(old.period, [periods(m.period or None) for m in order])
@@ -211,9 +215,14 @@ def insert(old: Snapshot, metas: Sequence[ArticleMeta], figures: Mapping[str, Se
     corrected = column(old.corrected, [sum(1 << i for i, name in enumerate(CORRECTABLE) if name in m.corrected)
                                        for m in order])
     n = len(province)
-
-    def fig_column(name: str, old_col: Any) -> Any:
-        return _splice(old_col, cols[name], fcuts, _typecode(old_col))
+    ids = _splice(old.ids, [[m.id] for m in order], cuts)
+    refs_col = _splice(old.refs, [[refs.get(m.id) or m.id] for m in order], cuts)
+    titles = _splice(old.titles, [[m.title] for m in order], cuts)
+    published = _splice(old.published, [[m.published or None] for m in order], cuts)
+    event_date = _splice(old.event_date, [[m.event_date or None] for m in order], cuts)
+    fig_cols = {name: fig_column(name[4:], getattr(old, name))
+                for name in ("fig_value", "fig_unit", "fig_label", "fig_key", "fig_qual", "fig_kind")}
+    release()
 
     display_parts, display_off = [], array("q", [0])
     prev, at = 0, 0
@@ -235,6 +244,7 @@ def insert(old: Snapshot, metas: Sequence[ArticleMeta], figures: Mapping[str, Se
     flabel_perm, flabel_start, flabel_items, label_flabel = _first_seen(flabel_perm, flabel_start, flabels.items, label_flabel)
     funit_perm, funit_start, funit_items, unit_funit = _first_seen(funit_perm, funit_start, funits.items, unit_funit)
     key_perm, key_start = _regroup(old.key_perm, old.key_start, fmap, n_groups[2], groups[2])
+    release()
     province_codes, province_perm, province_start = by_code(province)
     year_codes, year_perm, year_start = by_code(year)
     period_codes, period_perm, period_start = by_code(period)
@@ -243,23 +253,15 @@ def insert(old: Snapshot, metas: Sequence[ArticleMeta], figures: Mapping[str, Se
         source=source,
         generation=generation,
         schema=schema,
-        ids=_splice(old.ids, [[m.id] for m in order], cuts),
-        refs=_splice(old.refs, [[refs.get(m.id) or m.id] for m in order], cuts),
-        titles=_splice(old.titles, [[m.title] for m in order], cuts),
+        ids=ids, refs=refs_col, titles=titles,
         province=province, year=year, period=period,
-        published=_splice(old.published, [[m.published or None] for m in order], cuts),
-        event_date=_splice(old.event_date, [[m.event_date or None] for m in order], cuts),
+        published=published, event_date=event_date,
         n_figures=n_figures, corrected=corrected,
         provinces=provinces.items, periods=periods.items,
         corrections={k: dict(v) for k, v in corrections.items() if v},
         fig_article=array("i", chain.from_iterable(map(repeat, range(n), n_figures))),
         fig_pos=array("i", chain.from_iterable(map(range, n_figures))),
-        fig_value=fig_column("value", old.fig_value),
-        fig_unit=fig_column("unit", old.fig_unit),
-        fig_label=fig_column("label", old.fig_label),
-        fig_key=fig_column("key", old.fig_key),
-        fig_qual=fig_column("qual", old.fig_qual),
-        fig_kind=fig_column("kind", old.fig_kind),
+        **fig_cols,
         display_blob=b"".join(display_parts),
         display_off=display_off,
         units=units.items, labels=labels.items, keys=keys.items, qualifiers=quals.items,
