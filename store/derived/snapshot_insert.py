@@ -13,12 +13,17 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from dataclasses import replace
-from itertools import chain, repeat
+import sys
+from bisect import bisect_left, bisect_right
+from itertools import accumulate, chain, repeat
 from typing import Any, Callable, Mapping, Sequence
 
 from tongket.store.derived.snapshot import CORRECTABLE, Signature, Snapshot, by_code, sort_key_newest_first
 from tongket.store.lang.text import fold, fold_words
 from tongket.store.record import FIGURE_KINDS, ArticleMeta
+
+
+_ORDER = sys.byteorder
 
 
 def _typecode(col: Any) -> str:
@@ -93,15 +98,48 @@ class _Table:
         return i
 
 
-def _regroup(old_perm: Sequence[int], old_start: Sequence[int], fmap: array, n_groups: int,
-             extra: Mapping[int, list[int]]) -> tuple[array, array]:
+def _plus(part: Any, c: int) -> bytes | memoryview:
+    """Every lane of `part` (an array or memoryview of ints >= 0) plus `c` >= 0, as bytes: one
+    big-integer addition over the whole buffer (no lane overflows, so no carry crosses lanes)
+    instead of a Python step per element."""
+    raw = _raw(part)
+    if not c or not raw:
+        return raw
+    size = memoryview(part).itemsize
+    ones = int.from_bytes((1).to_bytes(size, _ORDER) * (len(raw) // size), _ORDER)
+    return (int.from_bytes(raw, _ORDER) + c * ones).to_bytes(len(raw), _ORDER)
+
+
+_BIG_RUN = 64  # a group this many times longer than the cuts is renumbered piecewise
+
+
+def _renumbered(run: Any, fcuts: Sequence[int], cum: Sequence[int], fmap: Callable[[], array]) -> bytes | memoryview:
+    """Old figure indices (ascending) as the merged snapshot numbers them: fi + the count of
+    new figures put before it. A long run in pieces of one shift each (`_plus`), a short
+    one through the index map."""
+    n = len(run)
+    if n < _BIG_RUN * (len(fcuts) + 1):
+        return _raw(array("i", map(fmap().__getitem__, run)))
+    pieces: list[bytes | memoryview] = []
+    pos = 0
+    while pos < n:
+        k = bisect_right(fcuts, run[pos])
+        end = bisect_left(run, fcuts[k], pos) if k < len(fcuts) else n
+        pieces.append(_plus(run[pos:end], cum[k]))
+        pos = end
+    return b"".join(pieces)
+
+
+def _regroup(old_perm: Sequence[int], old_start: Sequence[int], fcuts: Sequence[int], cum: Sequence[int],
+             fmap: Callable[[], array], n_groups: int, extra: Mapping[int, list[int]]) -> tuple[array, array]:
     """Group runs (as `snapshot._groups` makes them) after renumbering the old figures
-    through `fmap` and adding the new figures' members (`extra`: group -> indices)."""
-    mapped = array("i", map(fmap.__getitem__, old_perm))
+    (`_renumbered`) and adding the new figures' members (`extra`: group -> indices)."""
     perm, starts = array("i"), array("i", [0])
     n_old = len(old_start) - 1
     for g in range(n_groups):
-        run = mapped[old_start[g] : old_start[g + 1]] if g < n_old else array("i")
+        run = array("i")
+        if g < n_old:
+            run.frombytes(_renumbered(old_perm[old_start[g] : old_start[g + 1]], fcuts, cum, fmap))
         more = extra.get(g)
         if more:
             perm.extend(sorted(chain(run, more)))
@@ -194,13 +232,20 @@ def insert(old: Snapshot, metas: Sequence[ArticleMeta], figures: Mapping[str, Se
             cols[n].append(per[n])
         shift += len(figs)
     n_old_figs = len(old.fig_article)
-    fmap = array("i")
-    prev = moved = 0
-    for cut, count in zip(fcuts, counts):
-        fmap.extend(range(prev + moved, cut + moved))
-        moved += count
-        prev = cut
-    fmap.extend(range(prev + moved, n_old_figs + moved))
+    cum = list(accumulate(counts, initial=0))
+    made: list[array] = []
+
+    def fmap() -> array:
+        """Old figure index -> new, made when a short group first needs it."""
+        if not made:
+            built = array("i")
+            prev = 0
+            for cut, moved in zip(fcuts, cum):
+                built.extend(range(prev + moved, cut + moved))
+                prev = cut
+            built.extend(range(prev + cum[-1], n_old_figs + cum[-1]))
+            made.append(built)
+        return made[0]
 
     def column(old_col: Any, values: Sequence[Any]) -> Any:
         return _splice(old_col, [[v] for v in values], cuts, _typecode(old_col))
@@ -214,7 +259,13 @@ def insert(old: Snapshot, metas: Sequence[ArticleMeta], figures: Mapping[str, Se
     n_figures = column(old.n_figures, counts)
     corrected = column(old.corrected, [sum(1 << i for i, name in enumerate(CORRECTABLE) if name in m.corrected)
                                        for m in order])
-    n = len(province)
+    fig_article = array(_typecode(old.fig_article))
+    prev = 0
+    for j, (cut, fcut) in enumerate(zip(cuts + [len(old.ids)], fcuts + [n_old_figs])):
+        fig_article.frombytes(_plus(old.fig_article[starts[prev] : fcut], j))
+        if j < len(counts):
+            fig_article.extend(repeat(cut + j, counts[j]))
+        prev = cut
     ids = _splice(old.ids, [[m.id] for m in order], cuts)
     refs_col = _splice(old.refs, [[refs.get(m.id) or m.id] for m in order], cuts)
     titles = _splice(old.titles, [[m.title] for m in order], cuts)
@@ -231,7 +282,7 @@ def insert(old: Snapshot, metas: Sequence[ArticleMeta], figures: Mapping[str, Se
         if cut > prev:
             base = old_off[prev]
             display_parts.append(blob[base : old_off[cut]])
-            display_off.extend(map((at - base).__add__, old_off[prev + 1 : cut + 1]))
+            display_off.frombytes(_plus(old_off[prev + 1 : cut + 1], at - base))
             at += old_off[cut] - base
         for d in chunk:
             display_parts.append(d)
@@ -239,11 +290,11 @@ def insert(old: Snapshot, metas: Sequence[ArticleMeta], figures: Mapping[str, Se
             display_off.append(at)
         prev = cut
     n_groups = (len(flabels.items), len(funits.items), len(keys.items))
-    flabel_perm, flabel_start = _regroup(old.flabel_perm, old.flabel_start, fmap, n_groups[0], groups[0])
-    funit_perm, funit_start = _regroup(old.funit_perm, old.funit_start, fmap, n_groups[1], groups[1])
+    flabel_perm, flabel_start = _regroup(old.flabel_perm, old.flabel_start, fcuts, cum, fmap, n_groups[0], groups[0])
+    funit_perm, funit_start = _regroup(old.funit_perm, old.funit_start, fcuts, cum, fmap, n_groups[1], groups[1])
     flabel_perm, flabel_start, flabel_items, label_flabel = _first_seen(flabel_perm, flabel_start, flabels.items, label_flabel)
     funit_perm, funit_start, funit_items, unit_funit = _first_seen(funit_perm, funit_start, funits.items, unit_funit)
-    key_perm, key_start = _regroup(old.key_perm, old.key_start, fmap, n_groups[2], groups[2])
+    key_perm, key_start = _regroup(old.key_perm, old.key_start, fcuts, cum, fmap, n_groups[2], groups[2])
     release()
     province_codes, province_perm, province_start = by_code(province)
     year_codes, year_perm, year_start = by_code(year)
@@ -259,8 +310,8 @@ def insert(old: Snapshot, metas: Sequence[ArticleMeta], figures: Mapping[str, Se
         n_figures=n_figures, corrected=corrected,
         provinces=provinces.items, periods=periods.items,
         corrections={k: dict(v) for k, v in corrections.items() if v},
-        fig_article=array("i", chain.from_iterable(map(repeat, range(n), n_figures))),
-        fig_pos=array("i", chain.from_iterable(map(range, n_figures))),
+        fig_article=fig_article,
+        fig_pos=_splice(old.fig_pos, [range(c) for c in counts], fcuts, _typecode(old.fig_pos)),
         **fig_cols,
         display_blob=b"".join(display_parts),
         display_off=display_off,
