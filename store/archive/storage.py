@@ -130,10 +130,9 @@ def remove_stale_temps(folder: Path, name: str | None = None) -> int:
 def atomic_write_bytes(
     path: Path, data: bytes | Iterable[bytes | memoryview], *, fsync: bool = True, backup: bool = False, overwrite: bool = True
 ) -> None:
-    """Replace `path` with `data` so that readers see the old or the new content, never a mix.
-
-    With `backup`, the file being replaced is kept as `path.bak` (a hard link, so no copy).
-    With `overwrite=False`, FileExistsError if `path` exists, decided atomically (a hard
+    """Replace `path` with `data` (or its parts, written in turn) so that readers see the old or
+    the new content, never a mix. `backup`: the replaced file is kept as `path.bak` (a hard link,
+    so no copy). `overwrite=False`: FileExistsError if `path` exists, decided atomically (a hard
     link from the temp file), so a file created meanwhile by someone else is never replaced.
     """
     path = Path(path)
@@ -141,7 +140,8 @@ def atomic_write_bytes(
     tmp = temp_name(path)
     try:
         with open(tmp, "wb") as handle:
-            handle.writelines([data] if isinstance(data, bytes) else data)  # or parts, streamed
+            for part in [data] if isinstance(data, bytes) else data:
+                handle.write(part)
             handle.flush()
             if fsync:
                 os.fsync(handle.fileno())

@@ -32,7 +32,8 @@ class DerivedViews(Loading):
         never an error."""
         snap = None
         identity = None
-        if save and self._records_data is None and self._lookups is not None and self._lookups_for == self._signature:
+        if (save and self._signature is not None and self._records_data is None and self._lookups is not None
+                and self._lookups_for == self._signature):
             # Saved as bytes now and let go: at 100k the maps are ~80 MB of dicts, read back
             # from the saved snapshot when the next batch asks (issue 12: peak memory).
             identity, self._lookups = dumps(self._lookups.as_json()), None

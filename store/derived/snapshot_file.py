@@ -240,6 +240,7 @@ def _open(path: Path, expect: Signature | None, head: Path | None = None) -> Sna
         raise Unusable("missing") from None
     except OSError as exc:
         raise Unusable(f"damaged: cannot be read ({exc.strerror or exc})") from None
+    fd, reader = -1, None
     try:
         header, data_start = _read_header(handle)
         src = header.get("source")
@@ -276,7 +277,6 @@ def _open(path: Path, expect: Signature | None, head: Path | None = None) -> Sna
         record_of: Callable[[int], dict[str, Any] | None] = lambda _rank: None
         record_bytes: Callable[[int], bytes | None] = lambda _rank: None
         identity: Callable[[], Any] = lambda: None
-        reader = None
         if "identity" in sections:
             id_sec = sections["identity"]
             identity = _Identity(view[id_sec[0] : id_sec[0] + id_sec[1]])
@@ -307,11 +307,19 @@ def _open(path: Path, expect: Signature | None, head: Path | None = None) -> Sna
         )
     except Unusable:
         handle.close()
+        _close(fd, reader)
         raise
     except (OSError, ValueError, KeyError, TypeError, UnicodeError) as exc:
         handle.close()
+        _close(fd, reader)
         raise Unusable(f"damaged: {type(exc).__name__}") from None
     return snap
+
+
+def _close(fd: int, reader: Any) -> None:
+    """The duplicated descriptor of a snapshot found unusable (a reader closes its own)."""
+    if fd >= 0 and reader is None:
+        os.close(fd)
 
 
 class _RecordReader:
