@@ -7,7 +7,9 @@ checksums of itself: of its header, a CRC of its columns (verified at every open
 not the mapping, so no page stays resident), and one CRC per stored record (verified when the
 record is read). Any mismatch makes it unusable, so a damaged snapshot costs a rebuild, never
 a wrong answer; `check` says why for `tongket doctor`. It is written with the same discipline as
-archive.json (temp file, fsync, atomic replace) right after each archive write, under the lock.
+archive.json (temp file, fsync, atomic replace) right after each archive write, under the lock,
+in parts (`encode_parts`): after a merge (snapshot_insert.py) the stored records it kept are
+copied from the old file with their CRCs, unread, so a damaged one stays detectably damaged.
 """
 
 from __future__ import annotations
