@@ -299,7 +299,7 @@ def test_many_batch_ingest_writes_one_fresh_snapshot_at_the_end(archive: Archive
     monkeypatch.setenv("TONGKET_NO_PARALLEL", "1")
     saves: list[int] = []
     original = Archive._save_snapshot
-    monkeypatch.setattr(Archive, "_save_snapshot", lambda self, snap: (saves.append(len(snap)), original(self, snap)))
+    monkeypatch.setattr(Archive, "_save_snapshot", lambda self, snap, *rest: (saves.append(len(snap)), original(self, snap, *rest)))
     report = archive.ingest_files([(p, None) for p in fixture_files[:5]])
     assert len(report.added) == 5 and len(saves) == 1  # three archive.json writes, one snapshot
     st = (archive.path / "archive.json").stat()

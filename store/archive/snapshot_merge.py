@@ -6,12 +6,16 @@ load or re-serialise the 100k records (issue 12).
 
 from __future__ import annotations
 
+import zlib
+from array import array
 from dataclasses import replace
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from tongket.store.archive import codec
 from tongket.store.archive.storage import dumps, loads
 from tongket.store.derived import snapshot as snapshots
+from tongket.store.derived import snapshot_file
+from tongket.store.derived.snapshot_insert import insert
 
 
 def record_blob(record: Mapping[str, Any]) -> bytes:
@@ -43,6 +47,9 @@ def merged(old: snapshots.Snapshot, changed: Mapping[str, dict[str, Any]], *, so
     """`old` with `changed` (id -> full record) put in; None when an old stored record fails
     its checksum (the caller then builds from the store of record)."""
     changed = dict(changed)
+    if changed and not any(aid in changed for aid in old.ids):
+        return _added(old, changed, source=source, generation=generation, schema=schema,
+                      corrections=corrections, fold_cache=fold_cache)
     metas = old.metas()
     keep = [rank for rank, aid in enumerate(old.ids) if aid not in changed]
     rank_of = {old.ids[rank]: rank for rank in keep}
@@ -76,3 +83,73 @@ def merged(old: snapshots.Snapshot, changed: Mapping[str, dict[str, Any]], *, so
         return None if blob is None else loads(blob)
 
     return replace(snap, record_of=record_of, record_bytes=record_bytes)
+
+
+def _added(old: snapshots.Snapshot, added: Mapping[str, dict[str, Any]], *, source: Any, generation: int, schema: int,
+           corrections: Mapping[str, Mapping[str, Any]], fold_cache: dict[str, str]) -> snapshots.Snapshot:
+    """Only new articles: spliced into the old columns (snapshot_insert.py), their stored
+    records kept as blobs, the old ones still read from the old snapshot."""
+    blobs = {aid: record_blob(rec) for aid, rec in added.items()}
+    origin: array = array("i")  # new rank -> old rank, or -1 (a new article: its blob is here)
+    holder: list[snapshots.Snapshot] = []
+
+    def record_bytes(rank: int) -> bytes | None:
+        was = origin[rank]
+        return old.record_bytes(was) if was >= 0 else blobs.get(holder[0].ids[rank])
+
+    def record_of(rank: int) -> dict[str, Any] | None:
+        was = origin[rank]
+        if was >= 0:
+            return old.record_of(was)
+        blob = blobs.get(holder[0].ids[rank])
+        return None if blob is None else loads(blob)
+
+    snap = insert(old, [codec.meta_of(rec) for rec in added.values()], {aid: rec.get("figs") or [] for aid, rec in added.items()},
+                  refs={aid: rec.get("body_ref", aid) for aid, rec in added.items()}, source=source,
+                  generation=generation, schema=schema, corrections=corrections, fold_cache=fold_cache,
+                  record_bytes=record_bytes,
+                  release=old.records_file.release if old.records_file is not None else (lambda: None))
+    known = set(blobs)
+    origin.extend(-1 if aid in known else 0 for aid in snap.ids)
+    was = 0
+    for rank, flag in enumerate(origin):
+        if flag == 0:
+            origin[rank] = was
+            was += 1
+    holder.append(snap)
+
+    def stored() -> snapshot_file.StoredRecords | None:
+        """The records to save: runs of the old file's blobs (copied, CRCs kept, so a
+        damaged one stays detectably damaged) and the new blobs between them."""
+        reader = old.records_file
+        if reader is None:
+            return None
+        old_sizes, old_crcs = reader.sizes(), reader.crcs
+        sizes: list[int] = []
+        crcs = array("I")
+        pieces: list[list[int] | bytes] = []
+        for rank, was in enumerate(origin):
+            if was >= 0:
+                sizes.append(old_sizes[was])
+                crcs.append(old_crcs[was])
+                last = pieces[-1] if pieces else None
+                if isinstance(last, list) and last[1] == was:
+                    last[1] = was + 1
+                else:
+                    pieces.append([was, was + 1])
+            else:
+                blob = blobs[snap.ids[rank]]
+                sizes.append(len(blob))
+                crcs.append(zlib.crc32(blob))
+                pieces.append(blob)
+
+        def chunks() -> Iterator[bytes]:
+            for piece in pieces:
+                if isinstance(piece, list):
+                    yield from reader.read(piece[0], piece[1])
+                else:
+                    yield piece
+
+        return snapshot_file.StoredRecords(sizes, crcs, chunks)
+
+    return replace(snap, record_of=record_of, record_bytes=record_bytes, stored=stored)

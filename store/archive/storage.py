@@ -22,7 +22,7 @@ import re
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import orjson
 from tinydb.storages import Storage
@@ -128,12 +128,11 @@ def remove_stale_temps(folder: Path, name: str | None = None) -> int:
 
 
 def atomic_write_bytes(
-    path: Path, data: bytes, *, fsync: bool = True, backup: bool = False, overwrite: bool = True
+    path: Path, data: bytes | Iterable[bytes | memoryview], *, fsync: bool = True, backup: bool = False, overwrite: bool = True
 ) -> None:
-    """Replace `path` with `data` so that readers see the old or the new content, never a mix.
-
-    With `backup`, the file being replaced is kept as `path.bak` (a hard link, so no copy).
-    With `overwrite=False`, FileExistsError if `path` exists, decided atomically (a hard
+    """Replace `path` with `data` (or its parts, written in turn) so that readers see the old or
+    the new content, never a mix. `backup`: the replaced file is kept as `path.bak` (a hard link,
+    so no copy). `overwrite=False`: FileExistsError if `path` exists, decided atomically (a hard
     link from the temp file), so a file created meanwhile by someone else is never replaced.
     """
     path = Path(path)
@@ -141,7 +140,8 @@ def atomic_write_bytes(
     tmp = temp_name(path)
     try:
         with open(tmp, "wb") as handle:
-            handle.write(data)
+            for part in [data] if isinstance(data, bytes) else data:
+                handle.write(part)
             handle.flush()
             if fsync:
                 os.fsync(handle.fileno())

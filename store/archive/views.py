@@ -31,6 +31,12 @@ class DerivedViews(Loading):
         (snapshot_merge.py). A snapshot that cannot be written is only a slower next start,
         never an error."""
         snap = None
+        identity = None
+        if (save and self._signature is not None and self._records_data is None and self._lookups is not None
+                and self._lookups_for == self._signature):
+            # Saved as bytes now and let go: at 100k the maps are ~80 MB of dicts, read back
+            # from the saved snapshot when the next batch asks (issue 12: peak memory).
+            identity, self._lookups = dumps(self._lookups.as_json()), None
         if self._records_data is None and self._snapshot is not None:
             snap = snapshot_merge.merged(self._snapshot, self._overlay, source=self._signature,
                                          generation=self._generation, schema=self._schema,
@@ -52,25 +58,42 @@ class DerivedViews(Loading):
         self._snapshot_pending = False
         if save and self._signature is not None:
             try:
-                self._save_snapshot(snap)
+                self._save_snapshot(snap, identity)
             except OSError:
                 pass
         return snap
 
-    def _save_snapshot(self, snap: snapshots.Snapshot) -> None:
+    def _save_snapshot(self, snap: snapshots.Snapshot, identity: bytes | None = None) -> None:
         """Write the snapshot file, with each record (minus its figures) for `get`, and the
-        identity maps the next ingest merges by."""
-        blobs: list[bytes | None] = []
-        if self._records_data is None:
-            blobs = [snap.record_bytes(rank) for rank in range(len(snap))]
-        if self._records_data is not None or any(b is None for b in blobs):
-            records = self._loaded_records()
-            blobs = [snapshot_merge.record_blob(records[aid]) for aid in snap.ids]
-        if self._records_data is not None and self._lookups_for != snap.source:
+        identity maps the next ingest merges by. Streamed: the records a merge kept are
+        copied from the old file in runs; then the new file is what the archive reads (the
+        next merge copies from it, and the columns built in memory are let go)."""
+        records: Any = snap.stored() if self._records_data is None else None
+        if records is None:
+            blobs: list[bytes | None] = []
+            if self._records_data is None:
+                blobs = [snap.record_bytes(rank) for rank in range(len(snap))]
+            if self._records_data is not None or any(b is None for b in blobs):
+                loaded = self._loaded_records()
+                blobs = [snapshot_merge.record_blob(loaded[aid]) for aid in snap.ids]
+            records = blobs
+        if identity is None and self._records_data is not None and self._lookups_for != snap.source:
             self._lookups, self._lookups_for = Lookups(self._records_data.values()), snap.source
-        identity = dumps(self._lookups.as_json()) if self._lookups is not None and self._lookups_for == snap.source else None
-        encoded = snapshot_file.encode(snap, blobs, archive_sum=read_checksum(self._head()), identity=identity)  # type: ignore[arg-type]
-        atomic_write_bytes(self.path / snapshots.SNAPSHOT_FILE, encoded)
+        if identity is None and self._lookups is not None and self._lookups_for == snap.source:
+            identity = dumps(self._lookups.as_json())
+        path = self.path / snapshots.SNAPSHOT_FILE
+        head = self._head()
+        try:
+            atomic_write_bytes(path, snapshot_file.encode_parts(snap, records, archive_sum=read_checksum(head),
+                                                                identity=identity))
+        except ValueError as exc:  # an old record run could not be copied: only a slower next start
+            raise OSError(str(exc)) from None
+        if self._snapshot is snap and snap.source is not None:
+            saved = snapshot_file.read(path, snap.source, head)
+            if saved is not None and saved.source == self._signature:
+                self._snapshot = saved
+                if self._ranks is not None and self._ranks[0] is snap:
+                    self._ranks = None
 
     def _stored_record(self, aid: str) -> dict[str, Any] | None:
         """One stored record for a write, with its compact figures, without loading the

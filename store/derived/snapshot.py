@@ -63,7 +63,7 @@ class _Interner:
         return i
 
 
-def _by_code(codes: Sequence[int]) -> tuple[list[int], array, array]:
+def by_code(codes: Sequence[int]) -> tuple[list[int], array, array]:
     """Distinct codes (sorted) and the positions of each as runs of a permutation."""
     values = sorted(set(codes))
     index = {v: i for i, v in enumerate(values)}
@@ -147,6 +147,10 @@ class Snapshot:
     record_of: Callable[[int], dict[str, Any] | None] = field(default=lambda _rank: None, repr=False)
     record_bytes: Callable[[int], bytes | None] = field(default=lambda _rank: None, repr=False)  # stored blob
     identity: Callable[[], Any] = field(default=lambda: None, repr=False)  # the ingest identity maps, if saved
+    # where the stored records are read from when saved again (snapshot_file: the file they
+    # are in; a merge: its parts), so a save streams them instead of holding every blob
+    records_file: Any = field(default=None, repr=False)
+    stored: Callable[[], Any] = field(default=lambda: None, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -316,9 +320,9 @@ def build(
     flabel_perm, flabel_start = _groups(flabel_of, len(flabels.items))
     funit_perm, funit_start = _groups(funit_of, len(funits.items))
     key_perm, key_start = _groups(fig_key, len(keys.items))
-    province_codes, province_perm, province_start = _by_code(province)
-    year_codes, year_perm, year_start = _by_code(year)
-    period_codes, period_perm, period_start = _by_code(period)
+    province_codes, province_perm, province_start = by_code(province)
+    year_codes, year_perm, year_start = by_code(year)
+    period_codes, period_perm, period_start = by_code(period)
     cells = [[p, y, q, c] for (p, y, q), c in Counter(zip(province, year, period)).items()]
     return Snapshot(
         source=source,

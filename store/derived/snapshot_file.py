@@ -7,7 +7,9 @@ checksums of itself: of its header, a CRC of its columns (verified at every open
 not the mapping, so no page stays resident), and one CRC per stored record (verified when the
 record is read). Any mismatch makes it unusable, so a damaged snapshot costs a rebuild, never
 a wrong answer; `check` says why for `tongket doctor`. It is written with the same discipline as
-archive.json (temp file, fsync, atomic replace) right after each archive write, under the lock.
+archive.json (temp file, fsync, atomic replace) right after each archive write, under the lock,
+in parts (`encode_parts`): after a merge (snapshot_insert.py) the stored records it kept are
+copied from the old file with their CRCs, unread, so a damaged one stays detectably damaged.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from __future__ import annotations
 import mmap
 import os
 import struct
+import weakref
 import zlib
 from array import array
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from itertools import accumulate
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import orjson
 
@@ -61,50 +65,70 @@ def _pad(n: int) -> int:
     return (8 - n % 8) % 8
 
 
-def encode(snap: Snapshot, records: Sequence[bytes] | None = None, archive_sum: str | None = None,
-           identity: bytes | None = None) -> bytes:
-    """The file's bytes. `records`: one orjson blob per article, by rank (for `get`);
-    `archive_sum`: the checksum of the file it was built from (archive.json or its newest
-    segment); `identity`: the ingest identity maps (orjson), covered by the columns' CRC."""
-    chunks: list[bytes] = []
+class StoredRecords:
+    """The records section to write, its sizes and CRCs known before its bytes, which are
+    streamed (`chunks`): a merge copies the old records from the old file in runs instead
+    of holding every blob in memory (issue 12: at 100k they are ~100 MB)."""
+
+    def __init__(self, sizes: Sequence[int], crcs: array, chunks: Callable[[], Iterable[bytes]]) -> None:
+        self.sizes, self.crcs, self.chunks = sizes, crcs, chunks
+
+    @classmethod
+    def of(cls, blobs: Sequence[bytes]) -> "StoredRecords":
+        return cls([len(b) for b in blobs], array("I", map(zlib.crc32, blobs)), lambda: blobs)
+
+
+def _as_bytes(arr: Any) -> memoryview:
+    return memoryview(arr).cast("B")
+
+
+def encode_parts(snap: Snapshot, records: Sequence[bytes] | StoredRecords | None = None, archive_sum: str | None = None,
+                 identity: bytes | None = None) -> Iterator[bytes | memoryview]:
+    """The file's bytes, in parts (written one by one: no copy of the whole file in memory).
+    `records`: one orjson blob per article, by rank (for `get`); `archive_sum`: the checksum
+    of the file it was built from (archive.json or its newest segment); `identity`: the
+    ingest identity maps (orjson), covered by the columns' CRC."""
+    if records is not None and not isinstance(records, StoredRecords):
+        records = StoredRecords.of(records)
+    parts: list[bytes | memoryview] = []
     sections: dict[str, list[Any]] = {}
     offset = 0
+    crc = 0
 
-    def add(name: str, data: bytes, kind: str) -> None:
-        nonlocal offset
+    def add(name: str, data: bytes | memoryview, kind: str, covered: bool = True) -> None:
+        nonlocal offset, crc
         sections[name] = [offset, len(data), kind]
-        chunks.append(data)
-        pad = _pad(len(data))
+        pad = b"\x00" * _pad(len(data))
+        if covered:
+            crc = zlib.crc32(pad, zlib.crc32(data, crc))
+        parts.append(data)
         if pad:
-            chunks.append(b"\x00" * pad)
-        offset += len(data) + pad
+            parts.append(pad)
+        offset += len(data) + len(pad)
 
     for name in _ARRAYS:
         arr = getattr(snap, name)  # an array, or a memoryview cast of a snapshot read back
-        add(name, arr.tobytes(), arr.typecode if isinstance(arr, array) else arr.format)
+        add(name, _as_bytes(arr), arr.typecode if isinstance(arr, array) else arr.format)
     for name in _STRINGS:
         values = getattr(snap, name)
         if name == "refs":
             values = ["" if ref == aid else ref for ref, aid in zip(values, snap.ids)]
         add(name, _SEP.join(v or "" for v in values).encode("utf-8"), "s")
-    add("displays", bytes(snap.display_blob), "b")
+    add("displays", _as_bytes(snap.display_blob), "b")
     if identity is not None:
         add("identity", identity, "b")
+    total = 0
     if records is not None:
-        rec_off = array("q", [0]) * (len(records) + 1)
-        total = 0
-        for i, r in enumerate(records):
-            total += len(r)
-            rec_off[i + 1] = total
-        add("record_off", rec_off.tobytes(), "q")
-        add("record_crc", array("I", map(zlib.crc32, records)).tobytes(), "I")
-        add("records", b"".join(records), "r")
-    data = b"".join(chunks)
+        rec_off = array("q", accumulate(records.sizes, initial=0))
+        total = rec_off[-1]
+        add("record_off", _as_bytes(rec_off), "q")
+        add("record_crc", _as_bytes(records.crcs), "I")
+        sections["records"] = [offset, total, "r"]
     header = {
         "format": FORMAT,
         "source": list(snap.source) if snap.source else None,
         "archive_sum": archive_sum,
-        "data_crc": zlib.crc32(memoryview(data)[: sections["records"][0] if records is not None else len(data)]),
+        "data_crc": crc,
         "generation": snap.generation,
         "schema": snap.schema,
         "n": len(snap.ids),
@@ -115,8 +139,23 @@ def encode(snap: Snapshot, records: Sequence[bytes] | None = None, archive_sum: 
     }
     head = orjson.dumps(header)
     prefix = MAGIC + _HEAD.pack(len(head)) + checksum(head).encode("ascii") + head
-    prefix += b"\x00" * _pad(len(prefix))
-    return prefix + data
+    yield prefix + b"\x00" * _pad(len(prefix))
+    yield from parts
+    if records is not None:
+        written = 0
+        for chunk in records.chunks():
+            written += len(chunk)
+            yield chunk
+        if written != total:
+            raise ValueError(f"the snapshot's records came to {written} bytes, not {total}")
+        if _pad(total):
+            yield b"\x00" * _pad(total)
+
+
+def encode(snap: Snapshot, records: Sequence[bytes] | StoredRecords | None = None, archive_sum: str | None = None,
+           identity: bytes | None = None) -> bytes:
+    """The file's bytes (see `encode_parts`)."""
+    return b"".join(encode_parts(snap, records, archive_sum, identity))
 
 
 def read_source(path: Path) -> Signature | None:
@@ -209,6 +248,7 @@ def _open(path: Path, expect: Signature | None, head: Path | None = None) -> Sna
         raise Unusable("missing") from None
     except OSError as exc:
         raise Unusable(f"damaged: cannot be read ({exc.strerror or exc})") from None
+    fd, reader = -1, None
     try:
         header, data_start = _read_header(handle)
         src = header.get("source")
@@ -228,6 +268,7 @@ def _open(path: Path, expect: Signature | None, head: Path | None = None) -> Sna
         mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         _verify_data(mapped, data_start, checked, header.get("data_crc"))
         view = memoryview(mapped)[data_start:]
+        fd = os.dup(handle.fileno()) if "record_off" in sections else -1
         handle.close()
         cols: dict[str, Any] = {}
         for name, (off, length, kind) in sections.items():
@@ -251,7 +292,8 @@ def _open(path: Path, expect: Signature | None, head: Path | None = None) -> Sna
             off_sec, crc_sec, rec_sec = sections["record_off"], sections["record_crc"], sections["records"]
             rec_off = view[off_sec[0] : off_sec[0] + off_sec[1]].cast("q")
             rec_crc = view[crc_sec[0] : crc_sec[0] + crc_sec[1]].cast("I")
-            reader = _RecordReader(view[rec_sec[0] : rec_sec[0] + rec_sec[1]], rec_off, rec_crc)
+            reader = _RecordReader(view[rec_sec[0] : rec_sec[0] + rec_sec[1]], rec_off, rec_crc,
+                                   fd, data_start + rec_sec[0], mapped)
             record_of, record_bytes = reader, reader.raw
         snap = Snapshot(
             source=tuple(src),
@@ -267,32 +309,68 @@ def _open(path: Path, expect: Signature | None, head: Path | None = None) -> Sna
             record_of=record_of,
             record_bytes=record_bytes,
             identity=identity,
+            records_file=reader,
             **{name: cols[name] for name in _ARRAYS},
             **{name: header[name] for name in _TABLES},
         )
     except Unusable:
         handle.close()
+        _close(fd, reader)
         raise
     except (OSError, ValueError, KeyError, TypeError, UnicodeError) as exc:
         handle.close()
+        _close(fd, reader)
         raise Unusable(f"damaged: {type(exc).__name__}") from None
     return snap
+
+
+def _close(fd: int, reader: Any) -> None:
+    """The duplicated descriptor of a snapshot found unusable (a reader closes its own)."""
+    if fd >= 0 and reader is None:
+        os.close(fd)
 
 
 class _RecordReader:
     """Reads one article's full record (an orjson blob) from the mapped snapshot."""
 
-    def __init__(self, blobs: memoryview, offsets: Sequence[int], crcs: Sequence[int]) -> None:
+    def __init__(self, blobs: memoryview, offsets: Sequence[int], crcs: Sequence[int], fd: int, at: int,
+                 mapped: mmap.mmap) -> None:
         self._blobs = blobs
+        self._mapped = mapped
         self._offsets = offsets
-        self._crcs = crcs
+        self.crcs = crcs
+        self._fd, self._at = fd, at  # the file itself (kept open), where the blobs start in it
+        weakref.finalize(self, os.close, fd)
+
+    def release(self) -> None:
+        """Let go of the mapped pages read so far (a merge has copied them): they stay in
+        the page cache and come back if read again, but stop counting as this process's."""
+        try:
+            self._mapped.madvise(mmap.MADV_DONTNEED)
+        except (AttributeError, OSError, ValueError):
+            pass
+
+    def sizes(self) -> list[int]:
+        off = self._offsets
+        return [off[i + 1] - off[i] for i in range(len(off) - 1)]
+
+    def read(self, start: int, end: int) -> Iterator[bytes]:
+        """The stored blobs of ranks start..end as they are in the file, read through the
+        file (not the mapping, whose pages would count as this process's memory)."""
+        pos, stop = self._at + self._offsets[start], self._at + self._offsets[end]
+        while pos < stop:
+            chunk = os.pread(self._fd, min(_CHUNK * 4, stop - pos), pos)
+            if not chunk:
+                raise ValueError("the old snapshot was cut off while its records were copied")
+            pos += len(chunk)
+            yield chunk
 
     def __call__(self, rank: int) -> dict[str, Any] | None:
         """The record, or None when it is unreadable or fails its CRC (the caller then
         reads archive.json)."""
         try:
             blob = self._blobs[self._offsets[rank] : self._offsets[rank + 1]]
-            if zlib.crc32(blob) != self._crcs[rank]:
+            if zlib.crc32(blob) != self.crcs[rank]:
                 return None
             return orjson.loads(blob)
         except (ValueError, IndexError):
@@ -304,7 +382,7 @@ class _RecordReader:
             blob = bytes(self._blobs[self._offsets[rank] : self._offsets[rank + 1]])
         except (ValueError, IndexError):
             return None
-        return blob if zlib.crc32(blob) == self._crcs[rank] else None
+        return blob if zlib.crc32(blob) == self.crcs[rank] else None
 
 
 class _Identity:
