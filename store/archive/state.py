@@ -40,6 +40,7 @@ class ArchiveState:
         self._fold_cache: dict[str, str] = {}  # folded labels/units, kept across snapshot builds
         self._texts: textindex.TextIndex | None = None  # packed search text, bound to the index
         self._texts_for: snapshots.Snapshot | None = None  # the snapshot `_texts` is bound to
+        self._swept_bodies = False  # the first write of a session sweeps bodies/ for killed writers' temps
         self._replaced_text = False  # an article got a new body ref: the packed file may need compaction
         self._province_table: Any | None = load_province_table()
         self._metric_names: dict[str, tuple[str, ...]] | None = None

@@ -16,6 +16,7 @@ from tongket.store.archive.ingest import INGEST_BATCH, FileParser, Lookups, Merg
     prepare
 from tongket.store.archive.layout import SCHEMA_VERSION
 from tongket.store.archive.lock import write_lock
+from tongket.store.archive.storage import remove_stale_temps
 from tongket.store.archive.views import DerivedViews
 from tongket.store.derived import figure_rows_write
 from tongket.store.errors import InputError, StoreError
@@ -70,12 +71,7 @@ class Writing(DerivedViews):
         self._index = None
         self._lookups = None  # rebuilt from the records with the snapshot
         segments.sweep(self.path, segments.base_key(self._file))  # all of the old base's: merged in
-        try:
-            # Temp files of writers killed mid-write (their pid is gone): this write holds the
-            # lock, so none is a live writer's. Removing leftovers is housekeeping, never an error.
-            sweep_temps(self.path)
-        except OSError:
-            pass
+        self._sweep_leftovers()
         self._texts = None
         self._save_texts()
         if self._defer_snapshot:
@@ -102,6 +98,19 @@ class Writing(DerivedViews):
                             self._refresh_snapshot(save=True)
             except StoreError:
                 pass  # the next open rebuilds the snapshot, the next session compacts
+
+    def _sweep_leftovers(self) -> None:
+        """Temp files of writers killed mid-write (their pid is gone): a write holds the lock,
+        so none is a live writer's. Housekeeping, never an error. bodies/ is swept by the
+        first write of a session only: listing its 256 folders cost ~0.6 s per batch at 100k."""
+        try:
+            if self._swept_bodies:
+                remove_stale_temps(self.path)
+            else:
+                sweep_temps(self.path)
+                self._swept_bodies = True
+        except OSError:
+            pass
 
     def _rollback(self) -> None:
         """After a failed write, forget the unsaved changes: memory shows what is on disk."""
@@ -290,10 +299,7 @@ class Writing(DerivedViews):
         self._signature = self._stat_signature()
         self._lookups_for = self._signature  # Merge kept them up to date
         self._index = None
-        try:
-            sweep_temps(self.path)  # as `_write` does: leftovers of killed writers
-        except OSError:
-            pass
+        self._sweep_leftovers()
         self._texts = None
         self._save_texts()
         if self._defer_snapshot:

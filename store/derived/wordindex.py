@@ -101,7 +101,7 @@ def append(folder: Path, token: bytes, first: int, texts: Sequence[bytes], all_t
     matches what was indexed (it must be rebuilt from the body files)."""
     folder = Path(folder)
     try:
-        index = WordIndex.load(folder, token, check_text=False)
+        index = WordIndex.load(folder, token, check_text=False, mapped=True)
     except Damaged:
         index = None
     if index is not None and not was_fresh:
@@ -160,10 +160,11 @@ class WordIndex:
 
     @classmethod
     def load(cls, folder: Path, token: bytes, *, check_text: bool = True, mapped: bool = False) -> "WordIndex | None":
-        """None when there is no file; Damaged when it does not check out. `mapped` (a
-        reader, never a writer, which truncates the file): the file is mapped, not read
-        (140 MB at 100k: the copy cost ~0.1 s of every text query of the command line), and
-        the pages its checksums touched are released again."""
+        """None when there is no file; Damaged when it does not check out. `mapped`: the file is
+        mapped, not read (140 MB at 100k: the copy cost ~0.1 s of every text query of the
+        command line, and was the peak memory of an ingest batch), and the pages its
+        checksums touched are released again. A writer that maps it may truncate only the
+        torn tail past `size`, which no block refers to."""
         try:
             raw = _mapped(Path(folder) / WORDS_FILE) if mapped else (Path(folder) / WORDS_FILE).read_bytes()
         except FileNotFoundError:
