@@ -7,7 +7,7 @@ a row repeats across hits and keystrokes, so each is formatted once (lru caches)
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from rich.style import Style
 from textual.geometry import Size
@@ -46,17 +46,38 @@ def counted(found: LookupResult | Sequence[FigureHit]) -> LookupResult:
     return LookupResult(hits, len(hits), len({h.article_id for h in hits}))
 
 
-def sort_hits(hits: Sequence[FigureHit], key: str, reverse: bool = False) -> list[FigureHit]:
+def sort_hits(hits: Sequence[FigureHit], key: str, reverse: bool = False) -> Sequence[FigureHit]:
     """Results in the order the user asked: best match, value (largest first), province
     (dictionary order), year (newest first), or (`reverse`) the other way round; ties keep
-    the best-match order either way."""
+    the best-match order either way. The hits stay as they came (records made when read):
+    a new order is a list of positions into them."""
     if key == "value":
-        return sorted(hits, key=lambda h: h.value, reverse=not reverse)
+        return Reordered(hits, _order(hits, lambda h: h.value, not reverse))
     if key == "province":
-        return sorted(hits, key=lambda h: vn_sort_key(h.province), reverse=reverse)
+        return Reordered(hits, _order(hits, lambda h: vn_sort_key(h.province), reverse))
     if key == "year":
-        return sorted(hits, key=lambda h: h.report_year or 0, reverse=not reverse)
-    return list(reversed(hits)) if reverse else list(hits)
+        return Reordered(hits, _order(hits, lambda h: h.report_year or 0, not reverse))
+    return hits[::-1] if reverse else hits
+
+
+def _order(hits: Sequence[FigureHit], key: Callable[[FigureHit], Any], reverse: bool) -> list[int]:
+    keys = [key(hit) for hit in hits]
+    return sorted(range(len(keys)), key=keys.__getitem__, reverse=reverse)
+
+
+class Reordered(Sequence[FigureHit]):
+    """`hits` in another order, read through."""
+
+    def __init__(self, hits: Sequence[FigureHit], order: list[int]) -> None:
+        self._hits, self._order = hits, order
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        if isinstance(index, slice):
+            return [self._hits[i] for i in self._order[index]]
+        return self._hits[self._order[index]]
 
 
 _one_line = lru_cache(maxsize=8192)(one_line)
