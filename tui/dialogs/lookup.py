@@ -110,7 +110,7 @@ class LookupDialog(LookupPivot):
         self._initial = initial
         self._folder = Path(folder) if folder is not None else Path.cwd()
         self._result = LookupResult((), 0, 0)
-        self._hits: Sequence[FigureHit] = ()  # shown, in the chosen order
+        self._hits: Sequence[FigureHit] = sort_hits((), "score")  # shown, in the chosen order
         self._query = ""
         self._sort = "score"
         self._reverse = False
