@@ -196,9 +196,9 @@ class LookupDialog(LookupPivot):
         worker = get_current_worker()
         try:
             if self._first_page:
-                found = first_hits(self._search, query, self._first_page, counts_apart=self._counts_apart,
-                                   wanted=lambda: query == self._started and not worker.is_cancelled,
-                                   show_page=lambda page, drawn: self.post_message(self.Results(query, page, None, True, drawn)))
+                wanted = lambda: query == self._started and not worker.is_cancelled  # noqa: E731
+                found = first_hits(self._search, query, self._first_page, counts_apart=self._counts_apart, wanted=wanted,
+                                   show_page=lambda page, drawn: self.post_message(self.Results(query, page, True, drawn)))
                 if found is None:
                     return
                 self.post_message(self.Results(query, found))

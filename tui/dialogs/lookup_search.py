@@ -16,7 +16,7 @@ Search = Callable[..., "LookupResult | Sequence[FigureHit]"]  # (query) or, with
 
 
 def first_hits(search: Search, query: str, page: int, *, counts_apart: bool, wanted: Callable[[], bool],
-               show_page: Callable[[LookupResult, threading.Event], object]) -> LookupResult | None:
+               show_page: Callable[[LookupResult, threading.Event], None]) -> LookupResult | None:
     """The first `page` hits, counted. With `counts_apart` (`search(query, limit,
     counted=False)` gives the hits alone) a full page goes to `show_page` before the
     counts are asked for (`search(query, 0)`), once the page is drawn (the event
@@ -25,8 +25,7 @@ def first_hits(search: Search, query: str, page: int, *, counts_apart: bool, wan
     if not counts_apart:
         found = counted(search(query, page))
         return found if wanted() else None
-    answer = search(query, page, counted=False)
-    hits = tuple(answer.hits if isinstance(answer, LookupResult) else answer)
+    hits = tuple(search(query, page, counted=False))
     if not wanted():
         return None
     if len(hits) < page:  # the whole answer: it counts itself
