@@ -574,38 +574,3 @@ async def test_what_reading_met_is_shown_at_open_and_in_help(tmp_path: Path):
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         assert "What reading the archive met" in screen_text(app)
-
-
-async def test_a_full_first_page_shows_before_its_counts_then_the_counts_then_every_hit(tmp_path: Path):
-    from tongket.store.record import LookupResult
-
-    hits = tuple(FigureHit(f"id{i}", 0, "Kiên Giang", 2000 + i, "year", float(i), "hồ sơ", "hồ sơ", None, f"{i}", 1.0)
-                 for i in range(25))
-    asked: list[tuple[int | None, bool]] = []
-    statuses: list[str] = []
-
-    def search(query: str, limit: int | None, counted: bool = True) -> LookupResult | list[FigureHit]:
-        asked.append((limit, counted))
-        if not counted:
-            return list(hits[:limit])
-        return LookupResult(hits[:limit] if limit is not None else hits, len(hits), len(hits))
-
-    app = make_app(demo_archive(tmp_path), tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        dialog = LookupDialog(search, first_page=10, counts_apart=True)
-        app.push_screen(dialog)
-        await settle(pilot)
-        original = dialog.show_status
-
-        def spy_status() -> None:  # what the status line says, each time it is set
-            original()
-            statuses.append(screen_text(app))
-
-        dialog.show_status = spy_status  # type: ignore[method-assign]
-        await pilot.press(*"ho so")
-        await app.workers.wait_for_complete()
-        await settle(pilot)
-        assert asked[-3:] == [(10, False), (0, True), (None, True)]
-        assert any("the first 10 figures" in text and "counting" in text for text in statuses)
-        assert len(app.screen.hits) == 25 and "25 figures in 25 articles" in screen_text(app)

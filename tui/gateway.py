@@ -223,18 +223,15 @@ class ArchiveGateway:
 
         self._start("lookup", work)
 
-    def lookup_function(self, filters: Filters) -> Callable[..., LookupResult | list[FigureHit]]:
+    def lookup_function(self, filters: Filters) -> Callable[..., LookupResult]:
         """A counted figure search bound to `filters`, for the lookup dialog's own workers
         (never the UI thread); store failures raise, the dialog shows them."""
         archive, lock, kwargs = self._archive, self._lock, filters.lookup_kwargs()
 
-        def search(query: str, limit: int | None = None, counted: bool = True) -> LookupResult | list[FigureHit]:
-            """`counted` False: the first `limit` hits alone (a list), before the counts."""
+        def search(query: str, limit: int | None = None) -> LookupResult:
             if archive is None:
                 return LookupResult((), 0, 0)
             with lock:
-                if not counted:
-                    return archive.lookup(query, limit=limit, **kwargs)
                 return archive.lookup_counted(query, limit=limit, lazy=True, **kwargs)
 
         return search

@@ -108,13 +108,9 @@ class FigureLookup(FigureMeasure):
         merged: bool = False,
         limit: int | None = 200,
     ) -> list[FigureHit]:
-        """The best `limit` matches (None: every match), best first; not counted, so the
-        first page of a long answer costs its own hits."""
-        asked = self._asked(query, province, year, period, merged)
-        if asked is None:
-            return []
-        figures, scores = self._match_columns(*asked, limit)
-        return list(map(self._hit_maker(len(figures)), figures, scores))
+        """The best `limit` matches (None: every match), best first."""
+        return list(self.lookup_counted(query, province=province, year=year, period=period, merged=merged,
+                                   limit=limit).hits)
 
     def lookup_counted(
         self,

@@ -9,7 +9,6 @@ dialog's base) asks for one measure's matches in its own worker (store.present.p
 
 from __future__ import annotations
 
-import threading
 import time
 import webbrowser
 from dataclasses import dataclass
@@ -27,14 +26,13 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from tongket.store.lang.text import one_line
+from tongket.store.present.display import vn_number
 from tongket.store.record import FigureHit, LookupResult
 
 from ..widgets.lookup_rows import COLUMN_SORTS, RESULT_COLUMNS, SORTS, LookupInput, ResultRows, counted, hit_text, sort_hits
 from ..widgets.pivot_view import PivotView
 from ..widgets.result_list import ResultList
 from ..widgets.scrollbars import use_whole_cell_scrollbars
-from .lookup_search import Search, first_hits
-from .lookup_status import lookup_status
 from .lookup_pivot import STORE_ERRORS, Details, LookupPivot, Measure
 from .picker import Choice, Picked, PickerDialog
 from .sources import hits_export, pivot_export
@@ -42,6 +40,7 @@ from .sources import hits_export, pivot_export
 REST_AFTER_MS = 300  # a pause in typing before every match becomes a record: not per keystroke
 SEARCHING_DELAY = 0.15  # seconds before "searching…" shows
 LETTER_ACTIONS = {"s": "sort", "S": "reverse_sort", "p": "period", "l": "by_label", "e": "export", "y": "copy", "o": "open_source"}
+Search = Callable[..., "LookupResult | Sequence[FigureHit]"]  # (query) or, with first_page, (query, limit)
 FIRST_PAGE = 200  # hits the app shows at once while the rest are made into records
 
 
@@ -89,8 +88,6 @@ class LookupDialog(LookupPivot):
         query: str
         result: LookupResult | None
         error: str | None = None
-        counting: bool = False  # the first hits, their counts still to come
-        drawn: threading.Event | None = None  # set once a frame has shown them
 
     def __init__(
         self,
@@ -101,7 +98,6 @@ class LookupDialog(LookupPivot):
         merged_unit: Callable[[str], str] | None = None,
         catalogue: Callable[[], tuple[list[Choice], list[Choice]]] | None = None,
         first_page: int | None = None,
-        counts_apart: bool = False,
         scope: str = "",
         initial: str = "",
         folder: Path | None = None,
@@ -110,8 +106,6 @@ class LookupDialog(LookupPivot):
         self._search = search
         self._catalogue = catalogue
         self._first_page = first_page  # `search(query, limit)` takes a limit: first hits first
-        self._counts_apart = counts_apart  # `search(query, limit, counted=False)`: the hits before the counts
-        self._counting = False
         self._scope = scope
         self._initial = initial
         self._folder = Path(folder) if folder is not None else Path.cwd()
@@ -196,10 +190,8 @@ class LookupDialog(LookupPivot):
         worker = get_current_worker()
         try:
             if self._first_page:
-                wanted = lambda: query == self._started and not worker.is_cancelled  # noqa: E731
-                found = first_hits(self._search, query, self._first_page, counts_apart=self._counts_apart, wanted=wanted,
-                                   show_page=lambda page, drawn: self.post_message(self.Results(query, page, True, drawn)))
-                if found is None:
+                found = counted(self._search(query, self._first_page))
+                if query != self._started or worker.is_cancelled:
                     return
                 self.post_message(self.Results(query, found))
                 if found.total <= len(found.hits) or not every:
@@ -210,7 +202,7 @@ class LookupDialog(LookupPivot):
                         return
             found = counted(self._search(query, None) if self._first_page else self._search(query))
         except STORE_ERRORS as exc:  # the store's errors are the user's to read, not a crash
-            self.post_message(self.Results(query, None, error=str(exc)))
+            self.post_message(self.Results(query, None, str(exc)))
             return
         if query == self._started and not worker.is_cancelled:
             self.post_message(self.Results(query, found))
@@ -220,23 +212,16 @@ class LookupDialog(LookupPivot):
             self._searching.stop()
             self._searching = None
         if message.result is not None:
-            self._apply(message.query, message.result, counting=message.counting)
-            if message.drawn is not None:
-                self.call_after_refresh(message.drawn.set)
+            self._apply(message.query, message.result)
         elif message.query == self.query_one(Input).value.strip():
             self._set_status(Text(f"Lookup failed: {one_line(message.error or '')}", style="bold red"))
 
-    def _apply(self, query: str, result: LookupResult, *, counting: bool = False) -> None:
-        """Show results, unless the input moved on while the worker ran (`counting`: the
-        first page, its counts to follow)."""
+    def _apply(self, query: str, result: LookupResult) -> None:
+        """Show results, unless the input moved on while the worker ran."""
         if query != self.query_one(Input).value.strip():
             return
         self._query = query
-        counts_of_shown = self._counting and result.hits is self._result.hits
-        self._counting = counting
-        if counts_of_shown:  # the counts of the first page shown: the status alone
-            self._result = result
-        elif result is not self._result:  # not a mere refresh of the status line
+        if result is not self._result:  # not a mere refresh of the status line
             self._result = result
             self._hits = sort_hits(result.hits, self._sort, self._reverse)
             self._fill_results()
@@ -251,9 +236,25 @@ class LookupDialog(LookupPivot):
         return self._result.hits
 
     def show_status(self) -> None:
-        order = f"{self._sort}{', reversed' if self._reverse else ''}"
-        pivot = self.pivot_status() if self.pivoted else None
-        self._set_status(lookup_status(self._query, self._result, counting=self._counting, order=order, pivot=pivot))
+        query, result = self._query, self._result
+        if not query:
+            self._set_status(Text("Type a metric name, key or label: “van ban den”, “incoming_documents”, “hồ sơ”."))
+        elif not result.total:
+            status = Text("No figure matches ")
+            status.append(f"“{one_line(query)}”", style="bold")
+            status.append(". Try fewer words, no diacritics, or clear the filters (x) first.")
+            self._set_status(status)
+        else:
+            shown = "" if len(result.hits) >= result.total else f"showing {vn_number(len(result.hits))} of "
+            status = Text(f"{shown}{vn_number(result.total)} figure{'s' if result.total != 1 else ''} in "
+                          f"{vn_number(result.articles)} article{'s' if result.articles != 1 else ''} for ")
+            status.append(f"“{one_line(query)}”", style="bold")
+            if self.pivoted:
+                status.append(self.pivot_status())
+            else:
+                order = f"{self._sort}{', reversed' if self._reverse else ''}"
+                status.append(f" · sorted by {order} (s, S) · Enter opens the article · ctrl+t pivot · F2 metrics")
+            self._set_status(status)
 
     def _set_status(self, text: Text) -> None:
         if text == self._status:

@@ -318,7 +318,7 @@ class MainScreen(ArticleActions):
         gateway = self.gateway
         dialog = LookupDialog(gateway.lookup_function(self.filters), measure=gateway.measure_function(self.filters),
                               details=gateway.details_function(), scope=scope, merged_unit=gateway.merged_unit,
-                              catalogue=partial(metric_choices, gateway.catalogue_function()), first_page=FIRST_PAGE, counts_apart=True,
+                              catalogue=partial(metric_choices, gateway.catalogue_function()), first_page=FIRST_PAGE,
                               folder=self.export_folder)
         self.app.push_screen(dialog, self.open_hit)
 
