@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass, replace
 from types import UnionType
-from typing import Any, NamedTuple, Union, get_args, get_origin, get_type_hints
+from typing import Any, NamedTuple, Sequence, Union, get_args, get_origin, get_type_hints
 
 PERIODS = ("year", "half-year", "quarter", "term", "other")
 FIGURE_KINDS = ("actual", "target", "rank")
@@ -280,7 +280,7 @@ class FigureHit:
 class LookupResult:
     """Lookup matches (all, or the first ones shown) with the size of the whole answer."""
 
-    hits: tuple[FigureHit, ...]
+    hits: Sequence[FigureHit]  # a tuple, or FigureHits made when read
     total: int  # figures matching
     articles: int  # articles they come from
 

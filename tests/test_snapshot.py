@@ -297,10 +297,17 @@ def test_many_batch_ingest_writes_one_fresh_snapshot_at_the_end(archive: Archive
 
     monkeypatch.setattr(archive_module, "INGEST_BATCH", 2)
     monkeypatch.setenv("TONGKET_NO_PARALLEL", "1")
-    saves: list[int] = []
-    original = Archive._save_snapshot
-    monkeypatch.setattr(Archive, "_save_snapshot", lambda self, snap, *rest: (saves.append(len(snap)), original(self, snap, *rest)))
+    saves: list[str] = []  # the file effect: each write of archive.snapshot replaces the file once
+    replace = os.replace
+
+    def counting_replace(src, dst):  # type: ignore[no-untyped-def]
+        if Path(dst).name == snapshots.SNAPSHOT_FILE:
+            saves.append(str(dst))
+        return replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", counting_replace)
     report = archive.ingest_files([(p, None) for p in fixture_files[:5]])
+    monkeypatch.setattr(os, "replace", replace)
     assert len(report.added) == 5 and len(saves) == 1  # three archive.json writes, one snapshot
     st = (archive.path / "archive.json").stat()
     assert snapshot_file.read_source(archive.path / snapshots.SNAPSHOT_FILE) == (st.st_mtime_ns, st.st_size, st.st_ino)

@@ -232,7 +232,7 @@ class ArchiveGateway:
             if archive is None:
                 return LookupResult((), 0, 0)
             with lock:
-                return archive.lookup_counted(query, limit=limit, **kwargs)
+                return archive.lookup_counted(query, limit=limit, lazy=True, **kwargs)
 
         return search
 

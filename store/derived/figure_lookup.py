@@ -9,9 +9,11 @@ snapshot and handed the groups."""
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from functools import cached_property
-from typing import Any, Iterable, Sequence
+from itertools import repeat
+from typing import Any, Callable, Iterable, Sequence, overload
 
 from tongket.store.derived.figure_measure import FigureMeasure, MeasureFigures, period_class
 from tongket.store.derived.names import ProvinceNames
@@ -123,66 +125,76 @@ class FigureLookup:
         period: str | None = None,
         merged: bool = False,
         limit: int | None = None,
+        lazy: bool = False,
     ) -> LookupResult:
         """Matches best first with how many there are in all and in how many articles, so a
-        view that shows the first `limit` can say what it leaves out. Counting walks the
-        matching figure indices (integers); only the shown ones become records."""
-        fig_article = self.snapshot.fig_article
-        if limit is not None:
-            return self._counted(query, province, year, period, merged, limit)
-        found = self._matches(query, province, year, period, merged)
-        return LookupResult(
-            hits=self._hits(found),
-            total=len(found),
-            articles=len({fig_article[fi] for fi, _s in found}),
-        )
-
-    def _counted(self, query: str, province: str | None, year: int | str | None, period: str | None, merged: bool,
-                 limit: int) -> LookupResult:
-        """`lookup_counted` with a limit: the first `limit` matches as `_matches` orders them,
-        the rest only counted, a group at a time with set operations instead of a Python
-        step per figure (that walk was most of `tongket lookup`)."""
+        view that shows the first `limit` can say what it leaves out. Counting takes the
+        union of the matching groups (set operations on integers); only the first `limit`
+        are walked in order, and only the shown ones become records (`lazy`: each when
+        first asked for, so tens of thousands of hits cost their indices, not records)."""
         asked = self._asked(query, province, year, period, merged)
         if asked is None:
-            return LookupResult(hits=self._hits([]), total=0, articles=0)
+            return LookupResult((), 0, 0)
         scored, allowed = asked
         fig_article = self.snapshot.fig_article
-        shown: list[tuple[int, float]] = []
-        seen: set[int] = set()
-        for score, members in self._members(scored, allowed):
-            if len(shown) < limit:
-                for fi in members:
-                    if fi in seen or (allowed is not None and fig_article[fi] not in allowed):
-                        continue
-                    seen.add(fi)
-                    if len(shown) < limit:
-                        shown.append((fi, score))
-            elif allowed is None:
-                seen.update(members)
-            else:
-                seen.update(fi for fi in members if fig_article[fi] in allowed)
-        return LookupResult(hits=self._hits(shown), total=len(seen),
-                            articles=len(set(map(fig_article.__getitem__, seen))))
+        if limit is not None and allowed is None:  # counted without walking every match
+            union: set[int] = set()
+            for _s, members in self._members(scored, None):
+                union.update(members)
+            total, articles = len(union), _distinct(fig_article, union)
+            del union
+            figures, scores = self._match_columns(scored, None, limit)
+        else:
+            figures, scores = self._match_columns(scored, allowed)
+            total, articles = len(figures), _distinct(fig_article, figures)
+            if limit is not None:
+                figures, scores = figures[:limit], scores[:limit]
+        hits: Sequence[FigureHit]
+        if lazy:
+            hits = FigureHits(figures, scores, self._hit_maker(0))
+        else:
+            make = self._hit_maker(len(figures))
+            hits = tuple(map(make, figures, scores))
+        return LookupResult(hits=hits, total=total, articles=articles)
 
     def _matches(
         self, query: str, province: str | None, year: int | str | None, period: str | None, merged: bool
     ) -> list[tuple[int, float]]:
         """(figure index, score) of every match, best first; a figure counts once, at its best score."""
         asked = self._asked(query, province, year, period, merged)
-        if asked is None:
-            return []
-        scored, allowed = asked
+        return [] if asked is None else self._matches_of(*asked)
+
+    def _matches_of(self, scored: list[tuple[float, int, int]], allowed: set[int] | None,
+                    limit: int | None = None) -> list[tuple[int, float]]:
+        """The matches of scored groups among `allowed`, best first, at most `limit`."""
+        figures, scores = self._match_columns(scored, allowed, limit)
+        return list(zip(figures, scores))
+
+    def _match_columns(self, scored: list[tuple[float, int, int]], allowed: set[int] | None,
+                       limit: int | None = None) -> tuple[array[int], array[float]]:
+        """`_matches_of` as two columns (figure indices, scores): a tenth of the memory of
+        pairs for tens of thousands of matches. Best groups come first, so the first time
+        a figure is seen is its best score; a group's new members are found with set
+        operations and kept ascending (newest first)."""
         fig_article = self.snapshot.fig_article
-        matches: list[tuple[int, float]] = []
+        figures, scores = array("l"), array("d")
         seen: set[int] = set()
         for score, members in self._members(scored, allowed):
-            # best groups first: the first time a figure is seen is its best score
-            for fi in members:
-                if fi in seen or (allowed is not None and fig_article[fi] not in allowed):
-                    continue
-                seen.add(fi)
-                matches.append((fi, score))
-        return matches
+            fresh = set(members).difference(seen)
+            if allowed is not None:
+                fresh = {fi for fi in fresh if fig_article[fi] in allowed}
+            if not fresh:
+                continue
+            seen |= fresh
+            ordered = sorted(fresh)
+            if limit is not None and len(figures) + len(ordered) >= limit:
+                ordered = ordered[: limit - len(figures)]
+                figures.extend(ordered)
+                scores.extend(repeat(score, len(ordered)))
+                break
+            figures.extend(ordered)
+            scores.extend(repeat(score, len(ordered)))
+        return figures, scores
 
     def _asked(
         self, query: str, province: str | None, year: int | str | None, period: str | None, merged: bool
@@ -293,25 +305,31 @@ class FigureLookup:
         return {rank: self._order[rank] for rank in self._override}
 
     def _hits(self, found: Sequence[tuple[int, float]], *, dated: bool = False) -> tuple[FigureHit, ...]:
-        """Hits of figure indices, the columns bound once (a comparison makes tens of
-        thousands at 100k articles). `dated`: with the article's title and publication
-        date (from the list row), which a comparison needs to choose among its sources."""
+        """Hits of figure indices (a comparison makes tens of thousands at 100k articles)."""
+        make = self._hit_maker(len(found), dated=dated)
+        return tuple(make(fi, score) for fi, score in found)
+
+    def _hit_maker(self, many: int, *, dated: bool = False) -> Callable[[int, float], FigureHit]:
+        """The hit of one figure index, the columns bound once. `dated`: with the article's
+        title and publication date (from the list row), which a comparison needs to choose
+        among its sources."""
         snap = self.snapshot
         order, fig_article, fig_pos, fig_value = self._order, snap.fig_article, snap.fig_pos, snap.fig_value
         fig_unit, fig_label, fig_key, fig_qual, fig_kind = snap.fig_unit, snap.fig_label, snap.fig_key, snap.fig_qual, snap.fig_kind
         units, labels, keys, quals = [*snap.units, None], [*snap.labels, None], [*snap.keys, None], [*snap.qualifiers, None]
         # a copy of the display strings (24 MB at 100k) pays off only for many hits
-        blob, off = (bytes(snap.display_blob) if len(found) > 2000 else snap.display_blob), snap.display_off
-        out = []
-        for fi, score in found:
+        blob, off = (bytes(snap.display_blob) if many > 2000 else snap.display_blob), snap.display_off
+
+        def make(fi: int, score: float) -> FigureHit:
             m = order[fig_article[fi]]
-            out.append(FigureHit(
+            return FigureHit(
                 m.id, fig_pos[fi], m.province, m.report_year, m.period, fig_value[fi], units[fig_unit[fi]],
                 labels[fig_label[fi]], keys[fig_key[fi]], str(blob[off[fi]:off[fi + 1]], "utf-8"), round(score, 4),  # type: ignore[arg-type]
                 FIGURE_KINDS[fig_kind[fi]], quals[fig_qual[fi]],
                 title=m.title if dated else "", published=m.published if dated else None,
-            ))
-        return tuple(out)
+            )
+
+        return make
 
     def metric_counts(self) -> dict[str, tuple[int, int]]:
         """Metric key -> (figures, provinces) over the whole archive, corrections applied."""
@@ -341,3 +359,30 @@ class FigureLookup:
             by_group[group] += c
             spelled.setdefault(group, snap.labels[lab])
         return [(spelled[g], c) for g, c in by_group.most_common(n)]
+
+
+def _distinct(column: Sequence[int], rows: Iterable[int]) -> int:
+    """How many distinct values `column` holds at `rows`."""
+    return len(set(map(column.__getitem__, rows)))
+
+
+class FigureHits(Sequence[FigureHit]):
+    """Matches whose records are made when asked for (drawn, measured, exported): a list
+    of every match holds its figure indices and scores, not tens of thousands of records."""
+
+    def __init__(self, figures: Sequence[int], scores: Sequence[float], make: Callable[[int, float], FigureHit]) -> None:
+        self._figures, self._scores, self._make = figures, scores, make
+
+    def __len__(self) -> int:
+        return len(self._figures)
+
+    @overload
+    def __getitem__(self, index: int) -> FigureHit: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> "FigureHits": ...
+
+    def __getitem__(self, index: int | slice) -> "FigureHit | FigureHits":
+        if isinstance(index, slice):
+            return FigureHits(self._figures[index], self._scores[index], self._make)
+        return self._make(self._figures[index], self._scores[index])

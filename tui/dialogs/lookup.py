@@ -110,7 +110,7 @@ class LookupDialog(LookupPivot):
         self._initial = initial
         self._folder = Path(folder) if folder is not None else Path.cwd()
         self._result = LookupResult((), 0, 0)
-        self._hits: list[FigureHit] = []  # shown, in the chosen order
+        self._hits: Sequence[FigureHit] = sort_hits((), "score")  # shown, in the chosen order
         self._query = ""
         self._sort = "score"
         self._reverse = False
@@ -156,7 +156,7 @@ class LookupDialog(LookupPivot):
     # -- searching ----------------------------------------------------------------------
 
     @property
-    def hits(self) -> list[FigureHit]:
+    def hits(self) -> Sequence[FigureHit]:
         return self._hits
 
     @property

@@ -7,7 +7,7 @@ a row repeats across hits and keystrokes, so each is formatted once (lru caches)
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from rich.style import Style
 from textual.geometry import Size
@@ -46,17 +46,48 @@ def counted(found: LookupResult | Sequence[FigureHit]) -> LookupResult:
     return LookupResult(hits, len(hits), len({h.article_id for h in hits}))
 
 
-def sort_hits(hits: Sequence[FigureHit], key: str, reverse: bool = False) -> list[FigureHit]:
+def sort_hits(hits: Sequence[FigureHit], key: str, reverse: bool = False) -> "ShownHits":
     """Results in the order the user asked: best match, value (largest first), province
     (dictionary order), year (newest first), or (`reverse`) the other way round; ties keep
-    the best-match order either way."""
+    the best-match order either way. The hits stay as they came (records made when read):
+    an order is a list of positions into them."""
     if key == "value":
-        return sorted(hits, key=lambda h: h.value, reverse=not reverse)
+        return ShownHits(hits, _order(hits, lambda h: h.value, not reverse))
     if key == "province":
-        return sorted(hits, key=lambda h: vn_sort_key(h.province), reverse=reverse)
+        return ShownHits(hits, _order(hits, lambda h: vn_sort_key(h.province), reverse))
     if key == "year":
-        return sorted(hits, key=lambda h: h.report_year or 0, reverse=not reverse)
-    return list(reversed(hits)) if reverse else list(hits)
+        return ShownHits(hits, _order(hits, lambda h: h.report_year or 0, not reverse))
+    return ShownHits(hits, range(len(hits) - 1, -1, -1) if reverse else None)
+
+
+def _order(hits: Sequence[FigureHit], key: Callable[[FigureHit], Any], reverse: bool) -> list[int]:
+    keys = [key(hit) for hit in hits]
+    return sorted(range(len(keys)), key=keys.__getitem__, reverse=reverse)
+
+
+class ShownHits(Sequence[FigureHit]):
+    """The hits in the order shown, read through (`order`: positions, None: as they are);
+    equal to any sequence of the same hits, as the list it stands for would be."""
+
+    def __init__(self, hits: Sequence[FigureHit], order: Sequence[int] | None = None) -> None:
+        self._hits, self._order = hits, order
+
+    def __len__(self) -> int:
+        return len(self._hits) if self._order is None else len(self._order)
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        if isinstance(index, slice):
+            return list(map(self.__getitem__, range(len(self))[index]))
+        if self._order is None:
+            return self._hits[index]
+        return self._hits[self._order[index]]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, (str, bytes)):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]  # like the list it stands for
 
 
 _one_line = lru_cache(maxsize=8192)(one_line)
