@@ -7,12 +7,12 @@ from __future__ import annotations
 import os
 import zlib
 from pathlib import Path
-from typing import BinaryIO, Iterable
+from typing import Any, BinaryIO, Iterable, Iterator
 
 import orjson
 
 from tongket.store.archive.layout import body_file
-from tongket.store.archive.storage import atomic_write_bytes, temp_name
+from tongket.store.archive.storage import atomic_write_bytes
 from tongket.store.derived import figure_rows
 from tongket.store.derived.figure_rows import INDEX_FILE, MAGIC, RECORD, ROWS_FILE, Pending
 
@@ -109,27 +109,22 @@ def compact(folder: Path, live_refs: set[str]) -> bool:
     live = sum(e.csv[1] + e.jsonl[1] for e in keep.values())
     if size - live <= size // 4:
         return False
-    packed = []
-    offset = len(MAGIC)
-    tmp = temp_name(folder / ROWS_FILE)
-    try:  # streamed into a temp file: the live rows may be a gigabyte
-        with open(folder / ROWS_FILE, "rb") as handle, open(tmp, "wb") as target:
-            target.write(MAGIC)
-            for ref, e in keep.items():
-                data = os.pread(handle.fileno(), e.csv[1] + e.jsonl[1], e.csv[0])
-                if len(data) != e.csv[1] + e.jsonl[1]:
-                    continue  # cut off: the next export refills it
-                target.write(data)
-                packed.append(RECORD.pack(figure_rows.TAG, ref.encode("ascii", "replace")[:32], e.inode,
-                                          e.body_crc, e.figures, offset, e.csv[1], e.csv[2], e.jsonl[1], e.jsonl[2]))
-                offset += len(data)
-        os.replace(tmp, folder / ROWS_FILE)
-    except BaseException:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise
+    packed: list[bytes] = []
+
+    def live_rows(handle: Any) -> Iterator[bytes]:
+        offset = len(MAGIC)
+        yield MAGIC
+        for ref, e in keep.items():
+            data = os.pread(handle.fileno(), e.csv[1] + e.jsonl[1], e.csv[0])
+            if len(data) != e.csv[1] + e.jsonl[1]:
+                continue  # cut off: the next export refills it
+            yield data
+            packed.append(RECORD.pack(figure_rows.TAG, ref.encode("ascii", "replace")[:32], e.inode,
+                                      e.body_crc, e.figures, offset, e.csv[1], e.csv[2], e.jsonl[1], e.jsonl[2]))
+            offset += len(data)
+
+    with open(folder / ROWS_FILE, "rb") as handle:  # streamed: the live rows may be a gigabyte
+        atomic_write_bytes(folder / ROWS_FILE, live_rows(handle), fsync=False)
     atomic_write_bytes(folder / INDEX_FILE, MAGIC + b"".join(packed), fsync=False)
     return True
 

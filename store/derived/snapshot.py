@@ -46,12 +46,13 @@ def sort_key_newest_first(metas: Iterable[ArticleMeta]) -> list[ArticleMeta]:
     return sorted(by_title, key=lambda m: (m.published or m.event_date or ""), reverse=True)
 
 
-class _Interner:
-    """Distinct strings, each given a small integer in first-seen order."""
+class Interner:
+    """Distinct strings, each given a small integer in first-seen order; given `items` (an
+    old table continued), old strings keep their ids and new ones come after."""
 
-    def __init__(self) -> None:
-        self.ids: dict[str, int] = {}
-        self.items: list[str] = []
+    def __init__(self, items: Sequence[str] = ()) -> None:
+        self.items: list[str] = list(items)
+        self.ids: dict[str, int] = {s: i for i, s in enumerate(self.items)}
 
     def __call__(self, value: str | None) -> int:
         if value is None:
@@ -249,10 +250,10 @@ def build(
     `fold_cache` (folded label/unit by raw string) may be kept by the caller across builds:
     the same few thousand labels come back in every batch of an ingest."""
     order = sort_key_newest_first(metas)
-    provinces, periods = _Interner(), _Interner()
-    units, labels, keys, quals = _Interner(), _Interner(), _Interner(), _Interner()
+    provinces, periods = Interner(), Interner()
+    units, labels, keys, quals = Interner(), Interner(), Interner(), Interner()
     kind_code = {kind: i for i, kind in enumerate(FIGURE_KINDS)}
-    flabels, funits = _Interner(), _Interner()
+    flabels, funits = Interner(), Interner()
     folded_cache = fold_cache if fold_cache is not None else {}
 
     def folded(s: str) -> str:

@@ -18,7 +18,7 @@ from bisect import bisect_left, bisect_right
 from itertools import accumulate, chain, repeat
 from typing import Any, Callable, Mapping, Sequence
 
-from tongket.store.derived.snapshot import CORRECTABLE, Signature, Snapshot, by_code, sort_key_newest_first
+from tongket.store.derived.snapshot import CORRECTABLE, Interner, Signature, Snapshot, by_code, sort_key_newest_first
 from tongket.store.lang.text import fold, fold_words
 from tongket.store.record import FIGURE_KINDS, ArticleMeta
 
@@ -79,23 +79,6 @@ def _positions(old: Snapshot, order: Sequence[ArticleMeta]) -> list[int]:
                 hi = mid
         cuts.append(lo)
     return cuts
-
-
-class _Table:
-    """A string table continued: old strings keep their ids, new ones come after."""
-
-    def __init__(self, items: Sequence[str]) -> None:
-        self.items = list(items)
-        self.ids = {s: i for i, s in enumerate(self.items)}
-
-    def __call__(self, value: str | None) -> int:
-        if value is None:
-            return -1
-        i = self.ids.get(value)
-        if i is None:
-            i = self.ids[value] = len(self.items)
-            self.items.append(value)
-        return i
 
 
 def _plus(part: Any, c: int) -> bytes | memoryview:
@@ -177,9 +160,9 @@ def insert(old: Snapshot, metas: Sequence[ArticleMeta], figures: Mapping[str, Se
     been copied (a mapped snapshot lets go of their pages)."""
     order = sort_key_newest_first(metas)
     cuts = _positions(old, order)
-    provinces, periods = _Table(old.provinces), _Table(old.periods)
-    units, labels, keys, quals = _Table(old.units), _Table(old.labels), _Table(old.keys), _Table(old.qualifiers)
-    flabels, funits = _Table(old.flabels), _Table(old.funits)
+    provinces, periods = Interner(old.provinces), Interner(old.periods)
+    units, labels, keys, quals = Interner(old.units), Interner(old.labels), Interner(old.keys), Interner(old.qualifiers)
+    flabels, funits = Interner(old.flabels), Interner(old.funits)
     label_flabel, unit_funit = list(old.label_flabel), list(old.unit_funit)
     kind_code = {kind: i for i, kind in enumerate(FIGURE_KINDS)}
 
