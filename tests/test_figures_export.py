@@ -151,3 +151,16 @@ def test_missing_files_are_rebuilt_by_the_first_export(capsysbinary, store: Path
     assert (store / ROWS).exists() and (store / INDEX).exists()
     size = (store / ROWS).stat().st_size
     assert exported(capsysbinary, store, "--csv") == want and (store / ROWS).stat().st_size == size
+
+
+def test_a_body_too_big_to_encode_at_ingest_is_encoded_by_the_export(capsysbinary, tmp_path: Path, monkeypatch) -> None:
+    from tongket.store.derived import figure_rows_write
+
+    monkeypatch.setattr(figure_rows_write, "NOTE_MAX_BYTES", 0)  # every body counts as huge
+    write_corpus(5, tmp_path / "corpus")
+    Archive.open(tmp_path / "store").ingest_files([(p, None) for p in sorted((tmp_path / "corpus").rglob("*.txt"))])
+    store = tmp_path / "store"
+    assert not (store / ROWS).exists()  # nothing encoded while ingesting
+    want = expected(store, "--jsonl")
+    assert want.count(b"\n") > 10 and exported(capsysbinary, store, "--jsonl") == want
+    assert (store / ROWS).exists()

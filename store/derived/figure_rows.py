@@ -31,7 +31,7 @@ import struct
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import orjson
 
@@ -65,11 +65,12 @@ class Encoded:
         return not any(ROW_START in t for t in self.csv)
 
 
-def tail_values(body: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-    """The figure-level values of each row, as `details.figure_rows` gives them."""
+def tail_values(body: Mapping[str, Any]) -> Iterator[tuple[Any, ...]]:
+    """The figure-level values of each row, as `details.figure_rows` gives them (one at a
+    time: an article can hold 150,000 figures)."""
     meta = body.get("meta") or {}
     url, path = meta.get("source_url") or "", meta.get("source_path") or ""
-    return [figure_tail(fig, url, path) for fig in body.get("figures") or ()]
+    return (figure_tail(fig, url, path) for fig in body.get("figures") or ())
 
 
 def encode(body: Mapping[str, Any]) -> Encoded:

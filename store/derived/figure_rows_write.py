@@ -76,9 +76,17 @@ def rewrite(folder: Path, records: Iterable[Pending]) -> None:
     atomic_write_bytes(Path(folder) / INDEX_FILE, MAGIC + b"".join(entries), fsync=False)
 
 
+NOTE_MAX_BYTES = 4 << 20  # a bigger body file is encoded by its first export, not during ingest
+
+
 def note_body(folder: Path, ref: str, payload: bytes) -> None:
     """After a body file was written (ingest): its rows, appended. The payload is the file's
-    bytes, so the rows are encoded from exactly what an export would read."""
+    bytes, so the rows are encoded from exactly what an export would read. A body file of
+    more than NOTE_MAX_BYTES (an article of tens of thousands of figures; a typical one is
+    ~20 KB) is left to the export: decoding it here raised an ingest's peak memory by a
+    third."""
+    if len(payload) > NOTE_MAX_BYTES:
+        return
     try:
         inode = os.stat(body_file(Path(folder), ref)).st_ino
         encoded = figure_rows.encode(orjson.loads(payload))
