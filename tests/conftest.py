@@ -71,3 +71,14 @@ def make_article(title: str, body: str = "", *, province: str | None = None, yea
     return Article(id=aid, title=title, title_derived=False, published=published, event_date=None,
                    province=province, province_evidence=None, report_year=year, period=period, byline=None,
                    officials=(), body=body, figures=figures, warnings=(), source_url=url)
+
+
+def ingest_dossiers(archive: Archive) -> None:
+    """"hồ sơ": three half-year figures of dossiers_received, one year figure of dossiers_resolved."""
+    for i, province in enumerate(("Kiên Giang", "Bạc Liêu", "Cà Mau")):
+        archive.ingest_article(make_article(
+            f"Sơ kết 6 tháng 2021 {province}", province=province, year=2021, period="half-year",
+            published=f"2021-07-1{i}", figures=(figure("hồ sơ tiếp nhận", 100 + i, "hồ sơ", key="dossiers_received"),)))
+    archive.ingest_article(make_article(
+        "Tổng kết 2021", province="Kiên Giang", year=2021, period="year", published="2022-01-10",
+        figures=(figure("hồ sơ đã giải quyết", 950, "hồ sơ", key="dossiers_resolved"),)))

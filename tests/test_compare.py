@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import figure, make_article
+from conftest import figure, ingest_dossiers, make_article
 from tongket.store.archive.archive import Archive
 from tongket.store.cli.main import main
 from tongket.store.derived.details import FIGURE_COLUMNS
@@ -272,13 +272,7 @@ def test_pivot_from_columns_follows_corrections(generated: Archive) -> None:
 def dossiers(archive: Archive, store_dir: Path, monkeypatch) -> Archive:
     """"hồ sơ": three half-year figures of dossiers_received, one year figure of dossiers_resolved."""
     monkeypatch.setenv("TONGKET_STORE", str(store_dir))
-    for i, province in enumerate(("Kiên Giang", "Bạc Liêu", "Cà Mau")):
-        archive.ingest_article(make_article(
-            f"Sơ kết 6 tháng 2021 {province}", province=province, year=2021, period="half-year",
-            published=f"2021-07-1{i}", figures=(figure("hồ sơ tiếp nhận", 100 + i, "hồ sơ", key="dossiers_received"),)))
-    archive.ingest_article(make_article(
-        "Tổng kết 2021", province="Kiên Giang", year=2021, period="year", published="2022-01-10",
-        figures=(figure("hồ sơ đã giải quyết", 950, "hồ sơ", key="dossiers_resolved"),)))
+    ingest_dossiers(archive)
     return Archive.open(store_dir)
 
 

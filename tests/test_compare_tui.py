@@ -175,18 +175,11 @@ async def test_typing_on_in_the_pivot_groups_the_last_query_not_every_keystroke(
 
 
 def _dossiers_archive(tmp_path: Path):
-    """"hồ sơ": three half-year figures of dossiers_received, one year figure of dossiers_resolved."""
-    from conftest import figure, make_article
+    from conftest import ingest_dossiers
     from tongket.store.archive.archive import Archive
 
     archive = Archive.open(tmp_path / "dossiers")
-    for i, province in enumerate(("Kiên Giang", "Bạc Liêu", "Cà Mau")):
-        archive.ingest_article(make_article(
-            f"Sơ kết 6 tháng 2021 {province}", province=province, year=2021, period="half-year",
-            published=f"2021-07-1{i}", figures=(figure("hồ sơ tiếp nhận", 100 + i, "hồ sơ", key="dossiers_received"),)))
-    archive.ingest_article(make_article(
-        "Tổng kết 2021", province="Kiên Giang", year=2021, period="year", published="2022-01-10",
-        figures=(figure("hồ sơ đã giải quyết", 950, "hồ sơ", key="dossiers_resolved"),)))
+    ingest_dossiers(archive)
     return archive
 
 
