@@ -36,16 +36,10 @@ class FigureLookup:
     _key_gid: dict[str, int]
     _override: dict[int, tuple[int, int, int]]  # corrected articles' codes
 
-    def codes(self, rank: int) -> tuple[int, int, int]:
-        raise NotImplementedError
-
-    def figure_range(self, rank: int) -> tuple[int, int]:
-        raise NotImplementedError
-
-    def _candidates(self, province: str | None, year: int | str | None, period: str | None,
-                    merged: bool) -> set[int] | None:
-        raise NotImplementedError
-
+    # ArchiveIndex's own methods this part calls (declared, not stubbed: nothing here to override)
+    codes: Callable[[int], tuple[int, int, int]]
+    figure_range: Callable[[int], tuple[int, int]]
+    _candidates: Callable[[str | None, int | str | None, str | None, bool], set[int] | None]
 
     def _groups(self, q: str, words: list[str]) -> list[tuple[float, int, int]]:
         """Matching groups, best first: (score, kind, group id).
