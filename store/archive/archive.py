@@ -147,20 +147,12 @@ class Archive(Writing):
         written = figure_export.write(out, fmt, metas, folder=self.path, ref_of=self._body_ref, bom=bom,
                                       merged_unit=self.index.provinces.merged_unit, save=self._save_figure_rows)
         if not any(filters.values()) and written.entries * 3 >= len(metas) * 4:  # a quarter may be dead
-            try:
-                with write_lock(self.path, timeout=1.0):
-                    figure_rows_write.compact(self.path, {r for m in metas if (r := self._body_ref(m.id))})
-            except (StoreError, OSError):
-                pass
+            live = {r for m in metas if (r := self._body_ref(m.id))}
+            self._when_lock_free(lambda: figure_rows_write.compact(self.path, live))
         return written.figures
 
     def _save_figure_rows(self, records: list[Pending]) -> bool:
-        try:
-            with write_lock(self.path, timeout=1.0):
-                figure_rows_write.append(self.path, records)
-            return True
-        except (StoreError, OSError):
-            return False
+        return self._when_lock_free(lambda: figure_rows_write.append(self.path, records))
 
     def ids_from(self, source: str | Path) -> list[str]:
         """Articles read from a path, or from any file under a folder."""

@@ -5,7 +5,7 @@ the packed search text, and the records and bodies they point at.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from tongket.store.archive import codec, snapshot_merge
 from tongket.store.archive.ingest import Lookups
@@ -120,12 +120,22 @@ class DerivedViews(Loading):
         """No usable snapshot (older archive, a crash between the two writes, another writer):
         build it from archive.json, and save it if the lock is free and the file unchanged."""
         snap = self._refresh_snapshot(save=False)
+
+        def save() -> None:
+            if self._stat_signature() == snap.source:
+                self._save_snapshot(snap)
+
+        self._when_lock_free(save)
+
+    def _when_lock_free(self, job: Callable[[], object]) -> bool:
+        """Upkeep of a derived file by a reader: done if the write lock is free within 1 s,
+        else left to the next reader or writer (never an error). True if done."""
         try:
             with write_lock(self.path, timeout=1.0):
-                if self._stat_signature() == snap.source:
-                    self._save_snapshot(snap)
+                job()
+            return True
         except (StoreError, OSError):
-            pass
+            return False
 
     def _body_file(self, ref: str) -> Path:
         return self._bodies.path(ref)
@@ -196,20 +206,10 @@ class DerivedViews(Loading):
         return self._texts.search(needle, among, len(snap.ids))
 
     def _discard_texts(self) -> bool:
-        try:
-            with write_lock(self.path, timeout=1.0):
-                textindex_write.discard(self.path)
-            return True
-        except (StoreError, OSError):
-            return False
+        return self._when_lock_free(lambda: textindex_write.discard(self.path))
 
     def _append_texts(self, items: list[tuple[str, str]]) -> bool:
-        try:
-            with write_lock(self.path, timeout=1.0):
-                textindex_write.append(self.path, items)
-            return True
-        except (StoreError, OSError):
-            return False
+        return self._when_lock_free(lambda: textindex_write.append(self.path, items))
 
     @property
     def index(self) -> ArchiveIndex:

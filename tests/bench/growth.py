@@ -87,6 +87,15 @@ def _copy_store(source: Path, target: Path) -> None:
             shutil.copy2(path, target / path.name)
 
 
+def _note(time_row: Any, memory_row: Any, got: tuple[float, float] | str) -> None:
+    """One run's (seconds, peak MB) into its two rows, or why it failed."""
+    if isinstance(got, str):
+        time_row.note = f"failed: {got}"
+    else:
+        time_row.samples.append(got[0])
+        memory_row.samples.append(got[1])
+
+
 def growth_rows(size: int, store_dir: Path | None, work: Path, seed: int, runs: int, row_cls: Any, repo: Path) -> list:
     """Rows "add 1k new articles" (s), its peak memory (MB) and the SQLite peer's, for an
     archive of `size` articles (`store_dir` None: an empty archive)."""
@@ -101,24 +110,14 @@ def growth_rows(size: int, store_dir: Path | None, work: Path, seed: int, runs: 
             target = scratch / "store"
             if store_dir is not None:
                 _copy_store(store_dir, target)
-            got = _run(_TONGKET, new, target, repo)
-            if isinstance(got, str):
-                rows["add 1k new articles"].note = f"failed: {got}"
-            else:
-                rows["add 1k new articles"].samples.append(got[0])
-                rows["add 1k: peak memory"].samples.append(got[1])
+            _note(rows["add 1k new articles"], rows["add 1k: peak memory"], _run(_TONGKET, new, target, repo))
             db = scratch / "peer.sqlite"
             if peer_db is not None:
                 shutil.copyfile(peer_db, db)
             else:
                 with sqlite3.connect(db) as conn:
                     conn.executescript(peers.SCHEMA)
-            got = _run(_SQLITE, new, db, repo)
-            if isinstance(got, str):
-                rows["add 1k: SQLite peer"].note = f"failed: {got}"
-            else:
-                rows["add 1k: SQLite peer"].samples.append(got[0])
-                rows["add 1k: SQLite peak memory"].samples.append(got[1])
+            _note(rows["add 1k: SQLite peer"], rows["add 1k: SQLite peak memory"], _run(_SQLITE, new, db, repo))
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
     ours, theirs = rows["add 1k new articles"], rows["add 1k: SQLite peer"]
