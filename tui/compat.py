@@ -77,15 +77,39 @@ class FastTable(DataTable):
         self._quiet_layout = False
 
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        rest = self._measure_plain_rows(new_rows)
         if not self.QUIET_DIMENSIONS:
-            super()._update_dimensions(new_rows)
+            super()._update_dimensions(rest)
             return
         self._quiet_layout = True
         try:
-            super()._update_dimensions(new_rows)
+            super()._update_dimensions(rest)
         finally:
             self._quiet_layout = False
         self._scroll_update(self.virtual_size)
+
+    def _measure_plain_rows(self, new_rows: Iterable[RowKey]) -> list[RowKey]:
+        """Column content widths of rows of unlabelled one-line `Text` cells, measured
+        here by `cell_len` (what rich's measure gives for them, ~20x cheaper: 8 ms an
+        article's figures on idle); other rows are left for DataTable."""
+        rest: list[RowKey] = []
+        columns = self.ordered_columns
+        for row_key in new_rows:
+            row_index = self._row_locations.get(row_key)
+            row = self.rows.get(row_key)
+            if row_index is None or row is None:
+                continue
+            label, cells = self._get_row_renderables(row_index)
+            if row.label is not None or row.auto_height or not all(
+                isinstance(c, Text) and "\n" not in c.plain and "\t" not in c.plain for c in cells
+            ):
+                rest.append(row_key)
+                continue
+            for column, cell in zip(columns, cells):
+                width = cell_len(cell.plain)  # type: ignore[union-attr]
+                if width > column.content_width:
+                    column.content_width = width
+        return rest
 
     def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
         return super().refresh(*regions, repaint=repaint, layout=layout and not self._quiet_layout, recompose=recompose)
