@@ -120,23 +120,26 @@ class FigureLookup:
         merged: bool = False,
         limit: int | None = None,
         lazy: bool = False,
+        count: bool = True,
     ) -> LookupResult:
         """Matches best first with how many there are in all and in how many articles, so a
         view that shows the first `limit` can say what it leaves out. Counting takes the
         union of the matching groups (set operations on integers); only the first `limit`
         are walked in order, and only the shown ones become records (`lazy`: each when
-        first asked for, so tens of thousands of hits cost their indices, not records)."""
+        first asked for, so tens of thousands of hits cost their indices, not records).
+        `count` False with a `limit`: the first page alone, counted only when it holds every
+        match (fewer than `limit`); otherwise `total` and `articles` are those of the page,
+        a lower bound, so a view can show the page while the count is made."""
         asked = self._asked(query, province, year, period, merged)
         if asked is None:
             return LookupResult((), 0, 0)
         scored, allowed = asked
         fig_article = self.snapshot.fig_article
-        if limit is not None and allowed is None:  # counted without walking every match
-            union: set[int] = set()
-            for _s, members in self._members(scored, None):
-                union.update(members)
-            total, articles = len(union), _distinct(fig_article, union)
-            del union
+        if limit is not None and not count:  # the first page alone
+            figures, scores = self._match_columns(scored, allowed, limit)
+            total, articles = len(figures), _distinct(fig_article, figures)
+        elif limit is not None and allowed is None:  # counted without walking every match
+            total, articles = self._count(scored)
             figures, scores = self._match_columns(scored, None, limit)
         else:
             figures, scores = self._match_columns(scored, allowed)
@@ -150,6 +153,26 @@ class FigureLookup:
             make = self._hit_maker(len(figures))
             hits = tuple(map(make, figures, scores))
         return LookupResult(hits=hits, total=total, articles=articles)
+
+    def _count(self, scored: list[tuple[float, int, int]]) -> tuple[int, int]:
+        """(figures, articles) of the union of whole groups. Groups of one kind are
+        disjoint (a figure has one label, key and unit), so one kind alone is a sum of
+        sizes; several kinds take the union."""
+        snap = self.snapshot
+        starts = (snap.flabel_start, snap.key_start, snap.funit_start)
+        kinds = {k for _s, k, _g in scored}
+        members = list(self._members(scored, None))
+        if len(kinds) <= 1:
+            total = sum(starts[k][g + 1] - starts[k][g] for _s, k, g in scored)
+            articles: set[int] = set()
+            fig_article = snap.fig_article
+            for _s, group in members:
+                articles.update(map(fig_article.__getitem__, group))
+            return total, len(articles)
+        union: set[int] = set()
+        for _s, group in members:
+            union.update(group)
+        return len(union), _distinct(snap.fig_article, union)
 
     def _matches(
         self, query: str, province: str | None, year: int | str | None, period: str | None, merged: bool
@@ -173,6 +196,17 @@ class FigureLookup:
         fig_article = self.snapshot.fig_article
         figures, scores = array("l"), array("d")
         seen: set[int] = set()
+        if limit is not None:  # a page: walk groups in order (ascending) until it is full
+            for score, members in self._members(scored, allowed):
+                for fi in members:
+                    if fi in seen or (allowed is not None and fig_article[fi] not in allowed):
+                        continue
+                    seen.add(fi)
+                    figures.append(fi)
+                    scores.append(score)
+                    if len(figures) >= limit:
+                        return figures, scores
+            return figures, scores
         for score, members in self._members(scored, allowed):
             fresh = set(members).difference(seen)
             if allowed is not None:
