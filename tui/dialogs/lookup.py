@@ -230,8 +230,12 @@ class LookupDialog(LookupPivot):
         """Show results, unless the input moved on while the worker ran."""
         if query != self.query_one(Input).value.strip():
             return
+        counted_page = (query == self._query and result.hits is not self._result.hits
+                        and len(result.hits) == len(self._result.hits) and self._sort == "score" and not self._reverse)
         self._query = query
-        if result is not self._result:  # not a mere refresh of the status line
+        if counted_page and result.total > len(result.hits):  # the count of the page shown: the same rows
+            self._result = result
+        elif result is not self._result:  # not a mere refresh of the status line
             self._result = result
             self._hits = sort_hits(result.hits, self._sort, self._reverse)
             self._fill_results()
