@@ -13,8 +13,9 @@ from array import array
 from collections import Counter
 from functools import cached_property
 from itertools import repeat
-from typing import Any, Callable, Iterable, Sequence, overload
+from typing import Any, Callable, Iterable, Sequence
 
+from tongket.store.derived.figure_hits import FigureHits, distinct as _distinct
 from tongket.store.derived.figure_measure import FigureMeasure, MeasureFigures, period_class
 from tongket.store.derived.names import ProvinceNames
 from tongket.store.derived.scoring import Label, names_score, phrase_score, unit_label_score
@@ -387,30 +388,3 @@ class FigureLookup:
             by_group[group] += c
             spelled.setdefault(group, snap.labels[lab])
         return [(spelled[g], c) for g, c in by_group.most_common(n)]
-
-
-def _distinct(column: Sequence[int], rows: Iterable[int]) -> int:
-    """How many distinct values `column` holds at `rows`."""
-    return len(set(map(column.__getitem__, rows)))
-
-
-class FigureHits(Sequence[FigureHit]):
-    """Matches whose records are made when asked for (drawn, measured, exported): a list
-    of every match holds its figure indices and scores, not tens of thousands of records."""
-
-    def __init__(self, figures: Sequence[int], scores: Sequence[float], make: Callable[[int, float], FigureHit]) -> None:
-        self._figures, self._scores, self._make = figures, scores, make
-
-    def __len__(self) -> int:
-        return len(self._figures)
-
-    @overload
-    def __getitem__(self, index: int) -> FigureHit: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> "FigureHits": ...
-
-    def __getitem__(self, index: int | slice) -> "FigureHit | FigureHits":
-        if isinstance(index, slice):
-            return FigureHits(self._figures[index], self._scores[index], self._make)
-        return self._make(self._figures[index], self._scores[index])

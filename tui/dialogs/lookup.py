@@ -26,10 +26,10 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from tongket.store.lang.text import one_line
-from tongket.store.present.display import vn_number
 from tongket.store.record import FigureHit, LookupResult
 
-from ..widgets.lookup_rows import COLUMN_SORTS, RESULT_COLUMNS, SORTS, LookupInput, ResultRows, counted, hit_text, sort_hits
+from ..widgets.lookup_rows import (COLUMN_SORTS, RESULT_COLUMNS, SORTS, LookupInput, ResultRows, counted, hit_text, sort_hits,
+                                   status_text)
 from ..widgets.pivot_view import PivotView
 from ..widgets.result_list import ResultList
 from ..widgets.scrollbars import use_whole_cell_scrollbars
@@ -250,30 +250,9 @@ class LookupDialog(LookupPivot):
         return self._result.hits
 
     def show_status(self) -> None:
-        query, result = self._query, self._result
-        if not query:
-            self._set_status(Text("Type a metric name, key or label: “van ban den”, “incoming_documents”, “hồ sơ”."))
-        elif not result.total:
-            status = Text("No figure matches ")
-            status.append(f"“{one_line(query)}”", style="bold")
-            status.append(". Try fewer words, no diacritics, or clear the filters (x) first.")
-            self._set_status(status)
-        elif self._counting:
-            status = Text(f"first {vn_number(len(result.hits))} figures for ")
-            status.append(f"“{one_line(query)}”", style="bold")
-            status.append(" · counting…", style="dim")
-            self._set_status(status)
-        else:
-            shown = "" if len(result.hits) >= result.total else f"showing {vn_number(len(result.hits))} of "
-            status = Text(f"{shown}{vn_number(result.total)} figure{'s' if result.total != 1 else ''} in "
-                          f"{vn_number(result.articles)} article{'s' if result.articles != 1 else ''} for ")
-            status.append(f"“{one_line(query)}”", style="bold")
-            if self.pivoted:
-                status.append(self.pivot_status())
-            else:
-                order = f"{self._sort}{', reversed' if self._reverse else ''}"
-                status.append(f" · sorted by {order} (s, S) · Enter opens the article · ctrl+t pivot · F2 metrics")
-            self._set_status(status)
+        tail = self.pivot_status() if self.pivoted else (
+            f" · sorted by {self._sort}{', reversed' if self._reverse else ''} (s, S) · Enter opens the article · ctrl+t pivot · F2 metrics")
+        self._set_status(status_text(self._query, self._result, self._counting, tail))
 
     def _set_status(self, text: Text) -> None:
         if text == self._status:
