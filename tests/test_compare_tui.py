@@ -127,7 +127,7 @@ async def test_first_hits_then_every_hit(tmp_path: Path):
                  for i in range(25))
     asked: list[int | None] = []
 
-    def search(query: str, limit: int | None) -> LookupResult:
+    def search(query: str, limit: int | None, count: bool = True) -> LookupResult:
         asked.append(limit)
         return LookupResult(hits[:limit] if limit else hits, len(hits), len(hits))
 

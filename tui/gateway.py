@@ -228,11 +228,11 @@ class ArchiveGateway:
         (never the UI thread); store failures raise, the dialog shows them."""
         archive, lock, kwargs = self._archive, self._lock, filters.lookup_kwargs()
 
-        def search(query: str, limit: int | None = None) -> LookupResult:
+        def search(query: str, limit: int | None = None, count: bool = True) -> LookupResult:
             if archive is None:
                 return LookupResult((), 0, 0)
             with lock:
-                return archive.lookup_counted(query, limit=limit, lazy=True, **kwargs)
+                return archive.lookup_counted(query, limit=limit, lazy=True, count=count, **kwargs)
 
         return search
 

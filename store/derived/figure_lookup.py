@@ -13,8 +13,9 @@ from array import array
 from collections import Counter
 from functools import cached_property
 from itertools import repeat
-from typing import Any, Callable, Iterable, Sequence, overload
+from typing import Any, Callable, Iterable, Sequence
 
+from tongket.store.derived.figure_hits import FigureHits, distinct as _distinct
 from tongket.store.derived.figure_measure import FigureMeasure, MeasureFigures, period_class
 from tongket.store.derived.names import ProvinceNames
 from tongket.store.derived.scoring import Label, names_score, phrase_score, unit_label_score
@@ -120,23 +121,26 @@ class FigureLookup:
         merged: bool = False,
         limit: int | None = None,
         lazy: bool = False,
+        count: bool = True,
     ) -> LookupResult:
         """Matches best first with how many there are in all and in how many articles, so a
         view that shows the first `limit` can say what it leaves out. Counting takes the
         union of the matching groups (set operations on integers); only the first `limit`
         are walked in order, and only the shown ones become records (`lazy`: each when
-        first asked for, so tens of thousands of hits cost their indices, not records)."""
+        first asked for, so tens of thousands of hits cost their indices, not records).
+        `count` False with a `limit`: the first page alone, counted only when it holds every
+        match (fewer than `limit`); otherwise `total` and `articles` are those of the page,
+        a lower bound, so a view can show the page while the count is made."""
         asked = self._asked(query, province, year, period, merged)
         if asked is None:
             return LookupResult((), 0, 0)
         scored, allowed = asked
         fig_article = self.snapshot.fig_article
-        if limit is not None and allowed is None:  # counted without walking every match
-            union: set[int] = set()
-            for _s, members in self._members(scored, None):
-                union.update(members)
-            total, articles = len(union), _distinct(fig_article, union)
-            del union
+        if limit is not None and not count:  # the first page alone
+            figures, scores = self._match_columns(scored, allowed, limit)
+            total, articles = len(figures), _distinct(fig_article, figures)
+        elif limit is not None and allowed is None:  # counted without walking every match
+            total, articles = self._count(scored)
             figures, scores = self._match_columns(scored, None, limit)
         else:
             figures, scores = self._match_columns(scored, allowed)
@@ -150,6 +154,26 @@ class FigureLookup:
             make = self._hit_maker(len(figures))
             hits = tuple(map(make, figures, scores))
         return LookupResult(hits=hits, total=total, articles=articles)
+
+    def _count(self, scored: list[tuple[float, int, int]]) -> tuple[int, int]:
+        """(figures, articles) of the union of whole groups. Groups of one kind are
+        disjoint (a figure has one label, key and unit), so one kind alone is a sum of
+        sizes; several kinds take the union."""
+        snap = self.snapshot
+        starts = (snap.flabel_start, snap.key_start, snap.funit_start)
+        kinds = {k for _s, k, _g in scored}
+        members = list(self._members(scored, None))
+        if len(kinds) <= 1:
+            total = sum(starts[k][g + 1] - starts[k][g] for _s, k, g in scored)
+            articles: set[int] = set()
+            fig_article = snap.fig_article
+            for _s, group in members:
+                articles.update(map(fig_article.__getitem__, group))
+            return total, len(articles)
+        union: set[int] = set()
+        for _s, group in members:
+            union.update(group)
+        return len(union), _distinct(snap.fig_article, union)
 
     def _matches(
         self, query: str, province: str | None, year: int | str | None, period: str | None, merged: bool
@@ -173,6 +197,17 @@ class FigureLookup:
         fig_article = self.snapshot.fig_article
         figures, scores = array("l"), array("d")
         seen: set[int] = set()
+        if limit is not None:  # a page: walk groups in order (ascending) until it is full
+            for score, members in self._members(scored, allowed):
+                for fi in members:
+                    if fi in seen or (allowed is not None and fig_article[fi] not in allowed):
+                        continue
+                    seen.add(fi)
+                    figures.append(fi)
+                    scores.append(score)
+                    if len(figures) >= limit:
+                        return figures, scores
+            return figures, scores
         for score, members in self._members(scored, allowed):
             fresh = set(members).difference(seen)
             if allowed is not None:
@@ -353,30 +388,3 @@ class FigureLookup:
             by_group[group] += c
             spelled.setdefault(group, snap.labels[lab])
         return [(spelled[g], c) for g, c in by_group.most_common(n)]
-
-
-def _distinct(column: Sequence[int], rows: Iterable[int]) -> int:
-    """How many distinct values `column` holds at `rows`."""
-    return len(set(map(column.__getitem__, rows)))
-
-
-class FigureHits(Sequence[FigureHit]):
-    """Matches whose records are made when asked for (drawn, measured, exported): a list
-    of every match holds its figure indices and scores, not tens of thousands of records."""
-
-    def __init__(self, figures: Sequence[int], scores: Sequence[float], make: Callable[[int, float], FigureHit]) -> None:
-        self._figures, self._scores, self._make = figures, scores, make
-
-    def __len__(self) -> int:
-        return len(self._figures)
-
-    @overload
-    def __getitem__(self, index: int) -> FigureHit: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> "FigureHits": ...
-
-    def __getitem__(self, index: int | slice) -> "FigureHit | FigureHits":
-        if isinstance(index, slice):
-            return FigureHits(self._figures[index], self._scores[index], self._make)
-        return self._make(self._figures[index], self._scores[index])

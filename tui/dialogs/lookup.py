@@ -26,10 +26,10 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from tongket.store.lang.text import one_line
-from tongket.store.present.display import vn_number
 from tongket.store.record import FigureHit, LookupResult
 
-from ..widgets.lookup_rows import COLUMN_SORTS, RESULT_COLUMNS, SORTS, LookupInput, ResultRows, counted, hit_text, sort_hits
+from ..widgets.lookup_rows import (COLUMN_SORTS, RESULT_COLUMNS, SORTS, LookupInput, ResultRows, counted, hit_text, sort_hits,
+                                   status_text)
 from ..widgets.pivot_view import PivotView
 from ..widgets.result_list import ResultList
 from ..widgets.scrollbars import use_whole_cell_scrollbars
@@ -40,7 +40,7 @@ from .sources import hits_export, pivot_export
 REST_AFTER_MS = 300  # a pause in typing before every match becomes a record: not per keystroke
 SEARCHING_DELAY = 0.15  # seconds before "searching…" shows
 LETTER_ACTIONS = {"s": "sort", "S": "reverse_sort", "p": "period", "l": "by_label", "e": "export", "y": "copy", "o": "open_source"}
-Search = Callable[..., "LookupResult | Sequence[FigureHit]"]  # (query) or, with first_page, (query, limit)
+Search = Callable[..., "LookupResult | Sequence[FigureHit]"]  # (query) or, with first_page, (query, limit, count=True)
 FIRST_PAGE = 200  # hits the app shows at once while the rest are made into records
 
 
@@ -88,6 +88,7 @@ class LookupDialog(LookupPivot):
         query: str
         result: LookupResult | None
         error: str | None = None
+        counting: bool = False  # the first page only: the count follows
 
     def __init__(
         self,
@@ -117,6 +118,7 @@ class LookupDialog(LookupPivot):
         self._searching: Timer | None = None
         self._started: str | None = None  # the last query searched for
         self._status: Text | None = None
+        self._counting = False  # the results shown are a first page, not yet counted
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -184,12 +186,19 @@ class LookupDialog(LookupPivot):
 
     @work(thread=True, exclusive=True, group="lookup-search")
     def _run_search(self, query: str, every: bool = True) -> None:
-        """With `first_page`, the first hits and the counts come at once and the rest after
-        (making every hit a record costs far more than counting them), unless the pivot
+        """With `first_page`, the first hits come at once (uncounted), then their counts, and
+        the rest after (making every hit a record costs far more than counting them), unless the pivot
         shows (`every` False: it asks for its own); a newer keystroke cancels the rest."""
         worker = get_current_worker()
         try:
             if self._first_page:
+                page = counted(self._search(query, self._first_page, count=False))
+                if query != self._started or worker.is_cancelled:
+                    return
+                pending = len(page.hits) >= self._first_page  # a full page: there may be more
+                self.post_message(self.Results(query, page, counting=pending))
+                if not pending:
+                    return
                 found = counted(self._search(query, self._first_page))
                 if query != self._started or worker.is_cancelled:
                     return
@@ -212,6 +221,7 @@ class LookupDialog(LookupPivot):
             self._searching.stop()
             self._searching = None
         if message.result is not None:
+            self._counting = message.counting
             self._apply(message.query, message.result)
         elif message.query == self.query_one(Input).value.strip():
             self._set_status(Text(f"Lookup failed: {one_line(message.error or '')}", style="bold red"))
@@ -220,8 +230,12 @@ class LookupDialog(LookupPivot):
         """Show results, unless the input moved on while the worker ran."""
         if query != self.query_one(Input).value.strip():
             return
+        counted_page = (query == self._query and result.hits is not self._result.hits
+                        and len(result.hits) == len(self._result.hits) and self._sort == "score" and not self._reverse)
         self._query = query
-        if result is not self._result:  # not a mere refresh of the status line
+        if counted_page and result.total > len(result.hits):  # the count of the page shown: the same rows
+            self._result = result
+        elif result is not self._result:  # not a mere refresh of the status line
             self._result = result
             self._hits = sort_hits(result.hits, self._sort, self._reverse)
             self._fill_results()
@@ -236,25 +250,9 @@ class LookupDialog(LookupPivot):
         return self._result.hits
 
     def show_status(self) -> None:
-        query, result = self._query, self._result
-        if not query:
-            self._set_status(Text("Type a metric name, key or label: “van ban den”, “incoming_documents”, “hồ sơ”."))
-        elif not result.total:
-            status = Text("No figure matches ")
-            status.append(f"“{one_line(query)}”", style="bold")
-            status.append(". Try fewer words, no diacritics, or clear the filters (x) first.")
-            self._set_status(status)
-        else:
-            shown = "" if len(result.hits) >= result.total else f"showing {vn_number(len(result.hits))} of "
-            status = Text(f"{shown}{vn_number(result.total)} figure{'s' if result.total != 1 else ''} in "
-                          f"{vn_number(result.articles)} article{'s' if result.articles != 1 else ''} for ")
-            status.append(f"“{one_line(query)}”", style="bold")
-            if self.pivoted:
-                status.append(self.pivot_status())
-            else:
-                order = f"{self._sort}{', reversed' if self._reverse else ''}"
-                status.append(f" · sorted by {order} (s, S) · Enter opens the article · ctrl+t pivot · F2 metrics")
-            self._set_status(status)
+        tail = self.pivot_status() if self.pivoted else (
+            f" · sorted by {self._sort}{', reversed' if self._reverse else ''} (s, S) · Enter opens the article · ctrl+t pivot · F2 metrics")
+        self._set_status(status_text(self._query, self._result, self._counting, tail))
 
     def _set_status(self, text: Text) -> None:
         if text == self._status:

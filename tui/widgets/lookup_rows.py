@@ -10,12 +10,13 @@ from functools import lru_cache
 from typing import Any, Callable, Sequence
 
 from rich.style import Style
+from rich.text import Text
 from textual.geometry import Size
 from textual.widgets import Input
 
 from tongket.store.lang.text import one_line
 from tongket.store.present.collate import short_name, vn_sort_key
-from tongket.store.present.display import figure_with_unit, year_period
+from tongket.store.present.display import figure_with_unit, vn_number, year_period
 from tongket.store.record import FigureHit, LookupResult
 
 from .pivot_view import PROVINCE_WIDTH
@@ -157,3 +158,18 @@ class LookupInput(Input):
         super()._watch_value(value)
         if self.value_hook is not None and self.is_mounted:
             self.value_hook(value)
+
+
+def status_text(query: str, result: LookupResult, counting: bool, tail: str = "") -> Text:
+    """The lookup's status line: a hint, no match, a first page being counted, or
+    "N figures in M articles" (then `tail`: the order or the pivot's state)."""
+    if not query:
+        return Text("Type a metric name, key or label: “van ban den”, “incoming_documents”, “hồ sơ”.")
+    quoted = (f"“{one_line(query)}”", "bold")
+    if not result.total:
+        return Text.assemble("No figure matches ", quoted, ". Try fewer words, no diacritics, or clear the filters (x) first.")
+    if counting:
+        return Text.assemble(f"first {vn_number(len(result.hits))} figures for ", quoted, (" · counting…", "dim"))
+    shown = "" if len(result.hits) >= result.total else f"showing {vn_number(len(result.hits))} of "
+    return Text.assemble(f"{shown}{vn_number(result.total)} figure{'s' if result.total != 1 else ''} in "
+                         f"{vn_number(result.articles)} article{'s' if result.articles != 1 else ''} for ", quoted, tail)
