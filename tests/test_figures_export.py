@@ -154,9 +154,9 @@ def test_missing_files_are_rebuilt_by_the_first_export(capsysbinary, store: Path
 
 
 def test_a_body_too_big_to_encode_at_ingest_is_encoded_by_the_export(capsysbinary, tmp_path: Path, monkeypatch) -> None:
-    from tongket.store.derived import figure_rows_write
+    from tongket.store.archive import ingest
 
-    monkeypatch.setattr(figure_rows_write, "NOTE_MAX_BYTES", 0)  # every body counts as huge
+    monkeypatch.setattr(ingest, "ROWS_MAX_BYTES", 0)  # every body counts as huge
     write_corpus(5, tmp_path / "corpus")
     Archive.open(tmp_path / "store").ingest_files([(p, None) for p in sorted((tmp_path / "corpus").rglob("*.txt"))])
     store = tmp_path / "store"

@@ -119,10 +119,10 @@ class Writing(DerivedViews):
         except StoreError:
             self._signature = None  # reload at the next chance
 
-    def _write_body(self, article: Prepared) -> bool:
+    def _write_body(self, article: Prepared, rows: list[tuple[str, int, Any]]) -> bool:
         written = self._bodies.write(article.id, article.payload, article.search)
-        if written:  # its export rows, pre-encoded (derived/figure_rows.py)
-            figure_rows_write.note_body(self.path, article.id, article.payload)
+        if written and article.rows is not None:  # its export rows, encoded by the worker
+            rows.append((article.id, article.payload_crc, article.rows))
         return written
 
     def ingest_article(self, article: Article, *, source_path: str | None = None) -> str:
@@ -208,7 +208,9 @@ class Writing(DerivedViews):
         self._check_writable(records=False)
         corrections_before = {aid: dict(f) for aid, f in self._corrections.items()}
         records = BatchRecords(self._stored_record)
-        merge = Merge(records, self._identity(), self._write_body, self._copy_corrections, _now)
+        rows: list[tuple[str, int, Any]] = []
+        merge = Merge(records, self._identity(), lambda article: self._write_body(article, rows),
+                      self._copy_corrections, _now)
         added: list[str] = []
         for article, source in parsed:
             try:
@@ -239,6 +241,7 @@ class Writing(DerivedViews):
                 raise
         else:
             self._bodies.sync()  # texts rewritten for records that did not change
+        figure_rows_write.note_bodies(self.path, rows)
 
     def remove(self, ids: Iterable[str]) -> list[str]:
         """Take articles out (full ids or prefixes); their corrections are kept aside and

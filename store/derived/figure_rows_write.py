@@ -5,7 +5,6 @@ data), so callers swallow OSError."""
 from __future__ import annotations
 
 import os
-import zlib
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
 
@@ -76,27 +75,19 @@ def rewrite(folder: Path, records: Iterable[Pending]) -> None:
     atomic_write_bytes(Path(folder) / INDEX_FILE, MAGIC + b"".join(entries), fsync=False)
 
 
-NOTE_MAX_BYTES = 4 << 20  # a bigger body file is encoded by its first export, not during ingest
-
-
-def note_body(folder: Path, ref: str, payload: bytes) -> None:
-    """After a body file was written (ingest): its rows, appended. The payload is the file's
-    bytes, so the rows are encoded from exactly what an export would read. A body file of
-    more than NOTE_MAX_BYTES (an article of tens of thousands of figures; a typical one is
-    ~20 KB) is left to the export: decoding it here raised an ingest's peak memory by a
-    third."""
-    if len(payload) > NOTE_MAX_BYTES:
-        return
-    try:
-        inode = os.stat(body_file(Path(folder), ref)).st_ino
-        encoded = figure_rows.encode(orjson.loads(payload))
-    except (OSError, ValueError):
-        return
-    if encoded.storable:
+def note_bodies(folder: Path, written: Iterable[tuple[str, int, figure_rows.Encoded]]) -> None:
+    """After a batch's body files were written (ingest): their rows, pre-encoded by the
+    parser workers from the files' bytes (ref, body CRC, rows), appended in one go."""
+    pending: list[Pending] = []
+    for ref, crc, encoded in written:
         try:
-            append(folder, [Pending(ref, inode, zlib.crc32(payload), encoded)])
+            pending.append(Pending(ref, os.stat(body_file(Path(folder), ref)).st_ino, crc, encoded))
         except OSError:
-            pass
+            continue
+    try:
+        append(folder, pending)
+    except OSError:
+        pass
 
 
 def compact(folder: Path, live_refs: set[str]) -> bool:
