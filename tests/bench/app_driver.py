@@ -78,7 +78,10 @@ def _instrument(tapp: Any) -> None:
     def applied(dialog, args, kwargs):  # type: ignore[no-untyped-def]
         query = args[0] if args else kwargs.get("query")
         if query == dialog.query_one("#lookup-input").value.strip():
-            marks["lookup_applied"] = (time.perf_counter(), query)
+            now = (time.perf_counter(), query)
+            marks["lookup_applied"] = now
+            if marks.get("lookup_first_applied", (0, None))[1] != query:
+                marks["lookup_first_applied"] = now  # the first page; its count follows in a later message
 
     wrap_method(LookupDialog, "_apply", applied)
 
@@ -178,7 +181,8 @@ async def clear_filters(app: Any, pilot: Any) -> None:
 async def lookup_keystrokes(app: Any, pilot: Any, frames: Any, repeats: int, notes: list[str]) -> list[float]:
     """Open the lookup (f), then for each query: put all but its last letter in the input,
     wait for those results, and time the last keystroke to the first frame drawing its
-    results. The very first keystroke of the session (which may build the lookup's
+    results (the first page: the dialog shows it before the exact count, which a later
+    message adds to the status line). The very first keystroke of the session (which may build the lookup's
     indexes) is reported apart, as `lookup_first`."""
     from textual.widgets import Input
 
@@ -206,17 +210,18 @@ async def lookup_keystrokes(app: Any, pilot: Any, frames: Any, repeats: int, not
         want = prefix + key
         c0 = time.process_time()
         t0 = time.perf_counter()
+        marks.pop("lookup_first_applied", None)
         await pilot.press(key)
 
         def done() -> bool:
-            m = marks.get("lookup_applied")
+            m = marks.get("lookup_first_applied")
             return bool(m and m[1] == want.strip() and m[0] >= t0 and frames.first_after(m[0], ("#lookup-results",)))
 
         if not await wait_until(pilot, done, 120):
             return None
         if prefix:
             marks.setdefault("lookup_cpu", []).append(time.process_time() - c0)
-        t1 = frames.first_after(marks["lookup_applied"][0], ("#lookup-results",))
+        t1 = frames.first_after(marks["lookup_first_applied"][0], ("#lookup-results",))
         if DEBUG:
             print(f"lookup {want!r}: applied {(marks['lookup_applied'][0]-t0)*1000:.1f} ms, frames " +
                   ", ".join(f"{(ts-t0)*1000:.1f}:{sorted(d)}" for ts, d in frames.frames if ts >= t0)[:700], file=sys.stderr)
