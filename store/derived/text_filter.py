@@ -10,6 +10,9 @@ kept for the next question (the app)."""
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_right
+from itertools import accumulate
 from typing import Any, Callable, Iterable, Sequence
 
 from tongket.store.derived.snapshot import Snapshot
@@ -23,7 +26,7 @@ class TextFilter:
     snapshot: Snapshot
     _order: Any  # index.Rows: ArticleMeta by rank (corrected ones among them)
     _override: dict[int, tuple[int, int, int]]  # the corrected ranks
-    _title_folded: list[str] | None
+    _title_folded: "FoldedTitles | None"
     _text_search: Callable[[str, set[int] | None], set[int]] | None
     _text_of: Callable[[str], str]
 
@@ -32,18 +35,19 @@ class TextFilter:
         ids = self.snapshot.ids
         pool: Iterable[int] = among if among is not None else range(len(ids))
         if self._text_search is None:
-            titles = self._all_titles()
-            return {r for r in pool if needle in titles[r] or needle in self._text_of(ids[r])}
+            titles = self._all_titles().holding(needle)
+            return {r for r in pool if r in titles or needle in self._text_of(ids[r])}
         found = self._text_search(needle, among)
-        rest = [r for r in pool if r not in found]  # only these need their title checked
-        if self._title_folded is None and len(rest) * 2 < len(ids):  # fold just those
-            return found | {r for r, t in zip(rest, self._folded_titles(rest)) if needle in t}
-        titles = self._all_titles()
-        return found | {r for r in rest if needle in titles[r]}
+        if self._title_folded is None:
+            rest = [r for r in pool if r not in found]  # only these need their title checked
+            if len(rest) * 2 < len(ids):  # fold just those
+                return found | {r for r, t in zip(rest, self._folded_titles(rest)) if needle in t}
+        in_titles = self._all_titles().holding(needle)
+        return found | (in_titles if among is None else in_titles & among)
 
-    def _all_titles(self) -> list[str]:
+    def _all_titles(self) -> "FoldedTitles":
         if self._title_folded is None:  # folded on the first text filter, not at open
-            self._title_folded = self._folded_titles()
+            self._title_folded = FoldedTitles(self._folded_titles())
         return self._title_folded
 
     def _folded_titles(self, ranks: Sequence[int] | None = None) -> list[str]:
@@ -56,3 +60,23 @@ class TextFilter:
         else:
             titles = [order[r].title if r in override else column[r] for r in ranks]
         return fold_titles(titles)
+
+
+class FoldedTitles:
+    """Every folded title in one newline-joined string (a folded title has no newline), so
+    the titles holding a needle cost one `str.find` pass, not a test per title (~10 ms of
+    each query at 100k)."""
+
+    def __init__(self, titles: list[str]) -> None:
+        self._text = "\n".join(titles) + "\n"
+        self._starts = array("q", accumulate((len(t) + 1 for t in titles), initial=0))
+
+    def holding(self, needle: str) -> set[int]:
+        """Ranks whose folded title contains `needle` (no newline in it)."""
+        found, text, starts = set(), self._text, self._starts
+        pos = text.find(needle)
+        while pos >= 0:
+            rank = bisect_right(starts, pos) - 1
+            found.add(rank)
+            pos = text.find(needle, starts[rank + 1])
+        return found

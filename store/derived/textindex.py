@@ -146,6 +146,7 @@ class TextIndex:
         self._rank_entry: dict[int, int] = {}
         self._words: wordindex.WordIndex | None = None
         self.damaged: str | None = None  # why the derived files must be rebuilt, if they must
+        self.words_outdated = False  # search.words is of an older format (rebuild it from search.txt)
         entries = read_entries(self.folder)
         if entries is not None:
             token, refs, starts, ends = entries
@@ -188,6 +189,9 @@ class TextIndex:
         """The word index, checked against search.txt (see store/derived/wordindex.py)."""
         try:
             words = wordindex.WordIndex.load(self.folder, token, mapped=True)
+        except wordindex.Outdated:
+            self.words_outdated = True  # search.txt is sound: only the word file is rebuilt
+            return
         except wordindex.Damaged as exc:
             self.damaged = f"search.words: {exc}"
             return
@@ -199,6 +203,13 @@ class TextIndex:
             self.damaged = "search.txt was changed since it was indexed"
         else:
             self._words = words
+
+    def _words_damaged(self, reason: str) -> None:
+        """A chunk of search.words failed its checksum when first read: this query scans,
+        and the word file is rebuilt from search.txt (`words_outdated`)."""
+        print(f"tongket: the search index in {self.folder} is damaged (search.words: {reason}); rebuilding it",
+              file=sys.stderr)
+        self._words, self.words_outdated = None, True
 
     def _close(self) -> None:
         if self._mm is not None:
@@ -228,17 +239,25 @@ class TextIndex:
         n = len(starts)
         e = 0
         if self._words is not None:
-            candidates = self._words.candidates(needle)
-            # one word: a record holding a word that contains it holds it, no check needed;
-            # several: each candidate is checked, unless most records are candidates, where
-            # one pass of `find` over the whole text (below) costs less than a check each
-            exact = " " not in needle
-            if exact or len(candidates) * 2 < n:
-                for c in candidates:
-                    r = entry_rank[c]
-                    if r >= 0 and (among is None or r in among) and (exact or mm.find(enc, starts[c], ends[c]) >= 0):
-                        found.add(r)
-                e = self._words.count  # records appended after the word index was written: scanned
+            try:
+                candidates, exact = self._words.candidates(needle)
+            except wordindex.Damaged as exc:  # a chunk read for the first time did not check out
+                self._words_damaged(str(exc))
+            else:
+                # up to three words: every candidate holds the needle, no check needed; more:
+                # each candidate is checked, unless most records are candidates, where one
+                # pass of `find` over the whole text (below) costs less than a check each
+                if exact:
+                    ranks = set(map(entry_rank.__getitem__, candidates))
+                    ranks.discard(-1)
+                    found |= ranks if among is None else ranks & among
+                    e = self._words.count  # records appended after the word index was written: scanned
+                elif len(pool := set(candidates)) * 2 < n:
+                    for c in pool:
+                        r = entry_rank[c]
+                        if r >= 0 and (among is None or r in among) and mm.find(enc, starts[c], ends[c]) >= 0:
+                            found.add(r)
+                    e = self._words.count
         while e < n:
             # a window of whole records, so no match is cut at a window's edge
             w_end = bisect_right(starts, starts[e] + _WINDOW, lo=e)

@@ -110,6 +110,13 @@ def _index_words(folder: Path, token: bytes, first: int, texts: list[bytes], fre
         discard(folder)
 
 
+def reindex_words(folder: Path) -> None:
+    """search.words anew from search.txt (an older format, or a chunk found damaged)."""
+    entries = read_entries(folder)
+    if entries is not None:
+        wordindex.write(folder, entries[0], _all_texts(folder))
+
+
 def _all_texts(folder: Path) -> list[bytes]:
     entries = read_entries(folder)
     if entries is None:
