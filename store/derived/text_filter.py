@@ -4,9 +4,9 @@ needle, with accents optional.
 The text is asked of the packed text index (`text_search`, textindex.py), whose records hold
 each article's folded title and body; a title is checked here only for the articles that
 search did not find (a corrected title, an old record without its title). Titles are folded
-in one pass over the joined column (textindex.fold_titles): for one question (a command
-line call) only those of the articles left; the first time most are left, all of them,
-kept for the next question (the app)."""
+in one pass over the joined column (textindex.fold_titles), only those of the articles left,
+and kept: a command line question folds a few, the app's questions fold each title once;
+when most are needed, all of them are joined into one string searched with `str.find`."""
 
 from __future__ import annotations
 
@@ -34,20 +34,21 @@ class TextFilter:
         needle = " ".join(fold(text).split())
         ids = self.snapshot.ids
         pool: Iterable[int] = among if among is not None else range(len(ids))
+        titles = self._titles()
         if self._text_search is None:
-            titles = self._all_titles().holding(needle)
-            return {r for r in pool if r in titles or needle in self._text_of(ids[r])}
+            in_titles = titles.holding(needle)
+            return {r for r in pool if r in in_titles or needle in self._text_of(ids[r])}
         found = self._text_search(needle, among)
-        if self._title_folded is None:
+        if not titles.joined:
             rest = [r for r in pool if r not in found]  # only these need their title checked
-            if len(rest) * 2 < len(ids):  # fold just those
-                return found | {r for r, t in zip(rest, self._folded_titles(rest)) if needle in t}
-        in_titles = self._all_titles().holding(needle)
+            if titles.fold_some(rest):
+                return found | titles.some_holding(needle, rest)
+        in_titles = titles.holding(needle)
         return found | (in_titles if among is None else in_titles & among)
 
-    def _all_titles(self) -> "FoldedTitles":
+    def _titles(self) -> "FoldedTitles":
         if self._title_folded is None:  # folded on the first text filter, not at open
-            self._title_folded = FoldedTitles(self._folded_titles())
+            self._title_folded = FoldedTitles(self._folded_titles, len(self.snapshot.ids))
         return self._title_folded
 
     def _folded_titles(self, ranks: Sequence[int] | None = None) -> list[str]:
@@ -63,16 +64,38 @@ class TextFilter:
 
 
 class FoldedTitles:
-    """Every folded title in one newline-joined string (a folded title has no newline), so
-    the titles holding a needle cost one `str.find` pass, not a test per title (~10 ms of
-    each query at 100k)."""
+    """The folded titles the text filter has needed so far: by rank while they are under
+    half of them, then all in one newline-joined string (a folded title has no newline),
+    where the titles holding a needle cost one `str.find` pass, not a test per title."""
 
-    def __init__(self, titles: list[str]) -> None:
-        self._text = "\n".join(titles) + "\n"
-        self._starts = array("q", accumulate((len(t) + 1 for t in titles), initial=0))
+    def __init__(self, fold_ranks: Callable[[Sequence[int] | None], list[str]], total: int) -> None:
+        self._fold, self._total = fold_ranks, total
+        self._some: dict[int, str] = {}
+        self._text = ""
+        self._starts = array("q")
+        self.joined = False
+
+    def fold_some(self, ranks: Sequence[int]) -> bool:
+        """Fold the titles of `ranks` not yet folded, unless that would make most of them
+        (then False: ask `holding`, which folds them all)."""
+        todo = [r for r in ranks if r not in self._some]
+        if (len(todo) + len(self._some)) * 2 >= self._total:
+            return False
+        self._some.update(zip(todo, self._fold(todo)))
+        return True
+
+    def some_holding(self, needle: str, ranks: Iterable[int]) -> set[int]:
+        """Of `ranks` (folded by `fold_some`), those whose title contains `needle`."""
+        some = self._some
+        return {r for r in ranks if needle in some[r]}
 
     def holding(self, needle: str) -> set[int]:
         """Ranks whose folded title contains `needle` (no newline in it)."""
+        if not self.joined:
+            titles = self._fold(None)
+            self._text = "\n".join(titles) + "\n"
+            self._starts = array("q", accumulate((len(t) + 1 for t in titles), initial=0))
+            self._some, self.joined = {}, True
         found, text, starts = set(), self._text, self._starts
         pos = text.find(needle)
         while pos >= 0:
