@@ -73,7 +73,7 @@ def _stamp_of(text_path: Path) -> bytes:
     return _STAMP.pack(size, mtime, zlib.crc32(struct.pack("<QQ", size, mtime)))
 
 
-def write(folder: Path, token: bytes, texts: Sequence[bytes]) -> None:
+def write(folder: Path, token: bytes, texts: Sequence[bytes | memoryview]) -> None:
     """The whole file anew, for the records (bytes of search.txt, in entry order)."""
     folder = Path(folder)
     data = MAGIC + token + _stamp_of(folder / "search.txt") + (blocks.build(0, texts) if texts else b"")
@@ -90,8 +90,8 @@ def stamp_matches(folder: Path) -> bool:
         return False
 
 
-def append(folder: Path, token: bytes, first: int, texts: Sequence[bytes], all_texts: Callable[[], list[bytes]],
-           *, was_fresh: bool) -> bool:
+def append(folder: Path, token: bytes, first: int, texts: Sequence[bytes],
+           all_texts: Callable[[], Sequence[bytes | memoryview]], *, was_fresh: bool) -> bool:
     """Add a block for entries first… (just appended to search.txt). When the file is not in
     step (missing, damaged, outdated, another token, other entry count) it is rebuilt through
     `all_texts()`, which returns every record's bytes. `was_fresh`: `stamp_matches` before
