@@ -14,7 +14,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import pytest  # noqa: E402
+
 from tongket.store.archive.archive import Archive  # noqa: E402
+from tongket.store.derived import wordindex  # noqa: E402
 from tongket.store.lang.text import fold  # noqa: E402
 from tests.bench import generate as gen  # noqa: E402
 
@@ -51,7 +54,8 @@ def _check(folder: Path, raw: list[str], seed: int) -> None:
         assert {m.id for m in archive.query(text=needle)} == {i for i, t in folded.items() if want in t}, needle
 
 
-def test_text_query_equals_a_plain_scan_across_blocks_and_merges(store_dir: Path, tmp_path: Path) -> None:
+def test_text_query_equals_a_plain_scan_across_blocks_and_merges(store_dir: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     articles = list(gen.iter_articles(sum(BATCHES), seed=5))
     files = []
     for art in articles:
@@ -65,4 +69,9 @@ def test_text_query_equals_a_plain_scan_across_blocks_and_merges(store_dir: Path
         start += n
         if i in (0, 3, 8, 9):
             _check(store_dir, [a.text for a in articles[:start]], seed=i)
-    assert (store_dir / "search.words").exists()
+    # a whole-file rebuild (here of an older format) is built in parts, then merged
+    monkeypatch.setattr(wordindex, "_BUILD_PART", 70)
+    path = store_dir / "search.words"
+    path.write_bytes(b"TONGKET-SEARCH-WORDS 1\n" + path.read_bytes()[23:])
+    _check(store_dir, [a.text for a in articles], seed=11)
+    assert path.read_bytes().startswith(wordindex.MAGIC)
