@@ -25,10 +25,13 @@ A rewrite gives both files a new token and replaces them one after the other; a 
 sees two different tokens (in the middle of a rewrite) treats the index as empty for now.
 
 A query does not scan every record: search.words (store/derived/wordindex.py) names the
-records that can hold the needle's words, and only those are checked; records appended after
-it was written (a killed writer) are scanned. Entries pointing outside search.txt, a word
-index that fails its checksums, or a search.txt changed behind its back mean the three files
-are discarded and refilled from the body files, said once on stderr.
+records that hold a needle of up to three words (none is read), or that can hold a longer
+one (only those are checked); records appended after it was written (a killed writer) are
+scanned. Entries pointing outside search.txt, a word index whose headers fail their
+checksums, or a search.txt changed behind its back mean the three files are discarded and
+refilled from the body files, said once on stderr; a word index of an older format, or one
+whose chunk fails its checksum when a query first reads it, is rebuilt from search.txt
+(`words_outdated`: the caller does it under the lock).
 """
 
 from __future__ import annotations

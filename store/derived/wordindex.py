@@ -77,8 +77,8 @@ def _stamp_of(text_path: Path) -> bytes:
 def write(folder: Path, token: bytes, texts: Sequence[bytes | memoryview]) -> None:
     """The whole file anew, for the records (bytes of search.txt, in entry order)."""
     folder = Path(folder)
-    data = MAGIC + token + _stamp_of(folder / "search.txt") + (_built(texts) if texts else b"")
-    atomic_write_bytes(folder / WORDS_FILE, data, fsync=False)
+    head = MAGIC + token + _stamp_of(folder / "search.txt")
+    atomic_write_bytes(folder / WORDS_FILE, [head, _built(texts) if texts else b""], fsync=False)
 
 
 def stamp_matches(folder: Path) -> bool:
@@ -136,9 +136,9 @@ def _merge_into(folder: Path, token: bytes, index: "WordIndex", new_block: bytes
     have the old file mapped."""
     parts = index.blocks
     keep = 1 if parts[0].count >= sum(b.count for b in parts[1:]) else 0
-    kept = b"".join(b.raw() for b in parts[:keep])
-    data = MAGIC + token + b"\0" * _STAMP.size + kept + blocks.merge(parts[keep:]) + new_block
-    atomic_write_bytes(folder / WORDS_FILE, data, fsync=False)
+    head = MAGIC + token + b"\0" * _STAMP.size
+    kept = [b.file_bytes() for b in parts[:keep]]  # views of the mapped file: not copied
+    atomic_write_bytes(folder / WORDS_FILE, [head, *kept, blocks.merge(parts[keep:]), new_block], fsync=False)
 
 
 def _mapped(path: Path) -> "mmap.mmap | bytes":
@@ -186,8 +186,9 @@ class Block:
                 self._checked[c] = 1
         return memoryview(self._raw)[self._body + lo : self._body + hi]
 
-    def raw(self) -> bytes:
-        return bytes(self._raw[self._start : self.end])
+    def file_bytes(self) -> memoryview:
+        """The whole block as it is in the file (header included), for a rewrite to keep."""
+        return memoryview(self._raw)[self._start : self.end]
 
     def record_crcs(self) -> memoryview:
         return self._bytes(0, 4 * self.count).cast("I")
