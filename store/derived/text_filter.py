@@ -39,10 +39,9 @@ class TextFilter:
             in_titles = titles.holding(needle)
             return {r for r in pool if r in in_titles or needle in self._text_of(ids[r])}
         found = self._text_search(needle, among)
-        if not titles.joined:
-            rest = [r for r in pool if r not in found]  # only these need their title checked
-            if titles.fold_some(rest):
-                return found | titles.some_holding(needle, rest)
+        rest = [r for r in pool if r not in found]  # only these need their title checked
+        if titles.fold_some(rest):
+            return found | titles.some_holding(needle, rest)
         in_titles = titles.holding(needle)
         return found | (in_titles if among is None else in_titles & among)
 
@@ -65,37 +64,41 @@ class TextFilter:
 
 class FoldedTitles:
     """The folded titles the text filter has needed so far: by rank while they are under
-    half of them, then all in one newline-joined string (a folded title has no newline),
-    where the titles holding a needle cost one `str.find` pass, not a test per title."""
+    half of them, then all of them, also in one newline-joined string (a folded title has
+    no newline) where the titles holding a needle cost one `str.find` pass: for a question
+    that leaves many articles to check, a test per title cost ~10 ms at 100k."""
 
     def __init__(self, fold_ranks: Callable[[Sequence[int] | None], list[str]], total: int) -> None:
         self._fold, self._total = fold_ranks, total
         self._some: dict[int, str] = {}
+        self._all: list[str] | None = None
         self._text = ""
         self._starts = array("q")
-        self.joined = False
 
     def fold_some(self, ranks: Sequence[int]) -> bool:
-        """Fold the titles of `ranks` not yet folded, unless that would make most of them
-        (then False: ask `holding`, which folds them all)."""
-        todo = [r for r in ranks if r not in self._some]
-        if (len(todo) + len(self._some)) * 2 >= self._total:
+        """Fold the titles of `ranks` not yet folded, unless that would make most of them,
+        or they are many once all are folded (then False: ask `holding`)."""
+        if self._all is not None:
+            return len(ranks) * 4 < self._total
+        some = self._some
+        todo = [r for r in ranks if r not in some]
+        if (len(todo) + len(some)) * 2 >= self._total:
             return False
-        self._some.update(zip(todo, self._fold(todo)))
+        some.update(zip(todo, self._fold(todo)))
         return True
 
     def some_holding(self, needle: str, ranks: Iterable[int]) -> set[int]:
         """Of `ranks` (folded by `fold_some`), those whose title contains `needle`."""
-        some = self._some
-        return {r for r in ranks if needle in some[r]}
+        titles: Sequence[str] | dict[int, str] = self._some if self._all is None else self._all
+        return {r for r in ranks if needle in titles[r]}
 
     def holding(self, needle: str) -> set[int]:
         """Ranks whose folded title contains `needle` (no newline in it)."""
-        if not self.joined:
-            titles = self._fold(None)
+        if self._all is None:
+            self._all = titles = self._fold(None)
             self._text = "\n".join(titles) + "\n"
             self._starts = array("q", accumulate((len(t) + 1 for t in titles), initial=0))
-            self._some, self.joined = {}, True
+            self._some = {}
         found, text, starts = set(), self._text, self._starts
         pos = text.find(needle)
         while pos >= 0:
