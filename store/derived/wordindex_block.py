@@ -30,7 +30,7 @@ CHUNK = 1 << 16  # the body is checked in chunks of this size, each when first r
 LEVELS = 3  # words, pairs, three-word windows: a needle of n words asks level min(n, 3)
 _ZERO_ONE = bytes.maketrans(b"\x00\x01", b"01")
 # byte -> its 8 bits as 8 bytes of 0/1, lowest bit first (a bitmap's entry order)
-BITS = [bytes((b >> j) & 1 for j in range(8)) for b in range(256)]
+_BITS = [bytes((b >> j) & 1 for j in range(8)) for b in range(256)]
 
 Postings = Union[array, int]  # absolute entry numbers, or a bitmap of the block (bit i: entry first + i)
 
@@ -92,7 +92,7 @@ def _bits(entries: Iterable[int], base: int, span: int) -> int:
 
 def expand(bits: int, base: int, span: int) -> Iterator[int]:
     """The entries of a bitmap integer, in order."""
-    flags = b"".join(map(BITS.__getitem__, bits.to_bytes(bitmap_words(span) * 4, "little")))
+    flags = b"".join(map(_BITS.__getitem__, bits.to_bytes(bitmap_words(span) * 4, "little")))
     return compress(range(base, base + span), flags[:span])
 
 
@@ -141,19 +141,21 @@ def merge(blocks: Sequence[BlockLike]) -> bytes:
     joined and bitmaps shifted into place, without reading the text again."""
     first = blocks[0].first
     count = sum(b.count for b in blocks)
-    levels = [_merged_level([(b, b.items(level)) for b in blocks], first, count) for level in range(LEVELS)]
+    levels = [_merged_level([(b, b.items(level)) for b in blocks], first) for level in range(LEVELS)]
     return pack(first, count, levels, [c for b in blocks for c in b.record_crcs()])
 
 
-def _merged_level(parts: list[tuple[BlockLike, Iterator[tuple[bytes, Postings]]]], first: int, count: int
+def _merged_level(parts: list[tuple[BlockLike, Iterator[tuple[bytes, Postings]]]], first: int
                   ) -> Iterator[tuple[bytes, Postings]]:
+    """One level's keys of all the parts, in key order, each with its postings combined."""
     streams = [zip(items, repeat(n)) for n, (_b, items) in enumerate(parts)]  # ((key, postings), part)
     for key, group in groupby(heapq.merge(*streams, key=_key_and_part), key=_key):
         pieces = [(parts[n][0], found) for (_k, found), n in group]
-        if all(isinstance(found, array) for _b, found in pieces):
+        lists = [found for _b, found in pieces if isinstance(found, array)]
+        if len(lists) == len(pieces):
             joined = array("I")
-            for _b, found in pieces:
-                joined.extend(found)  # type: ignore[arg-type]
+            for entries in lists:
+                joined.extend(entries)
             yield key, joined
             continue
         bits = 0
