@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_right
-from itertools import accumulate
+from itertools import accumulate, filterfalse
 from typing import Any, Callable, Iterable, Sequence
 
 from tongket.store.derived.snapshot import Snapshot
@@ -39,7 +39,7 @@ class TextFilter:
             in_titles = titles.holding(needle)
             return {r for r in pool if r in in_titles or needle in self._text_of(ids[r])}
         found = self._text_search(needle, among)
-        rest = [r for r in pool if r not in found]  # only these need their title checked
+        rest = list(filterfalse(found.__contains__, pool))  # only these need their title checked
         if titles.fold_some(rest):
             return found | titles.some_holding(needle, rest)
         in_titles = titles.holding(needle)
