@@ -164,3 +164,25 @@ def test_damage_found_when_a_chunk_is_first_read_means_a_scan_then_a_rebuild(
     assert capsys.readouterr().err.count("rebuilding") == 1
     _check(store_dir)
     assert "rebuilding" not in capsys.readouterr().err
+
+
+def test_doctor_checks_every_chunk_of_the_word_index_and_repair_rebuilds_it(
+        store_dir: Path, fixture_files: list[Path], capsys: pytest.CaptureFixture) -> None:
+    archive = _ingest(store_dir, fixture_files)
+    texts = _folded(archive)
+    capsys.readouterr()
+    assert main(["doctor", "--store", str(store_dir)]) == 0
+    assert "search.words: ok" in capsys.readouterr().out
+    path = store_dir / "search.words"
+    data = bytearray(path.read_bytes())
+    data[-10] ^= 0xFF  # the last chunk: no query may ever read it, the doctor does
+    path.write_bytes(bytes(data))
+    assert main(["doctor", "--store", str(store_dir)]) == 1
+    assert "search.words: DAMAGED" in capsys.readouterr().out
+    assert main(["doctor", "--repair", "--store", str(store_dir)]) == 0
+    capsys.readouterr()
+    assert main(["doctor", "--store", str(store_dir)]) == 0
+    assert "search.words: ok" in capsys.readouterr().out
+    fresh = Archive.open(store_dir)
+    for q in ["van ban den", "hồ sơ", "n ban de"]:
+        assert {m.id for m in fresh.query(text=q)} == _brute(texts, q)

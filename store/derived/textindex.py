@@ -192,6 +192,7 @@ class TextIndex:
         try:
             words = wordindex.WordIndex.load(self.folder, token, mapped=True)
             if words is None:
+                self.words_outdated = True  # missing (dropped by `doctor --repair`): built from search.txt
                 return
             if words.count > len(self._starts):
                 self.damaged = "search.words indexes more records than search.txt holds"

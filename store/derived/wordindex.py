@@ -141,6 +141,26 @@ def _merge_into(folder: Path, token: bytes, index: "WordIndex", new_block: bytes
     atomic_write_bytes(folder / WORDS_FILE, [head, *kept, blocks.merge(parts[keep:]), new_block], fsync=False)
 
 
+def problem(folder: Path, token: bytes, records: Sequence[bytes]) -> str | None:
+    """What is wrong with search.words, every chunk read (for `tongket doctor`), as
+    "<status>: why" (missing, stale, damaged); None when it checks out. `records`: the
+    bytes of search.txt's records (token's), which it must have been built from."""
+    try:
+        index = WordIndex.load(folder, token, mapped=True)
+        if index is None:
+            return "missing"
+        for part in index.blocks:
+            part.check()
+        crcs = chain.from_iterable(b.record_crcs() for b in index.blocks)
+        if index.count > len(records) or any(zlib.crc32(t) != c for t, c in zip(records, crcs)):
+            return "stale: built from other records than search.txt holds"
+    except Outdated as exc:
+        return f"stale: {exc}"
+    except Damaged as exc:
+        return f"damaged: {exc}"
+    return None
+
+
 def _mapped(path: Path) -> "mmap.mmap | bytes":
     with open(path, "rb") as handle:
         if os.fstat(handle.fileno()).st_size == 0:
@@ -185,6 +205,10 @@ class Block:
                     raise Damaged("a block fails its checksum")
                 self._checked[c] = 1
         return memoryview(self._raw)[self._body + lo : self._body + hi]
+
+    def check(self) -> None:
+        """Every chunk checked now (Damaged if one fails)."""
+        self._bytes(0, self.end - self._body)
 
     def file_bytes(self) -> memoryview:
         """The whole block as it is in the file (header included), for a rewrite to keep."""
