@@ -186,3 +186,12 @@ def test_doctor_checks_every_chunk_of_the_word_index_and_repair_rebuilds_it(
     fresh = Archive.open(store_dir)
     for q in ["van ban den", "hồ sơ", "n ban de"]:
         assert {m.id for m in fresh.query(text=q)} == _brute(texts, q)
+
+
+def test_records_of_one_or_two_words(store_dir: Path) -> None:
+    archive = Archive.open(store_dir)
+    archive.ingest_article(make_article("Một", "hai"))
+    archive.ingest_article(make_article("Ba", "bốn năm"))
+    texts = _folded(archive)
+    for q in ["mot hai", "ot ha", "mot hai ba", "hai", "ba bon", "a bon n", "ba bon nam", "bon nam sau", "n", "o"]:
+        assert {m.id for m in Archive.open(store_dir).query(text=q)} == _brute(texts, q), q

@@ -63,10 +63,10 @@ def bitmap_words(count: int) -> int:
 
 def keys_of(data: bytes) -> tuple[set[bytes], set[bytes], set[bytes]]:
     """The words of a record (split on its single spaces), its pairs of adjacent words and
-    its three-word windows (the whole record when it has fewer words)."""
+    its three-word windows (none in a record of fewer words: no needle of as many fits it)."""
     words = data.split(b" ")
-    pairs = set(map(b" ".join, zip(words, words[1:]))) if len(words) >= 2 else {data}
-    windows = set(map(b" ".join, zip(words, words[1:], words[2:]))) if len(words) >= 3 else {data}
+    pairs = set(map(b" ".join, zip(words, words[1:])))
+    windows = set(map(b" ".join, zip(words, words[1:], words[2:])))
     one = set(words)
     for keys in (one, pairs, windows):
         keys.discard(b"")
