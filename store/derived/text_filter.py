@@ -94,11 +94,11 @@ class FoldedTitles:
 
     def holding(self, needle: str) -> set[int]:
         """Ranks whose folded title contains `needle` (no newline in it)."""
-        if self._all is None:
-            self._all = titles = self._fold(None)
+        if self._all is None:  # `_all` set last: a query in another thread may be reading
+            titles = self._fold(None)
             self._text = "\n".join(titles) + "\n"
             self._starts = array("q", accumulate((len(t) + 1 for t in titles), initial=0))
-            self._some = {}
+            self._all = titles
         found, text, starts = set(), self._text, self._starts
         pos = text.find(needle)
         while pos >= 0:
