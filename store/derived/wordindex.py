@@ -179,10 +179,11 @@ class Block:
         self._checked = bytearray(len(self._chunks))
         self._width = blocks.bitmap_words(self.count)
         keys, vocabs = meta["keys"], meta["vocabs"]
-        if len(keys) != blocks.LEVELS or len(vocabs) != blocks.LEVELS:
+        if len(keys) != blocks.LEVELS + 1 or len(vocabs) != blocks.LEVELS + 1:  # the levels, the directory
             raise Damaged("a block of another shape")
-        # byte offsets in the body: record crcs, per level (key starts, posting offsets),
-        # per level the vocabulary, then the postings
+        # byte offsets in the body: record crcs, per level (key starts, posting offsets) and for
+        # the directory of middle words (starts, first window of each), the vocabularies, then
+        # the postings
         pos, self._tables = 4 * self.count, []
         for n in keys:
             self._tables.append((pos, pos + 4 * (n + 1), pos + 8 * (n + 1)))
@@ -234,9 +235,19 @@ class Block:
         return int.from_bytes(view, "little") if hi - lo == 4 * self._width else view.cast("I")
 
     def matching(self, level: int, pattern: bytes) -> Iterator[int]:
-        """Numbers of the keys that contain `pattern` (it has no newline)."""
+        """Numbers of the keys that contain `pattern` (it has no newline); of the windows,
+        only those of its middle word are searched."""
         v0, v1, starts, _offs = self._level(level)
-        find, pos = self._raw.find, self._raw.find(pattern, v0, v1)
+        if level == blocks.LEVELS - 1:
+            d0, d1, d_starts, firsts = self._level(blocks.LEVELS)
+            at = self._raw.find(b"\n" + blocks.middle(pattern) + b"\n", d0, d1)
+            if at < 0:
+                return
+            j = bisect_right(d_starts, at + 1 - d0) - 1
+            lo, v1 = v0 + starts[firsts[j]], v0 + starts[firsts[j + 1]]
+        else:
+            lo = v0
+        find, pos = self._raw.find, self._raw.find(pattern, lo, v1)
         while pos >= 0:
             i = bisect_right(starts, pos - v0) - 1
             yield i
