@@ -39,9 +39,11 @@ class TextFilter:
             in_titles = titles.holding(needle)
             return {r for r in pool if r in in_titles or needle in self._text_of(ids[r])}
         found = self._text_search(needle, among)
-        rest = list(filterfalse(found.__contains__, pool))  # only these need their title checked
-        if titles.fold_some(rest):
-            return found | titles.some_holding(needle, rest)
+        if not titles.complete or len(found) * 2 >= (len(ids) if among is None else len(among)):
+            # many found: few left to check, one by one (a needle in most texts is in most titles)
+            rest = list(filterfalse(found.__contains__, pool))  # only these need their title checked
+            if titles.fold_some(rest):
+                return found | titles.some_holding(needle, rest)
         in_titles = titles.holding(needle)
         return found | (in_titles if among is None else in_titles & among)
 
@@ -74,6 +76,11 @@ class FoldedTitles:
         self._all: list[str] | None = None
         self._text = ""
         self._starts = array("q")
+
+    @property
+    def complete(self) -> bool:
+        """All titles are folded (and joined)."""
+        return self._all is not None
 
     def fold_some(self, ranks: Sequence[int]) -> bool:
         """Fold the titles of `ranks` not yet folded, unless that would make most of them,
