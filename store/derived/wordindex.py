@@ -15,11 +15,12 @@ File search.words (derived; written under the archive lock next to search.txt/.i
 
     MAGIC, the search.idx token (16 bytes), a stamp (u64 search.txt size, u64 mtime_ns,
     u32 crc32 of both), then blocks: header (u32 meta length, u32 body length, u32 crc32 of
-    meta), meta (orjson: first entry, entry count, keys and vocabulary bytes per level, crc32
-    of each 64 KiB chunk of the body), body: u32 crc32 of each entry's text; per level u32
-    key starts in its vocabulary and u32 posting offsets; the vocabularies (b"\\n"-joined
-    sorted keys); the postings (u32: a list of entry numbers, or a bitmap of the block when
-    as long as one)
+    meta), meta (orjson: first entry, entry count, keys and vocabulary bytes per level and
+    for the directory, crc32 of each 64 KiB chunk of the body), body: u32 crc32 of each
+    entry's text; per level u32 key starts in its vocabulary and u32 posting offsets, then
+    for the directory of the windows' middle words u32 starts and u32 first window of each;
+    the vocabularies (b"\\n"-joined keys, sorted; the windows by middle word, then whole);
+    the postings (u32: a list of entry numbers, or a bitmap of the block when as long as one)
 
 A chunk is checked the first time a query reads it: opening the index reads the headers
 only (checking the whole file cost ~0.1 s of the first query). Each append adds a block
