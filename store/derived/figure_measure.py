@@ -25,6 +25,7 @@ from itertools import compress, repeat
 from operator import add, mul
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
+from tongket.store.derived import figure_counts
 from tongket.store.derived.snapshot import Snapshot
 from tongket.store.record import FIGURE_KINDS, ArticleMeta, FigureHit
 
@@ -225,12 +226,13 @@ class FigureMeasure:
         need, a few thousand combinations instead of a step per match. Made once, on the
         first comparison: one pass over every figure in order, which costs less than
         reading the matched groups' members through their permutations (a wide query
-        matches half the figures, each read out of order)."""
+        matches half the figures, each read out of order), unless the write path saved
+        them for this snapshot (figure_counts.py)."""
         snap = self.snapshot
         lg, ug = self._label_group, self._unit_group
         by: tuple[list[list[Combo]], ...] = ([[] for _ in snap.flabels], [[] for _ in snap.keys], [[] for _ in snap.funits])
         folded: Counter[tuple[int, int, int]] = Counter()  # raw ids of one folded group fold together
-        for (lab, unit, key), n in Counter(zip(snap.fig_label, snap.fig_unit, snap.fig_key)).items():
+        for (lab, unit, key), n in (figure_counts.read_ids(snap) or figure_counts.count_ids(snap)).items():
             folded[(lg[lab], ug[unit], key)] += n
         for (fl, fu, key), n in folded.items():
             combo = (fl, fu, key, n)

@@ -45,8 +45,8 @@ def truth_store(size: int, work: Path) -> Path:
     """The ground-truth store of `stores.py`, written here through the batch path (one
     archive.json write per 500 articles, one snapshot): `stores.write_batch` falls back to
     one write per article once its private API is gone, which is quadratic at 100k."""
-    from tongket.store.archive.archive import INGEST_BATCH, Archive
-    from tongket.store.archive.ingest import prepare
+    from tongket.store.archive.archive import Archive
+    from tongket.store.archive.ingest import INGEST_BATCH, prepare
 
     folder = work / f"compare-truth-{gen.size_name(size)}-s0-v{gen.GEN_VERSION}-{stores.store_format()}"
     marker = folder / ".complete"
