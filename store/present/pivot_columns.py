@@ -114,12 +114,14 @@ CellRows = tuple[tuple[str, int], list[int], int]  # (province, year), rows show
 
 
 def _cell_rows(columns: Columns, bucket: list[int]) -> tuple[list[CellRows], list[tuple[str, int, Firsts]]]:
-    """A bucket's rows by cell, each cell's sorted, and the rows set apart (no province,
-    no year) by reason, with their classes' first rows to order the reasons by."""
+    """A bucket's rows by cell, each cell's in source order, and the rows set apart (no
+    province, no year) by reason, with their classes' first rows to order the reasons by.
+    The rows are put in source order once, then dealt into their cells in that order."""
     province, year = columns.province, columns.report_year
     cells: dict[tuple[str, int], list[int]] = {}
     apart: dict[str, list[int]] = {}
-    for i, p, y in zip(bucket, map(province.__getitem__, bucket), map(year.__getitem__, bucket)):
+    order = _in_source_order(columns, bucket)
+    for i, p, y in zip(order, map(province.__getitem__, order), map(year.__getitem__, order)):
         if not p:
             apart.setdefault("without province", []).append(i)
         elif not y:
@@ -131,25 +133,19 @@ def _cell_rows(columns: Columns, bucket: list[int]) -> tuple[list[CellRows], lis
             else:
                 sources.append(i)
     value = columns.value
-    sort_key: Sequence[tuple[str, int]] = ()
-    newest: Sequence[str] = ()
-    if any(len(rows) > 1 for rows in cells.values()):  # keys by row, read in order (no dict of rows)
-        sort_key, newest = _source_order(columns)
     out = []
     for key, rows in cells.items():
-        if len(rows) > 1:
-            rows.sort(key=sort_key.__getitem__)
-            rows.sort(key=newest.__getitem__, reverse=True)
-        n = len(set(map(value.__getitem__, rows)))
+        n = len(set(map(value.__getitem__, rows))) if len(rows) > 1 else 0
         out.append((key, rows, n if n > 1 else 0))
-    return out, [(why, len(rows), _firsts(columns.row_class, rows)) for why, rows in apart.items()]
+    return out, [(why, len(rows), _firsts(columns.row_class, sorted(rows))) for why, rows in apart.items()]
 
 
-def _source_order(columns: Columns) -> tuple[list[tuple[str, int]], list[str]]:
-    """Each row's (article, figure) and publication date, which order a cell's sources:
-    made once for every bucket of the same rows."""
-    made = columns.memo.get("source order")
-    if made is None:
-        made = columns.memo["source order"] = (list(zip(columns.article_id, columns.figure_index)),
-                                               [p or "" for p in columns.published])
-    return made
+def _in_source_order(columns: Columns, rows: list[int]) -> list[int]:
+    """`rows` (ascending) most recently published first (undated last), then by article
+    and figure: two stable sorts, so a row's figures stay in their order."""
+    dates = columns.memo.get("dates")
+    if dates is None:
+        dates = columns.memo["dates"] = [p or "" for p in columns.published]
+    out = sorted(rows, key=columns.article_id.__getitem__)
+    out.sort(key=dates.__getitem__, reverse=True)
+    return out
