@@ -262,7 +262,7 @@ class FigureMeasure:
         if len(self._keys) >= KEYS_KEPT:
             del self._keys[next(iter(self._keys))]  # the oldest
         snap = self.snapshot
-        fis = snap.key_perm[snap.key_start[kid] : snap.key_start[kid + 1]].tolist()
+        fis = list(snap.key_perm[snap.key_start[kid] : snap.key_start[kid + 1]])
         of_figure = _picker(fis)
         articles = of_figure(snap.fig_article)
         of_article = _picker(articles)
