@@ -13,7 +13,7 @@ from typing import Any, Protocol, Sequence
 from tongket.store.derived.figure_measure import period_class
 from tongket.store.record import FigureHit
 
-__all__ = ["Columns", "buckets", "cell_rows"]
+__all__ = ["Columns", "buckets", "cell_rows", "in_source_order"]
 
 BucketKey = tuple[str | None, str, str]  # (unit, kind, period class)
 
@@ -66,8 +66,8 @@ def buckets(columns: Columns) -> dict[BucketKey, list[int]]:
 
 
 def cell_rows(columns: Columns, bucket: BucketKey) -> tuple[list[CellRows], list[tuple[str, int]]]:
-    """A bucket's cells (each one's rows, the shown one first, and how many values they
-    give) and how many rows are set apart for which reason, the reason met first first."""
+    """A bucket's cells (each one's rows, how many values they give and the row shown) and
+    how many rows are set apart for which reason, the reason met first first."""
     made = columns.memo.get(("cells", bucket))
     if made is None:
         made = columns.memo[("cells", bucket)] = _cell_rows(columns, _grouping(columns)[bucket][0])
@@ -110,18 +110,18 @@ def _first_met(class_rank: Sequence[int], firsts: Firsts) -> tuple[int, int]:
     return min((class_rank[c], row) for c, row in firsts.items())
 
 
-CellRows = tuple[tuple[str, int], list[int], int]  # (province, year), rows shown one first, values (0: they agree)
+CellRows = tuple[tuple[str, int], list[int], int, int]  # (province, year), rows, values (0: they agree), the shown row
 
 
 def _cell_rows(columns: Columns, bucket: list[int]) -> tuple[list[CellRows], list[tuple[str, int, Firsts]]]:
-    """A bucket's rows by cell, each cell's in source order, and the rows set apart (no
-    province, no year) by reason, with their classes' first rows to order the reasons by.
-    The rows are put in source order once, then dealt into their cells in that order."""
+    """A bucket's rows by cell, each cell with its shown row (the first in source order,
+    found without sorting: the sources are put in order only when a cell is opened), and
+    the rows set apart (no province, no year) by reason, with their classes' first rows
+    to order the reasons by."""
     province, year = columns.province, columns.report_year
     cells: dict[tuple[str, int], list[int]] = {}
     apart: dict[str, list[int]] = {}
-    order = _in_source_order(columns, bucket)
-    for i, p, y in zip(order, map(province.__getitem__, order), map(year.__getitem__, order)):
+    for i, p, y in zip(bucket, map(province.__getitem__, bucket), map(year.__getitem__, bucket)):
         if not p:
             apart.setdefault("without province", []).append(i)
         elif not y:
@@ -135,17 +135,35 @@ def _cell_rows(columns: Columns, bucket: list[int]) -> tuple[list[CellRows], lis
     value = columns.value
     out = []
     for key, rows in cells.items():
-        n = len(set(map(value.__getitem__, rows))) if len(rows) > 1 else 0
-        out.append((key, rows, n if n > 1 else 0))
-    return out, [(why, len(rows), _firsts(columns.row_class, sorted(rows))) for why, rows in apart.items()]
+        if len(rows) == 1:
+            out.append((key, rows, 0, rows[0]))
+        else:
+            n = len(set(map(value.__getitem__, rows)))
+            out.append((key, rows, n if n > 1 else 0, _first_source(columns, rows)))
+    return out, [(why, len(rows), _firsts(columns.row_class, rows)) for why, rows in apart.items()]
 
 
-def _in_source_order(columns: Columns, rows: list[int]) -> list[int]:
-    """`rows` (ascending) most recently published first (undated last), then by article
-    and figure: two stable sorts, so a row's figures stay in their order."""
-    dates = columns.memo.get("dates")
-    if dates is None:
-        dates = columns.memo["dates"] = [p or "" for p in columns.published]
-    out = sorted(rows, key=columns.article_id.__getitem__)
-    out.sort(key=dates.__getitem__, reverse=True)
+def in_source_order(columns: Columns, rows: Sequence[int]) -> list[int]:
+    """`rows` most recently published first (undated last), then by article and figure:
+    the order of a cell's sources (pivot.CHOICE_RULE), the shown one first."""
+    ids, positions = columns.article_id, columns.figure_index
+    out = sorted(rows, key=lambda i: (ids[i], positions[i]))
+    out.sort(key=_dates(columns).__getitem__, reverse=True)  # stable: ties keep article and figure order
     return out
+
+
+def _first_source(columns: Columns, rows: list[int]) -> int:
+    """`in_source_order(columns, rows)[0]` without the sort: the latest date, then the
+    least (article, figure) among the rows of that date."""
+    dates = _dates(columns)
+    latest = max(map(dates.__getitem__, rows))
+    ids, positions = columns.article_id, columns.figure_index
+    return min((i for i in rows if dates[i] == latest), key=lambda i: (ids[i], positions[i]))
+
+
+def _dates(columns: Columns) -> list[str]:
+    """Each row's publication date, "" for none (which sorts last, newest first)."""
+    made = columns.memo.get("dates")
+    if made is None:
+        made = columns.memo["dates"] = [p or "" for p in columns.published]
+    return made
