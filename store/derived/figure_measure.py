@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import compress, repeat
 from operator import add, itemgetter, mul
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence, overload
 
 from tongket.store.derived import figure_counts
 from tongket.store.derived.snapshot import Snapshot
@@ -49,6 +49,35 @@ def _picker(positions: Sequence[int]) -> Callable[[Any], tuple[Any, ...]]:
     if len(positions) > 1:
         return itemgetter(*positions)
     return lambda seq: tuple(seq[i] for i in positions)
+
+
+class _Through(Sequence[Any]):
+    """A column read row by row when asked: `tables[-1][…tables[0][rows[i]]]`. For the
+    columns a table reads at a few rows only (a cell's shown row, its sources), so a first
+    comparison does not build them whole (86k rows of a key at 100k articles)."""
+
+    def __init__(self, rows: Sequence[int], *tables: Sequence[Any]) -> None:
+        self._rows, self._tables = rows, tables
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, i: int) -> Any: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Any]: ...
+
+    def __getitem__(self, i: int | slice) -> Any:
+        if isinstance(i, slice):
+            return _Through(self._rows[i], *self._tables)
+        out = self._rows[i]
+        for table in self._tables:
+            out = table[out]
+        return out
+
+    def picked(self, keep: Sequence[int]) -> "_Through":
+        """The same column of rows `keep` only."""
+        return _Through(_picker(keep)(self._rows), *self._tables)
 
 
 def period_class(period: str | None) -> str:
@@ -119,6 +148,7 @@ class FigureMeasure:
         self.snapshot = snapshot
         self._key_id = {k: i for i, k in enumerate(snapshot.keys)}
         self._label_group = [*snapshot.label_flabel, -1]  # raw label id -> folded group (-1, the last: none)
+        self._label_code = [g * _PAIR for g in self._label_group]  # its part of a class's number (`_key_rows`)
         self._unit_group = [*snapshot.unit_funit, -1]
         self._keys: dict[int, _KeyRows] = {}
 
@@ -266,14 +296,15 @@ class FigureMeasure:
         of_figure = _picker(fis)
         articles = of_figure(snap.fig_article)
         of_article = _picker(articles)
-        names, years_of, periods = self._article_columns
+        years = of_article(snap.year)
         unit_ids = of_figure(snap.fig_unit)
         # a class is a (folded label, folded unit) pair, as one number: fl * _PAIR + fu + 1
-        codes = list(map(add, map(mul, _picker(of_figure(snap.fig_label))(self._label_group), repeat(_PAIR)),
-                         _picker(unit_ids)(self._unit_group)))
+        codes = list(map(add, _picker(of_figure(snap.fig_label))(self._label_code), _picker(unit_ids)(self._unit_group)))
         class_of = {code: i for i, code in enumerate(dict.fromkeys(codes))}  # numbered as first met
         row_class = _picker(codes)(class_of)
-        first = dict(zip(reversed(row_class), range(len(row_class) - 1, -1, -1)))  # the first row wins
+        class_first: list[int] = []  # classes are numbered as first met: each one's first row comes after the last's
+        for c in range(len(class_of)):
+            class_first.append(row_class.index(c, class_first[-1] if class_first else 0))
         classes = [divmod(code, _PAIR) for code in class_of]
         classes = [(fl + 1, fu - _PAIR) if fu >= _PAIR // 2 else (fl, fu) for fl, fu in classes]  # fu -1
         cached = self._keys[kid] = _KeyRows(
@@ -283,18 +314,18 @@ class FigureMeasure:
                 "row_class": row_class,
                 "unit": _picker(unit_ids)([*snap.units, None]),
                 "kind": _picker(of_figure(snap.fig_kind))(FIGURE_KINDS),
-                "province": of_article(names),
-                "report_year": of_article(years_of),
-                "period": of_article(periods),
+                "province": _picker(of_article(snap.province))([*snap.provinces, None]),
+                "report_year": _picker(years)({y: y or None for y in set(years)}),  # 0: none
+                "period": _picker(of_article(snap.period))([*snap.periods, None]),
                 "published": of_article(snap.published),
-                "article_id": of_article(snap.ids),
-                "figure_index": of_figure(snap.fig_pos),
+                "article_id": _Through(articles, snap.ids),
+                "figure_index": _Through(fis, snap.fig_pos),
                 "value": of_figure(snap.fig_value),
-                "qualifier": _picker(of_figure(snap.fig_qual))([*snap.qualifiers, None]),
+                "qualifier": _Through(fis, snap.fig_qual, [*snap.qualifiers, None]),
             },
             class_label=[fl for fl, _fu in classes],
             class_unit=[fu for _fl, fu in classes],
-            class_first=[first[c] for c in range(len(classes))],
+            class_first=class_first,
         )
         return cached
 
@@ -316,7 +347,8 @@ class FigureMeasure:
             columns: dict[str, Sequence[Any]] = dict(own)
         else:
             keep = list(compress(range(len(own["figure"])), map(matched.__getitem__, own["row_class"])))
-            columns = {name: list(map(own[name].__getitem__, keep)) for name in COLUMNS}
+            columns = {name: col.picked(keep) if isinstance(col := own[name], _Through) else _picker(keep)(col)
+                       for name in COLUMNS}
         if corrected:
             columns.update(self._corrected(columns, corrected))
         found = _Variant(columns, len(set(columns["article"])))
@@ -334,12 +366,3 @@ class FigureMeasure:
             if meta is not None:
                 provinces[i], years[i], periods[i] = meta.province, meta.report_year, meta.period
         return {"province": provinces, "report_year": years, "period": periods}
-
-    @cached_property
-    def _article_columns(self) -> tuple[list[str | None], list[int | None], list[str | None]]:
-        """Province name, report year and period of each article by rank, as parsed: one
-        map per figure column instead of two."""
-        snap = self.snapshot
-        names, periods = [*snap.provinces, None], [*snap.periods, None]
-        return (list(map(names.__getitem__, snap.province)), [y or None for y in snap.year],
-                list(map(periods.__getitem__, snap.period)))

@@ -8,6 +8,8 @@ which only orders them, through the rank of each row's class."""
 
 from __future__ import annotations
 
+from itertools import compress, repeat
+from operator import eq
 from typing import Any, Protocol, Sequence
 
 from tongket.store.derived.figure_measure import period_class
@@ -90,7 +92,7 @@ def _buckets(columns: Columns) -> dict[BucketKey, tuple[list[int], Firsts]]:
     """Rows by (unit, kind, period class), each bucket with its classes' first rows."""
     rows: dict[tuple[str | None, str, str], list[int]] = {}
     classes = {p: period_class(p) for p in set(columns.period)}
-    keys = zip(columns.unit, [k or "actual" for k in columns.kind], map(classes.__getitem__, columns.period))
+    keys = zip(columns.unit, columns.kind, map(classes.__getitem__, columns.period))
     for i, key in enumerate(keys):
         bucket = rows.get(key)
         if bucket is None:
@@ -146,24 +148,17 @@ def _cell_rows(columns: Columns, bucket: list[int]) -> tuple[list[CellRows], lis
 def in_source_order(columns: Columns, rows: Sequence[int]) -> list[int]:
     """`rows` most recently published first (undated last), then by article and figure:
     the order of a cell's sources (pivot.CHOICE_RULE), the shown one first."""
-    ids, positions = columns.article_id, columns.figure_index
+    ids, positions, published = columns.article_id, columns.figure_index, columns.published
     out = sorted(rows, key=lambda i: (ids[i], positions[i]))
-    out.sort(key=_dates(columns).__getitem__, reverse=True)  # stable: ties keep article and figure order
+    out.sort(key=lambda i: published[i] or "", reverse=True)  # stable: ties keep article and figure order
     return out
 
 
 def _first_source(columns: Columns, rows: list[int]) -> int:
     """`in_source_order(columns, rows)[0]` without the sort: the latest date, then the
-    least (article, figure) among the rows of that date."""
-    dates = _dates(columns)
-    latest = max(map(dates.__getitem__, rows))
+    least (article, figure) among the rows of that date (all of them when none has one)."""
+    published = columns.published
+    latest = max(filter(None, map(published.__getitem__, rows)), default=None)
     ids, positions = columns.article_id, columns.figure_index
-    return min((i for i in rows if dates[i] == latest), key=lambda i: (ids[i], positions[i]))
-
-
-def _dates(columns: Columns) -> list[str]:
-    """Each row's publication date, "" for none (which sorts last, newest first)."""
-    made = columns.memo.get("dates")
-    if made is None:
-        made = columns.memo["dates"] = [p or "" for p in columns.published]
-    return made
+    dated = compress(rows, map(eq, map(published.__getitem__, rows), repeat(latest)))
+    return min(dated, key=lambda i: (ids[i], positions[i]))
