@@ -156,11 +156,11 @@ def save(folder: Path, snap: Snapshot, before: Snapshot | None = None, changed: 
     if snap.source is None:
         return
     counts = read(before) if before is not None else None
-    if counts is None:
-        counts = count(snap)
-    else:
+    if counts is not None:
         for sign, side in ((-1, before), (1, snap)):
             assert side is not None
             for triple, n in count(side, (r for r, aid in enumerate(side.ids) if aid in changed)).items():
                 counts[triple] = counts.get(triple, 0) + sign * n
+    if counts is None or min(counts.values(), default=0) < 0 or sum(counts.values()) != len(snap.fig_article):
+        counts = count(snap)  # no counts to add to, or `changed` did not say all that changed
     atomic_write_bytes(folder / COUNTS_FILE, _encode(snap, counts))

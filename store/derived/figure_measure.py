@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import compress, repeat
-from operator import add, itemgetter, mul
+from itertools import compress
+from operator import add, itemgetter
 from typing import Any, Callable, Iterator, Mapping, Sequence, overload
 
 from tongket.store.derived import figure_counts
