@@ -327,9 +327,7 @@ def _column_cells(columns: Columns, bucket_key: tuple[str | None, str, str], lef
     cells, apart = cell_rows(columns, bucket_key)
     for why, n in apart:
         left[why] += n
-    value, qualifier = columns.value, columns.qualifier
-    return {key: Cell(value[shown], qualifier[shown], n, len(rows), _sources_of(columns, rows))
-            for key, rows, n, shown in cells}
+    return {key: Cell(value, qualifier, n, len(rows), _sources_of(columns, rows)) for key, rows, n, value, qualifier in cells}
 
 
 def _sources_of(columns: Columns, rows: list[int]) -> Callable[[], tuple[FigureHit, ...]]:

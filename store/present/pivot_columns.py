@@ -68,7 +68,7 @@ def buckets(columns: Columns) -> dict[BucketKey, list[int]]:
 
 
 def cell_rows(columns: Columns, bucket: BucketKey) -> tuple[list[CellRows], list[tuple[str, int]]]:
-    """A bucket's cells (each one's rows, how many values they give and the row shown) and
+    """A bucket's cells (each one's rows, how many values they give, the shown value) and
     how many rows are set apart for which reason, the reason met first first."""
     made = columns.memo.get(("cells", bucket))
     if made is None:
@@ -112,7 +112,8 @@ def _first_met(class_rank: Sequence[int], firsts: Firsts) -> tuple[int, int]:
     return min((class_rank[c], row) for c, row in firsts.items())
 
 
-CellRows = tuple[tuple[str, int], list[int], int, int]  # (province, year), rows, values (0: they agree), the shown row
+# (province, year), rows, values (0: they agree), the shown row's value and qualifier
+CellRows = tuple[tuple[str, int], list[int], int, float, str | None]
 
 
 def _cell_rows(columns: Columns, bucket: list[int]) -> tuple[list[CellRows], list[tuple[str, int, Firsts]]]:
@@ -134,14 +135,14 @@ def _cell_rows(columns: Columns, bucket: list[int]) -> tuple[list[CellRows], lis
                 cells[(p, y)] = [i]
             else:
                 sources.append(i)
-    value = columns.value
-    out = []
+    value, qualifier = columns.value, columns.qualifier
+    out: list[CellRows] = []
     for key, rows in cells.items():
         if len(rows) == 1:
-            out.append((key, rows, 0, rows[0]))
+            shown, n = rows[0], 0
         else:
-            n = len(set(map(value.__getitem__, rows)))
-            out.append((key, rows, n if n > 1 else 0, _first_source(columns, rows)))
+            shown, n = _first_source(columns, rows), len(set(map(value.__getitem__, rows)))
+        out.append((key, rows, n if n > 1 else 0, value[shown], qualifier[shown]))
     return out, [(why, len(rows), _firsts(columns.row_class, rows)) for why, rows in apart.items()]
 
 
