@@ -9,10 +9,12 @@ archive failed, 2 usage error.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
-from typing import Sequence
+from contextlib import contextmanager
+from typing import Iterator, Sequence
 
 from tongket.store.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, err, store_folder
 from tongket.store.errors import TongketError
@@ -93,7 +95,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.command:
         args = parse_args(["list"] + (["--store", args.store] if getattr(args, "store", None) else []))
     try:
-        return args.handler(args)
+        with _few_collections():
+            return args.handler(args)
     except UsageError as exc:
         err(str(exc))
         return EXIT_USAGE
@@ -118,6 +121,20 @@ def run(args: argparse.Namespace) -> int:
         err(f"internal error ({type(exc).__name__}: {exc}); nothing more was changed. "
              f"Please report it; TONGKET_DEBUG=1 shows the details")
         return EXIT_FAILED
+
+
+@contextmanager
+def _few_collections() -> Iterator[None]:
+    """A command collects its cyclic garbage every 50,000 new containers, not every 700: a
+    command lives for a second or so, and `list --province` at 100k spent ~17 ms of its
+    ~200 in 39 young-generation collections that found nothing to free (the imports'
+    classes and functions, the snapshot's columns). The default comes back after it."""
+    before = gc.get_threshold()
+    gc.set_threshold(50_000, 10, 10)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _silence_stdout() -> None:
