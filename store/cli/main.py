@@ -9,6 +9,7 @@ archive failed, 2 usage error.
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
 import importlib
 import os
@@ -125,16 +126,24 @@ def run(args: argparse.Namespace) -> int:
 
 @contextmanager
 def _few_collections() -> Iterator[None]:
-    """A command collects its cyclic garbage every 50,000 new containers, not every 700: a
-    command lives for a second or so, and `list --province` at 100k spent ~17 ms of its
-    ~200 in 39 young-generation collections that found nothing to free (the imports'
-    classes and functions, the snapshot's columns). The default comes back after it."""
+    """A command collects cyclic garbage every 50,000 new containers, not every 700, and the
+    interpreter's exit does not walk what the command made. Why: a command lives a second or
+    so, and its collections found nothing to free while costing `list --province` at 100k
+    ~50 ms of its ~310 ms CPU (young collections of the imports' and the snapshot's objects
+    during it, then the full collections of interpreter exit). After it the default comes
+    back without a collection (the objects are frozen while it is restored, then returned to
+    the oldest generation: a caller that runs many commands, as the tests do, keeps
+    collecting them), and everything is frozen at exit, when the process's memory goes anyway."""
     before = gc.get_threshold()
     gc.set_threshold(50_000, 10, 10)
     try:
         yield
     finally:
+        gc.freeze()  # else restoring the threshold sets off a collection of all the command made
         gc.set_threshold(*before)
+        gc.unfreeze()
+        atexit.unregister(gc.freeze)  # registered once, however many commands a process runs
+        atexit.register(gc.freeze)
 
 
 def _silence_stdout() -> None:
