@@ -123,3 +123,75 @@ def test_cli_list_text_uses_the_same_answers(store_dir: Path, fixture_files: lis
         assert main(["list", "--text", q, "--json", "--store", str(store_dir)]) == 0
         rows = orjson.loads(capsys.readouterr().out)
         assert {r["id"] for r in rows} == _brute(texts, q)
+
+
+def test_a_word_index_of_the_older_format_is_rebuilt_from_search_txt(store_dir: Path, fixture_files: list[Path],
+                                                                      capsys: pytest.CaptureFixture) -> None:
+    archive = _ingest(store_dir, fixture_files)
+    texts = _folded(archive)
+    path = store_dir / "search.words"
+    path.write_bytes(b"TONGKET-SEARCH-WORDS 1\n" + path.read_bytes()[23:])  # as the previous version wrote it
+    capsys.readouterr()
+    (store_dir / "bodies").rename(store_dir / "bodies.away")  # rebuilt from search.txt: no article text is read
+    try:
+        fresh = Archive.open(store_dir)
+        for q in ["van ban den", "hồ sơ", "n ban de", "ho so tiep nhan", "xyzzy"]:
+            assert {m.id for m in fresh.query(text=q)} == _brute(texts, q)
+    finally:
+        (store_dir / "bodies.away").rename(store_dir / "bodies")
+    assert path.read_bytes().startswith(b"TONGKET-SEARCH-WORDS 2\n")
+    assert "rebuilding" not in capsys.readouterr().err
+    _check(store_dir)
+
+
+def test_damage_found_when_a_chunk_is_first_read_means_a_scan_then_a_rebuild(
+        store_dir: Path, fixture_files: list[Path], capsys: pytest.CaptureFixture) -> None:
+    import struct
+
+    archive = _ingest(store_dir, fixture_files)
+    texts = _folded(archive)
+    path = store_dir / "search.words"
+    data = bytearray(path.read_bytes())
+    head = 23 + 16 + 20
+    n_meta, n_body, _crc = struct.unpack_from("<III", data, head)
+    body = head + 12 + n_meta
+    for at in range(body, body + n_body, 4096):  # one byte in each 4 KiB of the first block's body
+        data[at] ^= 0xFF
+    path.write_bytes(bytes(data))
+    capsys.readouterr()
+    fresh = Archive.open(store_dir)  # opens: only the headers are read
+    assert {m.id for m in fresh.query(text="van ban den")} == _brute(texts, "van ban den")
+    assert capsys.readouterr().err.count("rebuilding") == 1
+    _check(store_dir)
+    assert "rebuilding" not in capsys.readouterr().err
+
+
+def test_doctor_checks_every_chunk_of_the_word_index_and_repair_rebuilds_it(
+        store_dir: Path, fixture_files: list[Path], capsys: pytest.CaptureFixture) -> None:
+    archive = _ingest(store_dir, fixture_files)
+    texts = _folded(archive)
+    capsys.readouterr()
+    assert main(["doctor", "--store", str(store_dir)]) == 0
+    assert "search.words: ok" in capsys.readouterr().out
+    path = store_dir / "search.words"
+    data = bytearray(path.read_bytes())
+    data[-10] ^= 0xFF  # the last chunk: no query may ever read it, the doctor does
+    path.write_bytes(bytes(data))
+    assert main(["doctor", "--store", str(store_dir)]) == 1
+    assert "search.words: DAMAGED" in capsys.readouterr().out
+    assert main(["doctor", "--repair", "--store", str(store_dir)]) == 0
+    capsys.readouterr()
+    assert main(["doctor", "--store", str(store_dir)]) == 0
+    assert "search.words: ok" in capsys.readouterr().out
+    fresh = Archive.open(store_dir)
+    for q in ["van ban den", "hồ sơ", "n ban de"]:
+        assert {m.id for m in fresh.query(text=q)} == _brute(texts, q)
+
+
+def test_records_of_one_or_two_words(store_dir: Path) -> None:
+    archive = Archive.open(store_dir)
+    archive.ingest_article(make_article("Một", "hai"))
+    archive.ingest_article(make_article("Ba", "bốn năm"))
+    texts = _folded(archive)
+    for q in ["mot hai", "ot ha", "mot hai ba", "hai", "ba bon", "a bon n", "ba bon nam", "bon nam sau", "n", "o"]:
+        assert {m.id for m in Archive.open(store_dir).query(text=q)} == _brute(texts, q), q

@@ -1,5 +1,6 @@
-"""The derived files (archive.snapshot, figures.counts, search.txt, search.idx, figures.rows, figures.idx) as `tongket doctor` sees
-them: each verified and named when it is missing, stale or damaged, and rebuilt on request.
+"""The derived files (archive.snapshot, figures.counts, search.txt, search.idx, search.words,
+figures.rows, figures.idx) as `tongket doctor` sees them: each verified and named when it is
+missing, stale or damaged, and rebuilt on request.
 
 They hold nothing that is not in archive.json and the article texts, so a bad one is never
 repaired, only dropped and rebuilt. The app and the commands already refuse a snapshot that
@@ -25,7 +26,7 @@ from tongket.store.archive.storage import remove_stale_temps
 from tongket.store.derived import figure_counts, figure_rows
 from tongket.store.derived import snapshot as snapshots
 from tongket.store.derived import snapshot_file
-from tongket.store.derived import textindex
+from tongket.store.derived import textindex, wordindex
 from tongket.store.lang.text import fold
 
 
@@ -109,6 +110,21 @@ def check_search(folder: Path) -> DerivedState:
     return DerivedState(name, "ok")
 
 
+def check_words(folder: Path) -> DerivedState:
+    """search.words: every chunk its CRC, built from the records search.txt holds now."""
+    name = wordindex.WORDS_FILE
+    entries = textindex.read_entries(folder)
+    records = textindex.stored_records(folder)
+    if not (folder / name).exists():
+        return DerivedState(name, "missing")
+    if entries is None or records is None:
+        return DerivedState(name, "stale", "stale: search.txt, search.idx it was built from are not there")
+    problem = wordindex.problem(folder, entries[0], [text for _ref, text in records])
+    if problem is None:
+        return DerivedState(name, "ok")
+    return DerivedState(name, problem.split(":", 1)[0], problem)
+
+
 def check_figure_rows(folder: Path) -> DerivedState:
     """figures.rows and figures.idx: every entry whole, every block its CRC, and each entry
     encoded from the body file that is there now (an export would not believe the others,
@@ -158,7 +174,8 @@ def _usable_snapshot(folder: Path) -> snapshots.Snapshot | None:
 
 
 def check_derived(folder: Path) -> tuple[DerivedState, ...]:
-    return check_snapshot(folder), check_figure_counts(folder), check_search(folder), check_figure_rows(folder)
+    return (check_snapshot(folder), check_figure_counts(folder), check_search(folder), check_words(folder),
+            check_figure_rows(folder))
 
 
 def sweep_temps(folder: Path) -> int:

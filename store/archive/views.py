@@ -200,6 +200,8 @@ class DerivedViews(Loading):
             texts = textindex.TextIndex(self.path, snap.refs)
             if texts.damaged and self._discard_texts():
                 texts = textindex.TextIndex(self.path, snap.refs)
+            if texts.words_outdated and self._reindex_words():
+                texts = textindex.TextIndex(self.path, snap.refs)
             if texts.missing:
                 missing = [(r, snap.refs[r]) for r in texts.missing]
                 unsaved = textindex_write.fill_missing(self.path, missing, self._body_search_text, save=self._append_texts)
@@ -207,10 +209,16 @@ class DerivedViews(Loading):
                     texts = textindex.TextIndex(self.path, snap.refs)  # map what was appended
                 texts.add_loose({r: t for r, t in unsaved.items() if r in set(texts.missing)})
             self._texts, self._texts_for = texts, snap
-        return self._texts.search(needle, among, len(snap.ids))
+        found = self._texts.search(needle, among, len(snap.ids))
+        if self._texts.words_outdated and self._reindex_words():
+            self._texts = None  # found damaged while searching: the next query maps the new file
+        return found
 
     def _discard_texts(self) -> bool:
         return self._when_lock_free(lambda: textindex_write.discard(self.path))
+
+    def _reindex_words(self) -> bool:
+        return self._when_lock_free(lambda: textindex_write.reindex_words(self.path))
 
     def _append_texts(self, items: list[tuple[str, str]]) -> bool:
         return self._when_lock_free(lambda: textindex_write.append(self.path, items))

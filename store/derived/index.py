@@ -30,7 +30,7 @@ from tongket.store.derived.figure_lookup import FigureLookup
 from tongket.store.derived.names import ProvinceNames
 from tongket.store.derived.scoring import Label
 from tongket.store.derived.snapshot import CORRECTABLE, Snapshot, build, sort_key_newest_first
-from tongket.store.derived.text_filter import TextFilter
+from tongket.store.derived.text_filter import FoldedTitles, TextFilter
 from tongket.store.lang.text import fold, fold_words, nfc
 from tongket.store.record import PERIODS, ArticleMeta
 
@@ -135,7 +135,7 @@ class ArchiveIndex(FigureLookup, TextFilter):
         # the position sets are made per code on the first filter that names it, not before the first paint.
         self._positions: dict[tuple[int, int], set[int]] = {}
         self._cells: Counter[tuple[int, int, int]] | None = None  # (province, year, period) -> articles
-        self._title_folded: list[str] | None = None
+        self._title_folded: FoldedTitles | None = None
         # Words of each distinct folded label and unit, split once (not once per query).
         self._flabels = [Label(t) for t in snap.flabels]
         self._funits = [Label(t) for t in snap.funits]

@@ -110,12 +110,21 @@ def _index_words(folder: Path, token: bytes, first: int, texts: list[bytes], fre
         discard(folder)
 
 
-def _all_texts(folder: Path) -> list[bytes]:
+def reindex_words(folder: Path) -> None:
+    """search.words anew from search.txt (an older format, or a chunk found damaged)."""
+    entries = read_entries(folder)
+    if entries is not None:
+        wordindex.write(folder, entries[0], _all_texts(folder))
+
+
+def _all_texts(folder: Path) -> list[memoryview]:
+    """Every record's bytes, as views of one read of search.txt (not a copy of each: at 100k
+    that was another 480 MB at the peak of a rebuild)."""
     entries = read_entries(folder)
     if entries is None:
         return []
     _token, _refs, starts, ends = entries
-    data = (folder / TEXT_FILE).read_bytes()
+    data = memoryview((folder / TEXT_FILE).read_bytes())
     return [data[s:e] for s, e in zip(starts, ends)]
 
 

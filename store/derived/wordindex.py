@@ -1,24 +1,35 @@
-"""The word index over search.txt: which records hold which folded word, for the `/` filter.
+"""The word index over search.txt: which records hold which folded words, for the `/` filter.
 
-Why: without it every text query runs `mmap.find` over all the folded text (600 MB at 100k
-articles). A needle is whitespace-collapsed, so a match of "w1 w2 … wn" in a record means a
-word ending in w1, then exactly w2 … w(n-1), then a word starting with wn (for one word: a
-word containing it). The vocabulary answers that in one `str.find` pass over the joined
-words; the records holding those words are the candidates, and each candidate is then
-checked with `find` on its own bytes, so the answer is exactly the scan's.
+Why: without it every text query runs `mmap.find` over all the folded text (480 MB at 100k
+articles), and with words alone a phrase found in most records ("van ban den": 88%) still
+had each candidate's text read. A needle is whitespace-collapsed, so a match of "w1 w2 … wn"
+in a record means a word ending in w1, then exactly w2 … w(n-1), then a word starting with
+wn. Keys come in three levels (wordindex_block.py): the words of each record, its pairs of
+adjacent words and its windows of three. A key that contains a needle with as many spaces
+as it has holds a match, so a needle of one, two or three words is answered by the keys of
+its level that contain it, without reading any record. A longer needle is narrowed to the
+records holding each of its three-word windows, and those are checked with `find` on their
+own bytes.
 
 File search.words (derived; written under the archive lock next to search.txt/.idx):
 
     MAGIC, the search.idx token (16 bytes), a stamp (u64 search.txt size, u64 mtime_ns,
-    u32 crc32 of both), then blocks: header (u32 meta length, u32 postings length,
-    u32 crc32 of meta + postings), meta (orjson: first entry, entry count, words, posting
-    lengths, crc32 of each entry's text), postings (u32 entry numbers, word by word)
+    u32 crc32 of both), then blocks: header (u32 meta length, u32 body length, u32 crc32 of
+    meta), meta (orjson: first entry, entry count, keys and vocabulary bytes per level and
+    for the directory, crc32 of each 64 KiB chunk of the body), body: u32 crc32 of each
+    entry's text; per level u32 key starts in its vocabulary and u32 posting offsets, then
+    for the directory of the windows' middle words u32 starts and u32 first window of each;
+    the vocabularies (b"\\n"-joined keys, sorted; the windows by middle word, then whole);
+    the postings (u32: a list of entry numbers, or a bitmap of the block when as long as one)
 
-Each append adds a block (cost: the new records); past `_MAX_BLOCKS` the blocks are merged
-from their postings, without reading the text again. A block whose crc does not match, a
-token of another rewrite, or entries out of step mean the file is rebuilt; a stamp that no
-longer matches search.txt means the text was changed behind our back: every record's crc is
-checked once, and a mismatch means search.txt itself is rebuilt from the body files.
+A chunk is checked the first time a query reads it: opening the index reads the headers
+only (checking the whole file cost ~0.1 s of the first query). Each append adds a block
+(cost: the new records); past `_MAX_BLOCKS` the small blocks are merged from their postings,
+without reading the text again. A block or chunk whose crc does not match, a token of
+another rewrite, or entries out of step mean the file is rebuilt; an older format means it
+is rebuilt from search.txt; a stamp that no longer matches search.txt means the text was
+changed behind our back: every record's crc is checked once, and a mismatch means
+search.txt itself is rebuilt from the body files.
 """
 
 from __future__ import annotations
@@ -29,25 +40,33 @@ import struct
 import zlib
 from array import array
 from bisect import bisect_right
-from itertools import accumulate
+from itertools import chain, islice
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import orjson
 
 from tongket.store.archive.storage import atomic_write_bytes
+from tongket.store.derived import wordindex_block as blocks
+from tongket.store.derived.wordindex_block import Postings
 
 WORDS_FILE = "search.words"
-MAGIC = b"TONGKET-SEARCH-WORDS 1\n"
+_FAMILY = b"TONGKET-SEARCH-WORDS "
+MAGIC = _FAMILY + b"2\n"
 _TOKEN_LEN = 16
 _STAMP = struct.Struct("<QQI")
-_BLOCK = struct.Struct("<III")
 _HEAD_LEN = len(MAGIC) + _TOKEN_LEN + _STAMP.size
 _MAX_BLOCKS = 8
+_WINDOW = 3  # words per key of the last level
+_BUILD_PART = 10_000  # records per part of a whole-file build
 
 
 class Damaged(Exception):
     """The word file (or the text it stands for) does not check out: rebuild it."""
+
+
+class Outdated(Damaged):
+    """A word file of an older format: rebuild it from search.txt, which is not in doubt."""
 
 
 def _stamp_of(text_path: Path) -> bytes:
@@ -56,31 +75,11 @@ def _stamp_of(text_path: Path) -> bytes:
     return _STAMP.pack(size, mtime, zlib.crc32(struct.pack("<QQ", size, mtime)))
 
 
-def _block(first: int, texts: Sequence[bytes]) -> bytes:
-    words: dict[str, list[int]] = {}
-    for e, data in enumerate(texts, first):
-        for w in set(data.decode("utf-8", "replace").rstrip("\n").split(" ")):
-            if w:
-                words.setdefault(w, []).append(e)
-    return _pack(first, len(texts), words, [zlib.crc32(t.rstrip(b"\n")) for t in texts])
-
-
-def _pack(first: int, count: int, words: dict[str, list[int]] | dict[str, array], crcs: Sequence[int]) -> bytes:
-    names = list(words)
-    post = array("I")
-    for w in names:
-        post.extend(words[w])
-    meta = orjson.dumps({"first": first, "count": count, "words": names, "lens": [len(words[w]) for w in names],
-                         "crcs": list(crcs)})
-    raw = post.tobytes()
-    return _BLOCK.pack(len(meta), len(raw), zlib.crc32(raw, zlib.crc32(meta))) + meta + raw
-
-
-def write(folder: Path, token: bytes, texts: Sequence[bytes]) -> None:
+def write(folder: Path, token: bytes, texts: Sequence[bytes | memoryview]) -> None:
     """The whole file anew, for the records (bytes of search.txt, in entry order)."""
     folder = Path(folder)
-    data = MAGIC + token + _stamp_of(folder / "search.txt") + (_block(0, texts) if texts else b"")
-    atomic_write_bytes(folder / WORDS_FILE, data, fsync=False)
+    head = MAGIC + token + _stamp_of(folder / "search.txt")
+    atomic_write_bytes(folder / WORDS_FILE, [head, _built(texts) if texts else b""], fsync=False)
 
 
 def stamp_matches(folder: Path) -> bool:
@@ -93,39 +92,74 @@ def stamp_matches(folder: Path) -> bool:
         return False
 
 
-def append(folder: Path, token: bytes, first: int, texts: Sequence[bytes], all_texts, *, was_fresh: bool) -> bool:
+def append(folder: Path, token: bytes, first: int, texts: Sequence[bytes],
+           all_texts: Callable[[], Sequence[bytes | memoryview]], *, was_fresh: bool) -> bool:
     """Add a block for entries first… (just appended to search.txt). When the file is not in
-    step (missing, damaged, another token, other entry count) it is rebuilt through
+    step (missing, damaged, outdated, another token, other entry count) it is rebuilt through
     `all_texts()`, which returns every record's bytes. `was_fresh`: `stamp_matches` before
     the text was appended to. False when search.txt itself no longer
     matches what was indexed (it must be rebuilt from the body files)."""
     folder = Path(folder)
     try:
-        index = WordIndex.load(folder, token, check_text=False, mapped=True)
+        index = WordIndex.load(folder, token, mapped=True)
+        if index is not None and not was_fresh:
+            texts_now = all_texts()
+            crcs = chain.from_iterable(b.record_crcs() for b in index.blocks)
+            if any(zlib.crc32(t) != c for t, c in zip(texts_now, crcs)):
+                return False  # search.txt was changed behind our back: the caller discards it
+            write(folder, token, texts_now)
+            return True
+        if index is not None and index.count == first and len(index.blocks) >= _MAX_BLOCKS:
+            _merge_into(folder, token, index, blocks.build(first, texts) if texts else b"")
+        elif index is not None and index.count == first:
+            if texts:
+                with open(folder / WORDS_FILE, "r+b") as handle:
+                    handle.truncate(index.size)  # drop a torn block a killed writer left
+                    handle.seek(0, os.SEEK_END)
+                    handle.write(blocks.build(first, texts))
+        else:
+            index = None
     except Damaged:
         index = None
-    if index is not None and not was_fresh:
-        texts_now = all_texts()
-        if any(zlib.crc32(t) != c for t, c in zip(texts_now, (c for m, _ in index.blocks for c in m["crcs"]))):
-            return False  # search.txt was changed behind our back: the caller discards it
-        write(folder, token, texts_now)
-        return True
-    if index is None or index.count != first:
+    if index is None:
         write(folder, token, all_texts())
         return True
-    if len(index.blocks) >= _MAX_BLOCKS:
-        merged = index.merged()
-        data = MAGIC + token + b"\0" * _STAMP.size + merged + (_block(first, texts) if texts else b"")
-        atomic_write_bytes(folder / WORDS_FILE, data, fsync=False)
-    elif texts:
-        with open(folder / WORDS_FILE, "r+b") as handle:
-            handle.truncate(index.size)  # drop a torn block a killed writer left
-            handle.seek(0, os.SEEK_END)
-            handle.write(_block(first, texts))
     with open(folder / WORDS_FILE, "r+b") as handle:
         handle.seek(len(MAGIC) + _TOKEN_LEN)
         handle.write(_stamp_of(folder / "search.txt"))
     return True
+
+
+def _merge_into(folder: Path, token: bytes, index: "WordIndex", new_block: bytes) -> None:
+    """Replace the file by its blocks with the small ones merged: all after the first while
+    the first holds more entries than they do (each merge then costs what was added since
+    the first was written), else all of them. Replaced, not rewritten in place: a reader may
+    have the old file mapped."""
+    parts = index.blocks
+    keep = 1 if parts[0].count >= sum(b.count for b in parts[1:]) else 0
+    head = MAGIC + token + b"\0" * _STAMP.size
+    kept = [b.file_bytes() for b in parts[:keep]]  # views of the mapped file: not copied
+    atomic_write_bytes(folder / WORDS_FILE, [head, *kept, blocks.merge(parts[keep:]), new_block], fsync=False)
+
+
+def problem(folder: Path, token: bytes, records: Sequence[bytes]) -> str | None:
+    """What is wrong with search.words, every chunk read (for `tongket doctor`), as
+    "<status>: why" (missing, stale, damaged); None when it checks out. `records`: the
+    bytes of search.txt's records (token's), which it must have been built from."""
+    try:
+        index = WordIndex.load(folder, token, mapped=True)
+        if index is None:
+            return "missing"
+        for part in index.blocks:
+            part.check()
+        crcs = chain.from_iterable(b.record_crcs() for b in index.blocks)
+        if index.count > len(records) or any(zlib.crc32(t) != c for t, c in zip(records, crcs)):
+            return "stale: built from other records than search.txt holds"
+    except Outdated as exc:
+        return f"stale: {exc}"
+    except Damaged as exc:
+        return f"damaged: {exc}"
+    return None
 
 
 def _mapped(path: Path) -> "mmap.mmap | bytes":
@@ -135,36 +169,160 @@ def _mapped(path: Path) -> "mmap.mmap | bytes":
         return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
 
 
-def _release(mm: mmap.mmap, lo: int, hi: int) -> None:
-    """Drop the pages of lo..hi from this process (they stay in the page cache)."""
-    advice = getattr(mmap, "MADV_DONTNEED", None)
-    if advice is None:
-        return
-    start = lo - lo % mmap.PAGESIZE
+class Block:
+    """One block of the file: its header read, its body checked chunk by chunk when used."""
+
+    def __init__(self, raw: "mmap.mmap | bytes", start: int, body: int, end: int, meta: dict[str, Any]) -> None:
+        self._raw, self._start, self._body, self.end = raw, start, body, end
+        self.first: int = meta["first"]
+        self.count: int = meta["count"]
+        self._chunks: list[int] = meta["chunks"]
+        self._checked = bytearray(len(self._chunks))
+        self._width = blocks.bitmap_words(self.count)
+        keys, vocabs = meta["keys"], meta["vocabs"]
+        if len(keys) != blocks.LEVELS + 1 or len(vocabs) != blocks.LEVELS + 1:  # the levels, the directory
+            raise Damaged("a block of another shape")
+        # byte offsets in the body: record crcs, per level (key starts, posting offsets) and for
+        # the directory of middle words (starts, first window of each), the vocabularies, then
+        # the postings
+        pos, self._tables = 4 * self.count, []
+        for n in keys:
+            self._tables.append((pos, pos + 4 * (n + 1), pos + 8 * (n + 1)))
+            pos += 8 * (n + 1)
+        self._vocabs = []
+        for size in vocabs:
+            self._vocabs.append((pos, pos + size))
+            pos += size
+        self._post = pos
+        if pos > end - body or (end - body - pos) % 4 or len(self._chunks) != -(-(end - body) // blocks.CHUNK):
+            raise Damaged("a block's sections do not add up")
+        self._levels: list[tuple[int, int, memoryview, memoryview] | None] = [None] * len(keys)
+
+    def _bytes(self, lo: int, hi: int) -> memoryview:
+        """Body bytes lo..hi, their chunks checked (once) before they are believed."""
+        for c in range(lo // blocks.CHUNK, -(-hi // blocks.CHUNK)):
+            if not self._checked[c]:
+                at = self._body + c * blocks.CHUNK
+                if zlib.crc32(self._raw[at : min(at + blocks.CHUNK, self.end)]) != self._chunks[c]:
+                    raise Damaged("a block fails its checksum")
+                self._checked[c] = 1
+        return memoryview(self._raw)[self._body + lo : self._body + hi]
+
+    def check(self) -> None:
+        """Every chunk checked now (Damaged if one fails)."""
+        self._bytes(0, self.end - self._body)
+
+    def file_bytes(self) -> memoryview:
+        """The whole block as it is in the file (header included), for a rewrite to keep."""
+        return memoryview(self._raw)[self._start : self.end]
+
+    def record_crcs(self) -> memoryview:
+        return self._bytes(0, 4 * self.count).cast("I")
+
+    def _level(self, level: int) -> tuple[int, int, memoryview, memoryview]:
+        """(vocabulary start and end in the file, key starts, posting offsets)."""
+        got = self._levels[level]
+        if got is None:
+            t0, t1, t2 = self._tables[level]
+            v0, v1 = self._vocabs[level]
+            self._bytes(v0, v1)
+            got = (self._body + v0, self._body + v1, self._bytes(t0, t1).cast("I"), self._bytes(t1, t2).cast("I"))
+            self._levels[level] = got
+        return got
+
+    def _postings(self, offs: memoryview, i: int) -> Postings | memoryview:
+        lo, hi = self._post + 4 * offs[i], self._post + 4 * offs[i + 1]
+        view = self._bytes(lo, hi)
+        return int.from_bytes(view, "little") if hi - lo == 4 * self._width else view.cast("I")
+
+    def matching(self, level: int, pattern: bytes) -> Iterator[int]:
+        """Numbers of the keys that contain `pattern` (it has no newline); of the windows,
+        only those of its middle word are searched."""
+        v0, v1, starts, _offs = self._level(level)
+        if level == blocks.LEVELS - 1:
+            d0, d1, d_starts, firsts = self._level(blocks.LEVELS)
+            at = self._raw.find(b"\n" + blocks.middle(pattern) + b"\n", d0, d1)
+            if at < 0:
+                return
+            j = bisect_right(d_starts, at + 1 - d0) - 1
+            lo, v1 = v0 + starts[firsts[j]], v0 + starts[firsts[j + 1]]
+        else:
+            lo = v0
+        find, pos = self._raw.find, self._raw.find(pattern, lo, v1)
+        while pos >= 0:
+            i = bisect_right(starts, pos - v0) - 1
+            yield i
+            pos = find(pattern, v0 + starts[i + 1], v1)
+
+    def entries(self, level: int, pattern: bytes) -> Iterable[int]:
+        """Entry numbers holding a key that contains `pattern` (possibly repeated)."""
+        offs = self._level(level)[3]
+        bits, lists = 0, []
+        for i in self.matching(level, pattern):
+            found = self._postings(offs, i)
+            if isinstance(found, int):
+                bits |= found
+            else:
+                lists.append(found)
+        return chain(blocks.expand(bits, self.first, self.count) if bits else (), *lists)
+
+    def items(self, level: int) -> Iterator[tuple[bytes, Postings]]:
+        """Every (key, postings) of a level, in key order (for a merge): the body checked
+        once, then the keys split from the vocabulary and the postings sliced, no lookups."""
+        v0, v1, starts, offs = self._level(level)
+        post = self._bytes(self._post, self.end - self._body)
+        keys = self._raw[v0 + 1 : v1 - 1].split(b"\n") if len(starts) > 1 else []
+        words, width = post.cast("I"), self._width
+        for key, lo, hi in zip(keys, offs, islice(offs, 1, None)):
+            yield key, int.from_bytes(post[4 * lo : 4 * hi], "little") if hi - lo == width else array("I", words[lo:hi])
+
+
+def _block_at(raw: "mmap.mmap | bytes", pos: int) -> Block | None:
+    """The block whose header is at `pos`; None when it is cut off (a torn last block)."""
+    n_meta, n_body, crc = blocks.HEADER.unpack_from(raw, pos)
+    body = pos + blocks.HEADER.size + n_meta
+    if body + n_body > len(raw):
+        return None
+    meta_b = raw[pos + blocks.HEADER.size : body]
+    if zlib.crc32(meta_b) != crc:
+        raise Damaged("a block fails its checksum")
     try:
-        mm.madvise(advice, start, hi - start)
-    except (OSError, ValueError):
-        pass
+        meta = orjson.loads(meta_b)
+        if not isinstance(meta, dict):
+            raise Damaged("a block cannot be read")
+        return Block(raw, pos, body, body + n_body, meta)
+    except (orjson.JSONDecodeError, KeyError, TypeError):
+        raise Damaged("a block cannot be read") from None
+
+
+def _built(texts: Sequence[bytes | memoryview]) -> bytes:
+    """One block for all records, built a part at a time and merged: one dict of keys for
+    every record held ~2.7 GB at 100k articles."""
+    if len(texts) <= _BUILD_PART:
+        return blocks.build(0, texts)
+    parts = []
+    for first in range(0, len(texts), _BUILD_PART):
+        part = _block_at(blocks.build(first, texts[first : first + _BUILD_PART]), 0)
+        assert part is not None  # just built: whole
+        parts.append(part)
+    return blocks.merge(parts)
 
 
 class WordIndex:
-    """The blocks of search.words, read and checked; `candidates` answers a needle."""
+    """The blocks of search.words, their headers read; `candidates` answers a needle."""
 
-    def __init__(self, blocks: list[tuple[dict, memoryview]], size: int, stamp_ok: bool) -> None:
-        self.blocks = blocks
+    def __init__(self, parts: list[Block], size: int, stamp_ok: bool) -> None:
+        self.blocks = parts
         self.size = size  # bytes of whole blocks (a torn tail is not counted)
         self.stamp_ok = stamp_ok
-        self.count = sum(meta["count"] for meta, _ in blocks)
-        self._parts: list[tuple[str, array, array, memoryview]] = []
-        self._built = False
+        self.count = sum(b.count for b in parts)
 
     @classmethod
-    def load(cls, folder: Path, token: bytes, *, check_text: bool = True, mapped: bool = False) -> "WordIndex | None":
-        """None when there is no file; Damaged when it does not check out. `mapped`: the file is
-        mapped, not read (140 MB at 100k: the copy cost ~0.1 s of every text query of the
-        command line, and was the peak memory of an ingest batch), and the pages its
-        checksums touched are released again. A writer that maps it may truncate only the
-        torn tail past `size`, which no block refers to."""
+    def load(cls, folder: Path, token: bytes, *, mapped: bool = False) -> "WordIndex | None":
+        """None when there is no file; Damaged (Outdated) when it does not check out. `mapped`:
+        the file is mapped, not read (the copy cost ~0.1 s of every text query of the command
+        line, and was the peak memory of an ingest batch). A writer that maps it may truncate
+        only the torn tail past `size`, which no block refers to."""
         try:
             raw = _mapped(Path(folder) / WORDS_FILE) if mapped else (Path(folder) / WORDS_FILE).read_bytes()
         except FileNotFoundError:
@@ -172,6 +330,8 @@ class WordIndex:
         except (OSError, ValueError) as exc:
             raise Damaged(str(exc)) from None
         if raw[: len(MAGIC)] != MAGIC or len(raw) < _HEAD_LEN:
+            if raw[: len(_FAMILY)] == _FAMILY and raw[len(MAGIC) - 1 : len(MAGIC)] == b"\n":
+                raise Outdated("an older format")
             raise Damaged("not a word index")
         if raw[len(MAGIC) : len(MAGIC) + _TOKEN_LEN] != token:
             raise Damaged("built for another search.txt")
@@ -180,93 +340,37 @@ class WordIndex:
             stamp_ok = stamp == _stamp_of(Path(folder) / "search.txt")
         except OSError:
             stamp_ok = False
-        view = memoryview(raw)
-        pos, blocks, expect = _HEAD_LEN, [], 0
-        while pos + _BLOCK.size <= len(raw):
-            n_meta, n_post, crc = _BLOCK.unpack_from(raw, pos)
-            end = pos + _BLOCK.size + n_meta + n_post
-            if end > len(raw):
+        pos, parts, expect = _HEAD_LEN, [], 0
+        while pos + blocks.HEADER.size <= len(raw):
+            part = _block_at(raw, pos)
+            if part is None:
                 break  # a torn last block: the entries it held are scanned instead
-            meta_b = view[pos + _BLOCK.size : pos + _BLOCK.size + n_meta]
-            post_b = view[pos + _BLOCK.size + n_meta : end]
-            if zlib.crc32(post_b, zlib.crc32(meta_b)) != crc or n_post % 4:
-                raise Damaged("a block fails its checksum")
-            if isinstance(raw, mmap.mmap):
-                _release(raw, pos, end)
-            try:
-                meta = orjson.loads(meta_b)
-            except orjson.JSONDecodeError:
-                raise Damaged("a block cannot be read") from None
-            if not isinstance(meta, dict) or meta.get("first") != expect or sum(meta.get("lens", ())) * 4 != n_post:
+            if part.first != expect:
                 raise Damaged("blocks out of step")
-            blocks.append((meta, post_b.cast("I")))
-            expect += meta["count"]
-            pos = end
-        return cls(blocks, pos, stamp_ok)
+            parts.append(part)
+            expect += part.count
+            pos = part.end
+        return cls(parts, pos, stamp_ok)
 
-    def check_texts(self, mm, starts: Sequence[int], ends: Sequence[int]) -> bool:
+    def check_texts(self, mm: "mmap.mmap", starts: Sequence[int], ends: Sequence[int]) -> bool:
         """Every indexed record's bytes still have the crc they were indexed with."""
-        for meta, _ in self.blocks:
-            for e, crc in enumerate(meta["crcs"], meta["first"]):
+        for part in self.blocks:
+            for e, crc in enumerate(part.record_crcs(), part.first):
                 if e >= len(starts) or zlib.crc32(mm[starts[e] : ends[e]]) != crc:
                     return False
         return True
 
-    def _build(self) -> None:
-        """Per block: the words joined by newlines (searched with `str.find`), where each word
-        starts in that string and where its postings start, so no dict of words is built."""
-        for meta, post in self.blocks:
-            words, lens = meta["words"], meta["lens"]
-            vocab = "\n" + "\n".join(words) + "\n"
-            starts = array("q", accumulate((len(w) + 1 for w in words), initial=0))
-            offs = array("q", accumulate(lens, initial=0))
-            self._parts.append((vocab, starts, offs, post))
-        self._built = True
-
-    @staticmethod
-    def _matching(vocab: str, starts: array, pattern: str, mode: str) -> list[int]:
-        """Numbers of the words containing / ending with / starting with / equal to `pattern`."""
-        probe = {"in": pattern, "end": pattern + "\n", "start": "\n" + pattern, "is": "\n" + pattern + "\n"}[mode]
-        found, pos = [], vocab.find(probe)
-        while pos >= 0:
-            i = bisect_right(starts, pos + (0 if mode in ("in", "end") else 1) - 1) - 1
-            found.append(i)
-            pos = vocab.find(probe, starts[i + 1] if mode in ("in", "end") else starts[i + 1])
-        return found
-
-    def candidates(self, needle: str) -> set[int]:
-        """Entry numbers that may hold `needle` (folded, collapsed); never misses one."""
-        if not self._built:
-            self._build()
+    def candidates(self, needle: str) -> tuple[Iterable[int], bool]:
+        """Entry numbers that may hold `needle` (folded, collapsed; never one missed), and
+        whether they all do (a needle of up to three words: no record needs checking)."""
         words = needle.split(" ")
-        if len(words) == 1:
-            wanted = [(words[0], "in")]
-        else:
-            wanted = [(words[0], "end")] + [(w, "is") for w in words[1:-1]] + [(words[-1], "start")]
+        if len(words) <= _WINDOW:
+            level, pattern = len(words) - 1, needle.encode("utf-8")
+            return chain.from_iterable([b.entries(level, pattern) for b in self.blocks]), True
+        windows = [" ".join(words[i : i + _WINDOW]).encode("utf-8") for i in range(len(words) - _WINDOW + 1)]
         out: set[int] = set()
-        for vocab, starts, offs, post in self._parts:
-            sets = []
-            for pattern, mode in wanted:
-                hit: set[int] = set()
-                for i in self._matching(vocab, starts, pattern, mode):
-                    hit.update(post[offs[i] : offs[i + 1]])
-                sets.append(hit)
+        for part in self.blocks:
+            sets = [set(part.entries(_WINDOW - 1, w)) for w in windows]
             sets.sort(key=len)
-            part = sets[0]
-            for other in sets[1:]:
-                part = part & other
-                if not part:
-                    break
-            out |= part
-        return out
-
-    def merged(self) -> bytes:
-        """All blocks as one (from the postings, without reading the text again)."""
-        words: dict[str, array] = {}
-        for meta, post in self.blocks:
-            off = 0
-            for w, n in zip(meta["words"], meta["lens"]):
-                words.setdefault(w, array("I")).extend(post[off : off + n])
-                off += n
-        crcs = [c for meta, _ in self.blocks for c in meta["crcs"]]
-        return _pack(0, self.count, words, crcs)
+            out |= sets[0].intersection(*sets[1:])
+        return out, False
