@@ -15,6 +15,7 @@ from functools import cached_property
 from itertools import repeat
 from typing import Any, Callable, Iterable, Sequence
 
+from tongket.store.derived.figure_count import FigureCount
 from tongket.store.derived.figure_hits import FigureHits, distinct as _distinct
 from tongket.store.derived.figure_measure import FigureMeasure, MeasureFigures, period_class
 from tongket.store.derived.names import ProvinceNames
@@ -156,24 +157,8 @@ class FigureLookup:
         return LookupResult(hits=hits, total=total, articles=articles)
 
     def _count(self, scored: list[tuple[float, int, int]]) -> tuple[int, int]:
-        """(figures, articles) of the union of whole groups. Groups of one kind are
-        disjoint (a figure has one label, key and unit), so one kind alone is a sum of
-        sizes; several kinds take the union."""
-        snap = self.snapshot
-        starts = (snap.flabel_start, snap.key_start, snap.funit_start)
-        kinds = {k for _s, k, _g in scored}
-        members = list(self._members(scored, None))
-        if len(kinds) <= 1:
-            total = sum(starts[k][g + 1] - starts[k][g] for _s, k, g in scored)
-            articles: set[int] = set()
-            fig_article = snap.fig_article
-            for _s, group in members:
-                articles.update(map(fig_article.__getitem__, group))
-            return total, len(articles)
-        union: set[int] = set()
-        for _s, group in members:
-            union.update(group)
-        return len(union), _distinct(snap.fig_article, union)
+        """(figures, articles) of the union of whole groups (`FigureCount`: per group and class)."""
+        return self._counter.count(scored)
 
     def _matches(
         self, query: str, province: str | None, year: int | str | None, period: str | None, merged: bool
@@ -325,6 +310,10 @@ class FigureLookup:
                                      period=period, merged=merged, table_period=table_period)
         return self._measure.figures(asked[0], measure, corrected=self._corrected_rows(), table_period=table_period,
                                      make=lambda found: self._hits(found, dated=True))
+
+    @cached_property
+    def _counter(self) -> FigureCount:
+        return FigureCount(self.snapshot)
 
     @cached_property
     def _measure(self) -> FigureMeasure:
