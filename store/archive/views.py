@@ -13,7 +13,7 @@ from tongket.store.archive.lock import write_lock
 from tongket.store.archive.loading import Loading
 from tongket.store.archive.storage import atomic_write_bytes, dumps, read_checksum
 from tongket.store.derived import snapshot as snapshots
-from tongket.store.derived import snapshot_file
+from tongket.store.derived import figure_counts, snapshot_file
 from tongket.store.derived import textindex, textindex_write
 from tongket.store.derived.index import ArchiveIndex
 from tongket.store.derived.names import ProvinceNames, load_metric_names
@@ -37,6 +37,7 @@ class DerivedViews(Loading):
             # Saved as bytes now and let go: at 100k the maps are ~80 MB of dicts, read back
             # from the saved snapshot when the next batch asks (issue 12: peak memory).
             identity, self._lookups = dumps(self._lookups.as_json()), None
+        before = (self._snapshot, set(self._overlay)) if self._records_data is None else None  # figure_counts.save
         if self._records_data is None and self._snapshot is not None:
             snap = snapshot_merge.merged(self._snapshot, self._overlay, source=self._signature,
                                          generation=self._generation, schema=self._schema,
@@ -58,16 +59,18 @@ class DerivedViews(Loading):
         self._snapshot_pending = False
         if save and self._signature is not None:
             try:
-                self._save_snapshot(snap, identity)
+                self._save_snapshot(snap, identity, before)
             except OSError:
                 pass
         return snap
 
-    def _save_snapshot(self, snap: snapshots.Snapshot, identity: bytes | None = None) -> None:
+    def _save_snapshot(self, snap: snapshots.Snapshot, identity: bytes | None = None,
+                       before: tuple[snapshots.Snapshot | None, set[str]] | None = None) -> None:
         """Write the snapshot file, with each record (minus its figures) for `get`, and the
         identity maps the next ingest merges by. Streamed: the records a merge kept are
         copied from the old file in runs; then the new file is what the archive reads (the
-        next merge copies from it, and the columns built in memory are let go)."""
+        next merge copies from it, and the columns built in memory are let go). Then its
+        figure counts, from those of `before` (the last snapshot, the ids changed since)."""
         records: Any = snap.stored() if self._records_data is None else None
         if records is None:
             blobs: list[bytes | None] = []
@@ -94,6 +97,7 @@ class DerivedViews(Loading):
                 self._snapshot = saved
                 if self._ranks is not None and self._ranks[0] is snap:
                     self._ranks = None
+        figure_counts.save(self.path, snap, *(before or (None, ())))
 
     def _stored_record(self, aid: str) -> dict[str, Any] | None:
         """One stored record for a write, with its compact figures, without loading the
