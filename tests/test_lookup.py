@@ -135,3 +135,14 @@ def test_hits_carry_qualifier_and_kind_without_reading_bodies(archive: Archive) 
     assert hits["văn bản đến"].qualifier == "gần" and hits["văn bản đến"].kind == "actual"
     assert hits["hồ sơ giải quyết đúng hạn"].kind == "target"
     assert {h.article_id for h in hits.values()} == {article.id}
+
+
+@pytest.mark.parametrize("query", ["van ban", "van ban den", "ho so", "cong dan", "den", "v"])
+def test_count_of_a_page_is_that_of_every_match(figures_archive: Archive, query: str) -> None:
+    """The count shown with a first page (made per group, not per figure) is exactly the
+    number of figures and articles the whole list holds, labels, units and keys overlapping."""
+    every = figures_archive.lookup_counted(query, limit=None)
+    page = figures_archive.lookup_counted(query, limit=1)
+    assert (page.total, page.articles) == (len(every.hits), len({h.article_id for h in every.hits}))
+    assert (page.total, page.articles) == (every.total, every.articles)
+    assert len(page.hits) == min(1, every.total)

@@ -181,6 +181,7 @@ async def probe(store: Path, spawned: float, repeats: int, notes: list[str]) -> 
             return result
         result["start"] = frames.first_after(state["rows_set"], ("ArticleList",)) - t_spawn_perf
         result["start_cpu"] = time.process_time()  # CPU of every thread of the process so far
+        result["peak_after_start_mb"] = vm_hwm_mb()  # where the peak memory is reached, phase by phase
         PROFILE.stop("start")
         await app_driver.settle(app, pilot)
         result["rows"] = state["rows"]
@@ -197,6 +198,7 @@ async def probe(store: Path, spawned: float, repeats: int, notes: list[str]) -> 
         PROFILE.stop("cursor")
         if samples:
             result["cursor"] = samples
+        result["peak_after_cursor_mb"] = vm_hwm_mb()
 
         # ---- filter change: province / year picked, list repainted
         samples = []
@@ -211,6 +213,7 @@ async def probe(store: Path, spawned: float, repeats: int, notes: list[str]) -> 
         if samples:
             result["filter"] = samples
         await app_driver.clear_filters(app, pilot)
+        result["peak_after_filter_mb"] = vm_hwm_mb()
 
         # ---- lookup: one keystroke in the lookup dialog to results drawn
         PROFILE.start("lookup")

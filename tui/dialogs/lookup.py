@@ -1,11 +1,10 @@
-"""Figure lookup: type a metric ("van ban den", "văn bản đến", "incoming_documents", "hồ sơ")
-and see every matching figure across the archive, best first, counted ("7.338 figures in
-2.101 articles"); ctrl+t pivots all of them (not the visible ones) into provinces × years of
-one measure, period kind by period kind.
+"""Figure lookup: type a metric ("van ban den", "văn bản đến", "incoming_documents", "hồ sơ") and see
+every matching figure, best first, counted ("7.338 figures in 2.101 articles"); ctrl+t pivots all
+of them into provinces × years of one measure, period kind by period kind.
 
-Searches run in an exclusive thread worker that posts the first page, then every match once typing
-pauses; results apply only if the input still holds their query. The pivot (`lookup_pivot`, this
-dialog's base) asks for one measure's matches in its own worker (store.present.pivot draws)."""
+An exclusive thread worker posts the first page, its count, then every match once typing pauses;
+results apply only if the input still holds their query. The pivot (`lookup_pivot`, this dialog's
+base) asks for one measure's matches in its own worker (store.present.pivot draws)."""
 
 from __future__ import annotations
 
@@ -17,13 +16,13 @@ from typing import Callable, ClassVar, Sequence
 
 from rich.text import Text
 from textual import events, on, work
-from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
+from textual.worker import get_current_worker
 
 from tongket.store.lang.text import one_line
 from tongket.store.record import FigureHit, LookupResult
@@ -38,6 +37,7 @@ from .picker import Choice, Picked, PickerDialog
 from .sources import hits_export, pivot_export
 
 REST_AFTER_MS = 300  # a pause in typing before every match becomes a record: not per keystroke
+COUNT_AFTER_MS = 20  # the first page is drawn before its count takes the GIL; a quick next key skips the count
 SEARCHING_DELAY = 0.15  # seconds before "searching…" shows
 LETTER_ACTIONS = {"s": "sort", "S": "reverse_sort", "p": "period", "l": "by_label", "e": "export", "y": "copy", "o": "open_source"}
 Search = Callable[..., "LookupResult | Sequence[FigureHit]"]  # (query) or, with first_page, (query, limit, count=True)
@@ -175,8 +175,7 @@ class LookupDialog(LookupPivot):
             return
         self._started = query
         if self._searching is not None:
-            self._searching.stop()
-            self._searching = None
+            self._searching.stop()  # a stopped timer stays, harmless
         if not query:
             self._apply("", LookupResult((), 0, 0))
             return
@@ -197,18 +196,14 @@ class LookupDialog(LookupPivot):
                     return
                 pending = len(page.hits) >= self._first_page  # a full page: there may be more
                 self.post_message(self.Results(query, page, counting=pending))
-                if not pending:
+                if not pending or not self._rested(query, COUNT_AFTER_MS):
                     return
                 found = counted(self._search(query, self._first_page))
                 if query != self._started or worker.is_cancelled:
                     return
                 self.post_message(self.Results(query, found))
-                if found.total <= len(found.hits) or not every:
-                    return
-                for _ in range(REST_AFTER_MS // 50):  # tens of thousands of records, once typing pauses
-                    time.sleep(0.05)
-                    if worker.is_cancelled or query != self._started:
-                        return
+                if found.total <= len(found.hits) or not every or not self._rested(query, REST_AFTER_MS):
+                    return  # tens of thousands of records come only once typing pauses
             found = counted(self._search(query, None) if self._first_page else self._search(query))
         except STORE_ERRORS as exc:  # the store's errors are the user's to read, not a crash
             self.post_message(self.Results(query, None, str(exc)))
@@ -216,10 +211,17 @@ class LookupDialog(LookupPivot):
         if query == self._started and not worker.is_cancelled:
             self.post_message(self.Results(query, found))
 
+    def _rested(self, query: str, ms: int) -> bool:
+        """Wait `ms` in the search worker; False when a newer keystroke came meanwhile."""
+        for _ in range(ms // 10):
+            time.sleep(0.01)
+            if get_current_worker().is_cancelled or query != self._started:
+                return False
+        return True
+
     def on_lookup_dialog_results(self, message: Results) -> None:
         if self._searching is not None and message.query == self.query_one(Input).value.strip():
             self._searching.stop()
-            self._searching = None
         if message.result is not None:
             self._counting = message.counting
             self._apply(message.query, message.result)
