@@ -64,6 +64,9 @@ async def test_lookup_finds_incoming_documents_of_the_seeds(tmp_path: Path):
         assert any(h.report_year == 2023 and h.value == 45268 for h in dialog.hits)
         # The label stays readable: a long metric key gives way first.
         assert "11.510 văn bản  văn bản đến" in screen_text(app)
+        # A qualifier stays visible, marked as in the pivot: "gần 40 nghìn", "hơn 52.000".
+        assert "≈40 nghìn văn bản" in screen_text(app)
+        assert ">52.000 văn bản" in screen_text(app)
         target = next(i for i, h in enumerate(dialog.hits) if h.value == 27172 and h.report_year == 2019)
         await pilot.press("down", *(["down"] * target), "enter")
         await settle(pilot)

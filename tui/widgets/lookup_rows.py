@@ -15,7 +15,7 @@ from textual.geometry import Size
 from textual.widgets import Input
 
 from tongket.store.lang.text import one_line
-from tongket.store.present.collate import short_name, vn_sort_key
+from tongket.store.present.collate import qualifier_mark, short_name, vn_sort_key
 from tongket.store.present.display import figure_with_unit, vn_number, year_period
 from tongket.store.record import FigureHit, LookupResult
 
@@ -96,8 +96,9 @@ _year_period = lru_cache(maxsize=1024)(year_period)
 
 
 @lru_cache(maxsize=8192)
-def _value_text(value: float, unit: str | None, display: str) -> str:
-    return one_line(figure_with_unit(value, unit, display))
+def _value_text(value: float, unit: str | None, display: str, qualifier: str | None) -> str:
+    """With the qualifier's mark, as the pivot shows it: "≈40 nghìn văn bản" for "gần 40 nghìn"."""
+    return qualifier_mark(qualifier) + one_line(figure_with_unit(value, unit, display))
 
 
 @lru_cache(maxsize=1024)
@@ -111,7 +112,7 @@ def result_texts(hit: FigureHit) -> tuple[str, str, str, str, str]:
     return (
         _province(hit.province or "unknown"),
         _year_period(hit.report_year, hit.period),
-        _value_text(hit.value, hit.unit, hit.display),
+        _value_text(hit.value, hit.unit, hit.display, hit.qualifier),
         _one_line(hit.label),
         _one_line(hit.key or ""),
     )
@@ -138,7 +139,7 @@ class ResultRows(Sequence[tuple[str, str, str, str, str]]):
 def hit_text(hit: FigureHit) -> str:
     """One result as a line of text for the clipboard."""
     parts = [hit.province or "unknown", _year_period(hit.report_year, hit.period),
-             _value_text(hit.value, hit.unit, hit.display), one_line(hit.label), hit.key or "", hit.article_id]
+             _value_text(hit.value, hit.unit, hit.display, hit.qualifier), one_line(hit.label), hit.key or "", hit.article_id]
     return "\t".join(parts)
 
 
