@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 from tongket.store.archive import codec, snapshot_merge
-from tongket.store.archive.ingest import Lookups
+from tongket.store.archive.identity import Lookups
 from tongket.store.archive.lock import write_lock
 from tongket.store.archive.loading import Loading
-from tongket.store.archive.storage import atomic_write_bytes, dumps, read_checksum
+from tongket.store.archive.storage import atomic_write_bytes, read_checksum
 from tongket.store.derived import snapshot as snapshots
 from tongket.store.derived import snapshot_file
 from tongket.store.derived import textindex, textindex_write
@@ -34,9 +34,9 @@ class DerivedViews(Loading):
         identity = None
         if (save and self._signature is not None and self._records_data is None and self._lookups is not None
                 and self._lookups_for == self._signature):
-            # Saved as bytes now and let go: at 100k the maps are ~80 MB of dicts, read back
-            # from the saved snapshot when the next batch asks (issue 12: peak memory).
-            identity, self._lookups = dumps(self._lookups.as_json()), None
+            # Encoded now and let go (they read the old snapshot's tables): read back from the
+            # saved snapshot when the next batch asks (identity.py).
+            identity, self._lookups = b"".join(self._lookups.encode()), None
         if self._records_data is None and self._snapshot is not None:
             snap = snapshot_merge.merged(self._snapshot, self._overlay, source=self._signature,
                                          generation=self._generation, schema=self._schema,
@@ -80,7 +80,7 @@ class DerivedViews(Loading):
         if identity is None and self._records_data is not None and self._lookups_for != snap.source:
             self._lookups, self._lookups_for = Lookups(self._records_data.values()), snap.source
         if identity is None and self._lookups is not None and self._lookups_for == snap.source:
-            identity = dumps(self._lookups.as_json())
+            identity = b"".join(self._lookups.encode())
         path = self.path / snapshots.SNAPSHOT_FILE
         head = self._head()
         try:
