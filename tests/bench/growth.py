@@ -127,6 +127,7 @@ def growth_rows(size: int, store_dir: Path | None, work: Path, seed: int, runs: 
             if store_dir is not None:
                 _copy_store(store_dir, target)
                 subprocess.run([PY, "-c", _CURRENT_LAYOUT, str(target)], cwd=repo, check=True, capture_output=True)
+                os.sync()  # the copy's ~2 GB written out now, not during the timed ingest's first fsync
             _note(rows["add 1k new articles"], rows["add 1k: peak memory"], _run(_TONGKET, new, target, repo))
             db = scratch / "peer.sqlite"
             if peer_db is not None:
