@@ -26,7 +26,7 @@ from tongket.store.archive.ingest import normal_path
 from tongket.store.archive.layout import ARCHIVE_FILE, CORRECTIONS_FILE, SCHEMA_VERSION, default_store_path
 from tongket.store.archive.lock import write_lock
 from tongket.store.archive.storage import describe_os_error
-from tongket.store.derived import details, figure_export, figure_rows_write
+from tongket.store.derived import details, figure_rows_write
 from tongket.store.derived.figure_rows import Pending
 from tongket.store.derived.index import UNKNOWN
 from tongket.store.archive.writing import Writing
@@ -143,6 +143,8 @@ class Archive(Writing):
     def export_figures(self, out: BinaryIO, fmt: str, *, bom: bool = False, **filters: Any) -> int:
         """`figure_rows` written to `out` as CSV or JSON lines, mostly from the pre-encoded
         figures.rows (derived/figure_export.py); returns the number of figures."""
+        from tongket.store.derived import figure_export  # only `tongket figures` writes rows
+
         metas = self.query(**filters)
         written = figure_export.write(out, fmt, metas, folder=self.path, ref_of=self._body_ref, bom=bom,
                                       merged_unit=self.index.provinces.merged_unit, save=self._save_figure_rows)

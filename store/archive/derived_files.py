@@ -1,4 +1,4 @@
-"""The derived files (archive.snapshot, search.txt, search.idx, figures.rows, figures.idx) as `tongket doctor` sees
+"""The derived files (archive.snapshot, figures.counts, search.txt, search.idx, figures.rows, figures.idx) as `tongket doctor` sees
 them: each verified and named when it is missing, stale or damaged, and rebuilt on request.
 
 They hold nothing that is not in archive.json and the article texts, so a bad one is never
@@ -22,7 +22,7 @@ from tongket.store.archive import segments
 from tongket.store.archive.layout import BODIES_DIR, body_file
 from tongket.store.archive.lock import write_lock
 from tongket.store.archive.storage import remove_stale_temps
-from tongket.store.derived import figure_rows
+from tongket.store.derived import figure_counts, figure_rows
 from tongket.store.derived import snapshot as snapshots
 from tongket.store.derived import snapshot_file
 from tongket.store.derived import textindex
@@ -61,10 +61,15 @@ def _signature(path: Path) -> tuple[int, int, int] | None:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
-def check_snapshot(folder: Path) -> DerivedState:
+def _head(folder: Path) -> Path:
+    """The file naming the state the snapshot must match: archive.json or its newest segment."""
     base = folder / snapshot_file.ARCHIVE_FILE
     committed = segments.committed(folder, segments.base_key(base))
-    head = committed[-1].path if committed else base  # the file naming the state it must match
+    return committed[-1].path if committed else base
+
+
+def check_snapshot(folder: Path) -> DerivedState:
+    head = _head(folder)
     problem = snapshot_file.check(folder / snapshots.SNAPSHOT_FILE, _signature(head), head)
     if problem is None:
         return DerivedState(snapshots.SNAPSHOT_FILE, "ok")
@@ -141,8 +146,19 @@ def check_figure_rows(folder: Path) -> DerivedState:
     return DerivedState(name, "ok")
 
 
+def check_figure_counts(folder: Path) -> DerivedState:
+    """figures.counts against the snapshot an open would use, its counts recounted."""
+    problem = figure_counts.check(folder, _usable_snapshot(folder))
+    return DerivedState(figure_counts.COUNTS_FILE, "ok" if problem is None else problem.split(":", 1)[0], problem or "")
+
+
+def _usable_snapshot(folder: Path) -> snapshots.Snapshot | None:
+    head = _head(folder)
+    return snapshot_file.read(folder / snapshots.SNAPSHOT_FILE, _signature(head), head)
+
+
 def check_derived(folder: Path) -> tuple[DerivedState, ...]:
-    return check_snapshot(folder), check_search(folder), check_figure_rows(folder)
+    return check_snapshot(folder), check_figure_counts(folder), check_search(folder), check_figure_rows(folder)
 
 
 def sweep_temps(folder: Path) -> int:
@@ -172,6 +188,11 @@ def repair(folder: Path) -> str:
                     except FileNotFoundError:
                         pass
     archive = Archive.open(folder)  # rebuilds the snapshot it lacks (raises if archive.json is damaged)
+    snap = archive.index.snapshot
+    if figure_counts.read(snap) is None and snap.source is not None:
+        with write_lock(folder):
+            figure_counts.save(folder, snap)  # and the figure counts
+        dropped += [] if figure_counts.COUNTS_FILE in dropped else [figure_counts.COUNTS_FILE]
     archive.query(text="tongket")  # and the search text
     with open(os.devnull, "wb") as sink:
         archive.export_figures(sink, "jsonl")  # and the export rows

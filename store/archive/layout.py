@@ -17,6 +17,7 @@
                       which the app shows while the user's own archive is empty
     archive.lock      file lock held while writing
     archive.snapshot  derived, rebuildable: list metadata, figures and lookup groups in columns
+    figures.counts    derived: figures by (label, unit, key) of the snapshot, for a comparison
     search.txt, search.idx  derived: every article's folded text, packed for the `/` filter
 
 One module names them so that the archive, the doctor and the tests agree.

@@ -13,7 +13,7 @@ from tongket.store.archive.lock import write_lock
 from tongket.store.archive.loading import Loading
 from tongket.store.archive.storage import atomic_write_bytes, read_checksum
 from tongket.store.derived import snapshot as snapshots
-from tongket.store.derived import snapshot_file
+from tongket.store.derived import figure_counts, snapshot_file
 from tongket.store.derived import textindex, textindex_write
 from tongket.store.derived.index import ArchiveIndex
 from tongket.store.derived.names import ProvinceNames, load_metric_names
@@ -38,6 +38,7 @@ class DerivedViews(Loading):
             # saved snapshot when the next batch asks (identity.py).
             identity, self._lookups = b"".join(self._lookups.encode()), None
         self._ranks = None  # a cache over the old snapshot (~10 MB at 100k): not needed by the merge
+        before = (self._snapshot, set(self._overlay)) if self._records_data is None else None  # figure_counts.save
         if self._records_data is None and self._snapshot is not None:
             snap = snapshot_merge.merged(self._snapshot, self._overlay, source=self._signature,
                                          generation=self._generation, schema=self._schema,
@@ -59,21 +60,23 @@ class DerivedViews(Loading):
         self._snapshot_pending = False
         if save and self._signature is not None:
             try:
-                self._save_snapshot(snap, identity)
+                self._save_snapshot(snap, identity, before)
             except OSError:
                 return snap
             source = snap.source
-            del snap, identity  # let go of the columns built in memory before the saved ones are mapped
+            del snap, identity, before  # let go of the columns built in memory before the saved ones are mapped
             self._adopt_saved(source)
             if self._snapshot is None:  # unreadable right after its write: built again, not saved
                 return self._refresh_snapshot(save=False)
             return self._snapshot
         return snap
 
-    def _save_snapshot(self, snap: snapshots.Snapshot, identity: bytes | None = None) -> None:
+    def _save_snapshot(self, snap: snapshots.Snapshot, identity: bytes | None = None,
+                       before: tuple[snapshots.Snapshot | None, set[str]] | None = None) -> None:
         """Write the snapshot file, with each record (minus its figures) for `get`, and the
         identity maps the next ingest merges by. Streamed: the records a merge kept are
-        copied from the old file in runs (`_adopt_saved` then reads the new file)."""
+        copied from the old file in runs (`_adopt_saved` then reads the new file). Then its
+        figure counts, from those of `before` (the last snapshot, the ids changed since)."""
         records: Any = snap.stored() if self._records_data is None else None
         if records is None:
             blobs: list[bytes | None] = []
@@ -94,6 +97,7 @@ class DerivedViews(Loading):
                                                                 identity=identity))
         except ValueError as exc:  # an old record run could not be copied: only a slower next start
             raise OSError(str(exc)) from None
+        figure_counts.save(self.path, snap, *(before or (None, ())))
 
     def _adopt_saved(self, source: snapshots.Signature | None) -> None:
         """Use the snapshot just saved instead of the one built in memory (the next merge

@@ -7,7 +7,6 @@ control characters stripped, and JSON escapes the C1 range too.
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import re
 import sys
@@ -39,6 +38,13 @@ def add_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--merged", action="store_true", help="include every province of the 2025 merged unit")
 
 
+def _close_matches(word: str, choices: list[str], n: int, cutoff: float) -> list[str]:
+    """difflib's close matches, imported only for a value that names nothing."""
+    import difflib
+
+    return difflib.get_close_matches(word, choices, n=n, cutoff=cutoff)
+
+
 def province_filter(text: str) -> str:
     """argparse type for --province: a name the province catalogue knows, or 'unknown'."""
     name = " ".join(text.split())
@@ -48,7 +54,7 @@ def province_filter(text: str) -> str:
     if not name or catalogue.canonical(name):  # empty: no filter, as before
         return name
     by_fold = {fold(n): n for n in catalogue.names}
-    close = [by_fold[f] for f in difflib.get_close_matches(fold(name), list(by_fold), n=3, cutoff=0.6)]
+    close = [by_fold[f] for f in _close_matches(fold(name), list(by_fold), 3, 0.6)]
     hint = f"; did you mean {', '.join(close)}?" if close else f"; give a province name or {UNKNOWN!r}"
     raise argparse.ArgumentTypeError(f"unknown province {text!r}{hint}")
 
@@ -59,7 +65,7 @@ def period_filter(text: str) -> str:
     if not period or period in PERIODS or period == UNKNOWN:
         return period
     choices = (*PERIODS, UNKNOWN)
-    close = difflib.get_close_matches(period, choices, n=2, cutoff=0.5)
+    close = _close_matches(period, list(choices), 2, 0.5)
     hint = f"did you mean {', '.join(close)}? " if close else ""
     raise argparse.ArgumentTypeError(f"unknown period {text!r}; {hint}choose one of {', '.join(choices)}")
 

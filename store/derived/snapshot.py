@@ -152,6 +152,7 @@ class Snapshot:
     # are in; a merge: its parts), so a save streams them instead of holding every blob
     records_file: Any = field(default=None, repr=False)
     stored: Callable[[], Any] = field(default=lambda: None, repr=False)
+    path: Any = field(default=None, repr=False)  # the file it was read from (None: built here); figure_counts.py
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -310,6 +310,7 @@ def _open(path: Path, expect: Signature | None, head: Path | None = None) -> Sna
             record_bytes=record_bytes,
             identity=identity,
             records_file=reader,
+            path=path,
             **{name: cols[name] for name in _ARRAYS},
             **{name: header[name] for name in _TABLES},
         )

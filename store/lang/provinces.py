@@ -52,8 +52,16 @@ class ProvinceCatalogue:
     _by_text: Mapping[str, str]  # "quảng nam", "thừa thiên huế" (lower, tone-normalised) -> name
     _max_words: int
     _max_chars: int
-    _bare_re: re.Pattern[str]
-    _mark_re: re.Pattern[str] | None
+    _bare_pattern: str  # compiled on first detection (`_bare_re`): a name check never needs it
+    _mark_pattern: str | None
+
+    @property
+    def _bare_re(self) -> re.Pattern[str]:
+        return _compiled(self._bare_pattern, re.IGNORECASE)
+
+    @property
+    def _mark_re(self) -> re.Pattern[str] | None:
+        return _compiled(self._mark_pattern, 0) if self._mark_pattern is not None else None
 
     # ---- names ---------------------------------------------------------------------------
     @property
@@ -304,6 +312,13 @@ def _short(text: str, limit: int = 80) -> str:
 
 
 @cache
+def _compiled(pattern: str, flags: int) -> re.Pattern[str]:
+    """The catalogue's two big alternations, compiled once per process when first used
+    (~5 ms that `tongket list --province` paid only to check a name)."""
+    return re.compile(pattern, flags)
+
+
+@cache
 def load_provinces() -> ProvinceCatalogue:
     """The catalogue from `data/provinces.json`, built once per process."""
     raw = json.loads(resources.files("tongket.store.lang").joinpath("data/provinces.json").read_text("utf-8"))
@@ -358,11 +373,7 @@ def load_provinces() -> ProvinceCatalogue:
         by_text.setdefault(key, alias_to_name.get(a.lower()) or name_for(a, by_key))
     for short, short_name in city_abbrevs.items():
         by_text.setdefault(short, short_name)
-    bare_re = re.compile(rf"(?<![\w]){names_grp}", re.IGNORECASE)
     marks = sorted(by_mark, key=len, reverse=True)
-    mark_re = (
-        re.compile(rf"\(?({'|'.join(re.escape(m) for m in marks)})\)?\s*[-–—:]") if marks else None
-    )
     return ProvinceCatalogue(
         provinces=tuple(provinces),
         units_2025=tuple(nfc(u) for u in raw["units_2025"]),
@@ -376,8 +387,8 @@ def load_provinces() -> ProvinceCatalogue:
         _by_text=MappingProxyType(by_text),
         _max_words=max(len(k.split()) for k in by_text),
         _max_chars=max(len(a) for a in bare) + 8,
-        _bare_re=bare_re,
-        _mark_re=mark_re,
+        _bare_pattern=rf"(?<![\w]){names_grp}",
+        _mark_pattern=rf"\(?({'|'.join(re.escape(m) for m in marks)})\)?\s*[-–—:]" if marks else None,
     )
 
 

@@ -19,7 +19,7 @@ from tongket.store.derived.figure_measure import PIVOT_PERIODS, period_class
 from tongket.store.lang.text import nfc
 from tongket.store.present.collate import qualifier_mark, vn_sort_key
 from tongket.store.present.display import vn_number
-from tongket.store.present.pivot_columns import Columns, buckets, cell_rows
+from tongket.store.present.pivot_columns import Columns, buckets, cell_rows, in_source_order
 from tongket.store.record import FigureHit, LookupResult
 
 __all__ = ["PIVOT_PERIODS", "period_class", "ORDERS", "CONFLICT", "CHOICE_RULE", "LEGEND", "Cell", "Row", "Pivot",
@@ -327,16 +327,14 @@ def _column_cells(columns: Columns, bucket_key: tuple[str | None, str, str], lef
     cells, apart = cell_rows(columns, bucket_key)
     for why, n in apart:
         left[why] += n
-    value, qualifier = columns.value, columns.qualifier
-    return {key: Cell(value[rows[0]], qualifier[rows[0]], n, len(rows), _sources_of(columns, rows))
-            for key, rows, n in cells}
+    return {key: Cell(value, qualifier, n, len(rows), _sources_of(columns, rows)) for key, rows, n, value, qualifier in cells}
 
 
 def _sources_of(columns: Columns, rows: list[int]) -> Callable[[], tuple[FigureHit, ...]]:
-    """A cell's records, made when asked for."""
+    """A cell's records in source order, made when asked for."""
 
     def make() -> tuple[FigureHit, ...]:
-        return columns.hits(rows)
+        return columns.hits(in_source_order(columns, rows))
 
     return make
 

@@ -8,12 +8,14 @@ which only orders them, through the rank of each row's class."""
 
 from __future__ import annotations
 
+from itertools import compress, repeat
+from operator import eq
 from typing import Any, Protocol, Sequence
 
 from tongket.store.derived.figure_measure import period_class
 from tongket.store.record import FigureHit
 
-__all__ = ["Columns", "buckets", "cell_rows"]
+__all__ = ["Columns", "buckets", "cell_rows", "in_source_order"]
 
 BucketKey = tuple[str | None, str, str]  # (unit, kind, period class)
 
@@ -66,8 +68,8 @@ def buckets(columns: Columns) -> dict[BucketKey, list[int]]:
 
 
 def cell_rows(columns: Columns, bucket: BucketKey) -> tuple[list[CellRows], list[tuple[str, int]]]:
-    """A bucket's cells (each one's rows, the shown one first, and how many values they
-    give) and how many rows are set apart for which reason, the reason met first first."""
+    """A bucket's cells (each one's rows, how many values they give, the shown value) and
+    how many rows are set apart for which reason, the reason met first first."""
     made = columns.memo.get(("cells", bucket))
     if made is None:
         made = columns.memo[("cells", bucket)] = _cell_rows(columns, _grouping(columns)[bucket][0])
@@ -90,7 +92,7 @@ def _buckets(columns: Columns) -> dict[BucketKey, tuple[list[int], Firsts]]:
     """Rows by (unit, kind, period class), each bucket with its classes' first rows."""
     rows: dict[tuple[str | None, str, str], list[int]] = {}
     classes = {p: period_class(p) for p in set(columns.period)}
-    keys = zip(columns.unit, [k or "actual" for k in columns.kind], map(classes.__getitem__, columns.period))
+    keys = zip(columns.unit, columns.kind, map(classes.__getitem__, columns.period))
     for i, key in enumerate(keys):
         bucket = rows.get(key)
         if bucket is None:
@@ -110,12 +112,15 @@ def _first_met(class_rank: Sequence[int], firsts: Firsts) -> tuple[int, int]:
     return min((class_rank[c], row) for c, row in firsts.items())
 
 
-CellRows = tuple[tuple[str, int], list[int], int]  # (province, year), rows shown one first, values (0: they agree)
+# (province, year), rows, values (0: they agree), the shown row's value and qualifier
+CellRows = tuple[tuple[str, int], list[int], int, float, str | None]
 
 
 def _cell_rows(columns: Columns, bucket: list[int]) -> tuple[list[CellRows], list[tuple[str, int, Firsts]]]:
-    """A bucket's rows by cell, each cell's sorted, and the rows set apart (no province,
-    no year) by reason, with their classes' first rows to order the reasons by."""
+    """A bucket's rows by cell, each cell with its shown row (the first in source order,
+    found without sorting: the sources are put in order only when a cell is opened), and
+    the rows set apart (no province, no year) by reason, with their classes' first rows
+    to order the reasons by."""
     province, year = columns.province, columns.report_year
     cells: dict[tuple[str, int], list[int]] = {}
     apart: dict[str, list[int]] = {}
@@ -130,26 +135,31 @@ def _cell_rows(columns: Columns, bucket: list[int]) -> tuple[list[CellRows], lis
                 cells[(p, y)] = [i]
             else:
                 sources.append(i)
-    value = columns.value
-    sort_key: Sequence[tuple[str, int]] = ()
-    newest: Sequence[str] = ()
-    if any(len(rows) > 1 for rows in cells.values()):  # keys by row, read in order (no dict of rows)
-        sort_key, newest = _source_order(columns)
-    out = []
+    value, qualifier = columns.value, columns.qualifier
+    out: list[CellRows] = []
     for key, rows in cells.items():
-        if len(rows) > 1:
-            rows.sort(key=sort_key.__getitem__)
-            rows.sort(key=newest.__getitem__, reverse=True)
-        n = len(set(map(value.__getitem__, rows)))
-        out.append((key, rows, n if n > 1 else 0))
+        if len(rows) == 1:
+            shown, n = rows[0], 0
+        else:
+            shown, n = _first_source(columns, rows), len(set(map(value.__getitem__, rows)))
+        out.append((key, rows, n if n > 1 else 0, value[shown], qualifier[shown]))
     return out, [(why, len(rows), _firsts(columns.row_class, rows)) for why, rows in apart.items()]
 
 
-def _source_order(columns: Columns) -> tuple[list[tuple[str, int]], list[str]]:
-    """Each row's (article, figure) and publication date, which order a cell's sources:
-    made once for every bucket of the same rows."""
-    made = columns.memo.get("source order")
-    if made is None:
-        made = columns.memo["source order"] = (list(zip(columns.article_id, columns.figure_index)),
-                                               [p or "" for p in columns.published])
-    return made
+def in_source_order(columns: Columns, rows: Sequence[int]) -> list[int]:
+    """`rows` most recently published first (undated last), then by article and figure:
+    the order of a cell's sources (pivot.CHOICE_RULE), the shown one first."""
+    ids, positions, published = columns.article_id, columns.figure_index, columns.published
+    out = sorted(rows, key=lambda i: (ids[i], positions[i]))
+    out.sort(key=lambda i: published[i] or "", reverse=True)  # stable: ties keep article and figure order
+    return out
+
+
+def _first_source(columns: Columns, rows: list[int]) -> int:
+    """`in_source_order(columns, rows)[0]` without the sort: the latest date, then the
+    least (article, figure) among the rows of that date (all of them when none has one)."""
+    published = columns.published
+    latest = max(filter(None, map(published.__getitem__, rows)), default=None)
+    ids, positions = columns.article_id, columns.figure_index
+    dated = compress(rows, map(eq, map(published.__getitem__, rows), repeat(latest)))
+    return min(dated, key=lambda i: (ids[i], positions[i]))

@@ -9,7 +9,10 @@ Rows, on the ground-truth stores of `stores.py` (built once under `--work`):
 * `pivot: keystroke → table`: `ArchiveIndex.measure_figures` (every match counted, the
   chosen measure's figures as columns), `pivot.grouped`, `build_pivot` and the cell texts
   the pivot view draws (`pivot.table`); `pivot: period switch`: the table again from the same
-  grouping, as the lookup dialog does on `p`. Median of `--runs`.
+  grouping, as the lookup dialog does on `p`. Median of `--runs`. The first comparison after
+  open reads the figure counts the write path saved (figures.counts; a store written by an
+  older tongket gets them from `tongket doctor --repair` or its next ingest); the note says
+  whether it did.
 * `figures --csv` / `--jsonl`: `tongket --store S figures --csv > /dev/null` in a fresh
   process; figures per second from spawn to exit (the row count is the output's lines).
 
@@ -45,8 +48,8 @@ def truth_store(size: int, work: Path) -> Path:
     """The ground-truth store of `stores.py`, written here through the batch path (one
     archive.json write per 500 articles, one snapshot): `stores.write_batch` falls back to
     one write per article once its private API is gone, which is quadratic at 100k."""
-    from tongket.store.archive.archive import INGEST_BATCH, Archive
-    from tongket.store.archive.ingest import prepare
+    from tongket.store.archive.archive import Archive
+    from tongket.store.archive.ingest import INGEST_BATCH, prepare
 
     folder = work / f"compare-truth-{gen.size_name(size)}-s0-v{gen.GEN_VERSION}-{stores.store_format()}"
     marker = folder / ".complete"
@@ -92,8 +95,9 @@ def pivot_rows(store_dir: Path, runs: int) -> list[tuple[str, float, float, floa
     t0 = time.perf_counter()
     keystroke(QUERIES[0])  # the per-figure counts, the key's columns and its groupings: once per open
     first = (time.perf_counter() - t0) * 1000
+    counted = "read from figures.counts" if _saved_counts(archive) else "over every figure (no figures.counts for this snapshot)"
     out = [(f"pivot: first comparison after open (“{QUERIES[0]}”, cold)", first, first, first, 1, "ms",
-            "counts of (label, unit, key) over every figure; the key's columns; its cell groupings")]
+            f"counts of (label, unit, key) {counted}; the key's columns; its cell groupings")]
     for query in QUERIES:
         key_times, period_times = [], []
         pivot = None
@@ -114,6 +118,16 @@ def pivot_rows(store_dir: Path, runs: int) -> list[tuple[str, float, float, floa
                             (f"pivot: period switch “{query}”", period_times)):
             out.append((name, statistics.median(times), min(times), max(times), len(times), "ms", note))
     return out
+
+
+def _saved_counts(archive) -> bool:
+    """Whether the write path (or `tongket doctor --repair`) saved the figure counts this
+    archive's snapshot is read with (a store built by an older tongket has none)."""
+    try:
+        from tongket.store.derived import figure_counts
+    except ImportError:  # a tongket from before figures.counts
+        return False
+    return figure_counts.read(archive.index.snapshot) is not None
 
 
 def export_rows(store_dir: Path, runs: int) -> list[tuple[str, float, float, float, int, str, str]]:
