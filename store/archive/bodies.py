@@ -2,8 +2,8 @@
 
 An update writes a new file instead of changing one, so a crash before archive.json is
 replaced leaves the old record and its text intact. Files are written without an fsync
-each (that would cost more than parsing); `sync` makes a whole batch durable once, before
-archive.json starts pointing at them.
+each as they come; `sync` makes a whole batch durable at once, before archive.json (or a
+segment) starts pointing at them.
 """
 
 from __future__ import annotations
@@ -126,17 +126,37 @@ class Bodies:
         return items
 
     def sync(self) -> None:
-        """Make the body files written since the last sync durable, all at once."""
+        """Make the body files written since the last sync durable, with their folder entries,
+        before a record points at them. One fsync each, from a few threads (the disk takes
+        them in parallel: ~35 ms for 500 files), not sync(2): that flushes every dirty page of
+        the machine, so its cost was whatever else was being written (~1 s at 100k)."""
         if not self._unsynced:
             return
-        if hasattr(os, "sync"):
-            # sync(2) writes all dirty data and metadata, the new directory entries included,
-            # so no fsync per body folder is needed after it (there are up to 256 of them).
-            os.sync()
-        else:  # pragma: no cover - platforms without sync(2)
-            for path in self._unsynced:
-                with open(path, "rb+") as handle:
-                    os.fsync(handle.fileno())
-            for folder in {p.parent for p in self._unsynced}:
-                fsync_dir(folder)
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=_SYNC_THREADS) as pool:
+            failed = [f for f in pool.map(_fsync_file, self._unsynced) if f is not None]
+            list(pool.map(fsync_dir, {p.parent for p in self._unsynced}))
+        if failed:
+            raise StoreError(failed[0])
         self._unsynced.clear()
+
+
+_SYNC_THREADS = 8  # fsyncs in flight at once; the threads are joined before `sync` returns
+
+
+def _fsync_file(path: Path) -> str | None:
+    """fsync one written file; why it failed, or None."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None  # removed since (a failed batch's discard): nothing to make durable
+    except OSError as exc:
+        return f"cannot write the article text {path}: {describe_os_error(exc)}"
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        return f"cannot write the article text {path}: {describe_os_error(exc)}"
+    finally:
+        os.close(fd)
+    return None

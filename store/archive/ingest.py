@@ -13,13 +13,14 @@ import os
 import stat
 import threading
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, MutableMapping, NamedTuple
+from typing import Any, Callable, Iterator, MutableMapping, NamedTuple
 
 import zlib
 
 import orjson
 
 from tongket.store.archive import codec
+from tongket.store.archive.identity import Lookups
 from tongket.store.derived import figure_rows, textindex
 from tongket.store.errors import InputError, TongketError
 from tongket.store.record import Article, Rejection
@@ -78,53 +79,6 @@ def prepare(article: Article, source_path: str | None) -> Prepared:
         encoded_rows(payload),
         zlib.crc32(payload),
     )
-
-
-class Lookups:
-    """Content id / source path / URL -> article id: the identity maps a batch merges by.
-    Kept up to date by `Merge` across the batches of a session, and saved with the snapshot
-    (`as_json`), so an ingest never loads every stored record to decide what is new."""
-
-    def __init__(self, records: Iterable[dict[str, Any]] = ()) -> None:
-        self.by_content: dict[str, str] = {}
-        self.by_path: dict[str, str] = {}
-        self.by_url: dict[str, str] = {}
-        self.url_of: dict[str, str] = {}  # article id -> its URL
-        for rec in records:
-            self.add(rec)
-
-    def add(self, rec: dict[str, Any]) -> None:
-        aid = rec["id"]
-        self.by_content[rec.get("content_id", aid)] = aid
-        for p in rec.get("source_paths") or ():
-            self.by_path[p] = aid
-        if rec.get("source_url"):
-            self.by_url.setdefault(rec["source_url"], aid)
-            self.url_of[aid] = rec["source_url"]
-
-    def learn_url(self, aid: str, url: str) -> None:
-        self.by_url[url] = aid
-        self.url_of[aid] = url
-
-    def known_urls(self) -> dict[str, str]:
-        """Source path -> the URL learned for its article, so a file ingested again without
-        its URL is parsed with it (the URL may give the province)."""
-        return {p: self.url_of[aid] for p, aid in self.by_path.items() if aid in self.url_of}
-
-    def as_json(self) -> dict[str, dict[str, str]]:
-        return {"content": self.by_content, "path": self.by_path, "url": self.by_url, "url_of": self.url_of}
-
-    @classmethod
-    def from_json(cls, data: Any) -> "Lookups | None":
-        """The maps `as_json` gave, or None when they are not of that shape."""
-        if not isinstance(data, dict):
-            return None
-        parts = [data.get(k) for k in ("content", "path", "url", "url_of")]
-        if not all(isinstance(p, dict) for p in parts):
-            return None
-        lookups = cls()
-        lookups.by_content, lookups.by_path, lookups.by_url, lookups.url_of = parts  # type: ignore[assignment]
-        return lookups
 
 
 def _warm_parser() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from tongket.store.archive import segments
 from tongket.store.archive.bodies import Bodies
 from tongket.store.archive.corrections import Corrections
-from tongket.store.archive.ingest import Lookups
+from tongket.store.archive.identity import Lookups
 from tongket.store.archive.layout import ARCHIVE_FILE, BODIES_DIR, READ_ONLY_FILE, SCHEMA_VERSION
 from tongket.store.archive.storage import AtomicJSONStorage, file_signature
 from tongket.store.derived import snapshot as snapshots

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 from tongket.store.archive import codec, snapshot_merge
-from tongket.store.archive.ingest import Lookups
+from tongket.store.archive.identity import Lookups
 from tongket.store.archive.lock import write_lock
 from tongket.store.archive.loading import Loading
-from tongket.store.archive.storage import atomic_write_bytes, dumps, read_checksum
+from tongket.store.archive.storage import atomic_write_bytes, read_checksum
 from tongket.store.derived import snapshot as snapshots
 from tongket.store.derived import figure_counts, snapshot_file
 from tongket.store.derived import textindex, textindex_write
@@ -34,9 +34,10 @@ class DerivedViews(Loading):
         identity = None
         if (save and self._signature is not None and self._records_data is None and self._lookups is not None
                 and self._lookups_for == self._signature):
-            # Saved as bytes now and let go: at 100k the maps are ~80 MB of dicts, read back
-            # from the saved snapshot when the next batch asks (issue 12: peak memory).
-            identity, self._lookups = dumps(self._lookups.as_json()), None
+            # Encoded now and let go (they read the old snapshot's tables): read back from the
+            # saved snapshot when the next batch asks (identity.py).
+            identity, self._lookups = b"".join(self._lookups.encode()), None
+        self._ranks = None  # a cache over the old snapshot (~10 MB at 100k): not needed by the merge
         before = (self._snapshot, set(self._overlay)) if self._records_data is None else None  # figure_counts.save
         if self._records_data is None and self._snapshot is not None:
             snap = snapshot_merge.merged(self._snapshot, self._overlay, source=self._signature,
@@ -61,15 +62,20 @@ class DerivedViews(Loading):
             try:
                 self._save_snapshot(snap, identity, before)
             except OSError:
-                pass
+                return snap
+            source = snap.source
+            del snap, identity, before  # let go of the columns built in memory before the saved ones are mapped
+            self._adopt_saved(source)
+            if self._snapshot is None:  # unreadable right after its write: built again, not saved
+                return self._refresh_snapshot(save=False)
+            return self._snapshot
         return snap
 
     def _save_snapshot(self, snap: snapshots.Snapshot, identity: bytes | None = None,
                        before: tuple[snapshots.Snapshot | None, set[str]] | None = None) -> None:
         """Write the snapshot file, with each record (minus its figures) for `get`, and the
         identity maps the next ingest merges by. Streamed: the records a merge kept are
-        copied from the old file in runs; then the new file is what the archive reads (the
-        next merge copies from it, and the columns built in memory are let go). Then its
+        copied from the old file in runs (`_adopt_saved` then reads the new file). Then its
         figure counts, from those of `before` (the last snapshot, the ids changed since)."""
         records: Any = snap.stored() if self._records_data is None else None
         if records is None:
@@ -83,7 +89,7 @@ class DerivedViews(Loading):
         if identity is None and self._records_data is not None and self._lookups_for != snap.source:
             self._lookups, self._lookups_for = Lookups(self._records_data.values()), snap.source
         if identity is None and self._lookups is not None and self._lookups_for == snap.source:
-            identity = dumps(self._lookups.as_json())
+            identity = b"".join(self._lookups.encode())
         path = self.path / snapshots.SNAPSHOT_FILE
         head = self._head()
         try:
@@ -91,13 +97,16 @@ class DerivedViews(Loading):
                                                                 identity=identity))
         except ValueError as exc:  # an old record run could not be copied: only a slower next start
             raise OSError(str(exc)) from None
-        if self._snapshot is snap and snap.source is not None:
-            saved = snapshot_file.read(path, snap.source, head)
-            if saved is not None and saved.source == self._signature:
-                self._snapshot = saved
-                if self._ranks is not None and self._ranks[0] is snap:
-                    self._ranks = None
         figure_counts.save(self.path, snap, *(before or (None, ())))
+
+    def _adopt_saved(self, source: snapshots.Signature | None) -> None:
+        """Use the snapshot just saved instead of the one built in memory (the next merge
+        copies from it), which is dropped first: at 100k the two together were ~80 MB over
+        the ingest's other peaks. `_snapshot` is left None when it cannot be read back."""
+        self._snapshot, self._ranks = None, None
+        saved = snapshot_file.read(self.path / snapshots.SNAPSHOT_FILE, source, self._head()) if source else None
+        if saved is not None and saved.source == self._signature:
+            self._snapshot = saved
 
     def _stored_record(self, aid: str) -> dict[str, Any] | None:
         """One stored record for a write, with its compact figures, without loading the
@@ -128,6 +137,10 @@ class DerivedViews(Loading):
         def save() -> None:
             if self._stat_signature() == snap.source:
                 self._save_snapshot(snap)
+                if self._snapshot is snap:
+                    self._adopt_saved(snap.source)
+                    if self._snapshot is None:
+                        self._snapshot = snap
 
         self._when_lock_free(save)
 

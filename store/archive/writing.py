@@ -12,7 +12,8 @@ from typing import Any, Callable, Iterable, Iterator
 from tongket.store.archive import segments
 from tongket.store.archive.batch_records import BatchRecords
 from tongket.store.archive.derived_files import sweep_temps
-from tongket.store.archive.ingest import INGEST_BATCH, FileParser, Lookups, Merge, PathNormaliser, Prepared, normal_path, \
+from tongket.store.archive.identity import Lookups
+from tongket.store.archive.ingest import INGEST_BATCH, FileParser, Merge, PathNormaliser, Prepared, normal_path, \
     prepare
 from tongket.store.archive.layout import SCHEMA_VERSION
 from tongket.store.archive.lock import write_lock
@@ -154,8 +155,9 @@ class Writing(DerivedViews):
             key = normal(path) or str(path)
             if key not in given or (url and not given[key][1]):
                 given[key] = (path, url)
-        urls = self._identity().known_urls()
-        items: list[tuple[Path, str | None, str | None]] = [(path, url or urls.get(key), key) for key, (path, url) in given.items()]
+        lookups = self._identity()
+        items: list[tuple[Path, str | None, str | None]] = [(path, url or lookups.url_for(key), key)
+                                                             for key, (path, url) in given.items()]
         total = len(items)
         added: list[str] = []
         updated: list[str] = []
@@ -272,7 +274,7 @@ class Writing(DerivedViews):
         snap = self._snapshot
         found = None
         if self._records_data is None and not self._overlay and snap is not None and snap.source == self._signature:
-            found = Lookups.from_json(snap.identity())
+            found = Lookups.decode(snap.identity())
         if found is None:
             found = Lookups(self._loaded_records().values())
         self._lookups, self._lookups_for = found, self._signature

@@ -147,7 +147,7 @@ class Snapshot:
     cells: list[list[int]]  # [province code, year, period code, articles]
     record_of: Callable[[int], dict[str, Any] | None] = field(default=lambda _rank: None, repr=False)
     record_bytes: Callable[[int], bytes | None] = field(default=lambda _rank: None, repr=False)  # stored blob
-    identity: Callable[[], Any] = field(default=lambda: None, repr=False)  # the ingest identity maps, if saved
+    identity: Callable[[], Any] = field(default=lambda: None, repr=False)  # the ingest identity maps' saved bytes, if any
     # where the stored records are read from when saved again (snapshot_file: the file they
     # are in; a merge: its parts), so a save streams them instead of holding every blob
     records_file: Any = field(default=None, repr=False)

@@ -87,7 +87,7 @@ def encode_parts(snap: Snapshot, records: Sequence[bytes] | StoredRecords | None
     """The file's bytes, in parts (written one by one: no copy of the whole file in memory).
     `records`: one orjson blob per article, by rank (for `get`); `archive_sum`: the checksum
     of the file it was built from (archive.json or its newest segment); `identity`: the
-    ingest identity maps (orjson), covered by the columns' CRC."""
+    ingest identity maps (archive/identity.py), covered by the columns' CRC."""
     if records is not None and not isinstance(records, StoredRecords):
         records = StoredRecords.of(records)
     parts: list[bytes | memoryview] = []
@@ -287,7 +287,7 @@ def _open(path: Path, expect: Signature | None, head: Path | None = None) -> Sna
         identity: Callable[[], Any] = lambda: None
         if "identity" in sections:
             id_sec = sections["identity"]
-            identity = _Identity(view[id_sec[0] : id_sec[0] + id_sec[1]])
+            identity = _saved(view[id_sec[0] : id_sec[0] + id_sec[1]])
         if "record_off" in sections:
             off_sec, crc_sec, rec_sec = sections["record_off"], sections["record_crc"], sections["records"]
             rec_off = view[off_sec[0] : off_sec[0] + off_sec[1]].cast("q")
@@ -386,14 +386,6 @@ class _RecordReader:
         return blob if zlib.crc32(blob) == self.crcs[rank] else None
 
 
-class _Identity:
-    """The identity maps, parsed only when an ingest asks for them."""
-
-    def __init__(self, blob: memoryview) -> None:
-        self._blob = blob
-
-    def __call__(self) -> Any:
-        try:
-            return orjson.loads(self._blob)
-        except ValueError:
-            return None
+def _saved(blob: memoryview) -> Callable[[], memoryview]:
+    """The identity maps' bytes, read in place by archive/identity.py (never parsed whole)."""
+    return lambda: blob
