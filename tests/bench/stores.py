@@ -132,14 +132,19 @@ def write_batch(store_dir: Path, items: Iterable[tuple[Any, str | None]]) -> int
 
 def _ensure_snapshot(folder: Path) -> None:
     """A store cached before the snapshot existed (or from an older snapshot format) gets its
-    snapshot here, once (one full load of archive.json), and its packed search text (one read
-    of every body file), so no timed run pays for them."""
+    snapshot here, once (one full load of archive.json), its packed search text (one read of
+    every body file) and its figure counts, so no timed run pays for them."""
     try:
         from tongket.store.archive.archive import Archive
 
         archive = Archive.open(folder)
         archive.articles()  # rebuilds and saves archive.snapshot when missing or stale
         archive.query(text="van ban den")  # writes the packed search text (search.txt) when missing
+        from tongket.store.derived import figure_counts
+
+        snapshot = archive.index.snapshot
+        if figure_counts.read(snapshot) is None:  # cached before figures.counts: what an ingest writes now
+            figure_counts.save(folder, snapshot)
     except Exception:
         pass
 
