@@ -10,7 +10,6 @@ as one bitmap (a Python int) per group, made the first time the group matches.""
 from __future__ import annotations
 
 from collections import Counter, deque
-from functools import cached_property
 from itertools import repeat
 from typing import Sequence
 
@@ -31,20 +30,10 @@ class FigureCount:
     def count(self, scored: Scored) -> tuple[int, int]:
         matched: tuple[set[int], ...] = (set(), set(), set())
         articles = 0
-        small = bytearray()  # articles of the small groups, marked afresh each count
         for _s, kind, group in scored:
-            if group in matched[kind]:
-                continue
-            matched[kind].add(group)
-            members = self._members(kind, group)
-            if len(members) * _BIG >= self._articles_n:
-                articles |= self._bitmap(kind, group, members)
-            else:
-                if not small:
-                    small = bytearray(self._articles_n)
-                self._mark(small, members)
-        if small:
-            articles |= _as_bits(small)
+            if group not in matched[kind]:
+                matched[kind].add(group)
+                articles |= self._articles(kind, group)
         labels, keys, units = matched
         figures = sum(n for lab, key, unit, n in self._figure_classes()
                       if lab in labels or key in keys or unit in units)
@@ -62,36 +51,19 @@ class FigureCount:
             self._classes = [(lab, key, unit, n) for (lab, key, unit), n in classes.items()]
         return self._classes
 
-    @cached_property
-    def _articles_n(self) -> int:
-        fig_article = self._snapshot.fig_article
-        return fig_article[-1] + 1 if len(fig_article) else 0
-
-    def _members(self, kind: int, group: int) -> Sequence[int]:
-        snap = self._snapshot
-        perm, start = ((snap.flabel_perm, snap.flabel_start), (snap.key_perm, snap.key_start),
-                       (snap.funit_perm, snap.funit_start))[kind]
-        return perm[start[group] : start[group + 1]]
-
-    def _mark(self, marks: bytearray, members: Sequence[int]) -> None:
-        deque(map(marks.__setitem__, map(self._snapshot.fig_article.__getitem__, members), repeat(1)), 0)
-
-    def _bitmap(self, kind: int, group: int, members: Sequence[int]) -> int:
-        """The articles of a big group, bit r for article rank r (about 12 KB at 100k
-        articles), kept: a bitmap costs a pass over every article, which only a group
-        holding a good share of them repays on later counts (small groups are marked
-        afresh: 1,600 bitmaps of a wide first query were 0.25 s at 100k)."""
+    def _articles(self, kind: int, group: int) -> int:
+        """The articles holding a figure of the group, bit r for article rank r (about
+        12 KB per group at 100k articles)."""
         bits = self._bits[kind].get(group)
         if bits is None:
-            marks = bytearray(self._articles_n)
-            self._mark(marks, members)
-            bits = self._bits[kind][group] = _as_bits(marks)
+            snap = self._snapshot
+            perm, start = ((snap.flabel_perm, snap.flabel_start), (snap.key_perm, snap.key_start),
+                           (snap.funit_perm, snap.funit_start))[kind]
+            fig_article = snap.fig_article
+            marks = bytearray(fig_article[-1] + 1 if len(fig_article) else 0)
+            deque(map(marks.__setitem__, map(fig_article.__getitem__, perm[start[group] : start[group + 1]]), repeat(1)), 0)
+            bits = self._bits[kind][group] = int(marks.translate(_BINARY)[::-1] or b"0", 2)
         return bits
 
 
-def _as_bits(marks: bytearray) -> int:
-    return int(marks.translate(_BINARY)[::-1] or b"0", 2)
-
-
-_BIG = 32  # a group of at least 1/32 of the articles keeps its bitmap
 _BINARY = bytes.maketrans(b"\x00\x01", b"01")  # a mark per article -> the digits of its bitmap
