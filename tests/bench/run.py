@@ -181,16 +181,24 @@ print(json.dumps({"wall": time.perf_counter() - t, "n": len(files)}))
 """
 
 
+def _probe(what: str, script: str, *args: str) -> dict | None:
+    """Run a probe script in a fresh interpreter; its last stdout line is its JSON result
+    (None, logged, when it failed)."""
+    proc = subprocess.run([PY, "-c", script, *args], cwd=REPO, capture_output=True, text=True)
+    if proc.returncode != 0:
+        log(f"{what} probe failed: {proc.stderr[-800:]}")
+        return None
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def parse_only_rows(size: int, folder: Path, runs: int) -> list[Row]:
     """What ingest could reach if storing cost nothing: the same files through the same
     worker processes into prepared records, stored nowhere (issue 12: ingest ≥ 90% of it)."""
     row = Row("ingest: parse only (workers, nothing stored)", size, "art/s")
     for _ in range(runs):
-        proc = subprocess.run([PY, "-c", _PARSE_ONLY, str(folder)], cwd=REPO, capture_output=True, text=True)
-        if proc.returncode != 0:
-            log(f"parse-only probe failed: {proc.stderr[-800:]}")
+        data = _probe("parse-only", _PARSE_ONLY, str(folder))
+        if data is None:
             return []
-        data = json.loads(proc.stdout.strip().splitlines()[-1])
         row.samples.append(data["n"] / data["wall"])
     row.note = "FileParser.map per 500: parse + prepare (body file bytes, figures.rows) in the workers"
     return [row]
@@ -240,11 +248,9 @@ def store_rows(size: int, store_dir: Path, runs: int) -> list[Row]:
     query_row = Row("store: Archive.query (province/year)", size, "ms")
     rss_row = Row("store: peak memory (open, lookups, queries)", size, "MB")
     for _ in range(runs):
-        proc = subprocess.run([PY, "-c", _STORE_PROBE, str(store_dir)], cwd=REPO, capture_output=True, text=True)
-        if proc.returncode != 0:
-            log(f"store probe failed: {proc.stderr[-800:]}")
+        data = _probe("store", _STORE_PROBE, str(store_dir))
+        if data is None:
             return []
-        data = json.loads(proc.stdout.strip().splitlines()[-1])
         open_row.samples.append(data["open"])
         build_row.samples.append(data["lookup_build"])
         lookup_row.samples += [x * 1000 for x in data["lookup"]]
@@ -279,12 +285,9 @@ def store_ingest_rows(size: int, work: Path, runs: int) -> list[Row]:
     row = Row("ingest: storage only (pre-parsed)", size, "art/s")
     cpu_row = Row("  CPU: storage only (pre-parsed)", size, "art/s")
     for _ in range(runs):
-        proc = subprocess.run([PY, "-c", _STORE_INGEST, str(size), str(work / f"store-ingest-{gen.size_name(size)}")],
-                              cwd=REPO, capture_output=True, text=True)
-        if proc.returncode != 0:
-            log(f"storage ingest probe failed: {proc.stderr[-800:]}")
+        data = _probe("storage ingest", _STORE_INGEST, str(size), str(work / f"store-ingest-{gen.size_name(size)}"))
+        if data is None:
             return []
-        data = json.loads(proc.stdout.strip().splitlines()[-1])
         row.samples.append(data["n"] / data["wall"])
         cpu_row.samples.append(data["n"] / data["cpu"])
     row.note = "Archive._store_batch per 500 + one snapshot; bodies, archive.json, archive.snapshot"
