@@ -15,7 +15,7 @@ from functools import cached_property
 from itertools import compress, islice, repeat
 from typing import Any, Callable, Iterable, Sequence
 
-from tongket.store.derived.figure_count import FigureCount
+from tongket.store.derived.lookup_count import FigureCount
 from tongket.store.derived.figure_hits import FigureHits, distinct as _distinct
 from tongket.store.derived.figure_measure import FigureMeasure, MeasureFigures, period_class
 from tongket.store.derived.names import ProvinceNames
