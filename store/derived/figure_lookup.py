@@ -13,11 +13,12 @@ from array import array
 from collections import Counter, deque
 from functools import cached_property
 from itertools import compress, islice, repeat
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from tongket.store.derived.lookup_count import FigureCount
+from tongket.store.derived import figure_counts
 from tongket.store.derived.figure_hits import FigureHits, distinct as _distinct
 from tongket.store.derived.figure_measure import FigureMeasure, MeasureFigures, period_class
+from tongket.store.derived.lookup_count import FigureCount
 from tongket.store.derived.names import ProvinceNames
 from tongket.store.derived.scoring import Label, names_score, phrase_score, unit_label_score
 from tongket.store.derived.snapshot import Snapshot
@@ -300,11 +301,20 @@ class FigureLookup:
 
     @cached_property
     def _counter(self) -> FigureCount:
-        return FigureCount(self.snapshot)
+        return FigureCount(self.snapshot, self._id_counts)
 
     @cached_property
     def _measure(self) -> FigureMeasure:
-        return FigureMeasure(self.snapshot)
+        return FigureMeasure(self.snapshot, self._id_counts)
+
+    def _id_counts(self) -> Mapping[tuple[int, int, int], int]:
+        return self._id_count_table
+
+    @cached_property
+    def _id_count_table(self) -> Mapping[tuple[int, int, int], int]:
+        """Figures per (label, unit, key) id, read from figures.counts (or counted) once, for
+        the lookup's count and the pivot alike; asked only when one of them needs it."""
+        return figure_counts.read_ids(self.snapshot) or figure_counts.count_ids(self.snapshot)
 
     def _corrected_rows(self) -> dict[int, ArticleMeta]:
         return {rank: self._order[rank] for rank in self._override}

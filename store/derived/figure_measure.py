@@ -25,7 +25,6 @@ from itertools import compress
 from operator import add, itemgetter
 from typing import Any, Callable, Iterator, Mapping, Sequence, overload
 
-from tongket.store.derived import figure_counts
 from tongket.store.derived.snapshot import Snapshot
 from tongket.store.record import FIGURE_KINDS, ArticleMeta, FigureHit
 
@@ -144,8 +143,9 @@ class _KeyRows:
 class FigureMeasure:
     """Counts, chooses and reads one measure among the groups a query matched."""
 
-    def __init__(self, snapshot: Snapshot) -> None:
+    def __init__(self, snapshot: Snapshot, id_counts: Callable[[], Mapping[tuple[int, int, int], int]]) -> None:
         self.snapshot = snapshot
+        self._id_counts = id_counts  # figures per (label, unit, key) id (figure_counts.py)
         self._key_id = {k: i for i, k in enumerate(snapshot.keys)}
         self._label_group = [*snapshot.label_flabel, -1]  # raw label id -> folded group (-1, the last: none)
         self._label_code = [g * _PAIR for g in self._label_group]  # its part of a class's number (`_key_rows`)
@@ -270,7 +270,7 @@ class FigureMeasure:
         lg, ug = self._label_group, self._unit_group
         by: tuple[list[list[Combo]], ...] = ([[] for _ in snap.flabels], [[] for _ in snap.keys], [[] for _ in snap.funits])
         folded: Counter[tuple[int, int, int]] = Counter()  # raw ids of one folded group fold together
-        for (lab, unit, key), n in (figure_counts.read_ids(snap) or figure_counts.count_ids(snap)).items():
+        for (lab, unit, key), n in self._id_counts().items():
             folded[(lg[lab], ug[unit], key)] += n
         for (fl, fu, key), n in folded.items():
             combo = (fl, fu, key, n)

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections import Counter, deque
 from itertools import repeat
-from typing import Sequence
+from typing import Callable, Mapping, Sequence
 
-from tongket.store.derived import figure_counts
 from tongket.store.derived.snapshot import Snapshot
 
 Scored = Sequence[tuple[float, int, int]]  # (score, kind: 0 label / 1 key / 2 unit, group id)
@@ -22,8 +21,9 @@ Scored = Sequence[tuple[float, int, int]]  # (score, kind: 0 label / 1 key / 2 u
 class FigureCount:
     """Exact (figures, articles) of the union of whole groups of one snapshot."""
 
-    def __init__(self, snapshot: Snapshot) -> None:
+    def __init__(self, snapshot: Snapshot, id_counts: Callable[[], Mapping[tuple[int, int, int], int]]) -> None:
         self._snapshot = snapshot
+        self._id_counts = id_counts  # figures per (label, unit, key) id (figure_counts.py)
         self._classes: list[tuple[int, int, int, int]] | None = None  # (label group, key, unit group, figures)
         self._bits: tuple[dict[int, int], ...] = ({}, {}, {})  # kind -> group -> articles as bits
 
@@ -46,7 +46,7 @@ class FigureCount:
             snap = self._snapshot
             folded_label, folded_unit = [*snap.label_flabel, -1], [*snap.unit_funit, -1]  # index -1: none
             classes: Counter[tuple[int, int, int]] = Counter()
-            for (lab, unit, key), n in (figure_counts.read_ids(snap) or figure_counts.count_ids(snap)).items():
+            for (lab, unit, key), n in self._id_counts().items():
                 classes[folded_label[lab], key, folded_unit[unit]] += n
             self._classes = [(lab, key, unit, n) for (lab, key, unit), n in classes.items()]
         return self._classes
