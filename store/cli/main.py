@@ -15,7 +15,7 @@ import importlib
 import os
 import sys
 from contextlib import contextmanager
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 from tongket.store.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, err, store_folder
 from tongket.store.errors import TongketError
@@ -102,6 +102,10 @@ def run(args: argparse.Namespace) -> int:
         err(str(exc))
         return EXIT_USAGE
     except TongketError as exc:
+        from tongket.store.derived import snapshot_file  # only after a failure: the import costs
+
+        if isinstance(exc, snapshot_file.Damaged) and not getattr(args, "_rebuilt", False):
+            return _again_without(exc, args)
         err(str(exc))
         return EXIT_FAILED
     except BrokenPipeError:  # `tongket list | head`: the reader left; not an error
@@ -122,6 +126,30 @@ def run(args: argparse.Namespace) -> int:
         err(f"internal error ({type(exc).__name__}: {exc}); nothing more was changed. "
              f"Please report it; TONGKET_DEBUG=1 shows the details")
         return EXIT_FAILED
+
+
+RERUN = ("list", "show", "lookup", "metrics", "pivot")  # read and print only at the end: safe to run again
+
+
+def _again_without(exc: Any, args: argparse.Namespace) -> int:
+    """A snapshot column found damaged when first read (snapshot_file.Damaged): the file is
+    dropped under the lock and a reading command is run again, whose open rebuilds it from
+    archive.json; any other command stops, the next open rebuilding it."""
+    from tongket.store.archive.lock import write_lock
+
+    path = exc.path
+    with write_lock(path.parent):
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass  # another process dropped it first
+    why = exc.why
+    if args.command not in RERUN:
+        err(f"{path}: {why}; dropped it (the next command rebuilds it from archive.json); nothing more was changed")
+        return EXIT_FAILED
+    err(f"{path}: {why}; rebuilt it from archive.json")
+    args._rebuilt = True
+    return run(args)
 
 
 @contextmanager

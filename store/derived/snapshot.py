@@ -27,7 +27,7 @@ from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, repeat
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 
 from tongket.store.record import FIGURE_KINDS, ArticleMeta, CompactFigure
@@ -153,6 +153,29 @@ class Snapshot:
     records_file: Any = field(default=None, repr=False)
     stored: Callable[[], Any] = field(default=lambda: None, repr=False)
     path: Any = field(default=None, repr=False)  # the file it was read from (None: built here); figure_counts.py
+
+    @classmethod
+    def with_loaders(cls, values: Mapping[str, Any], loaders: Mapping[str, Callable[[], Any]]) -> "Snapshot":
+        """A snapshot whose fields in `loaders` are made on first use (snapshot_file.py: a
+        column is checked against its CRC and decoded only when a command reads it, so
+        `list --province` pays for the article columns, not the 110 MB of figures)."""
+        snap = object.__new__(cls)
+        for name, value in values.items():
+            object.__setattr__(snap, name, value)
+        object.__setattr__(snap, "_loaders", dict(loaders))
+        return snap
+
+    if not TYPE_CHECKING:  # for mypy every field stays what it is declared as
+
+        def __getattr__(self, name: str) -> Any:
+            """A field not made yet (only called when normal lookup fails): made now, kept.
+            Two threads may both make it: the same value, the last one kept."""
+            load = self.__dict__.get("_loaders", {}).get(name)
+            if load is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            value = load()
+            object.__setattr__(self, name, value)
+            return value
 
     def __len__(self) -> int:
         return len(self.ids)

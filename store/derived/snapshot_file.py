@@ -3,10 +3,12 @@
 Trust: the snapshot records the (mtime_ns, size, inode) of the archive.json it was built from
 and that file's checksum (storage.py); a reader uses it only when archive.json still has both,
 otherwise the archive is loaded from TinyDB and the snapshot rebuilt. The snapshot also carries
-checksums of itself: of its header, a CRC of its columns (verified at every open by reading the file,
-not the mapping, so no page stays resident), and one CRC per stored record (verified when the
-record is read). Any mismatch makes it unusable, so a damaged snapshot costs a rebuild, never
-a wrong answer; `check` says why for `tongket doctor`. It is written with the same discipline as
+checksums of itself: of its header, a CRC of each column (verified the first time the column
+is read, so a command pays for the columns it uses: checking all of them at open was ~75 ms
+of `list --province` at 100k), and one CRC per stored record (verified when the record is
+read). A mismatch at open makes it unusable (rebuilt); one found later raises `Damaged`,
+which the command line answers by dropping the file and running the command again (rebuilt);
+so a damaged snapshot costs a rebuild, never a wrong answer; `check` says why for `tongket doctor`. It is written with the same discipline as
 archive.json (temp file, fsync, atomic replace) right after each archive write, under the lock,
 in parts (`encode_parts`): after a merge (snapshot_insert.py) the stored records it kept are
 copied from the old file with their CRCs, unread, so a damaged one stays detectably damaged.
@@ -28,10 +30,11 @@ import orjson
 
 from tongket.store.archive.storage import checksum, read_checksum
 from tongket.store.derived.snapshot import SNAPSHOT_FILE, Signature, Snapshot
+from tongket.store.errors import StoreError
 
 ARCHIVE_FILE = "archive.json"  # what it is derived from, in the same folder
-FORMAT = 6  # 4: parsed metadata only; corrections are an overlay (store/index.py); 5: checksums;
-# 6: figure qualifier and kind columns
+FORMAT = 7  # 4: parsed metadata only; corrections are an overlay (store/index.py); 5: checksums;
+# 6: figure qualifier and kind columns; 7: a CRC per section ("crcs"), checked on first read
 MAGIC = b"TONGKET-SNAPSHOT\n"
 _SEP = "\x00"  # never in a title, id, date or display: clean_text strips control characters
 _HEAD = struct.Struct("<Q")
@@ -42,8 +45,8 @@ _CHUNK = 1 << 24
 # ---------------------------------------------------------------- file format
 #
 #   MAGIC, u64 header length, checksum of the header (32 hex), header (orjson), padding to 8,
-#   sections (each 8-aligned). Header: format, source signature, archive checksum, CRC-32
-#   of the sections before "records", generation, counts, string tables, corrections and
+#   sections (each 8-aligned). Header: format, source signature, archive checksum, the CRC-32
+#   of each section but "records" ({name: crc} in "crcs"), generation, counts, string tables, corrections and
 #   {section: [offset from the data start, bytes, kind]}; kind is an array typecode, "s"
 #   (NUL-joined UTF-8 strings), "b" (raw bytes) or "r" (records: orjson blobs + offsets,
 #   with a CRC-32 each in "record_crc"). The records section comes last and is not read at
@@ -93,14 +96,13 @@ def encode_parts(snap: Snapshot, records: Sequence[bytes] | StoredRecords | None
     parts: list[bytes | memoryview] = []
     sections: dict[str, list[Any]] = {}
     offset = 0
-    crc = 0
+    crcs: dict[str, int] = {}
 
-    def add(name: str, data: bytes | memoryview, kind: str, covered: bool = True) -> None:
-        nonlocal offset, crc
+    def add(name: str, data: bytes | memoryview, kind: str) -> None:
+        nonlocal offset
         sections[name] = [offset, len(data), kind]
         pad = b"\x00" * _pad(len(data))
-        if covered:
-            crc = zlib.crc32(pad, zlib.crc32(data, crc))
+        crcs[name] = zlib.crc32(data)
         parts.append(data)
         if pad:
             parts.append(pad)
@@ -128,7 +130,7 @@ def encode_parts(snap: Snapshot, records: Sequence[bytes] | StoredRecords | None
         "format": FORMAT,
         "source": list(snap.source) if snap.source else None,
         "archive_sum": archive_sum,
-        "data_crc": crc,
+        "crcs": crcs,
         "generation": snap.generation,
         "schema": snap.schema,
         "n": len(snap.ids),
@@ -173,6 +175,15 @@ class Unusable(ValueError):
     """Why a snapshot file cannot be used: missing, stale or damaged (then it is rebuilt)."""
 
 
+class Damaged(StoreError):
+    """A column found damaged when first read, after the open: the command that read it
+    stops (cli/main.py drops the file and runs it again, which rebuilds it)."""
+
+    def __init__(self, path: Path, section: str) -> None:
+        self.path, self.why = path, f"damaged: its {section} column does not match its checksum"
+        super().__init__(f"{path}: {self.why}; `tongket doctor --repair` rebuilds it")
+
+
 def _read_header(handle: Any) -> tuple[dict[str, Any], int]:
     start = handle.read(len(MAGIC) + _HEAD.size + _SUM_LEN)
     if len(start) != len(MAGIC) + _HEAD.size + _SUM_LEN or not start.startswith(MAGIC):
@@ -192,13 +203,11 @@ def _read_header(handle: Any) -> tuple[dict[str, Any], int]:
     return header, prefix + _pad(prefix)
 
 
-def _verify_data(mapped: mmap.mmap, data_start: int, length: int, expected: Any) -> None:
-    """The columns against their CRC-32, read through the mapping a chunk at a time, each
-    chunk's pages released after (so they do not count as the process's memory; a copy
-    through `readinto` cost 2.5x as much: ~0.1 s of every command at 100k). A CRC, not a
-    hash: it is checked at every open, and this file is only ever rebuilt."""
-    if data_start + length > len(mapped):
-        raise Unusable("damaged: cut off")
+def _crc_of(mapped: mmap.mmap, data_start: int, length: int) -> int:
+    """The CRC-32 of bytes data_start.. of the file, read through the mapping a chunk at a
+    time, each chunk's pages released after (so a column is resident only where it is used;
+    a copy through `readinto` cost 2.5x as much). A CRC, not a hash: the file is only ever
+    rebuilt, never trusted across versions."""
     view = memoryview(mapped)
     crc, pos, end = 0, data_start, data_start + length
     advice = getattr(mmap, "MADV_DONTNEED", None)
@@ -212,18 +221,22 @@ def _verify_data(mapped: mmap.mmap, data_start: int, length: int, expected: Any)
             pos += step
     finally:
         view.release()
-    if crc != expected:
-        raise Unusable("damaged: its columns do not match their checksum")
+    return crc
 
 
 def check(path: Path, expect: Signature | None, head: Path | None = None) -> str | None:
     """Why the snapshot at `path` would not be used for the archive.json whose signature is
-    `expect` ("missing", "stale: …", "damaged: …"), or None when it is sound. Every stored
-    record is verified too, which an open leaves to the first read of each."""
+    `expect` ("missing", "stale: …", "damaged: …"), or None when it is sound. Every column
+    and stored record is verified too, which an open leaves to the first read of each."""
     try:
         snap = _open(path, expect, head)
+        for name in snap.__dict__.get("_loaders", ()):
+            getattr(snap, name)
+        snap.identity()
     except Unusable as exc:
         return str(exc)
+    except Damaged as exc:
+        return exc.why
     reader = snap.record_of
     if isinstance(reader, _RecordReader):
         bad = sum(1 for rank in range(len(snap.ids)) if reader(rank) is None)
@@ -262,58 +275,54 @@ def _open(path: Path, expect: Signature | None, head: Path | None = None) -> Sna
         last = max(off + length for off, length, _kind in sections.values())
         if size < data_start + last:
             raise Unusable("damaged: cut off")
-        checked = sections["records"][0] if "records" in sections else last
+        crcs = header["crcs"]
+        if not isinstance(crcs, dict) or set(crcs) != set(sections) - {"records"}:
+            raise Unusable("damaged: its header lists other checksums than sections")
         # Mapped, not read: the arrays are used in place (no copy, pages loaded as touched);
         # the mapping keeps this file's content even after a newer snapshot replaces it.
         mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        _verify_data(mapped, data_start, checked, header.get("data_crc"))
         view = memoryview(mapped)[data_start:]
+
+        def checked(name: str) -> memoryview:
+            """A section's bytes, checked against its CRC (Damaged if they differ)."""
+            off, length, _kind = sections[name]
+            if _crc_of(mapped, data_start + off, length) != crcs[name]:
+                raise Damaged(path, name)
+            return view[off : off + length]
+
         fd = os.dup(handle.fileno()) if "record_off" in sections else -1
         handle.close()
-        cols: dict[str, Any] = {}
-        for name, (off, length, kind) in sections.items():
-            if name in ("record_off", "record_crc", "records", "identity"):
-                continue
-            part = view[off : off + length]
-            if kind == "s":
-                text = str(part, "utf-8")
-                cols[name] = text.split(_SEP) if header["n"] else []
-            elif kind == "b":
-                cols[name] = part
-            else:
-                cols[name] = part.cast(kind)
-        record_of: Callable[[int], dict[str, Any] | None] = lambda _rank: None
-        record_bytes: Callable[[int], bytes | None] = lambda _rank: None
-        identity: Callable[[], Any] = lambda: None
+        n = header["n"]
+        loaders: dict[str, Callable[[], Any]] = {
+            name: _column(checked, name, sections[name][2], n) for name in (*_ARRAYS, *_STRINGS)}
+        loaders["display_blob"] = lambda: checked("displays")
+        loaders["refs"] = lambda: [ref or aid for ref, aid in zip(_column(checked, "refs", "s", n)(), snap.ids)]
+        for name in ("published", "event_date"):
+            loaders[name] = _nullable(_column(checked, name, "s", n))
+        values: dict[str, Any] = {
+            "record_of": lambda _rank: None, "record_bytes": lambda _rank: None, "identity": lambda: None}
         if "identity" in sections:
-            id_sec = sections["identity"]
-            identity = _saved(view[id_sec[0] : id_sec[0] + id_sec[1]])
+            values["identity"] = _saved(lambda: checked("identity"))
         if "record_off" in sections:
-            off_sec, crc_sec, rec_sec = sections["record_off"], sections["record_crc"], sections["records"]
-            rec_off = view[off_sec[0] : off_sec[0] + off_sec[1]].cast("q")
-            rec_crc = view[crc_sec[0] : crc_sec[0] + crc_sec[1]].cast("I")
+            rec_sec = sections["records"]
+            try:
+                rec_off, rec_crc = checked("record_off").cast("q"), checked("record_crc").cast("I")
+            except Damaged as exc:
+                raise Unusable(exc.why) from None
             reader = _RecordReader(view[rec_sec[0] : rec_sec[0] + rec_sec[1]], rec_off, rec_crc,
                                    fd, data_start + rec_sec[0], mapped)
-            record_of, record_bytes = reader, reader.raw
-        snap = Snapshot(
-            source=tuple(src),
-            generation=int(header.get("generation") or 0),
-            schema=int(header.get("schema") or 1),
-            ids=cols["ids"],
-            refs=[ref or aid for ref, aid in zip(cols["refs"], cols["ids"])],
-            titles=cols["titles"],
-            published=[v or None for v in cols["published"]],
-            event_date=[v or None for v in cols["event_date"]],
-            corrections=header.get("corrections") or {},
-            display_blob=cols["displays"],
-            record_of=record_of,
-            record_bytes=record_bytes,
-            identity=identity,
-            records_file=reader,
-            path=path,
-            **{name: cols[name] for name in _ARRAYS},
+            values["record_of"], values["record_bytes"] = reader, reader.raw
+        snap = Snapshot.with_loaders({
+            "source": tuple(src),
+            "generation": int(header.get("generation") or 0),
+            "schema": int(header.get("schema") or 1),
+            "corrections": header.get("corrections") or {},
+            "records_file": reader,
+            "stored": lambda: None,
+            "path": path,
+            **values,
             **{name: header[name] for name in _TABLES},
-        )
+        }, loaders)
     except Unusable:
         handle.close()
         _close(fd, reader)
@@ -386,6 +395,26 @@ class _RecordReader:
         return blob if zlib.crc32(blob) == self.crcs[rank] else None
 
 
-def _saved(blob: memoryview) -> Callable[[], memoryview]:
-    """The identity maps' bytes, read in place by archive/identity.py (never parsed whole)."""
-    return lambda: blob
+def _column(checked: Callable[[str], memoryview], name: str, kind: str, n: int) -> Callable[[], Any]:
+    """The loader of one column: an array cast in place, or the strings split."""
+    if kind == "s":
+        return lambda: str(checked(name), "utf-8").split(_SEP) if n else []
+    if kind == "b":
+        return lambda: checked(name)
+    return lambda: checked(name).cast(kind)
+
+
+def _nullable(load: Callable[[], list[str]]) -> Callable[[], list[str | None]]:
+    return lambda: [v or None for v in load()]
+
+
+def _saved(section: Callable[[], memoryview]) -> Callable[[], memoryview]:
+    """The identity maps' bytes, read in place by archive/identity.py (never parsed whole),
+    checked on the first call."""
+    got: list[memoryview] = []
+
+    def identity() -> memoryview:
+        if not got:
+            got.append(section())
+        return got[0]
+    return identity
