@@ -66,19 +66,39 @@ def _fill(rows: list[dict[str, Any]], ranks: list[int], archive: Any, index: Any
     provinces = [*snap.provinces, None]  # code -1 -> None
     periods = [*snap.periods, None]
     province, year, period = snap.province, snap.year, snap.period
-    record_bytes, corrections_of = snap.record_bytes, archive.corrections_of
-    for r in ranks:
+    corrected, overlaid = archive.corrections_of, index.corrected_ranks()
+    urls = _source_urls(ranks, archive, snap)
+    append = rows.append
+    for r, url in zip(ranks, urls):
         aid = ids[r]
-        corrections = corrections_of(aid)
-        blob = record_bytes(r)
-        url = source_url_of(blob) if blob is not None else archive.source_url(aid)
+        corrections = corrected(aid) if r in overlaid else {}
         if corrections:
             m = index.meta(aid)
-            rows.append({"id": aid, "title": m.title, "province": m.province, "report_year": m.report_year,
-                         "period": m.period, "published": m.published, "event_date": m.event_date,
-                         "n_figures": m.n_figures, "corrections": corrections, "source_url": url})
+            append({"id": aid, "title": m.title, "province": m.province, "report_year": m.report_year,
+                    "period": m.period, "published": m.published, "event_date": m.event_date,
+                    "n_figures": m.n_figures, "corrections": corrections, "source_url": url})
         else:
-            rows.append({"id": aid, "title": titles[r], "province": provinces[province[r]],
-                         "report_year": year[r] or None, "period": periods[period[r]], "published": published[r],
-                         "event_date": event_date[r], "n_figures": n_figures[r], "corrections": corrections,
-                         "source_url": url})
+            append({"id": aid, "title": titles[r], "province": provinces[province[r]],
+                    "report_year": year[r] or None, "period": periods[period[r]], "published": published[r],
+                    "event_date": event_date[r], "n_figures": n_figures[r], "corrections": corrections,
+                    "source_url": url})
+
+
+def _source_urls(ranks: list[int], archive: Any, snap: Any) -> list[str | None]:
+    """The source URL of each rank, cut from its stored record (read whole only when that
+    fails its CRC or the snapshot has none)."""
+    strings_at = getattr(snap.records_file, "strings_at", None)
+    if strings_at is None:
+        return [source_url_of(b) if (b := snap.record_bytes(r)) is not None else archive.source_url(snap.ids[r])
+                for r in ranks]
+    urls: list[str | None] = []
+    for r, raw in zip(ranks, strings_at(ranks, _KEY)):
+        if raw is None:
+            urls.append(None)
+        elif raw is False:
+            urls.append(archive.source_url(snap.ids[r]))
+        elif b"\\" in raw:
+            urls.append(orjson.loads(raw))
+        else:
+            urls.append(str(raw[1:-1], "utf-8"))
+    return urls

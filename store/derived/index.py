@@ -185,6 +185,10 @@ class ArchiveIndex(FigureLookup, TextFilter):
         self._positions = {}
         self._cells = self._title_folded = None  # rebuilt with the overlay
 
+    def corrected_ranks(self) -> set[int]:
+        """The ranks the corrections overlay changes (every corrected article's)."""
+        return set(self._override)
+
     def _corrected_ranks(self) -> list[int]:
         ranks = self._ranks()
         return [ranks[aid] for aid in self._corrections if aid in ranks]
