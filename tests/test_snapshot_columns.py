@@ -1,0 +1,50 @@
+"""Snapshot columns are checked against their own CRC when first read, after the open: a
+damaged column is never believed (the reading command drops the file and runs again, which
+rebuilds it; `tongket doctor` names it), and a string column read in place answers as its list."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tongket.store.cli.main import main
+from tongket.store.derived import snapshot as snapshots
+from tongket.store.derived import snapshot_file
+
+from tests.test_integrity import filled, run  # noqa: F401 - the fixture
+
+__all__ = ["filled"]
+
+
+def test_a_damaged_title_column_is_found_when_listed_and_rebuilt(capsys, filled: Path) -> None:  # noqa: F811
+    code, before, _ = run(capsys, "list", "--json")
+    assert code == 0
+    title = json.loads(before)[-1]["title"].encode("utf-8")
+    snap = filled / "archive.snapshot"
+    raw = snap.read_bytes()
+    at = raw.index(title)  # the titles column (the stored records, after it, hold it too)
+    assert at < raw.index(b"content_id")
+    snap.write_bytes(raw[:at] + title[::-1] + raw[at + len(title):])  # same length: only the column's CRC tells
+    code, out, _ = run(capsys, "doctor")
+    assert code == 1 and "archive.snapshot: DAMAGED" in out and "titles" in out
+    code, after, err = run(capsys, "list", "--json")
+    assert code == 0 and after == before  # rebuilt from archive.json, not read wrong
+    assert err.count("archive.snapshot") == 1 and "titles column" in err and "rebuilt it" in err
+    assert run(capsys, "doctor")[0] == 0
+
+
+def test_strings_read_in_place_answer_as_their_list() -> None:
+    from array import array
+    from itertools import accumulate
+
+    values = ["a", "", "văn bản", "x" * 50] * 25
+    encoded = [v.encode("utf-8") for v in values]
+    blob = memoryview(b"\x00".join(encoded))
+    starts = memoryview(array("q", accumulate((len(e) + 1 for e in encoded), initial=0)))
+    whole: list[list[object]] = []
+    col = snapshot_file.Strings(blob, starts, len(values), True, whole.append)
+    assert col[2] == "văn bản" and col[1] is None and col[-1] == "x" * 50 and len(col) == 100
+    assert not whole  # a few items asked: not split
+    want = [v or None for v in values]
+    assert list(col) == want and whole == [want]  # split once, and handed over
+    assert col[1:3] == [None, "văn bản"] and col == want
