@@ -40,9 +40,7 @@ UNKNOWN = "unknown"  # filter value meaning "no value" (no province / no year / 
 CompactFigure = Sequence[Any]
 
 
-
 # ---------------------------------------------------------------- the index
-
 
 class Rows:
     """The list rows by rank, each made on first use: a filter that selects 300 of 100k
@@ -186,8 +184,7 @@ class ArchiveIndex(FigureLookup, TextFilter):
         self._cells = self._title_folded = None  # rebuilt with the overlay
 
     def corrected_ranks(self) -> set[int]:
-        """The ranks the corrections overlay changes (every corrected article's)."""
-        return set(self._override)
+        return set(self._override)  # every corrected article's rank (the overlay's)
 
     def _corrected_ranks(self) -> list[int]:
         ranks = self._ranks()

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from itertools import accumulate, chain, repeat
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
-
 from tongket.store.record import FIGURE_KINDS, ArticleMeta, CompactFigure
 from tongket.store.lang.text import fold, fold_words
 
@@ -156,20 +155,16 @@ class Snapshot:
 
     @classmethod
     def with_loaders(cls, values: Mapping[str, Any], loaders: Mapping[str, Callable[[], Any]]) -> "Snapshot":
-        """A snapshot whose fields in `loaders` are made on first use (snapshot_file.py: a
-        column is checked against its CRC and decoded only when a command reads it, so
-        `list --province` pays for the article columns, not the 110 MB of figures)."""
+        """A snapshot whose fields in `loaders` are made on first use (snapshot_file.py: a column
+        is checked and decoded when read: `list --province` skips the 110 MB of figures)."""
         snap = object.__new__(cls)
-        for name, value in values.items():
-            object.__setattr__(snap, name, value)
-        object.__setattr__(snap, "_loaders", dict(loaders))
+        snap.__dict__.update(values, _loaders=dict(loaders))  # frozen: set as __init__ would
         return snap
 
     if not TYPE_CHECKING:  # for mypy every field stays what it is declared as
 
         def __getattr__(self, name: str) -> Any:
-            """A field not made yet (only called when normal lookup fails): made now, kept.
-            Two threads may both make it: the same value, the last one kept."""
+            """A field not made yet, made now and kept (two threads may both make it: the same value)."""
             load = self.__dict__.get("_loaders", {}).get(name)
             if load is None:
                 raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")

@@ -19,7 +19,6 @@ from __future__ import annotations
 import mmap
 import os
 import struct
-import weakref
 import zlib
 from array import array
 from pathlib import Path
@@ -30,6 +29,8 @@ import orjson
 
 from tongket.store.archive.storage import checksum, read_checksum
 from tongket.store.derived.snapshot import SNAPSHOT_FILE, Signature, Snapshot
+from tongket.store.derived.snapshot_columns import Strings, column, saved, strings
+from tongket.store.derived.snapshot_records import RecordReader
 from tongket.store.errors import StoreError
 
 ARCHIVE_FILE = "archive.json"  # what it is derived from, in the same folder
@@ -40,6 +41,7 @@ _SEP = "\x00"  # never in a title, id, date or display: clean_text strips contro
 _HEAD = struct.Struct("<Q")
 _SUM_LEN = 32  # hex characters of the header's checksum, right after its length
 _CHUNK = 1 << 24
+__all__ = ["Damaged", "StoredRecords", "Strings", "Unusable", "check", "encode", "encode_parts", "read", "read_source"]
 
 
 # ---------------------------------------------------------------- file format
@@ -241,7 +243,7 @@ def check(path: Path, expect: Signature | None, head: Path | None = None) -> str
     except Damaged as exc:
         return exc.why
     reader = snap.record_of
-    if isinstance(reader, _RecordReader):
+    if isinstance(reader, RecordReader):
         bad = sum(1 for rank in range(len(snap.ids)) if reader(rank) is None)
         if bad:
             return f"damaged: {bad} stored records do not match their checksums"
@@ -297,22 +299,22 @@ def _open(path: Path, expect: Signature | None, head: Path | None = None) -> Sna
         handle.close()
         n = header["n"]
         loaders: dict[str, Callable[[], Any]] = {
-            name: _column(checked, name, sections[name][2], n) for name in _ARRAYS}
+            name: column(checked, name, sections[name][2], n) for name in _ARRAYS}
         loaders["display_blob"] = lambda: checked("displays")
-        loaders["refs"] = lambda: [ref or aid for ref, aid in zip(_column(checked, "refs", "s", n)(), snap.ids)]
+        loaders["refs"] = lambda: [ref or aid for ref, aid in zip(column(checked, "refs", "s", n)(), snap.ids)]
         for name in ("ids", "titles", "published", "event_date"):
-            loaders[name] = _strings(checked, name, n, lambda: snap)
+            loaders[name] = strings(checked, name, n, lambda: snap)
         values: dict[str, Any] = {
             "record_of": lambda _rank: None, "record_bytes": lambda _rank: None, "identity": lambda: None}
         if "identity" in sections:
-            values["identity"] = _saved(lambda: checked("identity"))
+            values["identity"] = saved(lambda: checked("identity"))
         if "record_off" in sections:
             rec_sec = sections["records"]
             try:
                 rec_off, rec_crc = checked("record_off").cast("q"), checked("record_crc").cast("I")
             except Damaged as exc:
                 raise Unusable(exc.why) from None
-            reader = _RecordReader(view[rec_sec[0] : rec_sec[0] + rec_sec[1]], rec_off, rec_crc,
+            reader = RecordReader(view[rec_sec[0] : rec_sec[0] + rec_sec[1]], rec_off, rec_crc,
                                    fd, data_start + rec_sec[0], mapped)
             values["record_of"], values["record_bytes"] = reader, reader.raw
         snap = Snapshot.with_loaders({
@@ -341,174 +343,3 @@ def _close(fd: int, reader: Any) -> None:
     """The duplicated descriptor of a snapshot found unusable (a reader closes its own)."""
     if fd >= 0 and reader is None:
         os.close(fd)
-
-
-class _RecordReader:
-    """Reads one article's full record (an orjson blob) from the mapped snapshot."""
-
-    def __init__(self, blobs: memoryview, offsets: Sequence[int], crcs: Sequence[int], fd: int, at: int,
-                 mapped: mmap.mmap) -> None:
-        self._blobs = blobs
-        self._mapped = mapped
-        self._offsets = offsets
-        self.crcs = crcs
-        self._fd, self._at = fd, at  # the file itself (kept open), where the blobs start in it
-        weakref.finalize(self, os.close, fd)
-
-    def release(self) -> None:
-        """Let go of the mapped pages read so far (a merge has copied them): they stay in
-        the page cache and come back if read again, but stop counting as this process's."""
-        try:
-            self._mapped.madvise(mmap.MADV_DONTNEED)
-        except (AttributeError, OSError, ValueError):
-            pass
-
-    def sizes(self) -> list[int]:
-        off = self._offsets
-        return [off[i + 1] - off[i] for i in range(len(off) - 1)]
-
-    def read(self, start: int, end: int) -> Iterator[bytes]:
-        """The stored blobs of ranks start..end as they are in the file, read through the
-        file (not the mapping, whose pages would count as this process's memory)."""
-        pos, stop = self._at + self._offsets[start], self._at + self._offsets[end]
-        while pos < stop:
-            chunk = os.pread(self._fd, min(_CHUNK * 4, stop - pos), pos)
-            if not chunk:
-                raise ValueError("the old snapshot was cut off while its records were copied")
-            pos += len(chunk)
-            yield chunk
-
-    def __call__(self, rank: int) -> dict[str, Any] | None:
-        """The record, or None when it is unreadable or fails its CRC (the caller then
-        reads archive.json)."""
-        try:
-            blob = self._blobs[self._offsets[rank] : self._offsets[rank + 1]]
-            if zlib.crc32(blob) != self.crcs[rank]:
-                return None
-            return orjson.loads(blob)
-        except (ValueError, IndexError):
-            return None
-
-    def strings_at(self, ranks: Iterable[int], key: bytes) -> list[bytes | None | bool]:
-        """For each rank, the raw JSON string (quotes included) that follows `key` (a
-        `"name":` that can only be that key) in its record, None when it is absent or not
-        a string, False when the record fails its CRC (read it elsewhere). One loop over
-        the mapping, no copy of the records: `list --text --json` at 100k cut the
-        source URL from ~88k of them."""
-        mapped, blobs, offsets, crcs, crc32 = self._mapped, self._blobs, self._offsets, self.crcs, zlib.crc32
-        find, base, skip = mapped.find, self._at, len(key)
-        out: list[bytes | None | bool] = []
-        for rank in ranks:
-            lo, hi = offsets[rank], offsets[rank + 1]
-            if crc32(blobs[lo:hi]) != crcs[rank]:
-                out.append(False)
-                continue
-            at = find(key, base + lo, base + hi)
-            if at < 0 or mapped[at + skip] != 0x22:  # absent, or null
-                out.append(None)
-                continue
-            start = at + skip
-            end = find(b'"', start + 1, base + hi)
-            while end > 0 and mapped[end - 1] == 0x5C and _escaped(mapped, end):
-                end = find(b'"', end + 1, base + hi)
-            out.append(mapped[start : end + 1] if end > 0 else False)
-        return out
-
-    def raw(self, rank: int) -> bytes | None:
-        """The stored blob itself, verified (a merge copies it into the next snapshot)."""
-        try:
-            blob = bytes(self._blobs[self._offsets[rank] : self._offsets[rank + 1]])
-        except (ValueError, IndexError):
-            return None
-        return blob if zlib.crc32(blob) == self.crcs[rank] else None
-
-
-def _escaped(data: Any, at: int) -> bool:
-    """The byte at `at` follows an odd run of backslashes."""
-    run = 0
-    while data[at - 1 - run] == 0x5C:
-        run += 1
-    return run % 2 == 1
-
-
-def _column(checked: Callable[[str], memoryview], name: str, kind: str, n: int) -> Callable[[], Any]:
-    """The loader of one column: an array cast in place, or the strings split."""
-    if kind == "s":
-        return lambda: str(checked(name), "utf-8").split(_SEP) if n else []
-    if kind == "b":
-        return lambda: checked(name)
-    return lambda: checked(name).cast(kind)
-
-
-def _strings(checked: Callable[[str], memoryview], name: str, n: int, snap: Callable[[], Snapshot]) -> Callable[[], Any]:
-    """The loader of a string column: a `Strings` over its bytes, which once split whole
-    puts its list on the snapshot in its place."""
-    def load() -> Strings:
-        def whole(values: list[Any]) -> None:
-            object.__setattr__(snap(), name, values)
-        return Strings(checked(name), checked(name + "_at").cast("q"), n, name in _NULLABLE, whole)
-    return load
-
-
-_NULLABLE = ("published", "event_date")  # "" read back as None
-
-
-class Strings(Sequence[Any]):
-    """A string column read in place: an item is decoded when asked for, and after many
-    asks (or any iteration or slice) the column is split whole, once. Why: splitting the
-    titles, ids and dates at 100k cost ~45 ms of `list --province`, which shows 1.6k rows."""
-
-    def __init__(self, blob: memoryview, starts: memoryview, n: int, nullable: bool,
-                 whole: Callable[[list[Any]], None]) -> None:
-        self._blob, self._starts, self._n, self._nullable, self._whole = blob, starts, n, nullable, whole
-        self._all: list[Any] | None = None
-        self._asked = 0
-
-    def __len__(self) -> int:
-        return self._n
-
-    def __getitem__(self, i: Any) -> Any:
-        got = self._all
-        if got is not None:
-            return got[i]
-        if not isinstance(i, int):
-            return self.all()[i]
-        self._asked += 1
-        if self._asked * 16 > self._n:
-            return self.all()[i]
-        if i < 0:
-            i += self._n
-        if not 0 <= i < self._n:
-            raise IndexError("string column index out of range")
-        value = str(self._blob[self._starts[i] : self._starts[i + 1] - 1], "utf-8")
-        return (value or None) if self._nullable else value
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self.all())
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, (list, Strings)) and self.all() == list(other)
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def all(self) -> list[Any]:
-        """Every value, the column split once (then kept, and put on the snapshot)."""
-        if self._all is None:
-            values: list[Any] = str(self._blob, "utf-8").split(_SEP) if self._n else []
-            if self._nullable:
-                values = [v or None for v in values]
-            self._all = values
-            self._whole(values)
-        return self._all
-
-
-def _saved(section: Callable[[], memoryview]) -> Callable[[], memoryview]:
-    """The identity maps' bytes, read in place by archive/identity.py (never parsed whole),
-    checked on the first call."""
-    got: list[memoryview] = []
-
-    def identity() -> memoryview:
-        if not got:
-            got.append(section())
-        return got[0]
-    return identity

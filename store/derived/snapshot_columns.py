@@ -1,0 +1,103 @@
+"""How the columns of a mapped snapshot (snapshot_file.py) are made when first read: arrays
+cast in place, string columns read in place (`Strings`) until many of their items are asked."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+
+if TYPE_CHECKING:
+    from tongket.store.derived.snapshot import Snapshot
+
+_SEP = "\x00"  # never in a title, id, date or display: clean_text strips control characters
+
+
+def escaped(data: Any, at: int) -> bool:
+    """The byte at `at` follows an odd run of backslashes."""
+    run = 0
+    while data[at - 1 - run] == 0x5C:
+        run += 1
+    return run % 2 == 1
+
+
+def column(checked: Callable[[str], memoryview], name: str, kind: str, n: int) -> Callable[[], Any]:
+    """The loader of one column: an array cast in place, or the strings split."""
+    if kind == "s":
+        return lambda: str(checked(name), "utf-8").split(_SEP) if n else []
+    if kind == "b":
+        return lambda: checked(name)
+    fmt: Any = kind  # an array typecode
+    return lambda: checked(name).cast(fmt)
+
+
+def strings(checked: Callable[[str], memoryview], name: str, n: int, snap: Callable[[], Snapshot]) -> Callable[[], Any]:
+    """The loader of a string column: a `Strings` over its bytes, which once split whole
+    puts its list on the snapshot in its place."""
+    def load() -> Strings:
+        def whole(values: list[Any]) -> None:
+            object.__setattr__(snap(), name, values)
+        return Strings(checked(name), checked(name + "_at").cast("q"), n, name in _NULLABLE, whole)
+    return load
+
+
+_NULLABLE = ("published", "event_date")  # "" read back as None
+
+
+class Strings(Sequence[Any]):
+    """A string column read in place: an item is decoded when asked for, and after many
+    asks (or any iteration or slice) the column is split whole, once. Why: splitting the
+    titles, ids and dates at 100k cost ~45 ms of `list --province`, which shows 1.6k rows."""
+
+    def __init__(self, blob: memoryview, starts: memoryview, n: int, nullable: bool,
+                 whole: Callable[[list[Any]], None]) -> None:
+        self._blob, self._starts, self._n, self._nullable, self._whole = blob, starts, n, nullable, whole
+        self._all: list[Any] | None = None
+        self._asked = 0
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i: Any) -> Any:
+        got = self._all
+        if got is not None:
+            return got[i]
+        if not isinstance(i, int):
+            return self.all()[i]
+        self._asked += 1
+        if self._asked * 16 > self._n:
+            return self.all()[i]
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError("string column index out of range")
+        value = str(self._blob[self._starts[i] : self._starts[i + 1] - 1], "utf-8")
+        return (value or None) if self._nullable else value
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.all())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, (list, Strings)) and self.all() == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def all(self) -> list[Any]:
+        """Every value, the column split once (then kept, and put on the snapshot)."""
+        if self._all is None:
+            values: list[Any] = str(self._blob, "utf-8").split(_SEP) if self._n else []
+            if self._nullable:
+                values = [v or None for v in values]
+            self._all = values
+            self._whole(values)
+        return self._all
+
+
+def saved(section: Callable[[], memoryview]) -> Callable[[], memoryview]:
+    """The identity maps' bytes, read in place by archive/identity.py (never parsed whole),
+    checked on the first call."""
+    got: list[memoryview] = []
+
+    def identity() -> memoryview:
+        if not got:
+            got.append(section())
+        return got[0]
+    return identity
