@@ -170,7 +170,7 @@ def check_figure_counts(folder: Path) -> DerivedState:
 
 def _usable_snapshot(folder: Path) -> snapshots.Snapshot | None:
     head = _head(folder)
-    return snapshot_file.read(folder / snapshots.SNAPSHOT_FILE, _signature(head), head)
+    return snapshot_file.read_checked(folder / snapshots.SNAPSHOT_FILE, _signature(head), head)
 
 
 def check_derived(folder: Path) -> tuple[DerivedState, ...]:

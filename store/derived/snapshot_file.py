@@ -41,7 +41,7 @@ _SEP = "\x00"  # never in a title, id, date or display: clean_text strips contro
 _HEAD = struct.Struct("<Q")
 _SUM_LEN = 32  # hex characters of the header's checksum, right after its length
 _CHUNK = 1 << 24
-__all__ = ["Damaged", "StoredRecords", "Strings", "Unusable", "check", "encode", "encode_parts", "read", "read_source"]
+__all__ = ["Damaged", "StoredRecords", "Strings", "Unusable", "check", "encode", "encode_parts", "read", "read_checked", "read_source"]
 
 
 # ---------------------------------------------------------------- file format
@@ -235,9 +235,7 @@ def check(path: Path, expect: Signature | None, head: Path | None = None) -> str
     and stored record is verified too, which an open leaves to the first read of each."""
     try:
         snap = _open(path, expect, head)
-        for name in snap.__dict__.get("_loaders", ()):
-            getattr(snap, name)
-        snap.identity()
+        _check_columns(snap)
     except Unusable as exc:
         return str(exc)
     except Damaged as exc:
@@ -248,6 +246,23 @@ def check(path: Path, expect: Signature | None, head: Path | None = None) -> str
         if bad:
             return f"damaged: {bad} stored records do not match their checksums"
     return None
+
+
+def read_checked(path: Path, expect: Signature | None, head: Path | None = None) -> Snapshot | None:
+    """`read`, with every column checked now (for `tongket doctor`, which reads them all)."""
+    try:
+        snap = _open(path, expect, head)
+        _check_columns(snap)
+    except (Unusable, Damaged):
+        return None
+    return snap
+
+
+def _check_columns(snap: Snapshot) -> None:
+    """Every column read (and so checked) now; Damaged names the first that fails."""
+    for name in snap.__dict__.get("_loaders", ()):
+        getattr(snap, name)
+    snap.identity()
 
 
 def read(path: Path, expect: Signature | None, head: Path | None = None) -> Snapshot | None:
