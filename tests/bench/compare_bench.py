@@ -3,6 +3,7 @@
     python -m tests.bench.compare_bench --sizes 10k            # print the rows
     python -m tests.bench.compare_bench --sizes 10k,100k --record
     python -m tests.bench.compare_bench --sizes 100k --store /tmp/copy-of-100k --only pivot --record
+    python -m tests.bench.compare_bench --sizes 100k --store /tmp/copy-of-100k --only pivot --app 3  # and in the app
 
 Rows, on the ground-truth stores of `stores.py` (built once under `--work`):
 
@@ -16,7 +17,10 @@ Rows, on the ground-truth stores of `stores.py` (built once under `--work`):
 * `pivot (app): …` (with `--app`): the same in the real app, headless, one fresh process
   per run (`pivot_probe.py`): from the key (ctrl+t: the first comparison of the session;
   p: a period switch; the last letter of "van ban den" typed after a pause) to the end
-  of the first frame that draws the repainted pivot: what the user waits for.
+  of the first frame that draws the repainted pivot: what the user waits for (the
+  `pivot:` rows above leave out the table's paint, ~35 ms at 100k, and the thread the
+  worker shares with the UI). An app may rebuild a stale derived file: give `--app` a
+  private copy of a shared store (`growth._copy_store`) unless it is known sound.
 * `figures --csv` / `--jsonl`: `tongket --store S figures --csv > /dev/null` in a fresh
   process; figures per second from spawn to exit (the row count is the output's lines).
 
