@@ -213,3 +213,76 @@ async def test_an_empty_pivot_says_why_in_plain_words(tmp_path: Path):
         else:
             assert f"No year figures of {pivot.measure}" in text and "figures matched" in text
             assert any(f"{p} (" in text for p in ("half-year", "quarter", "other"))
+
+
+async def test_a_pivot_asked_for_after_a_pause_is_not_held_back(tmp_path: Path, monkeypatch):
+    """Only a request soon after the last one waits for typing to stop (DEBOUNCE_S): ctrl+t,
+    or a key after a pause, is compared at once."""
+    import asyncio
+
+    from tongket.store.record import FigureHit, LookupResult
+    from tongket.tui.dialogs import lookup_pivot
+
+    monkeypatch.setattr(lookup_pivot, "DEBOUNCE_S", 30.0)  # a wait would outlast the test's timeout
+    hits = tuple(FigureHit(f"id{i}", 0, "Kiên Giang", 2000 + i, "year", float(i), "hồ sơ", "hồ sơ", "records",
+                           f"{i}", 1.0) for i in range(5))
+    measured: list[str] = []
+
+    def search(query: str, limit: int | None = None) -> LookupResult:
+        return LookupResult(hits, len(hits), len(hits))
+
+    def measure(query: str, name: str | None, by_label: bool, table: str) -> LookupResult:
+        measured.append(query)
+        return LookupResult(hits, len(hits), len(hits))
+
+    app = make_app(demo_archive(tmp_path), tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(LookupDialog(search, measure=measure))
+        await settle(pilot)
+        await pilot.press(*"ho")
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await asyncio.wait_for(settle(pilot), 10)
+        assert measured == ["ho"]
+        assert app.screen.pivot is not None and app.screen.pivot.measure == "records"
+
+
+async def test_a_period_switch_draws_at_once_while_a_better_measure_is_sought(tmp_path: Path):
+    """p with a measure that has no figures in the next table: that table (saying why it is
+    empty) is drawn at once; the worker's choice replaces it when it comes."""
+    import threading
+
+    from tongket.store.record import FigureHit, LookupResult
+
+    hits = tuple(FigureHit(f"id{i}", 0, "Kiên Giang", 2000 + i, "year", float(i), "hồ sơ", "hồ sơ", "records",
+                           f"{i}", 1.0) for i in range(5))
+    release = threading.Event()
+
+    def search(query: str, limit: int | None = None) -> LookupResult:
+        return LookupResult(hits, len(hits), len(hits))
+
+    def measure(query: str, name: str | None, by_label: bool, table: str) -> LookupResult:
+        if table != "year":
+            release.wait(10)
+        return LookupResult(hits, len(hits), len(hits))
+
+    app = make_app(demo_archive(tmp_path), tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(LookupDialog(search, measure=measure))
+        await settle(pilot)
+        await pilot.press(*"ho")
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert app.screen.pivot is not None and app.screen.pivot.period == "year"
+        await pilot.press("p")
+        await pilot.pause()
+        shown = app.screen.pivot
+        assert shown is not None and shown.period == "half-year" and not shown.rows
+        await pilot.pause()
+        assert "looking for a measure with half-year figures" in str(app.screen.query_one("#pivot-title").render())
+        release.set()
+        await settle(pilot)
+        assert app.screen.pivot is not None and app.screen.pivot.period == "half-year"

@@ -32,7 +32,7 @@ from .typeahead import TypeAheadScreen
 
 # (query, measure or None, by label, the table shown: a measure with figures in it is preferred)
 Measure = Callable[[str, "str | None", bool, str], "LookupResult | pivots.Columns"]
-DEBOUNCE_S = 0.15  # typing on within this starts no grouping: the next keystroke's worker replaces this one
+DEBOUNCE_S = 0.15  # a request this soon after the last one waits this long: typing on replaces its worker
 Details = Callable[[Sequence[FigureHit]], Sequence[FigureHit]]
 STORE_ERRORS = (TongketError, OSError)
 
@@ -68,6 +68,7 @@ class LookupPivot(TypeAheadScreen[FigureHit | None]):
         self._period = "year"
         self._by_label = False
         self._grouped: tuple[str, bool, str, pivots.Comparable] | None = None  # query, by label, chosen for
+        self._asked = float("-inf")  # when the pivot was last asked for (time.monotonic)
 
     # the lookup dialog's side ---------------------------------------------------------
 
@@ -101,18 +102,31 @@ class LookupPivot(TypeAheadScreen[FigureHit | None]):
 
     def start_pivot(self, *, wait: bool = True) -> None:
         """Show the pivot of the current query: at once when its matches are grouped
-        already and their measure has figures in the shown table (or was chosen for it),
-        else once the worker has them. `wait`: give typing a moment first."""
+        already (a period switch), and when their measure has no figures in the new table,
+        again once the worker has found one that has; else once the worker has them. `wait`: give typing a moment first, when the last
+        request came less than `DEBOUNCE_S` ago (the first keystroke after a pause, or
+        ctrl+t, is not kept waiting: a comparison is due within 100 ms of it)."""
         query, by_label, period = self.pivot_query(), self._by_label, self._period
+        now, last = time.monotonic(), self._asked
+        self._asked = now
+        wait = wait and now - last < DEBOUNCE_S
         if not query:
             return
         if self._grouped is not None and self._grouped[:2] == (query, by_label):
             grouped = self._grouped[3]
             measure = grouped.order[0] if grouped.order else ""
+            self._show_pivot()  # at once: this measure's table (or why it is empty) in the new period
             if self._grouped[2] == period or pivots.shows(grouped, measure, period):
-                self._show_pivot()
                 return
-        self.query_one(PivotView).waiting(Text("comparing every match…", style="dim"))
+            shown = self.pivot
+            why = f"{one_line(shown.summary())} · " if shown is not None else ""
+            self.query_one(PivotView).waiting(Text(f"{why}looking for a measure with {period} figures…", style="dim"))
+            measure_of = self._measure or hits_measure(list(self.pivot_hits()))
+            # after the repaint: the search reads other keys' rows, and its thread would hold the frame back
+            self.call_after_refresh(self._group_matches, measure_of, query, by_label, period, DEBOUNCE_S if wait else 0.0)
+            return
+        else:
+            self.query_one(PivotView).waiting(Text("comparing every match…", style="dim"))
         measure_of = self._measure or hits_measure(list(self.pivot_hits()))
         self._group_matches(measure_of, query, by_label, period, DEBOUNCE_S if wait else 0.0)
 
