@@ -97,3 +97,36 @@ async def test_an_unexpected_failure_in_a_worker_is_reported_and_the_app_goes_on
         await pilot.press("j")  # the app still answers
         await settle(pilot)
         assert app.article_list.cursor == 1
+
+
+class RowsListener(Listener):
+    """Also records the rows the gateway answers with."""
+
+    def on_rows_ready(self, message: Message) -> None:
+        self.answers.append(message)
+
+    def on_archive_opened(self, message: Message) -> None:
+        self.answers.append(message)
+
+
+async def test_the_first_query_after_a_load_keeps_what_it_loaded_out_of_full_collections(tmp_path: Path):
+    """The archive and its list rows live as long as the session: a full collection of
+    the cyclic GC would walk them all in the middle of a frame, so the first query after
+    the load freezes them (gc.freeze); later queries make nothing that lives as long."""
+    import gc
+
+    from tongket.tui.messages import RowsReady
+
+    app = RowsListener({"archive": demo_archive(tmp_path)})
+    async with app.run_test() as pilot:
+        app.gateway.open(app)
+        await settle(pilot)
+        before = gc.get_freeze_count()
+        app.gateway.query(1, Filters(), None, app)
+        await settle(pilot)
+        after_first = gc.get_freeze_count()
+        app.gateway.query(2, Filters(province="Kiên Giang"), None, app)
+        await settle(pilot)
+        assert [type(m) for m in app.answers][-2:] == [RowsReady, RowsReady]
+        assert after_first > before
+        assert gc.get_freeze_count() <= after_first  # no second freeze (frozen objects freed by refcount leave it)

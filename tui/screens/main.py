@@ -127,12 +127,17 @@ class MainScreen(ArticleActions):
         self._generation += 1
         if keep_id is None and (current := self.article_list.current) is not None:
             keep_id = current.id
-        self._update_header(busy=True)
+        if self._waiting_picker is None:  # a picker covering the list closes when the rows are in
+            self._update_header(busy=True)
         self.gateway.query(self._generation, self.filters, keep_id, self)
 
     def on_rows_ready(self, message: RowsReady) -> None:
         if message.generation != self._generation:
             return  # answers filters the user has already changed
+        # The picker first: a widget of this screen changed while a dialog still covers it
+        # is drawn by a frame of its own, and the frame that uncovers the new rows then
+        # waits for the screen's next update slot (up to two frames at 60 fps).
+        self._close_picker()
         self.total = message.total
         article_list = self.article_list
         if article_list.loading:
@@ -141,7 +146,6 @@ class MainScreen(ArticleActions):
                 article_list.focus()  # a loading widget gives its focus away
         article_list.set_empty_message(Text(EMPTY_ARCHIVE if message.total == 0 else NO_MATCH))
         article_list.set_rows(message.rows, keep_id=message.keep_id, keep_index=message.keep_index)
-        self._close_picker()
         if message.keep_id and self._pending_figure and self._pending_figure[0] == message.keep_id:
             if article_list.current is None or article_list.current.id != message.keep_id:
                 self.gateway.load_article(message.keep_id, self, forced=True)
@@ -177,9 +181,11 @@ class MainScreen(ArticleActions):
         if stored is None:
             self.gateway.load_article(meta.id, self, around=around)
             return
-        # Read ahead by a worker: shown in the same frame as the cursor.
+        # Read ahead by a worker: shown in the same frame as the cursor. The next rows are
+        # read once that frame is drawn: a worker reading them meanwhile holds the
+        # interpreter for milliseconds at a time (the GIL) while the frame is composed.
         self.on_article_loaded(ArticleLoaded(stored))
-        self.gateway.read_ahead(around, self)
+        self.call_after_refresh(self.gateway.read_ahead, around, self)
 
     def _rows_around(self) -> list[str]:
         """Ids of the rows the next cursor moves reach (four below, two above): read in one
