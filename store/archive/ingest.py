@@ -139,8 +139,9 @@ class FileParser:
     def word_block(self, first: int, texts: list[bytes]) -> Any:
         """A future of the word block of `texts` (search.words, entries first…), built by a
         worker while this process stores on; None without workers (built by the caller).
-        Queued behind the parsing already asked for, so it uses a core parsing leaves idle:
-        after the last batch, while the snapshot is merged and written."""
+        Asked for the last batch only (ingest_files), when parsing leaves the workers idle:
+        it is built while the snapshot is merged and written (earlier, it competed with the
+        next batch's parsing for the same cores)."""
         if not self._parallel or self._pool is None:
             return None
         from tongket.store.derived import wordindex_block

@@ -171,7 +171,6 @@ class Writing(DerivedViews):
         chunks = [items[start : start + INGEST_BATCH] for start in range(0, total, INGEST_BATCH)]
         # The parser's workers outlive the snapshot step: the last word block is built there meanwhile.
         with FileParser(total, max_bytes=max_bytes) as parser, self._one_snapshot(total > INGEST_BATCH):
-            self._word_builder = parser.word_block
             pending = parser.map(chunks[0]) if chunks else iter(())
             for i, chunk in enumerate(chunks):
                 results = pending
@@ -186,6 +185,8 @@ class Writing(DerivedViews):
                     done += 1
                     if progress is not None:
                         progress(done, total)
+                if i + 1 == len(chunks):  # nothing left to parse: a worker is free for its word block
+                    self._word_builder = parser.word_block
                 if parsed:
                     for status, source in self._store_batch(parsed, failed, split):
                         {"added": added, "updated": updated, "unchanged": unchanged}[status].append(source)
