@@ -7,7 +7,7 @@ import mmap
 import os
 import secrets
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Literal, Sequence
 
 from tongket.store.archive.storage import atomic_write_bytes
 from tongket.store.derived import wordindex
@@ -87,7 +87,7 @@ def append(folder: Path, items: Iterable[tuple[str, str]], *, words: BlockBuilde
             valid = False
     if not valid or entries is None:
         rewrite(folder, items)
-        return
+        return None
     token, refs, _starts, ends = entries
     fresh = wordindex.stamp_matches(folder)
     with open(txt, "ab") as handle:
@@ -105,7 +105,7 @@ def append(folder: Path, items: Iterable[tuple[str, str]], *, words: BlockBuilde
 
 
 def _append_fast(folder: Path, items: list[tuple[str, str]], words: BlockBuilder | None = None
-                 ) -> PendingWords | None | bool:
+                 ) -> PendingWords | None | Literal[False]:
     """`append` without decoding every entry of search.idx (which made each batch of an
     ingest O(archive)): reads the header and the last entry only. Entries are written in
     increasing offsets, so when the last one ends within the text file all of them do and

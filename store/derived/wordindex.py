@@ -118,7 +118,7 @@ def append(folder: Path, token: bytes, first: int, texts: Sequence[bytes],
                 write(folder, token, texts_now)
                 return True
             if index.count < first:  # the lagging records first, then the new ones, as one block
-                texts, block = list(texts_now[index.count : first + len(texts)]), None
+                texts, block = [bytes(t) for t in texts_now[index.count : first + len(texts)]], None
                 first = index.count
         if index is not None and index.count == first and len(index.blocks) >= _MAX_BLOCKS:
             new_block = block if block is not None else blocks.build(first, texts) if texts else b""
