@@ -17,7 +17,8 @@ from __future__ import annotations
 import struct
 from array import array
 from bisect import bisect_left
-from itertools import accumulate
+from itertools import repeat
+from operator import add
 from typing import Any, Iterable, Iterator
 
 import orjson
@@ -34,11 +35,6 @@ def _utf8(text: str) -> bytes:
 
 def _pad(n: int) -> int:
     return (8 - n % 8) % 8
-
-
-def _offsets(blob: bytes) -> array:
-    """Where each NUL-ended entry of `blob` starts, and its end."""
-    return array("q", accumulate((len(part) + 1 for part in blob.split(_SEP)[:-1]), initial=0))
 
 
 class _Sorted:
@@ -103,26 +99,39 @@ class Table:
             return value
         return current
 
-    def parts(self) -> tuple[bytes, bytes]:
-        """The merged table's keys and values blobs: the saved table's runs between the
-        changed keys copied as bytes, the changes put in their place."""
+    def parts(self) -> tuple[bytes, bytes, array, array]:
+        """The merged table's keys and values blobs and their offsets: the saved table's runs
+        between the changed keys copied as bytes, their offsets shifted from the saved ones
+        (splitting the 100k entries again cost ~0.25 s of every batch at 100k), the changes
+        put in their place."""
         changes = sorted((_utf8(k), v) for k, v in self._changes.items())
         keys: list[bytes | memoryview] = []
         values: list[bytes | memoryview] = []
+        key_off, value_off = array("q", [0]), array("q", [0])
         base, prev = self._base, 0
+
+        def run(lo: int, hi: int) -> None:
+            assert base is not None
+            for blobs, offs, data, saved in ((keys, key_off, base.keys, base.key_off),
+                                             (values, value_off, base.values, base.value_off)):
+                blobs.append(data[saved[lo] : saved[hi]])
+                offs.extend(map(add, saved[lo + 1 : hi + 1], repeat(offs[-1] - saved[lo])))
+
+        def one(blobs: list[bytes | memoryview], offs: array, data: bytes) -> None:
+            blobs.append(data)
+            offs.append(offs[-1] + len(data))
+
         for key, value in changes:
             pos, found = base.find(key) if base is not None else (0, False)
             if base is not None and pos > prev:
-                keys.append(base.keys[base.key_off[prev] : base.key_off[pos]])
-                values.append(base.values[base.value_off[prev] : base.value_off[pos]])
+                run(prev, pos)
             if value is not None:
-                keys.append(key + _SEP)
-                values.append(_utf8(value) + _SEP)
+                one(keys, key_off, key + _SEP)
+                one(values, value_off, _utf8(value) + _SEP)
             prev = pos + 1 if found else max(prev, pos)
         if base is not None and len(base) > prev:
-            keys.append(base.keys[base.key_off[prev] : base.key_off[len(base)]])
-            values.append(base.values[base.value_off[prev] : base.value_off[len(base)]])
-        return b"".join(keys), b"".join(values)
+            run(prev, len(base))
+        return b"".join(keys), b"".join(values), key_off, value_off
 
 
 class Lookups:
@@ -156,8 +165,9 @@ class Lookups:
 
     def encode(self) -> Iterator[bytes]:
         """The saved layout (module docstring), in parts."""
-        blobs = [table.parts() for table in (self.by_content, self.by_path, self.by_url, self.url_of)]
-        offsets = [(_offsets(keys), _offsets(values)) for keys, values in blobs]
+        tables = [table.parts() for table in (self.by_content, self.by_path, self.by_url, self.url_of)]
+        blobs = [(keys, values) for keys, values, _k, _v in tables]
+        offsets = [(k_off, v_off) for _keys, _values, k_off, v_off in tables]
         lengths = [n for (k_off, v_off), (keys, values) in zip(offsets, blobs)
                    for n in (len(k_off) * 8, len(v_off) * 8, len(keys), len(values))]
         yield MAGIC + _LENGTHS.pack(*lengths)

@@ -136,6 +136,21 @@ class FileParser:
             self._pool = ProcessPoolExecutor(max_workers=self._workers, mp_context=context)
         return self._pool
 
+    def word_block(self, first: int, texts: list[bytes]) -> Any:
+        """A future of the word block of `texts` (search.words, entries first…), built by a
+        worker while this process stores on; None without workers (built by the caller).
+        Asked for the last batch only (ingest_files), when parsing leaves the workers idle:
+        it is built while the snapshot is merged and written (earlier, it competed with the
+        next batch's parsing for the same cores)."""
+        if not self._parallel or self._pool is None:
+            return None
+        from tongket.store.derived import wordindex_block
+
+        try:
+            return self._pool.submit(wordindex_block.build, first, texts)
+        except (OSError, RuntimeError):  # the pool is broken or shut down: built by the caller
+            return None
+
     def map(self, chunk: list[tuple[Path, str | None, str | None]]) -> Iterator[Prepared | Rejection]:
         """Results for (path, url, source path) in order. With workers, the whole chunk is
         queued right away, so the caller can store one batch while the next is parsed."""

@@ -37,6 +37,8 @@ class ArchiveState:
         self._snapshot: snapshots.Snapshot | None = None  # what the index is built from
         self._defer_snapshot = False  # True while ingest_files writes batch after batch
         self._snapshot_pending = False  # archive.json written, its snapshot not yet
+        self._word_builder: Any = None  # during ingest_files: builds word blocks in its workers
+        self._words_pending: Any = None  # textindex_write.PendingWords of the last batch
         self._fold_cache: dict[str, str] = {}  # folded labels/units, kept across snapshot builds
         self._texts: textindex.TextIndex | None = None  # packed search text, bound to the index
         self._texts_for: snapshots.Snapshot | None = None  # the snapshot `_texts` is bound to

@@ -163,13 +163,25 @@ class DerivedViews(Loading):
         data: a failure only means the next text filter reads those bodies again."""
         items = self._bodies.take_new_texts()
         try:
-            textindex_write.append(self.path, items)
+            self._finish_words()
+            self._words_pending = textindex_write.append(self.path, items, words=self._word_builder)
             if self._replaced_text and self._records_data is not None:
                 refs = {r.get("body_ref", aid) for aid, r in self._records_data.items()}
                 textindex_write.compact(self.path, refs)
         except (OSError, ValueError):
             pass
         self._replaced_text = False
+
+    def _finish_words(self) -> None:
+        """The word block of the last batch, built by a worker meanwhile, into search.words
+        (lock held; derived: a failure leaves those records to be scanned, then indexed by
+        the next append)."""
+        pending, self._words_pending = self._words_pending, None
+        if pending is not None:
+            try:
+                pending.finish()
+            except (OSError, ValueError):
+                pass
 
     def _provinces(self) -> ProvinceNames:
         """Province names the archive holds (parsed and corrected), for resolving input."""

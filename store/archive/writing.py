@@ -90,6 +90,7 @@ class Writing(DerivedViews):
             yield
         finally:
             self._defer_snapshot = False
+            self._word_builder = None
             try:
                 with write_lock(self.path):
                     if self._stat_signature() == self._signature:
@@ -97,8 +98,10 @@ class Writing(DerivedViews):
                             self._compact()  # writes the snapshot too
                         elif self._snapshot_pending:
                             self._refresh_snapshot(save=True)
+                    self._finish_words()  # its block was built by a worker meanwhile
             except StoreError:
                 pass  # the next open rebuilds the snapshot, the next session compacts
+            self._words_pending = None  # not finished: the next append indexes those records
 
     def _sweep_leftovers(self) -> None:
         """Temp files of writers killed mid-write (their pid is gone): a write holds the lock,
@@ -166,7 +169,8 @@ class Writing(DerivedViews):
         split: list[str] = []
         done = 0
         chunks = [items[start : start + INGEST_BATCH] for start in range(0, total, INGEST_BATCH)]
-        with self._one_snapshot(total > INGEST_BATCH), FileParser(total, max_bytes=max_bytes) as parser:
+        # The parser's workers outlive the snapshot step: the last word block is built there meanwhile.
+        with FileParser(total, max_bytes=max_bytes) as parser, self._one_snapshot(total > INGEST_BATCH):
             pending = parser.map(chunks[0]) if chunks else iter(())
             for i, chunk in enumerate(chunks):
                 results = pending
@@ -181,6 +185,8 @@ class Writing(DerivedViews):
                     done += 1
                     if progress is not None:
                         progress(done, total)
+                if i + 1 == len(chunks):  # nothing left to parse: a worker is free for its word block
+                    self._word_builder = parser.word_block
                 if parsed:
                     for status, source in self._store_batch(parsed, failed, split):
                         {"added": added, "updated": updated, "unchanged": unchanged}[status].append(source)

@@ -7,7 +7,7 @@ import mmap
 import os
 import secrets
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Literal, Sequence
 
 from tongket.store.archive.storage import atomic_write_bytes
 from tongket.store.derived import wordindex
@@ -26,15 +26,56 @@ def _packed(items: Iterable[tuple[str, str]], offset: int) -> tuple[list[bytes],
     return chunks, packed
 
 
-def append(folder: Path, items: Iterable[tuple[str, str]]) -> None:
+# Builds a word block elsewhere: (first entry, record texts) -> a future of its bytes.
+BlockBuilder = Callable[[int, list[bytes]], Any]
+
+
+class PendingWords:
+    """The word index of records already in search.txt, its block being built elsewhere
+    (a worker process) while the writer goes on; `finish` (lock held) appends it. Until
+    then, or if it never comes (a killed writer), the reader scans those records and the
+    next append indexes them with its own (wordindex.append)."""
+
+    def __init__(self, folder: Path, token: bytes, first: int, texts: list[bytes], fresh: bool, future: Any) -> None:
+        self._args = (folder, token, first, texts, fresh)
+        self._future = future
+
+    def finish(self) -> None:
+        from concurrent.futures import CancelledError
+        from concurrent.futures.process import BrokenProcessPool
+
+        folder, token, first, texts, fresh = self._args
+        try:
+            block = self._future.result()
+        except (BrokenProcessPool, CancelledError, OSError, RuntimeError):  # no worker: built here
+            block = None
+        if _token_now(folder) != token:
+            return  # search.txt was rewritten meanwhile: its writer indexed it anew
+        if not wordindex.append(folder, token, first, texts, lambda: _all_texts(folder), was_fresh=fresh, block=block):
+            discard(folder)
+
+
+def _token_now(folder: Path) -> bytes | None:
+    try:
+        with open(folder / INDEX_FILE, "rb") as handle:
+            head = handle.read(len(MAGIC) + TOKEN_LEN)
+    except OSError:
+        return None
+    return head[len(MAGIC) :] if head.startswith(MAGIC) else None
+
+
+def append(folder: Path, items: Iterable[tuple[str, str]], *, words: BlockBuilder | None = None) -> PendingWords | None:
     """Append (ref, folded text) records. The text goes first, then the entries: a writer
-    killed in between leaves unreferenced bytes, never an entry pointing past the text."""
+    killed in between leaves unreferenced bytes, never an entry pointing past the text.
+    With `words`, the records' word block is built through it and left to the returned
+    PendingWords (the fast path only; a rewrite indexes here)."""
     items = list(items)
     if not items:
-        return
+        return None
     folder = Path(folder)
-    if _append_fast(folder, items):
-        return
+    pending = _append_fast(folder, items, words)
+    if pending is not False:
+        return pending
     entries = read_entries(folder)
     txt, idx = folder / TEXT_FILE, folder / INDEX_FILE
     valid = False
@@ -46,7 +87,7 @@ def append(folder: Path, items: Iterable[tuple[str, str]]) -> None:
             valid = False
     if not valid or entries is None:
         rewrite(folder, items)
-        return
+        return None
     token, refs, _starts, ends = entries
     fresh = wordindex.stamp_matches(folder)
     with open(txt, "ab") as handle:
@@ -60,14 +101,16 @@ def append(folder: Path, items: Iterable[tuple[str, str]]) -> None:
         handle.seek(0, os.SEEK_END)
         handle.write(b"".join(packed))
     _index_words(folder, token, n_valid, [c[:-1] for c in chunks], fresh)
+    return None
 
 
-def _append_fast(folder: Path, items: list[tuple[str, str]]) -> bool:
+def _append_fast(folder: Path, items: list[tuple[str, str]], words: BlockBuilder | None = None
+                 ) -> PendingWords | None | Literal[False]:
     """`append` without decoding every entry of search.idx (which made each batch of an
     ingest O(archive)): reads the header and the last entry only. Entries are written in
     increasing offsets, so when the last one ends within the text file all of them do and
     none needs dropping. False (nothing written) whenever that does not hold: the full
-    path then decides."""
+    path then decides; else the PendingWords of `words`, or None (indexed here)."""
     txt, idx = folder / TEXT_FILE, folder / INDEX_FILE
     start = len(MAGIC) + TOKEN_LEN
     try:
@@ -99,8 +142,13 @@ def _append_fast(folder: Path, items: list[tuple[str, str]]) -> bool:
             ih.write(b"".join(packed))
     except FileNotFoundError:
         return False
-    _index_words(folder, head[len(MAGIC) :], n, [c[:-1] for c in chunks], fresh)
-    return True
+    texts = [c[:-1] for c in chunks]
+    if words is not None:
+        future = words(n, texts)
+        if future is not None:
+            return PendingWords(folder, head[len(MAGIC) :], n, texts, fresh, future)
+    _index_words(folder, head[len(MAGIC) :], n, texts, fresh)
+    return None
 
 
 def _index_words(folder: Path, token: bytes, first: int, texts: list[bytes], fresh: bool) -> None:
