@@ -144,15 +144,41 @@ async def test_first_hits_then_every_hit(tmp_path: Path):
         assert "25 figures in 25 articles" in screen_text(app)
 
 
-async def test_typing_on_in_the_pivot_groups_the_last_query_not_every_keystroke(tmp_path: Path):
-    from tongket.store.record import FigureHit, LookupResult
+def _five_records_hits() -> tuple:
+    """Five year figures of one measure ("records"), one per year from 2000."""
+    from tongket.store.record import FigureHit
 
-    hits = tuple(FigureHit(f"id{i}", 0, "Kiên Giang", 2000 + i, "year", float(i), "hồ sơ", "hồ sơ", "records",
+    return tuple(FigureHit(f"id{i}", 0, "Kiên Giang", 2000 + i, "year", float(i), "hồ sơ", "hồ sơ", "records",
                            f"{i}", 1.0) for i in range(5))
-    measured: list[str] = []
+
+
+def _answering(hits: tuple):
+    """A lookup search that answers every query with `hits`."""
+    from tongket.store.record import LookupResult
 
     def search(query: str, limit: int | None = None) -> LookupResult:
         return LookupResult(hits, len(hits), len(hits))
+
+    return search
+
+
+async def _ask_pivot_of_ho(app, pilot, search, measure) -> None:
+    """The lookup on `search`, "ho" typed, then ctrl+t (the pivot asked for, not waited for)."""
+    await settle(pilot)
+    app.push_screen(LookupDialog(search, measure=measure))
+    await settle(pilot)
+    await pilot.press(*"ho")
+    await settle(pilot)
+    await pilot.press("ctrl+t")
+
+
+async def test_typing_on_in_the_pivot_groups_the_last_query_not_every_keystroke(tmp_path: Path):
+    from tongket.store.record import LookupResult
+
+    hits = _five_records_hits()
+    measured: list[str] = []
+
+    search = _answering(hits)
 
     def measure(query: str, name: str | None, by_label: bool, table: str) -> LookupResult:
         measured.append(query)
@@ -160,12 +186,7 @@ async def test_typing_on_in_the_pivot_groups_the_last_query_not_every_keystroke(
 
     app = make_app(demo_archive(tmp_path), tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.push_screen(LookupDialog(search, measure=measure))
-        await settle(pilot)
-        await pilot.press(*"ho")
-        await settle(pilot)
-        await pilot.press("ctrl+t")
+        await _ask_pivot_of_ho(app, pilot, search, measure)
         await settle(pilot)
         assert measured == ["ho"]
         await pilot.press(*"xaxa")  # letters the pivot table has no key for go to the query
@@ -220,16 +241,14 @@ async def test_a_pivot_asked_for_after_a_pause_is_not_held_back(tmp_path: Path, 
     or a key after a pause, is compared at once."""
     import asyncio
 
-    from tongket.store.record import FigureHit, LookupResult
+    from tongket.store.record import LookupResult
     from tongket.tui.dialogs import lookup_pivot
 
     monkeypatch.setattr(lookup_pivot, "DEBOUNCE_S", 30.0)  # a wait would outlast the test's timeout
-    hits = tuple(FigureHit(f"id{i}", 0, "Kiên Giang", 2000 + i, "year", float(i), "hồ sơ", "hồ sơ", "records",
-                           f"{i}", 1.0) for i in range(5))
+    hits = _five_records_hits()
     measured: list[str] = []
 
-    def search(query: str, limit: int | None = None) -> LookupResult:
-        return LookupResult(hits, len(hits), len(hits))
+    search = _answering(hits)
 
     def measure(query: str, name: str | None, by_label: bool, table: str) -> LookupResult:
         measured.append(query)
@@ -237,12 +256,7 @@ async def test_a_pivot_asked_for_after_a_pause_is_not_held_back(tmp_path: Path, 
 
     app = make_app(demo_archive(tmp_path), tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.push_screen(LookupDialog(search, measure=measure))
-        await settle(pilot)
-        await pilot.press(*"ho")
-        await settle(pilot)
-        await pilot.press("ctrl+t")
+        await _ask_pivot_of_ho(app, pilot, search, measure)
         await asyncio.wait_for(settle(pilot), 10)
         assert measured == ["ho"]
         assert app.screen.pivot is not None and app.screen.pivot.measure == "records"
@@ -253,14 +267,12 @@ async def test_a_period_switch_draws_at_once_while_a_better_measure_is_sought(tm
     empty) is drawn at once; the worker's choice replaces it when it comes."""
     import threading
 
-    from tongket.store.record import FigureHit, LookupResult
+    from tongket.store.record import LookupResult
 
-    hits = tuple(FigureHit(f"id{i}", 0, "Kiên Giang", 2000 + i, "year", float(i), "hồ sơ", "hồ sơ", "records",
-                           f"{i}", 1.0) for i in range(5))
+    hits = _five_records_hits()
     release = threading.Event()
 
-    def search(query: str, limit: int | None = None) -> LookupResult:
-        return LookupResult(hits, len(hits), len(hits))
+    search = _answering(hits)
 
     def measure(query: str, name: str | None, by_label: bool, table: str) -> LookupResult:
         if table != "year":
@@ -269,12 +281,7 @@ async def test_a_period_switch_draws_at_once_while_a_better_measure_is_sought(tm
 
     app = make_app(demo_archive(tmp_path), tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.push_screen(LookupDialog(search, measure=measure))
-        await settle(pilot)
-        await pilot.press(*"ho")
-        await settle(pilot)
-        await pilot.press("ctrl+t")
+        await _ask_pivot_of_ho(app, pilot, search, measure)
         await settle(pilot)
         assert app.screen.pivot is not None and app.screen.pivot.period == "year"
         await pilot.press("p")
