@@ -21,7 +21,10 @@ from tongket.store.derived import wordindex  # noqa: E402
 from tongket.store.lang.text import fold  # noqa: E402
 from tests.bench import generate as gen  # noqa: E402
 
-BATCHES = [160, 20, 20, 20, 20, 20, 20, 20, 20, 20]  # the 9th: 8 blocks, the first bigger than the rest
+# (batches, the blocks at the end): at the 9th batch the file holds 8 blocks and merges the
+# shortest tail that the block before it outweighs (the first plan: all after the first;
+# the second: the six small ones, the two big ones kept)
+PLANS = [([160] + [20] * 9, [160, 140, 20, 20]), ([200, 150] + [20] * 7, [200, 150, 120, 20])]
 
 
 def _needles(rng: random.Random, texts: list[str], n: int) -> list[str]:
@@ -54,9 +57,18 @@ def _check(folder: Path, raw: list[str], seed: int) -> None:
         assert {m.id for m in archive.query(text=needle)} == {i for i, t in folded.items() if want in t}, needle
 
 
-def test_text_query_equals_a_plain_scan_across_blocks_and_merges(store_dir: Path, tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    articles = list(gen.iter_articles(sum(BATCHES), seed=5))
+def _block_counts(folder: Path) -> list[int]:
+    raw = (folder / wordindex.WORDS_FILE).read_bytes()
+    token = raw[len(wordindex.MAGIC) : len(wordindex.MAGIC) + wordindex._TOKEN_LEN]
+    index = wordindex.WordIndex.load(folder, token, mapped=False)
+    assert index is not None
+    return [b.count for b in index.blocks]
+
+
+@pytest.mark.parametrize("batches, blocks", PLANS)
+def test_text_query_equals_a_plain_scan_across_blocks_and_merges(store_dir: Path, tmp_path: Path, batches: list[int],
+                                                                  blocks: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    articles = list(gen.iter_articles(sum(batches), seed=5))
     files = []
     for art in articles:
         path = tmp_path / art.name
@@ -64,11 +76,12 @@ def test_text_query_equals_a_plain_scan_across_blocks_and_merges(store_dir: Path
         files.append(path)
     archive = Archive.open(store_dir)
     start = 0
-    for i, n in enumerate(BATCHES):
+    for i, n in enumerate(batches):
         archive.ingest_files([(f, None) for f in files[start : start + n]])
         start += n
         if i in (0, 3, 8, 9):
             _check(store_dir, [a.text for a in articles[:start]], seed=i)
+    assert _block_counts(store_dir) == blocks
     # a whole-file rebuild (here of an older format) is built in parts, then merged
     monkeypatch.setattr(wordindex, "_BUILD_PART", 70)
     path = store_dir / "search.words"

@@ -144,12 +144,19 @@ def append(folder: Path, token: bytes, first: int, texts: Sequence[bytes],
 
 
 def _merge_into(folder: Path, token: bytes, index: "WordIndex", new_block: bytes) -> None:
-    """Replace the file by its blocks with the small ones merged: all after the first while
-    the first holds more entries than they do (each merge then costs what was added since
-    the first was written), else all of them. Replaced, not rewritten in place: a reader may
-    have the old file mapped."""
+    """Replace the file by its blocks with the small ones merged: the shortest tail of two or
+    more blocks that the block before it outweighs (entries), or all of them when none does.
+    Block sizes then fall off geometrically and a merge costs about what was added since the
+    kept blocks were written, not the archive (at 10k, blocks of 4000, 3500 and six of 500
+    merge the 3000, not all 10,500). Replaced, not rewritten in place: a reader may have the
+    old file mapped."""
     parts = index.blocks
-    keep = 1 if parts[0].count >= sum(b.count for b in parts[1:]) else 0
+    keep, tail = 0, sum(b.count for b in parts[-2:])
+    for k in range(len(parts) - 2, 0, -1):  # tail = entries of parts[k:]
+        if parts[k - 1].count >= tail:
+            keep = k
+            break
+        tail += parts[k - 1].count
     head = MAGIC + token + b"\0" * _STAMP.size
     kept = [b.file_bytes() for b in parts[:keep]]  # views of the mapped file: not copied
     atomic_write_bytes(folder / WORDS_FILE, [head, *kept, blocks.merge(parts[keep:]), new_block], fsync=False)
