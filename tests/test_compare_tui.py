@@ -162,6 +162,17 @@ def _answering(hits: tuple):
     return search
 
 
+def _recording(hits: tuple, measured: list[str]):
+    """A measure that answers with `hits` and notes each query it is asked for in `measured`."""
+    from tongket.store.record import LookupResult
+
+    def measure(query: str, name: str | None, by_label: bool, table: str) -> LookupResult:
+        measured.append(query)
+        return LookupResult(hits, len(hits), len(hits))
+
+    return measure
+
+
 async def _ask_pivot_of_ho(app, pilot, search, measure) -> None:
     """The lookup on `search`, "ho" typed, then ctrl+t (the pivot asked for, not waited for)."""
     await settle(pilot)
@@ -173,16 +184,9 @@ async def _ask_pivot_of_ho(app, pilot, search, measure) -> None:
 
 
 async def test_typing_on_in_the_pivot_groups_the_last_query_not_every_keystroke(tmp_path: Path):
-    from tongket.store.record import LookupResult
-
     hits = _five_records_hits()
     measured: list[str] = []
-
-    search = _answering(hits)
-
-    def measure(query: str, name: str | None, by_label: bool, table: str) -> LookupResult:
-        measured.append(query)
-        return LookupResult(hits, len(hits), len(hits))
+    search, measure = _answering(hits), _recording(hits, measured)
 
     app = make_app(demo_archive(tmp_path), tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -241,18 +245,12 @@ async def test_a_pivot_asked_for_after_a_pause_is_not_held_back(tmp_path: Path, 
     or a key after a pause, is compared at once."""
     import asyncio
 
-    from tongket.store.record import LookupResult
     from tongket.tui.dialogs import lookup_pivot
 
     monkeypatch.setattr(lookup_pivot, "DEBOUNCE_S", 30.0)  # a wait would outlast the test's timeout
     hits = _five_records_hits()
     measured: list[str] = []
-
-    search = _answering(hits)
-
-    def measure(query: str, name: str | None, by_label: bool, table: str) -> LookupResult:
-        measured.append(query)
-        return LookupResult(hits, len(hits), len(hits))
+    search, measure = _answering(hits), _recording(hits, measured)
 
     app = make_app(demo_archive(tmp_path), tmp_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -15,6 +15,8 @@ from typing import Any
 
 import orjson
 
+from tongket.store.derived.snapshot_records import escaped
+
 _KEY = b'"source_url":'
 
 
@@ -29,18 +31,10 @@ def source_url_of(blob: bytes) -> str | None:
     if blob[start : start + 1] != b'"':
         return None  # null
     end = blob.find(b'"', start + 1)
-    while end > 0 and _escaped(blob, end):
+    while end > 0 and escaped(blob, end):
         end = blob.find(b'"', end + 1)
     value = orjson.loads(blob[start : end + 1])
     return value if isinstance(value, str) else None
-
-
-def _escaped(blob: bytes, at: int) -> bool:
-    """The byte at `at` follows an odd run of backslashes."""
-    run = 0
-    while blob[at - 1 - run] == 0x5C:
-        run += 1
-    return run % 2 == 1
 
 
 def list_rows(archive: Any, filters: dict[str, Any]) -> list[dict[str, Any]]:

@@ -155,7 +155,7 @@ class ArchiveIndex(FigureLookup, TextFilter):
         if wanted == self._corrections:
             return
         snap = self.snapshot
-        for rank in self._corrected_ranks():
+        for rank in self._override:
             self._order[rank] = snap.meta(rank)
         self._override = {}
         ranks = self._ranks()
@@ -185,10 +185,6 @@ class ArchiveIndex(FigureLookup, TextFilter):
 
     def corrected_ranks(self) -> set[int]:
         return set(self._override)  # every corrected article's rank (the overlay's)
-
-    def _corrected_ranks(self) -> list[int]:
-        ranks = self._ranks()
-        return [ranks[aid] for aid in self._corrections if aid in ranks]
 
     def _code(self, names: list[str], value: str | None, keys: list[str | None] | None) -> int:
         if not value:

@@ -11,14 +11,6 @@ if TYPE_CHECKING:
 _SEP = "\x00"  # never in a title, id, date or display: clean_text strips control characters
 
 
-def escaped(data: Any, at: int) -> bool:
-    """The byte at `at` follows an odd run of backslashes."""
-    run = 0
-    while data[at - 1 - run] == 0x5C:
-        run += 1
-    return run % 2 == 1
-
-
 def column(checked: Callable[[str], memoryview], name: str, kind: str, n: int) -> Callable[[], Any]:
     """The loader of one column: an array cast in place, or the strings split."""
     if kind == "s":
@@ -89,15 +81,3 @@ class Strings(Sequence[Any]):
             self._all = values
             self._whole(values)
         return self._all
-
-
-def saved(section: Callable[[], memoryview]) -> Callable[[], memoryview]:
-    """The identity maps' bytes, read in place by archive/identity.py (never parsed whole),
-    checked on the first call."""
-    got: list[memoryview] = []
-
-    def identity() -> memoryview:
-        if not got:
-            got.append(section())
-        return got[0]
-    return identity

@@ -16,6 +16,7 @@ copied from the old file with their CRCs, unread, so a damaged one stays detecta
 
 from __future__ import annotations
 
+import functools
 import mmap
 import os
 import struct
@@ -29,7 +30,7 @@ import orjson
 
 from tongket.store.archive.storage import checksum, read_checksum
 from tongket.store.derived.snapshot import SNAPSHOT_FILE, Signature, Snapshot
-from tongket.store.derived.snapshot_columns import Strings, column, saved, strings
+from tongket.store.derived.snapshot_columns import Strings, column, strings
 from tongket.store.derived.snapshot_records import RecordReader
 from tongket.store.errors import StoreError
 
@@ -37,7 +38,6 @@ ARCHIVE_FILE = "archive.json"  # what it is derived from, in the same folder
 FORMAT = 7  # 4: parsed metadata only; corrections are an overlay (store/index.py); 5: checksums;
 # 6: figure qualifier and kind columns; 7: a CRC per section ("crcs"), checked on first read
 MAGIC = b"TONGKET-SNAPSHOT\n"
-_SEP = "\x00"  # never in a title, id, date or display: clean_text strips control characters
 _HEAD = struct.Struct("<Q")
 _SUM_LEN = 32  # hex characters of the header's checksum, right after its length
 _CHUNK = 1 << 24
@@ -322,7 +322,8 @@ def _open(path: Path, expect: Signature | None, head: Path | None = None) -> Sna
         values: dict[str, Any] = {
             "record_of": lambda _rank: None, "record_bytes": lambda _rank: None, "identity": lambda: None}
         if "identity" in sections:
-            values["identity"] = saved(lambda: checked("identity"))
+            # the identity maps' bytes, read in place by archive/identity.py, checked on the first call
+            values["identity"] = functools.cache(lambda: checked("identity"))
         if "record_off" in sections:
             rec_sec = sections["records"]
             try:

@@ -12,9 +12,15 @@ from typing import Any, Iterable, Iterator, Sequence
 
 import orjson
 
-from tongket.store.derived.snapshot_columns import escaped as _escaped
-
 _READ = 1 << 26  # bytes per read of a run of records
+
+
+def escaped(data: Any, at: int) -> bool:
+    """The byte at `at` follows an odd run of backslashes (a quote there is inside a JSON string)."""
+    run = 0
+    while data[at - 1 - run] == 0x5C:
+        run += 1
+    return run % 2 == 1
 
 
 class RecordReader:
@@ -83,7 +89,7 @@ class RecordReader:
                 continue
             start = at + skip
             end = find(b'"', start + 1, base + hi)
-            while end > 0 and mapped[end - 1] == 0x5C and _escaped(mapped, end):
+            while end > 0 and mapped[end - 1] == 0x5C and escaped(mapped, end):
                 end = find(b'"', end + 1, base + hi)
             out.append(mapped[start : end + 1] if end > 0 else False)
         return out
