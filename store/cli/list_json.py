@@ -86,14 +86,7 @@ def _source_urls(ranks: list[int], archive: Any, snap: Any) -> list[str | None]:
     if strings_at is None:
         return [source_url_of(b) if (b := snap.record_bytes(r)) is not None else archive.source_url(snap.ids[r])
                 for r in ranks]
-    urls: list[str | None] = []
-    for r, raw in zip(ranks, strings_at(ranks, _KEY)):
-        if raw is None:
-            urls.append(None)
-        elif raw is False:
-            urls.append(archive.source_url(snap.ids[r]))
-        elif b"\\" in raw:
-            urls.append(orjson.loads(raw))
-        else:
-            urls.append(str(raw[1:-1], "utf-8"))
+    urls = strings_at(ranks, _KEY)
+    if False in urls:  # a record that fails its CRC: its URL read from archive.json
+        urls = [archive.source_url(snap.ids[r]) if url is False else url for r, url in zip(ranks, urls)]
     return urls
