@@ -65,8 +65,9 @@ def _fill(rows: list[dict[str, Any]], ranks: list[int], archive: Any, index: Any
     provinces = [*snap.provinces, None]  # code -1 -> None
     periods = [*snap.periods, None]
     at = lambda column: map(column.__getitem__, ranks)  # noqa: E731
+    none: dict[str, Any] = {}  # one for every uncorrected row (only written out; 88k made and freed cost ~25 ms)
     rows.extend({"id": aid, "title": title, "province": provinces[p], "report_year": y or None, "period": periods[q],
-                 "published": pub, "event_date": ev, "n_figures": nf, "corrections": {}, "source_url": url}
+                 "published": pub, "event_date": ev, "n_figures": nf, "corrections": none, "source_url": url}
                 for aid, title, p, y, q, pub, ev, nf, url in zip(
                     at(ids), at(titles), at(snap.province), at(snap.year), at(snap.period), at(published),
                     at(event_date), at(snap.n_figures), _source_urls(ranks, archive, snap)))
