@@ -12,8 +12,8 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 
+from tongket.store.lang.datafiles import data_text
 from tongket.store.lang.text import fold, fold_words
 
 
@@ -174,7 +174,7 @@ def catalogue_from_json(text: str) -> MetricCatalogue:
 
 
 def _catalogue_text() -> str:
-    return resources.files("tongket.store.lang").joinpath("data/metrics.json").read_text(encoding="utf-8")
+    return data_text("metrics.json")
 
 
 @cache

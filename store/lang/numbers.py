@@ -8,12 +8,11 @@ for what it cannot read, so the figure reader can warn instead of guessing.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from tongket.store.lang.datafiles import data_json
 from tongket.store.lang.text import fold
 
 _GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")  # 1.239.717 or 1.239,5
@@ -41,7 +40,7 @@ class NumberWords:
 @cache
 def number_words() -> NumberWords:
     """Loaded and compiled once per process."""
-    raw = json.loads(resources.files("tongket.store.lang").joinpath("data/numbers.json").read_text("utf-8"))
+    raw = data_json("numbers.json")
     scales = dict(sorted(raw["scales"].items(), key=lambda kv: len(kv[0]), reverse=True))
     folded = {fold(k): float(v) for k, v in scales.items()}
     digits = {fold(k): v for k, v in raw["spelled_digits"].items()}
