@@ -182,9 +182,3 @@ def load_catalogue() -> MetricCatalogue:
     """The packaged catalogue (read once; the result is immutable)."""
     return catalogue_from_json(_catalogue_text())
 
-
-@cache
-def metric_names() -> tuple[tuple[str, str, str], ...]:
-    """(key, Vietnamese name, English name) of every metric, without compiling the match
-    patterns (a lookup by metric name needs only these; compiling all costs ~100 ms)."""
-    return tuple((raw["key"], raw["name_vi"], raw["name_en"]) for raw in json.loads(_catalogue_text())["metrics"])
