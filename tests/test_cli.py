@@ -211,6 +211,36 @@ def test_list_json_rows_agree_with_show(capsys, stocked: Archive) -> None:
     assert by_title["Không nguồn"]["source_url"] is None
 
 
+def test_list_json_few_of_many_rows_agree_with_show(capsys, stocked: Archive) -> None:
+    """A filter that picks a few of many articles reads their rows from their stored records,
+    not the columns: the same rows as `show --json` (quotes, backslashes, controls, no date,
+    no URL, a correction), and a record that fails its checksum is read elsewhere, not believed."""
+    for i in range(60):  # 3 rows of 65: few enough to be read from their records
+        stocked.ingest_article(make_article(f"Bài {i}", province="Bắc Giang", year=2018,
+                                            published=f"2018-03-{i % 28 + 1:02}"))
+    stocked.ingest_article(make_article('Báo cáo "trích" \\ \u202etrái', province="Cà Mau", year=2020,
+                                        url='https://example.vn/tin?q="a\\\\b"&r=\\'))
+    stocked.ingest_article(make_article("Không nguồn Cà Mau", province="Cà Mau", published="2021-02-03"))
+    corrected = make_article("Sẽ sửa", province="Bạc Liêu", year=2019)
+    stocked.ingest_article(corrected)
+    assert run(capsys, "set", corrected.id, "--province", "Cà Mau", "--title", "Đã sửa")[0] == 0
+    code, before, _ = run(capsys, "list", "--json", "--province", "ca mau")
+    rows = json.loads(before)
+    assert code == 0
+    assert sorted(r["title"] for r in rows) == ['Báo cáo "trích" \\ \u202etrái', "Không nguồn Cà Mau", "Đã sửa"]
+    for row in rows:
+        shown = json.loads(run(capsys, "show", row["id"], "--json")[1])
+        for name in ("title", "province", "report_year", "period", "published", "event_date", "source_url",
+                     "corrections"):
+            assert row[name] == shown[name], name
+    path = stocked.path / "archive.snapshot"
+    raw = path.read_bytes()
+    url = b'"source_url":"https://example.vn/tin'
+    at = raw.index(url)  # in the stored record only
+    path.write_bytes(raw[:at] + url.replace(b"tin", b"tim") + raw[at + len(url):])
+    assert run(capsys, "list", "--json", "--province", "ca mau")[1] == before
+
+
 def test_list_text_finds_title_body_and_corrected_title(capsys, stocked: Archive) -> None:
     stocked.ingest_article(make_article("Hội nghị tổng kết", "Tiếp nhận hồ sơ trực tuyến.", province="Kiên Giang"))
     first = next(m for m in stocked.articles() if m.title.startswith("Sơ kết"))

@@ -21,7 +21,7 @@ from typing import Any, BinaryIO, Iterable, Iterator
 
 from tongket.store.archive import codec
 from tongket.store.archive.corrections import CORRECTABLE, validated
-from tongket.store.archive.derived_files import sweep_temps
+from tongket.store.archive.temps import sweep_temps
 from tongket.store.archive.ingest import normal_path
 from tongket.store.archive.layout import ARCHIVE_FILE, CORRECTIONS_FILE, SCHEMA_VERSION, default_store_path
 from tongket.store.archive.lock import write_lock

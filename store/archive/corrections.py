@@ -14,7 +14,7 @@ from tongket.store.archive.layout import CORRECTIONS_FILE, CORRECTIONS_SCHEMA
 from tongket.store.archive.storage import AtomicJSONStorage, file_signature
 from tongket.store.derived.names import ProvinceNames
 from tongket.store.errors import InputError, StoreError
-from tongket.store.lang.numbers import YEARS  # one plausible-year rule for the parser and `set`
+from tongket.store.lang.years import YEARS  # one plausible-year rule for the parser and `set`
 from tongket.store.lang.text import one_line
 from tongket.store.record import PERIODS
 

@@ -22,7 +22,7 @@ import orjson
 from tongket.store.archive import segments
 from tongket.store.archive.layout import BODIES_DIR, body_file
 from tongket.store.archive.lock import write_lock
-from tongket.store.archive.storage import remove_stale_temps
+from tongket.store.archive.temps import sweep_temps
 from tongket.store.derived import figure_counts, figure_rows
 from tongket.store.derived import snapshot as snapshots
 from tongket.store.derived import snapshot_file
@@ -176,15 +176,6 @@ def _usable_snapshot(folder: Path) -> snapshots.Snapshot | None:
 def check_derived(folder: Path) -> tuple[DerivedState, ...]:
     return (check_snapshot(folder), check_figure_counts(folder), check_search(folder), check_words(folder),
             check_figure_rows(folder))
-
-
-def sweep_temps(folder: Path) -> int:
-    """Remove the temp files killed writers left, in the folder and under bodies/ (lock held)."""
-    removed = remove_stale_temps(folder)
-    root = folder / BODIES_DIR
-    if root.is_dir():
-        removed += sum(remove_stale_temps(sub) for sub in root.iterdir() if sub.is_dir())
-    return removed
 
 
 def repair(folder: Path) -> str:

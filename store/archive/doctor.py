@@ -29,9 +29,10 @@ from tongket.store.archive import segments
 from tongket.store.errors import StoreError
 from tongket.store.archive.bodies import sound
 from tongket.store.archive.corrections import Corrections, catalogue_check
-from tongket.store.archive.derived_files import DerivedState, check_derived, sweep_temps
+from tongket.store.archive.derived_files import DerivedState, check_derived
 from tongket.store.archive.layout import ARCHIVE_FILE, BODIES_DIR, CORRECTIONS_FILE, SCHEMA_VERSION
 from tongket.store.archive.lock import lock_is_held, write_lock
+from tongket.store.archive.temps import sweep_temps
 from tongket.store.archive.segments import SEGMENTS_DIR
 from tongket.store.derived.names import load_province_table
 from tongket.store.archive.storage import (

@@ -25,7 +25,7 @@ from tongket.store.archive.doctor import (
 )
 from tongket.store.archive import codec, segments
 from tongket.store.archive.bodies import journaled_refs, sound
-from tongket.store.archive.derived_files import sweep_temps
+from tongket.store.archive.temps import sweep_temps
 from tongket.store.archive.lock import write_lock
 from tongket.store.archive.storage import BACKUP_SUFFIX, atomic_write_bytes, describe_os_error, dumps, keep_corrupt_copy, seal
 from tongket.store.errors import StoreError

@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from tongket.store.archive import segments
 from tongket.store.archive.batch_records import BatchRecords
-from tongket.store.archive.derived_files import sweep_temps
+from tongket.store.archive.temps import sweep_temps
 from tongket.store.archive.identity import Lookups
 from tongket.store.archive.ingest import INGEST_BATCH, FileParser, Merge, PathNormaliser, Prepared, normal_path, \
     prepare

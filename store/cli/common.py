@@ -13,7 +13,6 @@ import sys
 from typing import Any
 
 from tongket.store.errors import TongketError
-from tongket.store.lang.provinces import load_provinces
 from tongket.store.lang.text import fold, one_line
 from tongket.store.record import PERIODS
 
@@ -50,6 +49,8 @@ def province_filter(text: str) -> str:
     name = " ".join(text.split())
     if name.lower() == UNKNOWN:
         return UNKNOWN
+    from tongket.store.lang.provinces import load_provinces  # a command without --province never loads it
+
     catalogue = load_provinces()
     if not name or catalogue.canonical(name):  # empty: no filter, as before
         return name

@@ -49,6 +49,36 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
+def _columns() -> int:
+    """The terminal's width as `shutil.get_terminal_size` reads it ($COLUMNS, else the
+    terminal of stdout, else 80), without importing shutil (and the compressors it loads):
+    argparse asks for it on every parser it makes, a command that prints no help included."""
+    try:
+        columns = int(os.environ.get("COLUMNS", 0))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+class _Formatter(argparse.HelpFormatter):
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position, _columns() - 2 if width is None else width)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose help is formatted by `_Formatter` (its subcommands' too)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+
 def _command_of(argv: Sequence[str]) -> str | None:
     """The command an argument list names (its first word that is not an option or the
     value of --store), or None."""
@@ -68,12 +98,12 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     with every command (for `--help` and for argparse's list of choices)."""
     command = _command_of(argv) if argv is not None else None
     modules = (COMMANDS[command],) if command else COMMAND_MODULES
-    store = argparse.ArgumentParser(add_help=False)
+    store = _Parser(add_help=False)
     store.add_argument(
         "--store", metavar="PATH", default=argparse.SUPPRESS, type=store_folder,
         help="archive folder (default: $TONGKET_STORE, else the user data folder)",
     )
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tongket", parents=[store],
         description="Browse and question an archive of Vietnamese provincial-office review articles. "
         "Without a command, opens the app.",

@@ -89,7 +89,7 @@ class ArchiveIndex(FigureLookup, TextFilter):
         self._order = Rows(snap)
         self._rank_of: dict[str, int] | None = None  # id -> rank, made on first use
         self.provinces = provinces or ProvinceNames(snap.provinces)
-        self._metric_names = {k: tuple(Label(x) for x in v) for k, v in (metric_names or {}).items()}
+        self._metric_names_given = metric_names or {}
         # Province names as stored -> the key they are filtered and counted under; resolved
         # once per distinct name (63 or so), not once per article.
         self._pkey = [self.province_key(p) for p in snap.provinces]
@@ -98,9 +98,8 @@ class ArchiveIndex(FigureLookup, TextFilter):
         self._positions: dict[tuple[int, int], set[int]] = {}
         self._cells: Counter[tuple[int, int, int]] | None = None  # (province, year, period) -> articles
         self._title_folded: FoldedTitles | None = None
-        # Words of each distinct folded label and unit, split once (not once per query).
-        self._flabels = [Label(t) for t in snap.flabels]
-        self._funits = [Label(t) for t in snap.funits]
+        for made in ("_flabels", "_funits", "_metric_names"):  # lookup's tables, made on its first use
+            self.__dict__.pop(made, None)
         self._key_gid = {k: i for i, k in enumerate(snap.keys)}
         self._fig_starts: list[int] | None = None
         # the corrections overlay: names beyond the snapshot's, and each corrected rank's
@@ -199,11 +198,9 @@ class ArchiveIndex(FigureLookup, TextFilter):
         found = self._positions.get((dim, code))
         if found is None:
             snap = self.snapshot
-            codes, perm, starts, column = (
-                (snap.province_codes, snap.province_perm, snap.province_start, snap.province),
-                (snap.year_codes, snap.year_perm, snap.year_start, snap.year),
-                (snap.period_codes, snap.period_perm, snap.period_start, snap.period),
-            )[dim]
+            name = ("province", "year", "period")[dim]  # only this dimension's columns are read (and checked)
+            codes, perm, starts, column = (getattr(snap, f"{name}_codes"), getattr(snap, f"{name}_perm"),
+                                           getattr(snap, f"{name}_start"), getattr(snap, name))
             i = codes.index(code) if code in codes else -1
             found = set(perm[starts[i] : starts[i + 1]]) if i >= 0 else set()
             for rank, new in self._override.items():

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any, Iterable
 
-from tongket.store.lang.metrics import metric_names
+from tongket.store.lang.metric_names import metric_names
 from tongket.store.lang.provinces import load_provinces
 from tongket.store.lang.text import fold, fold_words
 

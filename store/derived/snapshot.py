@@ -173,7 +173,7 @@ class Snapshot:
             return value
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self.province)  # an array: a mapped snapshot checks 0.4 MB, not the 2.5 MB of ids
 
     def meta(self, rank: int) -> ArticleMeta:
         prov = self.province[rank]

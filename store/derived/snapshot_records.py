@@ -66,11 +66,12 @@ class RecordReader:
         """The record, or None when it is unreadable or fails its CRC (the caller then
         reads archive.json)."""
         try:
-            blob = self._blobs[self._offsets[rank] : self._offsets[rank + 1]]
+            lo, hi = self._offsets[rank], self._offsets[rank + 1]
+            blob = os.pread(self._fd, hi - lo, self._at + lo)
             if zlib.crc32(blob) != self.crcs[rank]:
                 return None
             return orjson.loads(blob)
-        except (ValueError, IndexError):
+        except (ValueError, IndexError, OSError):
             return None
 
     def strings_at(self, ranks: Iterable[int], key: bytes) -> list[str | None | bool]:

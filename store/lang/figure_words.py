@@ -9,12 +9,11 @@ way the reader sees the body, `reader_lower`: lower case with one placement of t
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from tongket.store.lang.datafiles import data_json
 from tongket.store.lang.text import fold, tone_norm
 
 
@@ -54,7 +53,7 @@ def reader_lower(text: str) -> str:
 
 
 def _data(name: str) -> dict:
-    return json.loads(resources.files("tongket.store.lang").joinpath(f"data/{name}").read_text(encoding="utf-8"))
+    return data_json(name)
 
 
 @cache

@@ -12,8 +12,8 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 
+from tongket.store.lang.datafiles import data_text
 from tongket.store.lang.text import fold, fold_words
 
 
@@ -174,7 +174,7 @@ def catalogue_from_json(text: str) -> MetricCatalogue:
 
 
 def _catalogue_text() -> str:
-    return resources.files("tongket.store.lang").joinpath("data/metrics.json").read_text(encoding="utf-8")
+    return data_text("metrics.json")
 
 
 @cache
@@ -182,9 +182,3 @@ def load_catalogue() -> MetricCatalogue:
     """The packaged catalogue (read once; the result is immutable)."""
     return catalogue_from_json(_catalogue_text())
 
-
-@cache
-def metric_names() -> tuple[tuple[str, str, str], ...]:
-    """(key, Vietnamese name, English name) of every metric, without compiling the match
-    patterns (a lookup by metric name needs only these; compiling all costs ~100 ms)."""
-    return tuple((raw["key"], raw["name_vi"], raw["name_en"]) for raw in json.loads(_catalogue_text())["metrics"])

@@ -8,13 +8,13 @@ for what it cannot read, so the figure reader can warn instead of guessing.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from tongket.store.lang.datafiles import data_json
 from tongket.store.lang.text import fold
+from tongket.store.lang.years import YEARS, looks_like_year  # noqa: F401 - the reader's own rule, re-exported
 
 _GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")  # 1.239.717 or 1.239,5
 _PLAIN = re.compile(r"\d+(?:,\d+)?,?")  # 94,03 / 16, (malformed "16,%") / 03
@@ -41,7 +41,7 @@ class NumberWords:
 @cache
 def number_words() -> NumberWords:
     """Loaded and compiled once per process."""
-    raw = json.loads(resources.files("tongket.store.lang").joinpath("data/numbers.json").read_text("utf-8"))
+    raw = data_json("numbers.json")
     scales = dict(sorted(raw["scales"].items(), key=lambda kv: len(kv[0]), reverse=True))
     folded = {fold(k): float(v) for k, v in scales.items()}
     digits = {fold(k): v for k, v in raw["spelled_digits"].items()}
@@ -64,14 +64,6 @@ def number_words() -> NumberWords:
 def scale_words() -> tuple[str, ...]:
     """The written scale words, longest first ("nghìn tỷ" before "nghìn")."""
     return tuple(number_words().scales)
-
-
-YEARS = (1900, 2100)  # a four-digit number in this range reads as a year, inclusive
-
-
-def looks_like_year(value: float) -> bool:
-    """Whether a four-digit number can be a year ("2022"), as the figure reader rules them out."""
-    return YEARS[0] <= value <= YEARS[1]
 
 
 def parse_numeral(token: str) -> float | None:

@@ -10,14 +10,13 @@ national outlets, which name no province). Many district names recur across prov
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from types import MappingProxyType
 from typing import Callable, Mapping
 
+from tongket.store.lang.datafiles import data_json
 from tongket.store.lang.province_cues import cues
 from tongket.store.lang.text import nfc, tone_norm
 
@@ -35,7 +34,7 @@ class Gazetteer:
 
 
 def _data(name: str) -> dict:
-    return json.loads(resources.files("tongket.store.lang").joinpath(f"data/{name}").read_text("utf-8"))
+    return data_json(name)
 
 
 @cache

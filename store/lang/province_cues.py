@@ -28,6 +28,13 @@ class Cues:
 
 
 @cache
+def city_prefix() -> re.Pattern[str]:
+    """ "TP. ", "Thành phố " opening a city's name: the one cue the catalogue's load needs
+    (`list --province` checks a name and never compiles the detection's other patterns)."""
+    return re.compile(rf"^(?:{alt(word_lists('province_cues.json')['city_prefixes'], ' ')})\s+")
+
+
+@cache
 def cues() -> Cues:
     w = word_lists("province_cues.json")
     return Cues(
@@ -41,7 +48,7 @@ def cues() -> Cues:
         former=re.compile(rf"\s*\(?\s*{alt(w['former'])}\b", re.IGNORECASE),
         visit=re.compile(rf"(?:{alt(w['visit_words'])})\s+$", re.IGNORECASE),
         office_end=re.compile(rf"(?:{alt(w['offices'], ' ')})\s+$", re.IGNORECASE),
-        city_prefix=re.compile(rf"^(?:{alt(w['city_prefixes'], ' ')})\s+"),
+        city_prefix=city_prefix(),
         # any case: "Huyện" opens sentences; the name is one to four capitalised words
         place=re.compile(
             rf"(?<!\w)((?i:{alt(w['place_kinds'], ' ')}))\.?\s+"

@@ -9,17 +9,15 @@ An official's name is never used, and a place name shared by several provinces d
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from types import MappingProxyType
 from typing import Mapping
 from urllib.parse import urlsplit
 
-from tongket.store.lang.places import load_outlets, places_province
-from tongket.store.lang.province_cues import cues
+from tongket.store.lang.datafiles import data_json
+from tongket.store.lang.province_cues import city_prefix, cues
 from tongket.store.lang.text import fold, nfc, tone_norm
 
 def _key(name: str) -> str:
@@ -108,6 +106,8 @@ class ProvinceCatalogue:
             host = (urlsplit(url if "//" in url else "//" + url).hostname or "").lower()
         except ValueError:
             return None
+        from tongket.store.lang.places import load_outlets  # only detection reads the outlets
+
         outlets = load_outlets()
         for known, prov in outlets.provincial.items():
             if host == known or host.endswith("." + known):
@@ -161,6 +161,8 @@ class ProvinceCatalogue:
 
     def from_places(self, text: str) -> tuple[str, str] | None:
         """(province, evidence) from districts and communes the text names (see `places`)."""
+        from tongket.store.lang.places import places_province  # the gazetteer: only detection
+
         return places_province(text, self.canonical)
 
     def _name_of(self, alias: str) -> str:
@@ -321,7 +323,7 @@ def _compiled(pattern: str, flags: int) -> re.Pattern[str]:
 @cache
 def load_provinces() -> ProvinceCatalogue:
     """The catalogue from `data/provinces.json`, built once per process."""
-    raw = json.loads(resources.files("tongket.store.lang").joinpath("data/provinces.json").read_text("utf-8"))
+    raw = data_json("provinces.json")
     provinces: list[Province] = []
     by_key: dict[str, str] = {}
     by_slug: dict[str, str] = {}
@@ -362,7 +364,7 @@ def load_provinces() -> ProvinceCatalogue:
         by_key.setdefault(_key(tone_norm(unit)), nfc(unit))
 
     # "TP. Hồ Chí Minh" is matched through its bare name after "TP."/"thành phố"
-    bare = sorted({cues().city_prefix.sub("", a) for a in text_aliases}, key=len, reverse=True)
+    bare = sorted({city_prefix().sub("", a) for a in text_aliases}, key=len, reverse=True)
     for a in bare:
         alias_to_name.setdefault(a.lower(), alias_to_name.get(a.lower()) or name_for(a, by_key))
     names_alt = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in bare)

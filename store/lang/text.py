@@ -8,19 +8,28 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 # C0/C1 controls, zero-width characters, and every bidi control: the embeddings and
 # overrides U+202A-U+202E and the isolates U+2066-U+2069, which reorder what a terminal shows
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]")
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]"
 # A zero-width character between a lower-case and an upper-case letter ("Kiên\u200dGiang")
 # stands where a space was: removing it would glue two words into one no name matches.
-_JOINED_WORDS = re.compile(r"(?<=[^\W\d_])[\u180e\u200b-\u200d\u2060\ufeff]+(?=[^\W\d_])")
-_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_JOINED_WORDS = r"(?<=[^\W\d_])[\u180e\u200b-\u200d\u2060\ufeff]+(?=[^\W\d_])"
+_ANSI = r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])"
+_SPACES = r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+"
 # The runs `_SPACES` would change: all but a lone plain space, which is most of them in
 # prose (replacing each with itself made `clean_text` ~3x slower). Same result.
-_ODD_SPACES = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000][ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*| [ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_ODD_SPACES = r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000][ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*| [ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+"
 
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The cleaning patterns above (control, joined words, ANSI, odd spaces), compiled on
+    first use: compiling them on import cost every command ~1 ms, and one that only lists
+    articles never cleans a text. One call for all: `one_line` runs per table cell."""
+    return re.compile(_CONTROL), re.compile(_JOINED_WORDS), re.compile(_ANSI), re.compile(_ODD_SPACES)
 
 def _fold_table() -> dict[int, str]:
     """Per-character map for Latin letters: one character in, one out, so folded text keeps
@@ -63,19 +72,20 @@ def fold_words(text: str) -> str:
 def split_joined_words(text: str) -> str:
     """'Kiên\u200dGiang' -> 'Kiên Giang'; a zero-width character inside a word is left for
     the caller to remove, so the word stays whole."""
-    return _JOINED_WORDS.sub(lambda m: " " if text[m.start() - 1].islower() and text[m.end()].isupper() else m.group(), text)
+    return _patterns()[1].sub(lambda m: " " if text[m.start() - 1].islower() and text[m.end()].isupper() else m.group(), text)
 
 
 def strip_control(text: str) -> str:
     """Remove escape sequences and control characters (keeps newlines and tabs)."""
-    return _CONTROL.sub("", _ANSI.sub("", split_joined_words(text)))
+    control, _joined, ansi, _odd = _patterns()
+    return control.sub("", ansi.sub("", split_joined_words(text)))
 
 
 def clean_text(text: str) -> str:
     """NFC, no control characters, NBSPs and odd spaces as plain spaces, \\n line ends."""
     text = nfc(text).replace("\r\n", "\n").replace("\r", "\n")
     text = strip_control(text)
-    return _ODD_SPACES.sub(" ", text)
+    return _patterns()[3].sub(" ", text)
 
 
 def one_line(text: str) -> str:

@@ -8,18 +8,18 @@ alternation the first word that matches wins, so a longer word is listed before 
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
-from importlib import resources
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
+
+from tongket.store.lang.datafiles import data_json
 
 
 @cache
 def word_lists(name: str) -> Mapping[str, Any]:
     """The lists of `data/<name>` (its `_doc` left out), lists as tuples."""
-    raw = json.loads(resources.files("tongket.store.lang").joinpath(f"data/{name}").read_text("utf-8"))
+    raw = data_json(name)
     return MappingProxyType({k: tuple(v) if isinstance(v, list) else v for k, v in raw.items() if k != "_doc"})
 
 
