@@ -71,3 +71,27 @@ def test_damage_in_any_column_is_never_believed(capsys, filled: Path) -> None:  
         for argv, want in ((("list", "--json"), listing), (("lookup", "văn bản", "--json"), lookup)):
             code, out, err = run(capsys, *argv)
             assert code == 0 and out == want and "internal error" not in err, (name, argv, err)
+
+
+
+def test_list_json_takes_a_url_from_archive_json_when_its_stored_record_is_damaged(capsys, store_dir: Path) -> None:
+    from conftest import make_article
+    from tongket.store.archive.archive import Archive
+
+    archive = Archive.open(store_dir)
+    urls = ["https://a.gov.vn/1", 'https://b.gov.vn/?q="x\\\\y"', None, "https://d.gov.vn/đ"]
+    for i, url in enumerate(urls * 5):
+        archive.ingest_article(make_article(f"Bài {i}", f"Văn bản số {i}.", url=url and f"{url}/{i}"))
+    code, before, _ = run(capsys, "list", "--json", "--store", str(store_dir))
+    rows = json.loads(before)
+    assert sorted(map(str, (r["source_url"] for r in rows))) == sorted(str(u and f"{u}/{i}") for i, u in enumerate(urls * 5))
+    snap = store_dir / "archive.snapshot"
+    raw = snap.read_bytes()
+    for url in (b'"source_url":"https://a.gov.vn/1/4"', b'"source_url":"https://d.gov.vn/'):
+        at = raw.index(url) + 14  # in a stored record: the URL, not its key
+        raw = raw[:at] + raw[at : at + 8][::-1] + raw[at + 8 :]  # same length: only the record's CRC tells
+    snap.write_bytes(raw)
+    for argv in (["list", "--json"], ["list", "--json", "--text", "van ban"], ["list", "--json", "--text", "so 1"]):
+        code, out, _ = run(capsys, *argv, "--store", str(store_dir))
+        got = json.loads(out)
+        assert code == 0 and got and all(row in rows for row in got), argv

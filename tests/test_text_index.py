@@ -149,3 +149,22 @@ def test_fold_titles_as_each_title_folded_alone() -> None:
     assert [t.strip() for t in fold_titles(titles)] == [" ".join(fold(t).split()) for t in titles]
     assert fold_titles([]) == []
     assert fold_titles(["a\x00b", "c"]) == ["a\x00b", "c"]  # a NUL (never stored) falls back to one by one
+
+
+@pytest.mark.parametrize("kept", [1, 5, 40])
+def test_query_rows_made_in_one_go_are_the_rows_made_one_by_one(store_dir: Path, kept: int) -> None:
+    """A text filter's rows are made column-wise when it lists many articles and one by one
+    when few: either way each row is the article's list row, corrected ones as corrected."""
+    archive = Archive.open(store_dir)
+    for i in range(48):
+        marker = "đánh dấu" if i < kept else "khác"
+        archive.ingest_article(make_article(f"Bài {i}", f"Văn bản {marker} số {i}.", province="An Giang",
+                                            year=2019, published=f"2024-01-{i % 28 + 1:02d}"))
+    corrected = next(m for m in archive.articles() if m.title == "Bài 0")
+    archive.correct(corrected.id, title="Bài đã sửa", province="Kiên Giang")
+    rows = Archive.open(store_dir).query(text="danh dau")  # the first query of a session makes the rows
+    other = Archive.open(store_dir)  # its rows made by listing them all
+    expected = [m for m in other.articles() if "đánh dấu" in other.get(m.id).article.body]
+    assert rows == expected and len(rows) == kept
+    assert next(m for m in rows if m.id == corrected.id).title == "Bài đã sửa"
+    assert Archive.open(store_dir).query(text="da sua") == [m for m in expected if m.id == corrected.id]

@@ -88,3 +88,25 @@ def test_text_query_equals_a_plain_scan_across_blocks_and_merges(store_dir: Path
     path.write_bytes(b"TONGKET-SEARCH-WORDS 1\n" + path.read_bytes()[23:])
     _check(store_dir, [a.text for a in articles], seed=11)
     assert path.read_bytes().startswith(wordindex.MAGIC)
+
+
+@pytest.mark.parametrize("key", [b"\nvan ban den\n", b"\nban\n", b"\nvan ban\n", b"\nvan\n"])
+def test_a_query_checks_the_bytes_it_reads_of_a_big_block(store_dir: Path, tmp_path: Path, key: bytes,
+                                                          capsys: pytest.CaptureFixture) -> None:
+    """A query checks only the chunks of the word index it reads (not the whole level); a
+    key it reads that was changed on disk is found by that check, never believed."""
+    articles = list(gen.iter_articles(150, seed=7))
+    files = []
+    for art in articles:
+        path = tmp_path / art.name
+        path.write_text(art.text, encoding="utf-8")
+        files.append(path)
+    Archive.open(store_dir).ingest_files([(f, None) for f in files])
+    assert len(_block_counts(store_dir)) == 1
+    path = store_dir / wordindex.WORDS_FILE
+    data = path.read_bytes()
+    at = data.index(key) + 1  # the key (a word, pair, window or middle word) in its vocabulary
+    path.write_bytes(data[:at] + b"x" + data[at + 1 :])  # "xan ban den", "xan" ...: a same-length other key
+    capsys.readouterr()
+    _check(store_dir, [a.text for a in articles], seed=3)
+    assert capsys.readouterr().err.count("rebuilding") == 1

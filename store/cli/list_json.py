@@ -105,8 +105,9 @@ def _fill_from_columns(rows: list[dict[str, Any]], ranks: list[int], archive: An
     provinces = [*snap.provinces, None]  # code -1 -> None
     periods = [*snap.periods, None]
     at = lambda column: map(column.__getitem__, ranks)  # noqa: E731
+    none: dict[str, Any] = {}  # one for every uncorrected row (only written out; 88k made and freed cost ~25 ms)
     rows.extend({"id": aid, "title": title, "province": provinces[p], "report_year": y or None, "period": periods[q],
-                 "published": pub, "event_date": ev, "n_figures": nf, "corrections": {}, "source_url": url}
+                 "published": pub, "event_date": ev, "n_figures": nf, "corrections": none, "source_url": url}
                 for aid, title, p, y, q, pub, ev, nf, url in zip(
                     at(ids), at(titles), at(snap.province), at(snap.year), at(snap.period), at(published),
                     at(event_date), at(snap.n_figures), _source_urls(ranks, archive, snap)))
@@ -119,14 +120,7 @@ def _source_urls(ranks: list[int], archive: Any, snap: Any) -> list[str | None]:
     if strings_at is None:
         return [source_url_of(b) if (b := snap.record_bytes(r)) is not None else archive.source_url(snap.ids[r])
                 for r in ranks]
-    urls: list[str | None] = []
-    for r, raw in zip(ranks, strings_at(ranks, _KEY)):
-        if raw is None:
-            urls.append(None)
-        elif raw is False:
-            urls.append(archive.source_url(snap.ids[r]))
-        elif b"\\" in raw:
-            urls.append(orjson.loads(raw))
-        else:
-            urls.append(str(raw[1:-1], "utf-8"))
+    urls = strings_at(ranks, _KEY)
+    if False in urls:  # a record that fails its CRC: its URL read from archive.json
+        urls = [archive.source_url(snap.ids[r]) if url is False else url for r, url in zip(ranks, urls)]
     return urls

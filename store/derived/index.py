@@ -21,12 +21,12 @@ runs of a permutation array, stopping at `limit`: a query costs labels, not figu
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
 from dataclasses import replace
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from tongket.store.derived.figure_lookup import FigureLookup
+from tongket.store.derived.index_rows import Rows
 from tongket.store.derived.names import ProvinceNames
 from tongket.store.derived.scoring import Label
 from tongket.store.derived.snapshot import CORRECTABLE, Snapshot, build, sort_key_newest_first
@@ -41,42 +41,6 @@ CompactFigure = Sequence[Any]
 
 
 # ---------------------------------------------------------------- the index
-
-class Rows:
-    """The list rows by rank, each made on first use: a filter that selects 300 of 100k
-    articles makes 300 rows, not 100k (all of them cost ~0.5 s at 100k, most of a command)."""
-
-    def __init__(self, snap: Snapshot) -> None:
-        self._snap = snap
-        self._rows: list[ArticleMeta | None] = [None] * len(snap)
-        self._full = False
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def __getitem__(self, rank: int) -> ArticleMeta:
-        row = self._rows[rank]
-        if row is None:
-            row = self._rows[rank] = self._snap.meta(rank)
-        return row
-
-    def __setitem__(self, rank: int, meta: ArticleMeta) -> None:
-        self._rows[rank] = meta
-
-    def all(self) -> list[ArticleMeta]:
-        """Every row (made column-wise in one go; rows already made, corrected ones among
-        them, are kept)."""
-        if not self._full:
-            gc_was_enabled = gc.isenabled()
-            gc.disable()  # 100k new objects would trigger full collections that find nothing to free
-            try:
-                self._rows = [row or made for row, made in zip(self._rows, self._snap.metas())]
-            finally:
-                if gc_was_enabled:
-                    gc.enable()
-            self._full = True
-        return self._rows  # type: ignore[return-value]  # every entry is made now
-
 
 class ArchiveIndex(FigureLookup, TextFilter):
     """Province / year / period sets, folded titles, and figure groups for lookup."""
@@ -334,8 +298,7 @@ class ArchiveIndex(FigureLookup, TextFilter):
         ranks = self._select_ranks(**filters)
         if ranks is None:
             return list(self._order.all())
-        order = self._order
-        return [order[r] for r in sorted(ranks)]
+        return self._order.some(sorted(ranks))
 
     def _counts(
         self,

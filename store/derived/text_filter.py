@@ -60,7 +60,12 @@ class TextFilter:
             for rank in override:
                 titles[rank] = order[rank].title
         else:
-            titles = [order[r].title if r in override else column[r] for r in ranks]
+            if len(ranks) * 16 > len(column):  # many: the column split once, not an item decoded per call
+                column = getattr(column, "all", lambda: column)()
+            titles = list(map(column.__getitem__, ranks))
+            for i, rank in enumerate(ranks) if override else ():
+                if rank in override:
+                    titles[i] = order[rank].title
         return fold_titles(titles)
 
 

@@ -177,15 +177,17 @@ class TextIndex:
             return
         rank_of = dict(zip(refs_by_rank, range(len(refs_by_rank))))
         head = len(file_head(token))
-        # in order and inside the file: head <= start <= end <= next start ... <= size
-        if starts and not (head <= starts[0] and ends[-1] <= size and all(map(le, starts, ends))
+        # in order and inside the file: head <= start <= end <= next start ... <= size (each
+        # start <= its end: read_entries keeps no other)
+        if starts and not (head <= starts[0] and ends[-1] <= size
                            and all(map(le, islice(ends, len(ends) - 1), islice(starts, 1, None)))):
             self.damaged = "search.idx points outside search.txt"
             mm.close()
             return
         self._mm = mm
         self._starts, self._ends = starts, ends
-        self._entry_rank = array("i", map(rank_of.get, refs, repeat(-1)))
+        # from a list: an array filled from the iterator grows item by item (~2x the time)
+        self._entry_rank = array("i", list(map(rank_of.get, refs, repeat(-1))))
 
     def _load_words(self, token: bytes, mm: mmap.mmap) -> None:
         """The word index, checked against search.txt (see store/derived/wordindex.py)."""

@@ -22,8 +22,10 @@ File search.words (derived; written under the archive lock next to search.txt/.i
     the vocabularies (b"\\n"-joined keys, sorted; the windows by middle word, then whole);
     the postings (u32: a list of entry numbers, or a bitmap of the block when as long as one)
 
-A chunk is checked the first time a query reads it: opening the index reads the headers
-only (checking the whole file cost ~0.1 s of the first query). Each append adds a block
+A chunk is checked the first time a query reads it (wordindex_read.py): opening the index
+reads the headers only (checking the whole file cost ~0.1 s of the first query), and a query
+checks the chunks of the keys and table entries it reads, not its level's whole tables
+(~50 MB at 100k for a first three-word needle, ~5 MB so). Each append adds a block
 (cost: the new records); past `_MAX_BLOCKS` the small blocks are merged from their postings,
 without reading the text again. A block or chunk whose crc does not match, a token of
 another rewrite, or entries out of step mean the file is rebuilt; an older format means it
@@ -38,17 +40,15 @@ import mmap
 import os
 import struct
 import zlib
-from array import array
-from bisect import bisect_right
-from itertools import chain, islice
+from itertools import chain
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
-
-import orjson
+from typing import Callable, Iterable, Sequence
 
 from tongket.store.archive.storage import atomic_write_bytes
 from tongket.store.derived import wordindex_block as blocks
-from tongket.store.derived.wordindex_block import Postings
+from tongket.store.derived.wordindex_read import Block, Damaged, Outdated, block_at as _block_at
+
+__all__ = ["Block", "Damaged", "Outdated", "WordIndex", "append", "problem", "stamp_matches", "write"]
 
 WORDS_FILE = "search.words"
 _FAMILY = b"TONGKET-SEARCH-WORDS "
@@ -59,14 +59,6 @@ _HEAD_LEN = len(MAGIC) + _TOKEN_LEN + _STAMP.size
 _MAX_BLOCKS = 8
 _WINDOW = 3  # words per key of the last level
 _BUILD_PART = 10_000  # records per part of a whole-file build
-
-
-class Damaged(Exception):
-    """The word file (or the text it stands for) does not check out: rebuild it."""
-
-
-class Outdated(Damaged):
-    """A word file of an older format: rebuild it from search.txt, which is not in doubt."""
 
 
 def _stamp_of(text_path: Path) -> bytes:
@@ -187,132 +179,6 @@ def _mapped(path: Path) -> "mmap.mmap | bytes":
         if os.fstat(handle.fileno()).st_size == 0:
             return b""
         return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-
-
-class Block:
-    """One block of the file: its header read, its body checked chunk by chunk when used."""
-
-    def __init__(self, raw: "mmap.mmap | bytes", start: int, body: int, end: int, meta: dict[str, Any]) -> None:
-        self._raw, self._start, self._body, self.end = raw, start, body, end
-        self.first: int = meta["first"]
-        self.count: int = meta["count"]
-        self._chunks: list[int] = meta["chunks"]
-        self._checked = bytearray(len(self._chunks))
-        self._width = blocks.bitmap_words(self.count)
-        keys, vocabs = meta["keys"], meta["vocabs"]
-        if len(keys) != blocks.LEVELS + 1 or len(vocabs) != blocks.LEVELS + 1:  # the levels, the directory
-            raise Damaged("a block of another shape")
-        # byte offsets in the body: record crcs, per level (key starts, posting offsets) and for
-        # the directory of middle words (starts, first window of each), the vocabularies, then
-        # the postings
-        pos, self._tables = 4 * self.count, []
-        for n in keys:
-            self._tables.append((pos, pos + 4 * (n + 1), pos + 8 * (n + 1)))
-            pos += 8 * (n + 1)
-        self._vocabs = []
-        for size in vocabs:
-            self._vocabs.append((pos, pos + size))
-            pos += size
-        self._post = pos
-        if pos > end - body or (end - body - pos) % 4 or len(self._chunks) != -(-(end - body) // blocks.CHUNK):
-            raise Damaged("a block's sections do not add up")
-        self._levels: list[tuple[int, int, memoryview, memoryview] | None] = [None] * len(keys)
-
-    def _bytes(self, lo: int, hi: int) -> memoryview:
-        """Body bytes lo..hi, their chunks checked (once) before they are believed."""
-        for c in range(lo // blocks.CHUNK, -(-hi // blocks.CHUNK)):
-            if not self._checked[c]:
-                at = self._body + c * blocks.CHUNK
-                if zlib.crc32(self._raw[at : min(at + blocks.CHUNK, self.end)]) != self._chunks[c]:
-                    raise Damaged("a block fails its checksum")
-                self._checked[c] = 1
-        return memoryview(self._raw)[self._body + lo : self._body + hi]
-
-    def check(self) -> None:
-        """Every chunk checked now (Damaged if one fails)."""
-        self._bytes(0, self.end - self._body)
-
-    def file_bytes(self) -> memoryview:
-        """The whole block as it is in the file (header included), for a rewrite to keep."""
-        return memoryview(self._raw)[self._start : self.end]
-
-    def record_crcs(self) -> memoryview:
-        return self._bytes(0, 4 * self.count).cast("I")
-
-    def _level(self, level: int) -> tuple[int, int, memoryview, memoryview]:
-        """(vocabulary start and end in the file, key starts, posting offsets)."""
-        got = self._levels[level]
-        if got is None:
-            t0, t1, t2 = self._tables[level]
-            v0, v1 = self._vocabs[level]
-            self._bytes(v0, v1)
-            got = (self._body + v0, self._body + v1, self._bytes(t0, t1).cast("I"), self._bytes(t1, t2).cast("I"))
-            self._levels[level] = got
-        return got
-
-    def _postings(self, offs: memoryview, i: int) -> Postings | memoryview:
-        lo, hi = self._post + 4 * offs[i], self._post + 4 * offs[i + 1]
-        view = self._bytes(lo, hi)
-        return int.from_bytes(view, "little") if hi - lo == 4 * self._width else view.cast("I")
-
-    def matching(self, level: int, pattern: bytes) -> Iterator[int]:
-        """Numbers of the keys that contain `pattern` (it has no newline); of the windows,
-        only those of its middle word are searched."""
-        v0, v1, starts, _offs = self._level(level)
-        if level == blocks.LEVELS - 1:
-            d0, d1, d_starts, firsts = self._level(blocks.LEVELS)
-            at = self._raw.find(b"\n" + blocks.middle(pattern) + b"\n", d0, d1)
-            if at < 0:
-                return
-            j = bisect_right(d_starts, at + 1 - d0) - 1
-            lo, v1 = v0 + starts[firsts[j]], v0 + starts[firsts[j + 1]]
-        else:
-            lo = v0
-        find, pos = self._raw.find, self._raw.find(pattern, lo, v1)
-        while pos >= 0:
-            i = bisect_right(starts, pos - v0) - 1
-            yield i
-            pos = find(pattern, v0 + starts[i + 1], v1)
-
-    def entries(self, level: int, pattern: bytes) -> Iterable[int]:
-        """Entry numbers holding a key that contains `pattern` (possibly repeated)."""
-        offs = self._level(level)[3]
-        bits, lists = 0, []
-        for i in self.matching(level, pattern):
-            found = self._postings(offs, i)
-            if isinstance(found, int):
-                bits |= found
-            else:
-                lists.append(found)
-        return chain(blocks.expand(bits, self.first, self.count) if bits else (), *lists)
-
-    def items(self, level: int) -> Iterator[tuple[bytes, Postings]]:
-        """Every (key, postings) of a level, in key order (for a merge): the body checked
-        once, then the keys split from the vocabulary and the postings sliced, no lookups."""
-        v0, v1, starts, offs = self._level(level)
-        post = self._bytes(self._post, self.end - self._body)
-        keys = self._raw[v0 + 1 : v1 - 1].split(b"\n") if len(starts) > 1 else []
-        words, width = post.cast("I"), self._width
-        for key, lo, hi in zip(keys, offs, islice(offs, 1, None)):
-            yield key, int.from_bytes(post[4 * lo : 4 * hi], "little") if hi - lo == width else array("I", words[lo:hi])
-
-
-def _block_at(raw: "mmap.mmap | bytes", pos: int) -> Block | None:
-    """The block whose header is at `pos`; None when it is cut off (a torn last block)."""
-    n_meta, n_body, crc = blocks.HEADER.unpack_from(raw, pos)
-    body = pos + blocks.HEADER.size + n_meta
-    if body + n_body > len(raw):
-        return None
-    meta_b = raw[pos + blocks.HEADER.size : body]
-    if zlib.crc32(meta_b) != crc:
-        raise Damaged("a block fails its checksum")
-    try:
-        meta = orjson.loads(meta_b)
-        if not isinstance(meta, dict):
-            raise Damaged("a block cannot be read")
-        return Block(raw, pos, body, body + n_body, meta)
-    except (orjson.JSONDecodeError, KeyError, TypeError):
-        raise Damaged("a block cannot be read") from None
 
 
 def _built(texts: Sequence[bytes | memoryview]) -> bytes:
