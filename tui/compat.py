@@ -14,6 +14,7 @@ file. Nothing else in tui/ (or its tests) uses an underscored Textual name.
 - `screen_strips`, `screen_lines`: what a screen shows (for tests and captures).
 - `FastTable.both_renderings`: one cell drawn by the fast path and by DataTable, so a
   test can check that they agree without touching the internals itself.
+- `FrameHold`: frames held back until an answer due in a few milliseconds is in.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.app import App
 from textual.geometry import Region, Size
 from textual.screen import Screen
 from textual.strip import Strip
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
@@ -61,6 +64,41 @@ def screen_strips(screen: Screen[Any]) -> list[Strip]:
 def screen_lines(screen: Screen[Any]) -> list[str]:
     """`screen_strips` as plain text."""
     return [strip.text for strip in screen_strips(screen)]
+
+
+class FrameHold:
+    """Frames held back (the app's batch count, which `App.batch_update` keeps for a block
+    of code, here across the wait for a worker's answer) until `release` or `seconds`.
+
+    A keystroke whose answer a worker sends a few milliseconds later would otherwise be
+    drawn twice: the typed letter alone at once, then the answer in the next update slot
+    of the screen (1/60 s after the first frame), which is most of what the user waits
+    for. Held, the letter and the answer are one frame, drawn as soon as the answer is
+    in. `hold` while held keeps the first deadline, so a stream of keys cannot hold the
+    screen for longer than `seconds`."""
+
+    def __init__(self, app: App[Any]) -> None:
+        self._app = app
+        self._timer: Timer | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._timer is not None
+
+    def hold(self, seconds: float) -> None:
+        if self._timer is None:
+            self._app._begin_batch()
+            self._timer = self._app.set_timer(seconds, self.release, name="frame hold")
+
+    def release(self) -> None:
+        """Draw what is waiting (a no-op when nothing is held)."""
+        if self._timer is None:
+            return
+        self._timer.stop()
+        self._timer = None
+        self._app._end_batch()
+        if self._app.is_running:
+            self._app.screen.check_idle()  # what changed while held is drawn in the next frame
 
 
 class FastTable(DataTable):

@@ -27,8 +27,9 @@ from textual.worker import get_current_worker
 from tongket.store.lang.text import one_line
 from tongket.store.record import FigureHit, LookupResult
 
-from ..widgets.lookup_rows import (COLUMN_SORTS, RESULT_COLUMNS, SORTS, LookupInput, ResultRows, counted, hit_text, sort_hits,
-                                   status_text)
+from ..compat import FrameHold
+from ..widgets.lookup_rows import (COLUMN_SORTS, RESULT_COLUMNS, SORTS, LookupInput, LookupStatus, ResultRows, counted,
+                                   hit_text, sort_hits, status_text)
 from ..widgets.pivot_view import PivotView
 from ..widgets.result_list import ResultList
 from ..widgets.scrollbars import use_whole_cell_scrollbars
@@ -38,7 +39,7 @@ from .sources import hits_export, pivot_export
 
 REST_AFTER_MS = 300  # a pause in typing before every match becomes a record: not per keystroke
 COUNT_AFTER_MS = 20  # the first page is drawn before its count takes the GIL; a quick next key skips the count
-SEARCHING_DELAY = 0.15  # seconds before "searching…" shows
+SEARCHING_DELAY, ECHO_HOLD = 0.15, 0.02  # seconds before "searching…" shows; the typed letter waits for its first page
 LETTER_ACTIONS = {"s": "sort", "S": "reverse_sort", "p": "period", "l": "by_label", "e": "export", "y": "copy", "o": "open_source"}
 Search = Callable[..., "LookupResult | Sequence[FigureHit]"]  # (query) or, with first_page, (query, limit, count=True)
 FIRST_PAGE = 200  # hits the app shows at once while the rest are made into records
@@ -117,8 +118,8 @@ class LookupDialog(LookupPivot):
         self._reverse = False
         self._searching: Timer | None = None
         self._started: str | None = None  # the last query searched for
-        self._status: Text | None = None
         self._counting = False  # the results shown are a first page, not yet counted
+        self._echo: FrameHold | None = None  # the typed letter's frame, held for its first page (on mount)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -129,7 +130,7 @@ class LookupDialog(LookupPivot):
             box = LookupInput(value=self._initial, placeholder="metric or label, e.g. van ban den", id="lookup-input")
             box.value_hook = self._start
             yield box
-            yield Static(id="lookup-status")
+            yield LookupStatus(id="lookup-status")
             yield ResultList(RESULT_COLUMNS, id="lookup-results")
             yield PivotView(id="lookup-pivot-view")
 
@@ -151,6 +152,7 @@ class LookupDialog(LookupPivot):
         event.prevent_default()
 
     def on_mount(self) -> None:
+        self._echo = FrameHold(self.app)
         use_whole_cell_scrollbars(*self.query(DataTable), self.query_one(ResultList))
         self.focus_input()
         self._start(self.query_one(Input).value)
@@ -181,6 +183,8 @@ class LookupDialog(LookupPivot):
             return
         # Only a slow search says so: a status change per keystroke costs a frame.
         self._searching = self.set_timer(SEARCHING_DELAY, lambda: self._set_status(Text("searching…", style="dim")))
+        if self._echo is not None and self.is_current:
+            self._echo.hold(ECHO_HOLD)  # released by the first page (or after ECHO_HOLD): one frame, not two
         self._run_search(query, every=not (self.pivoted and self._measure is not None))
 
     @work(thread=True, exclusive=True, group="lookup-search")
@@ -222,6 +226,8 @@ class LookupDialog(LookupPivot):
     def on_lookup_dialog_results(self, message: Results) -> None:
         if self._searching is not None and message.query == self.query_one(Input).value.strip():
             self._searching.stop()
+            if self._echo is not None:
+                self._echo.release()
         if message.result is not None:
             self._counting = message.counting
             self._apply(message.query, message.result)
@@ -257,17 +263,7 @@ class LookupDialog(LookupPivot):
         self._set_status(status_text(self._query, self._result, self._counting, tail))
 
     def _set_status(self, text: Text) -> None:
-        if text == self._status:
-            return
-        status = self.query_one("#lookup-status", Static)
-        width = status.content_region.width
-        # A layout only when the status takes another number of lines (it wraps).
-        layout = True
-        if self._status is not None and width > 0:
-            console = self.app.console
-            layout = len(text.wrap(console, width)) != len(self._status.wrap(console, width))
-        self._status = text
-        status.update(text, layout=layout)
+        self.query_one("#lookup-status", LookupStatus).show(text)
 
     def _fill_results(self) -> None:
         """Every hit as text; the list draws only the rows on screen, so a keystroke costs
@@ -398,3 +394,7 @@ class LookupDialog(LookupPivot):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def on_unmount(self) -> None:
+        if self._echo is not None:
+            self._echo.release()

@@ -23,7 +23,7 @@ from textual.binding import BindingType
 from textual.widgets import Input
 
 from tongket.store.lang.text import one_line
-from tongket.store.record import ArticleMeta, FigureHit
+from tongket.store.record import ArticleMeta, FigureHit, StoredArticle
 
 from ..actions import blocked_while_typing, main_bindings
 from ..dialogs.lookup import FIRST_PAGE, LookupDialog
@@ -70,6 +70,7 @@ class MainScreen(ArticleActions):
         self._pending_figure: tuple[str, int] | None = None
         self._shown_meta: ArticleMeta | None = None  # the row whose article the detail pane shows
         self._waiting_picker: tuple[PickerDialog, Picked] | None = None  # a picker waiting for its rows
+        self._detail_after_paint = False  # new rows: the list's frame goes out before the detail is built
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The screen's keys are priority bindings (see `tui.actions`): refuse them while
@@ -145,6 +146,7 @@ class MainScreen(ArticleActions):
             if self.focused is None or (self.focused is self.search_bar and not self.search_bar.is_open):
                 article_list.focus()  # a loading widget gives its focus away
         article_list.set_empty_message(Text(EMPTY_ARCHIVE if message.total == 0 else NO_MATCH))
+        self._detail_after_paint = True  # see _cursor_moved
         article_list.set_rows(message.rows, keep_id=message.keep_id, keep_index=message.keep_index)
         if message.keep_id and self._pending_figure and self._pending_figure[0] == message.keep_id:
             if article_list.current is None or article_list.current.id != message.keep_id:
@@ -165,6 +167,7 @@ class MainScreen(ArticleActions):
 
     def _cursor_moved(self, meta: ArticleMeta | None) -> None:
         """The list cursor is on `meta` (None: the list is empty): show its article."""
+        after_paint, self._detail_after_paint = self._detail_after_paint, False
         if meta is None:
             text = EMPTY_ARCHIVE if not self.total else NO_MATCH
             if self.load_error:
@@ -180,11 +183,20 @@ class MainScreen(ArticleActions):
         stored = self.gateway.cached(meta.id)
         if stored is None:
             self.gateway.load_article(meta.id, self, around=around)
-            return
-        # Read ahead by a worker: shown in the same frame as the cursor. The next rows are
-        # read once that frame is drawn: a worker reading them meanwhile holds the
-        # interpreter for milliseconds at a time (the GIL) while the frame is composed.
-        self.on_article_loaded(ArticleLoaded(stored))
+        elif after_paint:
+            # New rows (a filter change, the start): the frame that shows them (and
+            # uncovers the list, when a picker closes) goes out first; building the
+            # article view and its figures table in it would hold it back ~10 ms.
+            self.call_after_refresh(self._show_cached, stored, around)
+        else:
+            self._show_cached(stored, around)
+
+    def _show_cached(self, stored: StoredArticle, around: list[str]) -> None:
+        """An article read ahead by a worker, shown at once (in the same frame as the cursor,
+        on a cursor move). The next rows are read once that frame is drawn: a worker
+        reading them meanwhile holds the interpreter for milliseconds at a time (the GIL)
+        while the frame is composed."""
+        self.on_article_loaded(ArticleLoaded(stored))  # dropped if the cursor has moved on
         self.call_after_refresh(self.gateway.read_ahead, around, self)
 
     def _rows_around(self) -> list[str]:

@@ -12,7 +12,7 @@ from typing import Any, Callable, Sequence
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from tongket.store.lang.text import one_line
 from tongket.store.present.collate import qualifier_mark, short_name, vn_sort_key
@@ -159,6 +159,26 @@ class LookupInput(Input):
         super()._watch_value(value)
         if self.value_hook is not None and self.is_mounted:
             self.value_hook(value)
+
+
+class LookupStatus(Static):
+    """The lookup's status line: laid out again only when a new text takes another number
+    of lines (it wraps); otherwise a keystroke's status is a repaint of this line alone."""
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
+        super().__init__(id=id)
+        self._text: Text | None = None
+
+    def show(self, text: Text) -> None:
+        if text == self._text:
+            return
+        width = self.content_region.width
+        layout = True
+        if self._text is not None and width > 0:
+            console = self.app.console
+            layout = len(text.wrap(console, width)) != len(self._text.wrap(console, width))
+        self._text = text
+        self.update(text, layout=layout)
 
 
 def status_text(query: str, result: LookupResult, counting: bool, tail: str = "") -> Text:

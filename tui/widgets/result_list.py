@@ -27,7 +27,10 @@ from ..compat import set_virtual_size_quietly
 from .row_view import RowView
 
 
-FIT_ROWS = 500  # rows measured to fit the columns: more than a screen, far fewer than a result set
+FIT_ROWS = 200  # rows measured to fit the columns: a screen and more, the lookup's first page; each read
+# of a hit beyond what shows touches the archive's string columns (at 100k, 500 rows a keystroke
+# added ~20 MB of the snapshot's pages to the app's peak), and the first page's widths then stay
+# when the rest of the matches come
 
 
 @dataclass(frozen=True)
