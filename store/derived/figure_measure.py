@@ -81,9 +81,10 @@ class _Through(Sequence[Any]):
 
 
 def _listed(column: Sequence[Any]) -> Sequence[Any]:
-    """A string column as its list: a snapshot's `Strings` decodes an item per Python call
-    until it is split whole, which an `itemgetter` of a key's 86k rows would pay per row
-    (~20 ms at 100k articles); split once, it is a list for every later read."""
+    """A string column as its list: read through a snapshot's `Strings`, an `itemgetter` of
+    a key's 86k rows makes a Python call per row (it splits the column whole after the
+    first few thousand, but each row still goes through `__getitem__`); its list is read
+    in C (~4 ms less of a first comparison at 100k articles)."""
     return column.all() if isinstance(column, Strings) else column
 
 
