@@ -136,12 +136,12 @@ def _cell_rows(columns: Columns, bucket: list[int]) -> tuple[list[CellRows], lis
         apart.setdefault("without province" if not key[0] else "without report year", []).append(cells.pop(key))
     value, qualifier = columns.value, columns.qualifier
     out: list[CellRows] = []
-    for key, rows in cells.items():
+    for place, rows in cells.items():  # (province, year), both set now
         if len(rows) == 1:
             shown, n = rows[0], 0
         else:
             shown, n = _first_source(columns, rows), len(set(map(value.__getitem__, rows)))
-        out.append((key, rows, n if n > 1 else 0, value[shown], qualifier[shown]))
+        out.append((place, rows, n if n > 1 else 0, value[shown], qualifier[shown]))
     apart_rows = {why: parts[0] if len(parts) == 1 else sorted(chain.from_iterable(parts)) for why, parts in apart.items()}
     return out, [(why, len(rows), _firsts(columns.row_class, rows)) for why, rows in apart_rows.items()]
 
