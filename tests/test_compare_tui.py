@@ -291,3 +291,73 @@ async def test_a_period_switch_draws_at_once_while_a_better_measure_is_sought(tm
         release.set()
         await settle(pilot)
         assert app.screen.pivot is not None and app.screen.pivot.period == "half-year"
+
+
+async def test_results_at_rest_are_compared_ahead_and_ctrl_t_shows_them(tmp_path: Path):
+    """Results left on screen (no key for PREFETCH_AFTER_S) get their comparison made in
+    the pivot's worker: ctrl+t then shows it without asking the store again."""
+    hits = _five_records_hits()
+    measured: list[str] = []
+    search, measure = _answering(hits), _recording(hits, measured)
+
+    app = make_app(demo_archive(tmp_path), tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(LookupDialog(search, measure=measure))
+        await settle(pilot)
+        await pilot.press(*"ho")
+        await settle(pilot)  # the worker's wait is part of it
+        assert measured == ["ho"] and app.screen.pivot is None  # made, not shown: the results stay on screen
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert app.screen.pivot is not None and app.screen.pivot.measure == "records"
+        assert "Kiên Giang" in screen_text(app)
+        await settle(pilot)
+        assert measured == ["ho"]
+
+
+async def test_a_key_typed_while_a_comparison_waits_to_be_made_ahead_drops_it(tmp_path: Path, monkeypatch):
+    """The key drops it at once, before the new query's results come (so it never takes
+    the store lock the new search needs)."""
+    import asyncio
+    import threading
+
+    from tongket.store.record import LookupResult
+    from tongket.tui.dialogs import lookup_pivot
+
+    monkeypatch.setattr(lookup_pivot, "PREFETCH_AFTER_S", 30.0)  # the key always comes within the wait
+    hits = _five_records_hits()
+    measured: list[str] = []
+    release = threading.Event()
+
+    def search(query: str, limit: int | None = None) -> LookupResult:
+        if query == "hox":
+            release.wait(10)  # the new results are still to come
+        return LookupResult(hits, len(hits), len(hits))
+
+    def comparing() -> bool:
+        return any(w.group == "lookup-pivot" and w.is_running for w in app.workers)
+
+    app = make_app(demo_archive(tmp_path), tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(LookupDialog(search, measure=_recording(hits, measured)))
+        await settle(pilot)
+        await pilot.press(*"ho")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if comparing():
+                break
+        assert comparing()  # "ho" waits to be compared ahead
+        await pilot.press("x")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if not comparing():
+                break
+        assert not comparing() and measured == []
+        release.set()
+        await pilot.pause()
+        await pilot.press("ctrl+t")  # replaces the comparison waiting for "hox"
+        await asyncio.wait_for(settle(pilot), 10)
+        assert measured == ["hox"]
+        assert app.screen.pivot is not None and app.screen.pivot.measure == "records"

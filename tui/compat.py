@@ -9,8 +9,10 @@ file. Nothing else in tui/ (or its tests) uses an underscored Textual name.
   renders every cell through rich's console (`Styled(Padding(Text))`), about 0.3 ms a
   cell: 20-30 ms to draw an article's figures table, and most of a lookup keystroke for
   the results table. The same segments (checked against DataTable's own output, see
-  `tests/test_tui_app.py`) are built here in microseconds. Anything else (row labels,
-  fixed rows or columns, taller rows, centred or overflowing text) goes to DataTable.
+  `tests/test_tui_app.py`) are built here in microseconds (a fixed row or column's cells
+  too, in its own style: the pivot's province column, whose table drew all its cells the
+  slow way, ~60 ms of its first frame at 100k). Anything else (row labels, taller rows,
+  centred or overflowing text) goes to DataTable.
 - `screen_strips`, `screen_lines`: what a screen shows (for tests and captures).
 - `FastTable.both_renderings`: one cell drawn by the fast path and by DataTable, so a
   test can check that they agree without touching the internals itself.
@@ -180,9 +182,10 @@ class FastTable(DataTable):
     def _fast_cell(
         self, row_index: int, column_index: int, base_style: Style, width: int, cursor: bool, hover: bool
     ) -> list[list[Segment]] | None:
-        if column_index < 0 or self.fixed_rows or self.fixed_columns:
+        if column_index < 0:
             return None
         is_header = row_index == -1
+        fixed = not is_header and (row_index < self.fixed_rows or column_index < self.fixed_columns)  # as DataTable
         row_key = self._header_row_key if is_header else self._row_locations.get_key(row_index)
         column_key = self._column_locations.get_key(column_index)
         if row_key is None or column_key is None:
@@ -219,7 +222,7 @@ class FastTable(DataTable):
             component_style, post_style = self._get_styles_to_render_cell(
                 is_header,
                 False,
-                False,
+                fixed,
                 hover,
                 cursor,
                 self.show_cursor,

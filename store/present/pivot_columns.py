@@ -8,7 +8,7 @@ which only orders them, through the rank of each row's class."""
 
 from __future__ import annotations
 
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from operator import eq
 from typing import Any, Protocol, Sequence
 
@@ -120,30 +120,30 @@ def _cell_rows(columns: Columns, bucket: list[int]) -> tuple[list[CellRows], lis
     """A bucket's rows by cell, each cell with its shown row (the first in source order,
     found without sorting: the sources are put in order only when a cell is opened), and
     the rows set apart (no province, no year) by reason, with their classes' first rows
-    to order the reasons by."""
+    to order the reasons by. One pass keyed by (province, year) as the columns give them,
+    the few keys that place nothing taken out after (a branch per row cost more)."""
     province, year = columns.province, columns.report_year
-    cells: dict[tuple[str, int], list[int]] = {}
-    apart: dict[str, list[int]] = {}
-    for i, p, y in zip(bucket, map(province.__getitem__, bucket), map(year.__getitem__, bucket)):
-        if not p:
-            apart.setdefault("without province", []).append(i)
-        elif not y:
-            apart.setdefault("without report year", []).append(i)
+    cells: dict[tuple[Any, Any], list[int]] = {}
+    get = cells.get
+    for i, key in zip(bucket, zip(map(province.__getitem__, bucket), map(year.__getitem__, bucket))):
+        sources = get(key)
+        if sources is None:
+            cells[key] = [i]
         else:
-            sources = cells.get((p, y))
-            if sources is None:
-                cells[(p, y)] = [i]
-            else:
-                sources.append(i)
+            sources.append(i)
+    apart: dict[str, list[list[int]]] = {}
+    for key in [k for k in cells if not k[0] or not k[1]]:
+        apart.setdefault("without province" if not key[0] else "without report year", []).append(cells.pop(key))
     value, qualifier = columns.value, columns.qualifier
     out: list[CellRows] = []
-    for key, rows in cells.items():
+    for place, rows in cells.items():  # (province, year), both set now
         if len(rows) == 1:
             shown, n = rows[0], 0
         else:
             shown, n = _first_source(columns, rows), len(set(map(value.__getitem__, rows)))
-        out.append((key, rows, n if n > 1 else 0, value[shown], qualifier[shown]))
-    return out, [(why, len(rows), _firsts(columns.row_class, rows)) for why, rows in apart.items()]
+        out.append((place, rows, n if n > 1 else 0, value[shown], qualifier[shown]))
+    apart_rows = {why: parts[0] if len(parts) == 1 else sorted(chain.from_iterable(parts)) for why, parts in apart.items()}
+    return out, [(why, len(rows), _firsts(columns.row_class, rows)) for why, rows in apart_rows.items()]
 
 
 def in_source_order(columns: Columns, rows: Sequence[int]) -> list[int]:
@@ -157,9 +157,12 @@ def in_source_order(columns: Columns, rows: Sequence[int]) -> list[int]:
 
 def _first_source(columns: Columns, rows: list[int]) -> int:
     """`in_source_order(columns, rows)[0]` without the sort: the latest date, then the
-    least (article, figure) among the rows of that date (all of them when none has one)."""
-    published = columns.published
-    latest = max(filter(None, map(published.__getitem__, rows)), default=None)
+    least (article, figure) among the rows of that date (all of them when none has one);
+    a date only one row has (the usual case) needs no comparison of ids."""
+    dates = list(map(columns.published.__getitem__, rows))
+    latest = max(filter(None, dates), default=None)
+    if dates.count(latest) == 1:
+        return rows[dates.index(latest)]
     ids, positions = columns.article_id, columns.figure_index
-    dated = compress(rows, map(eq, map(published.__getitem__, rows), repeat(latest)))
+    dated = compress(rows, map(eq, dates, repeat(latest)))
     return min(dated, key=lambda i: (ids[i], positions[i]))

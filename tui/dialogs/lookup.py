@@ -247,8 +247,7 @@ class LookupDialog(LookupPivot):
             self._result = result
             self._hits = sort_hits(result.hits, self._sort, self._reverse)
             self._fill_results()
-            if self.pivoted:
-                self.start_pivot()
+            self.pivot_results()  # the pivot's of them, or (not shown) made ahead for ctrl+t
         self.show_status()
 
     def pivot_query(self) -> str:
