@@ -139,8 +139,8 @@ def atomic_write_bytes(
     tmp = temp_name(path)
     try:
         with open(tmp, "wb") as handle:
-            for part in [data] if isinstance(data, bytes) else data:
-                handle.write(part)
+            from tongket.store.archive.file_parts import write_parts  # views of a mapped file: its pages let go
+            write_parts(handle, [data] if isinstance(data, bytes) else data)
             handle.flush()
             if fsync:
                 os.fsync(handle.fileno())
