@@ -19,7 +19,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else store_cli.EXIT_USAGE
     if args.command is not None:
-        return store_cli.run(args)
+        code = store_cli.run(args)
+        if argv is None:  # the console script: a reading command leaves as `python -m` does (exit_after)
+            store_cli.exit_after(code, sys.argv[1:])
+        return code
     return launch_app(getattr(args, "store", None))
 
 
