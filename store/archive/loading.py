@@ -4,7 +4,6 @@ else from archive.json itself; and noticing another process's writes.
 
 from __future__ import annotations
 
-import gc
 from typing import Any
 
 from tongket.store.archive import segments
@@ -13,6 +12,7 @@ from tongket.store.archive.layout import SCHEMA_VERSION
 from tongket.store.archive.state import ArchiveState
 from tongket.store.derived import snapshot as snapshots
 from tongket.store.derived import snapshot_file
+from tongket.store.gc_pause import gc_paused
 
 
 class Loading(ArchiveState):
@@ -64,14 +64,9 @@ class Loading(ArchiveState):
         if not self._file.exists() and segments.any_present(self.path):
             raise self._storage.damaged(f"it is missing while {segments.SEGMENTS_DIR}/ still holds ingested "
                                         f"batches (deleted or lost)")
-        gc_was_enabled = gc.isenabled()
-        gc.disable()  # big loads create many containers; the cyclic GC only slows them down
-        try:
+        with gc_paused():  # a big load creates many containers
             data = self._storage.read() or {}
             overlay = [rec for seg in segments.committed(self.path, key) for rec in segments.read(seg)]
-        finally:
-            if gc_was_enabled:
-                gc.enable()
         tables = {name: table_of(self._storage, data, name) for name in ("_meta", "articles", "corrections")}
         meta: object = next(iter(tables["_meta"].values()), {})
         schema = meta.get("schema", SCHEMA_VERSION) if isinstance(meta, dict) else SCHEMA_VERSION

@@ -10,12 +10,12 @@ parsing all of it.
 
 from __future__ import annotations
 
-import gc
 from typing import Any
 
 import orjson
 
 from tongket.store.derived.snapshot_records import RecordReader, escaped
+from tongket.store.gc_pause import gc_paused
 
 _KEY = b'"source_url":'
 
@@ -45,13 +45,8 @@ def list_rows(archive: Any, filters: dict[str, Any]) -> list[dict[str, Any]]:
     snap = index.snapshot
     ranks = index.select_ranks(**filters)
     rows: list[dict[str, Any]] = []
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # ~90k new rows would set off full collections that find nothing to free
-    try:
+    with gc_paused():  # ~90k new rows
         _fill(rows, ranks, archive, index, snap)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     return rows
 
 

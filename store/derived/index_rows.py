@@ -3,10 +3,10 @@ most questions list a few hundred of 100k articles, so rows are not all made at 
 
 from __future__ import annotations
 
-import gc
 from typing import cast
 
 from tongket.store.derived.snapshot import Snapshot
+from tongket.store.gc_pause import gc_paused
 from tongket.store.record import ArticleMeta
 
 
@@ -37,14 +37,9 @@ class Rows:
         if len(todo) * 2 > len(rows):
             return list(map(self.all().__getitem__, ranks))
         if len(todo) * 16 > len(rows):  # fewer: a `meta` each reads the string columns in place
-            gc_was_enabled = gc.isenabled()
-            gc.disable()  # many new objects would trigger full collections that find nothing to free
-            try:
+            with gc_paused():
                 for rank, made in zip(todo, self._snap.metas(todo)):
                     rows[rank] = made
-            finally:
-                if gc_was_enabled:
-                    gc.enable()
         else:
             for rank in todo:
                 rows[rank] = self._snap.meta(rank)
@@ -57,12 +52,7 @@ class Rows:
         """Every row (made column-wise in one go; rows already made, corrected ones among
         them, are kept)."""
         if not self._full:
-            gc_was_enabled = gc.isenabled()
-            gc.disable()  # 100k new objects would trigger full collections that find nothing to free
-            try:
+            with gc_paused():
                 self._rows = [row or made for row, made in zip(self._rows, self._snap.metas())]
-            finally:
-                if gc_was_enabled:
-                    gc.enable()
             self._full = True
         return self._rows  # type: ignore[return-value]  # every entry is made now
