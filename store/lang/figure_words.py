@@ -52,21 +52,17 @@ def reader_lower(text: str) -> str:
     return tone_norm(text.lower())
 
 
-def _data(name: str) -> dict:
-    return data_json(name)
-
-
 @cache
 def currencies() -> frozenset[str]:
     """Units that are money ("đồng", "USD", "triệu USD")."""
-    raw = _data("units.json")["currencies"]
+    raw = data_json("units.json")["currencies"]
     return frozenset(raw) | {v["scaled_unit"] for v in raw.values() if v.get("scaled_unit")}
 
 
 @cache
 def money_words_re() -> re.Pattern[str]:
     """Words that make a count an amount of money ("thu nhập", "thu phí"), case-insensitive."""
-    words = _data("figure_words.json")["money_words"]
+    words = data_json("figure_words.json")["money_words"]
     return re.compile(rf"(?<!\w)(?:{alternation(words)})(?!\w)", re.IGNORECASE)
 
 
@@ -100,7 +96,7 @@ class LabelWords:
 @cache
 def label_words() -> LabelWords:
     """Loaded and compiled once per process."""
-    d = _data("figure_words.json")
+    d = data_json("figure_words.json")
     ranges = alternation(d["range_words"])
     vs = d["compared_with"]
     return LabelWords(
@@ -130,7 +126,7 @@ def label_words() -> LabelWords:
 
 @cache
 def vocab() -> Vocab:
-    data = _data("units.json")
+    data = data_json("units.json")
     names = {reader_lower(u): u for u in data["units"]} | {reader_lower(a): u for a, u in data["unit_aliases"].items()}
     return Vocab(
         unit_re=re.compile(rf"(?:{alternation(list(names))})(?![^\W_])"),

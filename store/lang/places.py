@@ -10,7 +10,6 @@ national outlets, which name no province). Many district names recur across prov
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
@@ -33,14 +32,10 @@ class Gazetteer:
     wards_2025: Mapping[str, str]  # the same among the 34 provinces merged in July 2025
 
 
-def _data(name: str) -> dict:
-    return data_json(name)
-
-
 @cache
 def load_outlets() -> Outlets:
     """`data/outlets.json`: provincial and national news sites by host name."""
-    raw = _data("outlets.json")
+    raw = data_json("outlets.json")
     return Outlets(MappingProxyType({h.lower(): nfc(p) for h, p in raw["provincial"].items()}),
                    tuple(h.lower() for h in raw["national"]))
 
@@ -48,7 +43,7 @@ def load_outlets() -> Outlets:
 @cache
 def load_gazetteer() -> Gazetteer:
     """`data/gazetteer.json`, keyed by tone-normalised names ("Tuy Hoà" is "Tuy Hòa")."""
-    raw = _data("gazetteer.json")
+    raw = data_json("gazetteer.json")
     districts = {tone_norm(n): MappingProxyType({k: tuple(v) for k, v in types.items()})
                  for n, types in raw["districts"].items()}
     wards = {tone_norm(k): v for k, v in raw["wards"].items()}

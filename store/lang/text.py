@@ -23,13 +23,13 @@ _SPACES = r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+"
 _ODD_SPACES = r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000][ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*| [ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+"
 
 
-
 @cache
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """The cleaning patterns above (control, joined words, ANSI, odd spaces), compiled on
     first use: compiling them on import cost every command ~1 ms, and one that only lists
     articles never cleans a text. One call for all: `one_line` runs per table cell."""
     return re.compile(_CONTROL), re.compile(_JOINED_WORDS), re.compile(_ANSI), re.compile(_ODD_SPACES)
+
 
 def _fold_table() -> dict[int, str]:
     """Per-character map for Latin letters: one character in, one out, so folded text keeps

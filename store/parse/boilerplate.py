@@ -9,12 +9,12 @@ but need the trail separators (">", "»") that prose does not use.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+
+from tongket.store.lang.datafiles import data_json
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +57,7 @@ def _combine(patterns: list[str]) -> re.Pattern[str]:
 
 @cache
 def load_boilerplate() -> Boilerplate:
-    raw = json.loads(resources.files("tongket.store.lang").joinpath("data/boilerplate.json").read_text("utf-8"))
+    raw = data_json("boilerplate.json")
     return Boilerplate(
         stop=_combine(raw.get("stop", [])),
         drop=_combine(raw.get("drop", [])),

@@ -7,12 +7,11 @@ chain: "hồ sơ gần 15 ngàn, giải quyết hơn 4 nghìn"). A count whose o
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import replace
 from functools import cache
-from importlib import resources
 
+from tongket.store.lang.datafiles import data_json
 from tongket.store.lang.figure_words import currencies, money_words_re
 from tongket.store.record import Figure
 
@@ -21,7 +20,7 @@ _CLAUSE_START = re.compile(r".*[.;:!?\n]", re.S)
 
 @cache
 def _unit_re() -> re.Pattern[str]:
-    raw = json.loads(resources.files("tongket.store.lang").joinpath("data/units.json").read_text("utf-8"))
+    raw = data_json("units.json")
     units = sorted({u for u in raw["units"] if not any(c.isdigit() for c in u)}, key=len, reverse=True)
     return re.compile(r"(?<!\w)(" + "|".join(re.escape(u).replace(r"\ ", r"\s+") for u in units) + r")(?!\w)",
                       re.IGNORECASE)
@@ -29,7 +28,7 @@ def _unit_re() -> re.Pattern[str]:
 
 @cache
 def _per_re() -> re.Pattern[str]:
-    words = json.loads(resources.files("tongket.store.lang").joinpath("data/figure_words.json").read_text("utf-8"))
+    words = data_json("figure_words.json")
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words["per_words"]) + r") \Z", re.IGNORECASE)
 
 

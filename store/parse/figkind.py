@@ -11,12 +11,11 @@ can leave it out. "đứng thứ 12/63 tỉnh" is a rank, value 12 of 63. A numb
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from dataclasses import dataclass, replace
 from functools import cache
-from importlib import resources
 
+from tongket.store.lang.datafiles import data_json
 from tongket.store.record import Figure
 
 _SENTENCE_END = re.compile(r"[.!?…](?=\s|$)|\n")
@@ -36,7 +35,7 @@ class _Kinds:
 
 @cache
 def _kinds() -> _Kinds:
-    raw = json.loads(resources.files("tongket.store.lang").joinpath("data/figure_kinds.json").read_text("utf-8"))
+    raw = data_json("figure_kinds.json")
 
     def alt(words: list[str]) -> str:
         return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))

@@ -7,11 +7,10 @@ a text needs one is `charset`'s job.
 from __future__ import annotations
 
 import codecs
-import json
 import re
 from functools import cache
-from importlib import resources
 
+from tongket.store.lang.datafiles import data_json
 from tongket.store.lang.text import nfc
 
 
@@ -23,8 +22,7 @@ _NOT_ASCII_LETTER = re.compile(r"[^A-Za-z]+")
 
 @cache
 def _legacy_tables() -> dict:
-    raw = resources.files("tongket.store.lang").joinpath("data/legacy_encodings.json").read_text("utf-8")
-    return json.loads(raw)
+    return data_json("legacy_encodings.json")
 
 
 @cache

@@ -8,12 +8,13 @@ alphabet, tones, qualifier marks and short names are data (store/lang/data/compa
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Mapping
+
+from tongket.store.lang.datafiles import data_json
+
 
 @dataclass(frozen=True, slots=True)
 class CompareRules:
@@ -26,8 +27,7 @@ class CompareRules:
 @lru_cache(maxsize=1)
 def rules() -> CompareRules:
     """The packaged rules (read once; immutable)."""
-    text = resources.files("tongket.store.lang").joinpath("data/compare.json").read_text(encoding="utf-8")
-    data = json.loads(text)
+    data = data_json("compare.json")
     letters = data["alphabet"].split()
     marks = {q: mark for mark, words in data["qualifier_marks"].items() for q in words}
     return CompareRules(
