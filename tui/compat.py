@@ -83,10 +83,6 @@ class FrameHold:
         self._app = app
         self._timer: Timer | None = None
 
-    @property
-    def held(self) -> bool:
-        return self._timer is not None
-
     def hold(self, seconds: float) -> None:
         if self._timer is None:
             self._app._begin_batch()

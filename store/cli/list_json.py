@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from tongket.store.derived.snapshot_columns import as_list
 from tongket.store.derived.snapshot_records import RecordReader, escaped
 from tongket.store.gc_pause import gc_paused
 
@@ -95,7 +96,7 @@ def _fill_from_columns(rows: list[dict[str, Any]], ranks: list[int], archive: An
     a C-level map over the ranks, then one dict per row."""
     if len(ranks) * 16 > len(snap):  # many rows: the string columns split whole, once
         for column in (snap.ids, snap.titles, snap.published, snap.event_date):
-            getattr(column, "all", list)()
+            as_list(column)  # puts the split list on the snapshot
     ids, titles, published, event_date = snap.ids, snap.titles, snap.published, snap.event_date
     provinces = [*snap.provinces, None]  # code -1 -> None
     periods = [*snap.periods, None]

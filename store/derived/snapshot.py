@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate, chain, repeat
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
+from tongket.store.derived.snapshot_columns import as_list
 from tongket.store.record import FIGURE_KINDS, ArticleMeta, CompactFigure
 from tongket.store.lang.text import fold, fold_words
 
@@ -201,7 +202,7 @@ class Snapshot:
         columns: list[Any] = [self.ids, self.titles, self.province, self.year, self.period, self.published,
                               self.event_date, self.n_figures, self.corrected]
         if ranks is not None:  # a string column read in place (Strings: a Python call per item) split whole
-            columns = [map(getattr(c, "all", lambda c=c: c)().__getitem__, ranks) for c in columns]
+            columns = [map(as_list(c).__getitem__, ranks) for c in columns]
         ids, titles, province, year, period, published, event_date, n_figures, corrected = columns
         return list(map(ArticleMeta, ids, titles, map(names.__getitem__, province), [y or None for y in year],
                         map(periods.__getitem__, period), published, event_date, n_figures,

@@ -16,6 +16,7 @@ from itertools import accumulate, filterfalse
 from typing import Any, Callable, Iterable, Sequence
 
 from tongket.store.derived.snapshot import Snapshot
+from tongket.store.derived.snapshot_columns import as_list
 from tongket.store.derived.textindex import fold_titles
 from tongket.store.lang.text import fold
 
@@ -60,9 +61,9 @@ class TextFilter:
             for rank in override:
                 titles[rank] = order[rank].title
         else:
-            if len(ranks) * 16 > len(column):  # many: the column split once, not an item decoded per call
-                column = getattr(column, "all", lambda: column)()
-            titles = list(map(column.__getitem__, ranks))
+            # many: the column split once, not an item decoded per call
+            source = as_list(column) if len(ranks) * 16 > len(column) else column
+            titles = list(map(source.__getitem__, ranks))
             for i, rank in enumerate(ranks) if override else ():
                 if rank in override:
                     titles[i] = order[rank].title
