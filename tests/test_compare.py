@@ -160,6 +160,7 @@ def test_a_conflicting_cell_lists_both_sources(compared: Archive) -> None:
     assert c.chosen.value == 27500 and c.text() == "27.500*2"  # the most recently published
     assert {s.title for s in c.sources} == {"Tổng kết 2019", "Báo cáo bổ sung 2019"}
     assert pivot.left_out == {"targets": 1, "half-year figures": 1}
+    assert pivot.summary().endswith("set apart: 1 target, 1 half-year figure")  # one is not "1 targets"
     bac_lieu = next(r for r in pivot.rows if r.province == "Bạc Liêu")
     assert bac_lieu.cells[2020].text() == "≈40.000"
     assert [r.province for r in pivot.rows] == ["Bạc Liêu", "Bình Thuận", "Kiên Giang"]

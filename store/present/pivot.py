@@ -124,7 +124,7 @@ class Pivot:
         shown = sum(c.size for r in self.rows for c in r.cells.values())
         text = f"{shown} figures, {len(self.rows)} provinces, {len(self.years)} years"
         if self.left_out:
-            text += "; set apart: " + ", ".join(f"{n} {why}" for why, n in self.left_out.items())
+            text += "; set apart: " + ", ".join(_reason(n, why) for why, n in self.left_out.items())
         return text
 
 
@@ -145,6 +145,14 @@ class Pivot:
         others = [f"{'other-period' if p == 'other' else p} ({n})" for p, n in self.periods.items() if n]
         has = f"it has {_and(others)} figures" if others else f"it has no {kind.strip() or 'result'} figures in {self.unit or 'this unit'}"
         return f"No {period}{kind} figures of {what}{unit}: {matches}; {has}."
+
+
+def _reason(n: int, why: str) -> str:
+    """"1 half-year figure", "1 target": the reasons are plural keys (the JSON export
+    keeps them), so one figure set apart is named in the singular here."""
+    if n == 1 and (why.endswith(" figures") or " " not in why):
+        why = why.removesuffix("s")
+    return f"{n} {why}"
 
 
 def _and(items: list[str]) -> str:
