@@ -254,7 +254,7 @@ async def test_lookup_pivot_view(tmp_path: Path):
         text = screen_text(app)
         # one measure and one period kind: the half-year figure is set apart, not mixed in
         assert "2019" in text and "27.172" in text and "11.510" not in text
-        assert "half-year figures" in text and "sources disagree" in text  # summary and legend on show
+        assert "1 half-year figure" in text and "sources disagree" in text  # summary and legend on show
         assert {c.period for r in dialog.pivot.rows for c in (s for cell in r.cells.values() for s in cell.sources)} == {"year"}
         await pilot.press("down", "p")  # the table, then the next period kind
         await settle(pilot)
