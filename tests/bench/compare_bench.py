@@ -15,7 +15,8 @@ Rows, on the ground-truth stores of `stores.py` (built once under `--work`):
   older tongket gets them from `tongket doctor --repair` or its next ingest); the note says
   whether it did.
 * `pivot (app): …` (with `--app`): the same in the real app, headless, one fresh process
-  per run (`pivot_probe.py`): from the key (ctrl+t: the first comparison of the session;
+  per run (`pivot_probe.py`): from the key (ctrl+t: the first comparison of the session,
+  once the lookup's results have rested and again, in another process, as soon as they are applied;
   p: a period switch; the last letter of "van ban den" typed after a pause) to the end
   of the first frame that draws the repainted pivot: what the user waits for (the
   `pivot:` rows above leave out the table's paint, ~35 ms at 100k, and the thread the
