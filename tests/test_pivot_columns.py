@@ -4,6 +4,7 @@ every cell's sources are those of the records path."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,23 @@ def test_a_correction_moves_part_of_a_key_between_cells(archive: Archive) -> Non
     assert _facts(got) == _facts(want)
     assert next(r for r in got.rows if r.province == "Cà Mau").cells[2020].value == 5
     assert "without province" not in got.left_out
+
+
+def test_the_shown_source_among_same_day_and_event_dated_articles(store_dir: Path) -> None:
+    """Ranks sort by published date, else event date: articles with only an event date sit
+    among the dated ones, before and between those of the latest day; the shown source is
+    still the least article of that day, as the records path picks it."""
+    archive = Archive.open(store_dir)
+    reports = [("P", "2024-02-01", None, 10), ("Q", "2024-02-01", None, 11), ("R", None, "2024-02-01", 12),
+               ("S", None, "2024-03-01", 13), ("T", "2024-01-01", None, 14), ("U", "2024-02-01", None, 15)]
+    for title, published, event_date, value in reports:
+        article = make_article(f"Báo cáo {title}", province="Kiên Giang", year=2023, period="year",
+                               published=published, figures=(_fig("văn bản đến", value),))
+        archive.ingest_article(replace(article, event_date=event_date))
+    archive = Archive.open(store_dir)
+    got = pivots.build_pivot(pivots.grouped(archive.index.measure_figures("văn bản đến")))
+    want = pivots.build_pivot(pivots.grouped(archive.index.measure_hits("văn bản đến")))
+    assert _facts(got) == _facts(want)
+    cell = got.rows[0].cells[2023]
+    same_day = [s for s in cell.sources if s.published == "2024-02-01"]
+    assert len(same_day) == 3 and cell.chosen == min(same_day, key=lambda s: (s.article_id, s.figure_index))

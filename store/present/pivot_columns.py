@@ -8,8 +8,7 @@ which only orders them, through the rank of each row's class."""
 
 from __future__ import annotations
 
-from itertools import chain, compress, repeat
-from operator import eq
+from itertools import chain
 from typing import Any, Protocol, Sequence
 
 from tongket.store.derived.figure_measure import period_class
@@ -38,7 +37,7 @@ class Columns(Protocol):
     @property
     def province(self) -> Sequence[str | None]: ...
     @property
-    def report_year(self) -> Sequence[int | None]: ...
+    def report_year(self) -> Sequence[int | None]: ...  # 0 or None: none
     @property
     def published(self) -> Sequence[str | None]: ...
     @property
@@ -156,13 +155,24 @@ def in_source_order(columns: Columns, rows: Sequence[int]) -> list[int]:
 
 
 def _first_source(columns: Columns, rows: list[int]) -> int:
-    """`in_source_order(columns, rows)[0]` without the sort: the latest date, then the
-    least (article, figure) among the rows of that date (all of them when none has one);
-    a date only one row has (the usual case) needs no comparison of ids."""
-    dates = list(map(columns.published.__getitem__, rows))
-    latest = max(filter(None, dates), default=None)
-    if dates.count(latest) == 1:
-        return rows[dates.index(latest)]
+    """`in_source_order(columns, rows)[0]` without the sort, reading a few dates: rows
+    ascend in article rank, and ranks are newest first (`snapshot.sort_key_newest_first`:
+    by published date, else event date), so the first dated row has the latest date and
+    the rows that share it come next, among undated ones; a row dated earlier ends them.
+    Of those, the least (article, figure); of no dated row, the least of all."""
+    published = columns.published
+    at = next((k for k, i in enumerate(rows) if published[i]), None)
+    if at is None:
+        tied: Sequence[int] = rows
+    else:
+        latest, tied = published[rows[at]], [rows[at]]
+        for i in rows[at + 1:]:
+            date = published[i]
+            if date == latest:
+                tied.append(i)
+            elif date:
+                break
+        if len(tied) == 1:
+            return tied[0]
     ids, positions = columns.article_id, columns.figure_index
-    dated = compress(rows, map(eq, dates, repeat(latest)))
-    return min(dated, key=lambda i: (ids[i], positions[i]))
+    return min(tied, key=lambda i: (ids[i], positions[i]))
