@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from tongket.store.cli.common import (EXIT_FAILED, EXIT_OK, MAX_BYTES_HELP, UsageError, add_filters, cell, make_console,
                                       err, json_out, max_bytes, open_archive, web_url)
 from tongket.store.lang.text import one_line
+from tongket.store.gc_pause import gc_paused
 from tongket.store.record import PERIODS, Article, ArticleMeta, Rejection, StoredArticle, article_to_dict
 
 if TYPE_CHECKING:
@@ -137,7 +138,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         from tongket.store.cli.list_json import list_rows
 
-        json_out(list_rows(archive, filters))
+        with gc_paused():  # ~90k rows made, written and freed: a collection would walk them all and free none
+            json_out(list_rows(archive, filters))
         return EXIT_OK
     metas = archive.query(**filters)
     from rich.table import Table

@@ -16,7 +16,6 @@ import orjson
 
 from tongket.store.derived.snapshot_columns import as_list
 from tongket.store.derived.snapshot_records import RecordReader, escaped
-from tongket.store.gc_pause import gc_paused
 
 _KEY = b'"source_url":'
 
@@ -46,8 +45,7 @@ def list_rows(archive: Any, filters: dict[str, Any]) -> list[dict[str, Any]]:
     snap = index.snapshot
     ranks = index.select_ranks(**filters)
     rows: list[dict[str, Any]] = []
-    with gc_paused():  # ~90k new rows
-        _fill(rows, ranks, archive, index, snap)
+    _fill(rows, ranks, archive, index, snap)
     return rows
 
 
