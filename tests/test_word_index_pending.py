@@ -98,7 +98,9 @@ def test_the_merge_made_elsewhere_is_the_merge_made_here(tmp_path: Path) -> None
 
     pending = textindex_write.append(elsewhere, [("c", "ho so moi nhat")], words=builder)
     assert pending is not None and plans[0] is not None
+    assert len(list(elsewhere.glob(".search.words.*.tmp"))) == 1  # the worker's file, not yet in place
     pending.finish()
+    assert not list(elsewhere.glob(".search.words.*.tmp"))
     assert _blocks(elsewhere) == _blocks(here) == [(0, 20), (20, 14), (34, 1)]
     assert (elsewhere / "search.words").read_bytes()[60:] == (here / "search.words").read_bytes()[60:]
     assert wordindex.problem(elsewhere, read_entries(elsewhere)[0], _texts(elsewhere)) is None
@@ -106,8 +108,10 @@ def test_the_merge_made_elsewhere_is_the_merge_made_here(tmp_path: Path) -> None
 
 def test_a_merge_planned_on_a_file_since_replaced_is_made_here(tmp_path: Path) -> None:
     folder = _eight_blocks(tmp_path / "s")
+    junk = folder / ".search.words.1.1.tmp"
+    junk.write_bytes(b"junk")
     pending = textindex_write.append(folder, [("c", "ho so moi nhat")],
-                                     words=lambda *_a: _done((wordindex_block.build(34, [b"ho so moi nhat"]), b"junk")))
+                                     words=lambda *_a: _done((wordindex_block.build(34, [b"ho so moi nhat"]), junk)))
     assert pending is not None
     words = folder / "search.words"
     copy = folder / "copy"
@@ -116,6 +120,7 @@ def test_a_merge_planned_on_a_file_since_replaced_is_made_here(tmp_path: Path) -
     pending.finish()
     assert wordindex.problem(folder, read_entries(folder)[0], _texts(folder)) is None
     assert _blocks(folder) == [(0, 20), (20, 14), (34, 1)]
+    assert not junk.exists()
 
 
 def test_ingest_with_workers_indexes_its_last_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -52,12 +52,16 @@ class PendingWords:
             block, merged = self._future.result()
         except (BrokenProcessPool, CancelledError, OSError, RuntimeError):  # no worker: built here
             block, merged = None, None
-        if _token_now(folder) != token:
-            return  # search.txt was rewritten meanwhile: its writer indexed it anew
         premerged = (self._plan, merged) if self._plan is not None and merged is not None else None
-        if not wordindex.append(folder, token, first, texts, lambda: _all_texts(folder), was_fresh=fresh, block=block,
-                                premerged=premerged):
-            discard(folder)
+        try:
+            if _token_now(folder) != token:
+                return  # search.txt was rewritten meanwhile: its writer indexed it anew
+            if not wordindex.append(folder, token, first, texts, lambda: _all_texts(folder), was_fresh=fresh,
+                                    block=block, premerged=premerged):
+                discard(folder)
+        finally:
+            if merged is not None:  # not put in place (the file changed since its plan)
+                merged.unlink(missing_ok=True)
 
 
 def _token_now(folder: Path) -> bytes | None:

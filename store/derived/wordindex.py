@@ -45,7 +45,8 @@ from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from tongket.store.archive.storage import atomic_write_bytes
+from tongket.store.archive.file_parts import write_parts
+from tongket.store.archive.storage import atomic_write_bytes, temp_name
 from tongket.store.derived import wordindex_block as blocks
 from tongket.store.derived.wordindex_read import Block, Damaged, Outdated, block_at as _block_at
 
@@ -88,7 +89,7 @@ def stamp_matches(folder: Path) -> bool:
 
 def append(folder: Path, token: bytes, first: int, texts: Sequence[bytes],
            all_texts: Callable[[], Sequence[bytes | memoryview]], *, was_fresh: bool,
-           block: bytes | None = None, premerged: "tuple[MergePlan, bytes] | None" = None) -> bool:
+           block: bytes | None = None, premerged: "tuple[MergePlan, Path] | None" = None) -> bool:
     """Add a block for entries first… (just appended to search.txt). When the file is not in
     step (missing, damaged, outdated, another token, more entries) it is rebuilt through
     `all_texts()`, which returns every record's bytes; when it only lags behind (a writer
@@ -96,8 +97,9 @@ def append(folder: Path, token: bytes, first: int, texts: Sequence[bytes],
     still has its crc, the records it lacks go into the new block, not a rebuild (~40 s at
     100k). `was_fresh`: `stamp_matches` before the text was appended to. `block`: the block
     of `texts` built elsewhere (a worker process, `blocks.build(first, texts)`); nothing is
-    done when the file covers those entries already. `premerged`: the merge of the small
-    blocks a worker made (`blocks_for`), used if the file is still the one it planned on.
+    done when the file covers those entries already. `premerged`: the file a worker made
+    with the small blocks merged (`blocks_for`), put in place if the file is still the one
+    it planned on.
     False when search.txt itself no longer matches what was indexed (it must be rebuilt
     from the body files)."""
     folder = Path(folder)
@@ -154,18 +156,21 @@ def _kept(parts: Sequence[Block]) -> int:
 
 
 def _merge_into(folder: Path, token: bytes, index: "WordIndex", new_block: bytes,
-                premerged: "tuple[MergePlan, bytes] | None" = None) -> None:
+                premerged: "tuple[MergePlan, Path] | None" = None) -> None:
     """Replace the file by its blocks with the small ones merged (`_kept`), then the new
-    block; the merge is `premerged`'s when its plan still holds. Replaced, not rewritten
-    in place: a reader may have the old file mapped."""
-    parts = index.blocks
-    keep = _kept(parts)
-    merged = premerged[1] if premerged is not None and premerged[0] == MergePlan.of(folder, token, index) else None
-    head = MAGIC + token + b"\0" * _STAMP.size
-    kept = [b.file_bytes() for b in parts[:keep]]  # views of the mapped file: not copied
-    if merged is None:
-        merged = blocks.merge(parts[keep:])
-    atomic_write_bytes(folder / WORDS_FILE, [head, *kept, merged, new_block], fsync=False)
+    block: by `premerged`'s file (made by a worker) when its plan still holds. Replaced,
+    not rewritten in place: a reader may have the old file mapped."""
+    if premerged is not None and premerged[0] == MergePlan.of(folder, token, index):
+        os.replace(premerged[1], folder / WORDS_FILE)
+        return
+    atomic_write_bytes(folder / WORDS_FILE, _merged_file(token, index, _kept(index.blocks), new_block), fsync=False)
+
+
+def _merged_file(token: bytes, index: "WordIndex", keep: int, new_block: bytes) -> list[bytes | memoryview]:
+    """The parts of the file with the blocks after the first `keep` merged, then `new_block`
+    (the stamp left blank: the caller writes it)."""
+    kept = [b.file_bytes() for b in index.blocks[:keep]]  # views of the mapped file: not copied
+    return [MAGIC + token + b"\0" * _STAMP.size, *kept, blocks.merge(index.blocks[keep:]), new_block]
 
 
 @dataclass(frozen=True)
@@ -201,19 +206,29 @@ def merge_plan(folder: Path, token: bytes, first: int) -> MergePlan | None:
 
 
 def blocks_for(folder: Path, token: bytes, first: int, texts: Sequence[bytes], plan: MergePlan | None
-               ) -> tuple[bytes, bytes | None]:
-    """Run in a worker: the block of `texts` (entries first…), and the merge `plan` names
-    when the file is still as planned (None otherwise: the writer merges)."""
+               ) -> tuple[bytes, Path | None]:
+    """Run in a worker: the block of `texts` (entries first…), and when `plan` still holds,
+    the file its merge makes, as a temp file (named after this worker: swept if the writer
+    dies before it renames it) for the writer to put in place (`_merge_into`). Its bytes
+    are not sent back: held by the writer, they were ~15 MB on its peak memory at 100k."""
     block = blocks.build(first, texts)
     if plan is None:
         return block, None
+    path = Path(folder) / WORDS_FILE
     try:
         index = WordIndex.load(folder, token, mapped=True)
         if index is None or MergePlan.of(folder, token, index) != plan:
             return block, None
-        return block, blocks.merge(index.blocks[plan.keep :])
-    except Damaged:
+        tmp = temp_name(path)
+        try:
+            with open(tmp, "wb") as handle:
+                write_parts(handle, _merged_file(token, index, plan.keep, block))
+        except OSError:
+            tmp.unlink(missing_ok=True)
+            raise
+    except (Damaged, OSError):
         return block, None
+    return block, tmp
 
 
 def problem(folder: Path, token: bytes, records: Sequence[bytes]) -> str | None:
