@@ -40,9 +40,9 @@ def test_a_block_built_elsewhere_is_appended_by_finish(tmp_path: Path) -> None:
     folder = _folder_with_texts(tmp_path, 3)
     asked: list[int] = []
 
-    def builder(first: int, texts: list[bytes]) -> Future:
+    def builder(folder: Path, token: bytes, first: int, texts: list[bytes], plan: object) -> Future:
         asked.append(first)
-        return _done(wordindex_block.build(first, texts))
+        return _done(wordindex.blocks_for(folder, token, first, texts, None))
 
     pending = textindex_write.append(folder, [("r3", "ho so truc tuyen"), ("r4", "ho so moi")], words=builder)
     assert asked == [3] and pending is not None
@@ -58,7 +58,7 @@ def test_a_failed_worker_means_the_block_is_built_here(tmp_path: Path) -> None:
     folder = _folder_with_texts(tmp_path, 2)
     future: Future = Future()
     future.set_exception(RuntimeError("worker gone"))
-    pending = textindex_write.append(folder, [("r2", "ho so")], words=lambda first, texts: future)
+    pending = textindex_write.append(folder, [("r2", "ho so")], words=lambda *_args: future)
     assert pending is not None
     pending.finish()
     assert _blocks(folder) == [(0, 2), (2, 1)]
@@ -66,10 +66,61 @@ def test_a_failed_worker_means_the_block_is_built_here(tmp_path: Path) -> None:
 
 def test_records_a_killed_writer_did_not_index_go_into_the_next_block(tmp_path: Path) -> None:
     folder = _folder_with_texts(tmp_path, 4)
-    textindex_write.append(folder, [("r4", "ho so a"), ("r5", "ho so b")], words=lambda first, texts: _done(b""))
+    textindex_write.append(folder, [("r4", "ho so a"), ("r5", "ho so b")], words=lambda *_args: _done((b"", None)))
     # the writer died before finish(): search.words lags two records behind search.txt
     textindex_write.append(folder, [("r6", "ho so c")])
     assert _blocks(folder) == [(0, 4), (4, 3)]  # appended, not rebuilt as one block
+
+
+def _eight_blocks(tmp_path: Path) -> Path:
+    tmp_path.mkdir()
+    folder = _folder_with_texts(tmp_path, 20)
+    for i in range(7):
+        textindex_write.append(folder, [(f"a{i}", f"ho so so {i} truc tuyen"), (f"b{i}", "van ban den")])
+    assert len(_blocks(folder)) == 8
+    return folder
+
+
+def _texts(folder: Path) -> list[bytes]:
+    data = (folder / "search.txt").read_bytes()
+    _t, _refs, starts, ends = read_entries(folder)
+    return [data[s:e] for s, e in zip(starts, ends)]
+
+
+def test_the_merge_made_elsewhere_is_the_merge_made_here(tmp_path: Path) -> None:
+    here, elsewhere = _eight_blocks(tmp_path / "here"), _eight_blocks(tmp_path / "elsewhere")
+    textindex_write.append(here, [("c", "ho so moi nhat")])
+    plans: list[object] = []
+
+    def builder(folder: Path, token: bytes, first: int, texts: list[bytes], plan: object) -> Future:
+        plans.append(plan)
+        return _done(wordindex.blocks_for(folder, token, first, texts, plan))  # type: ignore[arg-type]
+
+    pending = textindex_write.append(elsewhere, [("c", "ho so moi nhat")], words=builder)
+    assert pending is not None and plans[0] is not None
+    assert len(list(elsewhere.glob(".search.words.*.tmp"))) == 1  # the worker's file, not yet in place
+    pending.finish()
+    assert not list(elsewhere.glob(".search.words.*.tmp"))
+    assert _blocks(elsewhere) == _blocks(here) == [(0, 20), (20, 14), (34, 1)]
+    assert (elsewhere / "search.words").read_bytes()[60:] == (here / "search.words").read_bytes()[60:]
+    assert wordindex.problem(elsewhere, read_entries(elsewhere)[0], _texts(elsewhere)) is None
+
+
+def test_a_merge_planned_on_a_file_since_replaced_is_made_here(tmp_path: Path) -> None:
+    folder = _eight_blocks(tmp_path / "s")
+    junk = folder / ".search.words.1.1.tmp"
+    junk.write_bytes(b"junk")
+    pending = textindex_write.append(folder, [("c", "ho so moi nhat")],
+                                     words=lambda *_a: _done((wordindex_block.build(34, [b"ho so moi nhat"]), junk)))
+    assert pending is not None
+    words = folder / "search.words"
+    copy = folder / "copy"
+    copy.write_bytes(words.read_bytes())
+    copy.replace(words)  # another writer replaced the file meanwhile: not the file the merge was planned on
+    pending.finish()
+    assert wordindex.problem(folder, read_entries(folder)[0], _texts(folder)) is None
+    assert _blocks(folder) == [(0, 20), (20, 14), (34, 1)]
+    assert not junk.exists()
 
 
 def test_ingest_with_workers_indexes_its_last_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -136,19 +136,20 @@ class FileParser:
             self._pool = ProcessPoolExecutor(max_workers=self._workers, mp_context=context)
         return self._pool
 
-    def word_block(self, first: int, texts: list[bytes]) -> Any:
-        """A future of the word block of `texts` (search.words, entries first…), built by a
-        worker while this process stores on; None without workers (built by the caller).
-        Asked for every batch (ingest_files): queued behind the next batch's files, it takes
-        the CPU it took here, and the last one is built while the snapshot is merged and
-        written. Built here, its tables left ~30 MB of freed memory in this process that the
-        snapshot step's peak (adding 1k to 100k) then stood on."""
+    def word_block(self, folder: Path, token: bytes, first: int, texts: list[bytes], plan: Any) -> Any:
+        """A future of the word block of `texts` (search.words, entries first…) and of the
+        merge `plan` names (`wordindex.blocks_for`), made by a worker while this process
+        stores on; None without workers (made by the caller). Asked for every batch
+        (ingest_files): queued behind the next batch's files, it takes the CPU it took here,
+        and the last one is made while the snapshot is merged and written. Made here, its
+        tables left ~30 MB of freed memory in this process that the snapshot step's peak
+        (adding 1k to 100k) then stood on."""
         if not self._parallel or self._pool is None:
             return None
-        from tongket.store.derived import wordindex_block
+        from tongket.store.derived import wordindex
 
         try:
-            return self._pool.submit(wordindex_block.build, first, texts)
+            return self._pool.submit(wordindex.blocks_for, folder, token, first, texts, plan)
         except (OSError, RuntimeError):  # the pool is broken or shut down: built by the caller
             return None
 

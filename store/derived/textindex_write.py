@@ -26,8 +26,9 @@ def _packed(items: Iterable[tuple[str, str]], offset: int) -> tuple[list[bytes],
     return chunks, packed
 
 
-# Builds a word block elsewhere: (first entry, record texts) -> a future of its bytes.
-BlockBuilder = Callable[[int, list[bytes]], Any]
+# Builds word blocks elsewhere: (folder, token, first entry, record texts, the merge planned)
+# -> a future of `wordindex.blocks_for`'s result.
+BlockBuilder = Callable[[Path, bytes, int, list[bytes], "wordindex.MergePlan | None"], Any]
 
 
 class PendingWords:
@@ -36,9 +37,11 @@ class PendingWords:
     then, or if it never comes (a killed writer), the reader scans those records and the
     next append indexes them with its own (wordindex.append)."""
 
-    def __init__(self, folder: Path, token: bytes, first: int, texts: list[bytes], fresh: bool, future: Any) -> None:
+    def __init__(self, folder: Path, token: bytes, first: int, texts: list[bytes], fresh: bool, future: Any,
+                 plan: wordindex.MergePlan | None = None) -> None:
         self._args = (folder, token, first, texts, fresh)
         self._future = future
+        self._plan = plan
 
     def finish(self) -> None:
         from concurrent.futures import CancelledError
@@ -46,13 +49,19 @@ class PendingWords:
 
         folder, token, first, texts, fresh = self._args
         try:
-            block = self._future.result()
+            block, merged = self._future.result()
         except (BrokenProcessPool, CancelledError, OSError, RuntimeError):  # no worker: built here
-            block = None
-        if _token_now(folder) != token:
-            return  # search.txt was rewritten meanwhile: its writer indexed it anew
-        if not wordindex.append(folder, token, first, texts, lambda: _all_texts(folder), was_fresh=fresh, block=block):
-            discard(folder)
+            block, merged = None, None
+        premerged = (self._plan, merged) if self._plan is not None and merged is not None else None
+        try:
+            if _token_now(folder) != token:
+                return  # search.txt was rewritten meanwhile: its writer indexed it anew
+            if not wordindex.append(folder, token, first, texts, lambda: _all_texts(folder), was_fresh=fresh,
+                                    block=block, premerged=premerged):
+                discard(folder)
+        finally:
+            if merged is not None:  # not put in place (the file changed since its plan)
+                merged.unlink(missing_ok=True)
 
 
 def _token_now(folder: Path) -> bytes | None:
@@ -144,9 +153,11 @@ def _append_fast(folder: Path, items: list[tuple[str, str]], words: BlockBuilder
         return False
     texts = [c[:-1] for c in chunks]
     if words is not None:
-        future = words(n, texts)
+        token = head[len(MAGIC) :]
+        plan = wordindex.merge_plan(folder, token, n) if fresh else None  # its merge made by the worker too
+        future = words(folder, token, n, texts, plan)
         if future is not None:
-            return PendingWords(folder, head[len(MAGIC) :], n, texts, fresh, future)
+            return PendingWords(folder, token, n, texts, fresh, future, plan)
     _index_words(folder, head[len(MAGIC) :], n, texts, fresh)
     return None
 
