@@ -31,7 +31,8 @@ from tongket.store.record import FIGURE_KINDS, ArticleMeta, FigureHit
 __all__ = ["FigureMeasure", "MeasureFigures", "PIVOT_PERIODS", "period_class"]
 
 PIVOT_PERIODS = ("year", "half-year", "quarter", "other")  # the tables of a comparison
-KEYS_KEPT = 8  # metric keys whose columns stay read (a comparison moves among a few; ~20 MB a key at 100k)
+KEYS_KEPT = 3  # metric keys whose columns stay read (a comparison moves among a few; ~7-20 MB a key at 100k)
+KEYS_TRIED = 8  # the largest keys looked at for one that has the table's period
 VARIANTS_KEPT = 4  # row sets kept per key: a query matching part of a key, corrections
 LABEL, KEY, UNIT = 0, 1, 2  # kinds of figure group, as in `FigureLookup._groups`
 COLUMNS = ("unit", "kind", "period", "province", "report_year", "published", "article_id", "figure_index",
@@ -157,7 +158,7 @@ class FigureMeasure:
     def figures(self, scored: Scored, measure: str | None, *, corrected: Mapping[int, ArticleMeta],
                 make: MakeHits, table_period: str | None = None) -> MeasureFigures:
         """The figures of `measure` (else the key most matches share, preferring one with
-        results in `table_period`, among the `KEYS_KEPT` largest) among the whole groups
+        results in `table_period`, among the `KEYS_TRIED` largest) among the whole groups
         `scored`, as columns.
         `corrected`: the corrected articles' list rows by rank (their province, year and
         period replace the parsed ones)."""
@@ -222,7 +223,7 @@ class FigureMeasure:
             return (total, kid, class_ranks(kid)) if kid >= 0 else (total, kid, [])
         first = None
         for tried, kid in enumerate(self._by_count(counts, class_ranks)):
-            if tried == KEYS_KEPT and first:
+            if tried == KEYS_TRIED and first:
                 break  # the largest keys lack the table: reading every key's rows would cost seconds at 100k
             ranks = class_ranks(kid)
             if table_period is None or self._shows(self._variant(kid, ranks, inf, corrected), table_period):
