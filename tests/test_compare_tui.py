@@ -144,6 +144,35 @@ async def test_first_hits_then_every_hit(tmp_path: Path):
         assert "25 figures in 25 articles" in screen_text(app)
 
 
+async def test_under_the_pivot_every_hit_waits_until_the_results_are_back(tmp_path: Path):
+    """ctrl+t before typing rests: the pivot asks for its own figures, so the search stops
+    at its counted page (every hit as a record would only compete with the comparison);
+    back on the results, every hit comes."""
+    from tongket.store.record import FigureHit, LookupResult
+
+    hits = tuple(FigureHit(f"id{i}", 0, "Kiên Giang", 2000 + i, "year", float(i), "hồ sơ", "hồ sơ", None, f"{i}", 1.0)
+                 for i in range(25))
+    asked: list[int | None] = []
+
+    def search(query: str, limit: int | None, count: bool = True) -> LookupResult:
+        asked.append(limit)
+        return LookupResult(hits[:limit] if limit else hits, len(hits), len(hits))
+
+    app = make_app(demo_archive(tmp_path), tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(LookupDialog(search, first_page=10, measure=_recording(_five_records_hits(), [])))
+        await settle(pilot)
+        await pilot.press(*"ho so", "ctrl+t")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert None not in asked and len(app.screen.hits) == 10
+        await pilot.press("ctrl+t")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert asked[-1] is None and len(app.screen.hits) == 25
+
+
 def _five_records_hits() -> tuple:
     """Five year figures of one measure ("records"), one per year from 2000."""
     from tongket.store.record import FigureHit

@@ -206,8 +206,8 @@ class LookupDialog(LookupPivot):
                 if query != self._started or worker.is_cancelled:
                     return
                 self.post_message(self.Results(query, found))
-                if found.total <= len(found.hits) or not every or not self._rested(query, REST_AFTER_MS):
-                    return  # tens of thousands of records come only once typing pauses
+                if found.total <= len(found.hits) or not every or not self._rested(query, REST_AFTER_MS) or self.pivoted:
+                    return  # tens of thousands of records come only once typing pauses, and not under the pivot
             found = counted(self._search(query, None) if self._first_page else self._search(query))
         except STORE_ERRORS as exc:  # the store's errors are the user's to read, not a crash
             self.post_message(self.Results(query, None, str(exc)))
