@@ -120,17 +120,23 @@ async def test_metric_picker_lists_the_catalogue_and_looks_up_the_pick(tmp_path:
         assert dialog.hits and {h.key for h in dialog.hits} == {"incoming_documents"}
 
 
-async def test_first_hits_then_every_hit(tmp_path: Path):
+def _paged_search(asked: list[int | None]):
+    """A lookup search over 25 figures that notes each limit it is asked for in `asked`."""
     from tongket.store.record import FigureHit, LookupResult
 
     hits = tuple(FigureHit(f"id{i}", 0, "Kiên Giang", 2000 + i, "year", float(i), "hồ sơ", "hồ sơ", None, f"{i}", 1.0)
                  for i in range(25))
-    asked: list[int | None] = []
 
     def search(query: str, limit: int | None, count: bool = True) -> LookupResult:
         asked.append(limit)
         return LookupResult(hits[:limit] if limit else hits, len(hits), len(hits))
 
+    return search
+
+
+async def test_first_hits_then_every_hit(tmp_path: Path):
+    asked: list[int | None] = []
+    search = _paged_search(asked)
     app = make_app(demo_archive(tmp_path), tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -148,16 +154,8 @@ async def test_under_the_pivot_every_hit_waits_until_the_results_are_back(tmp_pa
     """ctrl+t before typing rests: the pivot asks for its own figures, so the search stops
     at its counted page (every hit as a record would only compete with the comparison);
     back on the results, every hit comes."""
-    from tongket.store.record import FigureHit, LookupResult
-
-    hits = tuple(FigureHit(f"id{i}", 0, "Kiên Giang", 2000 + i, "year", float(i), "hồ sơ", "hồ sơ", None, f"{i}", 1.0)
-                 for i in range(25))
     asked: list[int | None] = []
-
-    def search(query: str, limit: int | None, count: bool = True) -> LookupResult:
-        asked.append(limit)
-        return LookupResult(hits[:limit] if limit else hits, len(hits), len(hits))
-
+    search = _paged_search(asked)
     app = make_app(demo_archive(tmp_path), tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
