@@ -146,3 +146,20 @@ def test_count_of_a_page_is_that_of_every_match(figures_archive: Archive, query:
     assert (page.total, page.articles) == (len(every.hits), len({h.article_id for h in every.hits}))
     assert (page.total, page.articles) == (every.total, every.articles)
     assert len(page.hits) == min(1, every.total)
+
+
+def test_match_scores_slice_as_the_list_they_stand_for() -> None:
+    """Lookup results are sliced into pages and sorted views; the scores kept as runs must
+    read as the plain list of one score per match would, for every slice."""
+    from tongket.store.derived.figure_hits import ScoreRuns
+
+    runs = ScoreRuns()
+    plain: list[float] = []
+    for score, n in ((3.0, 5), (2.0, 5), (1.5, 1), (1.0, 5)):
+        runs.add(score, n)
+        plain += [score] * n
+    assert list(runs) == plain
+    for start in range(-3, len(plain) + 2):
+        for stop in range(-3, len(plain) + 2):
+            for step in (1, 2):
+                assert list(runs[start:stop:step]) == plain[start:stop:step], (start, stop, step)

@@ -45,10 +45,10 @@ class ScoreRuns(Sequence[float]):
             out = ScoreRuns()
             first = bisect_right(self._ends, start)
             for run in range(first, len(self._ends)):
-                end = min(self._ends[run], stop)
-                if end <= start:
-                    break
-                out.add(self._scores[run], end - max(start, self._ends[run - 1] if run else 0))
+                begin, end = max(start, self._ends[run - 1] if run else 0), min(self._ends[run], stop)
+                if end <= begin:
+                    break  # past the slice's stop
+                out.add(self._scores[run], end - begin)
             return out
         if index < 0:
             index += len(self)
