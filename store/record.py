@@ -13,6 +13,7 @@ from typing import Any, NamedTuple, Sequence, Union, get_args, get_origin, get_t
 
 PERIODS = ("year", "half-year", "quarter", "term", "other")
 FIGURE_KINDS = ("actual", "target", "rank")
+CORRECTABLE = ("province", "report_year", "period", "title")  # the fields a user correction may set (in bit order in the snapshot)
 # How a metadata field was decided: written on the page, derived by a rule from other
 # evidence (a URL date, the month of a review meeting), or not at all.
 CONFIDENCES = ("stated", "inferred", "none")

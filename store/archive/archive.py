@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
 
 from tongket.store.archive import codec
-from tongket.store.archive.corrections import CORRECTABLE, validated
+from tongket.store.archive.corrections import validated
 from tongket.store.archive.temps import sweep_temps
 from tongket.store.archive.ingest import normal_path
 from tongket.store.archive.layout import ARCHIVE_FILE, CORRECTIONS_FILE, SCHEMA_VERSION, default_store_path
@@ -31,7 +31,7 @@ from tongket.store.derived.figure_rows import Pending
 from tongket.store.derived.index import UNKNOWN
 from tongket.store.archive.writing import Writing
 from tongket.store.errors import InputError, StoreError
-from tongket.store.record import ArticleMeta, FigureHit, LookupResult, StoredArticle
+from tongket.store.record import CORRECTABLE, ArticleMeta, FigureHit, LookupResult, StoredArticle
 
 __all__ = ["ARCHIVE_FILE", "CORRECTIONS_FILE", "CORRECTABLE", "SCHEMA_VERSION", "UNKNOWN_PROVINCE", "Archive",
            "default_store_path"]

@@ -16,9 +16,8 @@ from tongket.store.derived.names import ProvinceNames
 from tongket.store.errors import InputError, StoreError
 from tongket.store.lang.years import YEARS  # one plausible-year rule for the parser and `set`
 from tongket.store.lang.text import one_line
-from tongket.store.record import PERIODS
+from tongket.store.record import CORRECTABLE, PERIODS
 
-CORRECTABLE = ("province", "report_year", "period", "title")
 # The type each stored correction has: `set` writes nothing else, so another type is damage.
 STORED_TYPES: dict[str, type] = {"province": str, "report_year": int, "period": str, "title": str}
 

@@ -29,10 +29,10 @@ from tongket.store.derived.figure_lookup import FigureLookup
 from tongket.store.derived.index_rows import Rows
 from tongket.store.derived.names import ProvinceNames
 from tongket.store.derived.scoring import Label
-from tongket.store.derived.snapshot import CORRECTABLE, Snapshot, build, sort_key_newest_first
+from tongket.store.derived.snapshot import Snapshot, build, sort_key_newest_first
 from tongket.store.derived.text_filter import FoldedTitles, TextFilter
 from tongket.store.lang.text import fold, fold_words, nfc
-from tongket.store.record import PERIODS, ArticleMeta
+from tongket.store.record import CORRECTABLE, PERIODS, ArticleMeta
 
 UNKNOWN = "unknown"  # filter value meaning "no value" (no province / no year / no period)
 

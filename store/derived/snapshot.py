@@ -30,11 +30,10 @@ from itertools import accumulate, chain, repeat
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from tongket.store.derived.snapshot_columns import as_list
-from tongket.store.record import FIGURE_KINDS, ArticleMeta, CompactFigure
+from tongket.store.record import CORRECTABLE, FIGURE_KINDS, ArticleMeta, CompactFigure
 from tongket.store.lang.text import fold, fold_words
 
 SNAPSHOT_FILE = "archive.snapshot"  # the file format: snapshot_file.py
-CORRECTABLE = ("province", "report_year", "period", "title")
 
 Signature = tuple[int, int, int]  # (mtime_ns, size, inode) of the store of record
 

@@ -18,9 +18,9 @@ from bisect import bisect_left, bisect_right
 from itertools import accumulate, chain, repeat
 from typing import Any, Callable, Mapping, Sequence
 
-from tongket.store.derived.snapshot import CORRECTABLE, Interner, Signature, Snapshot, by_code, sort_key_newest_first
+from tongket.store.derived.snapshot import Interner, Signature, Snapshot, by_code, sort_key_newest_first
 from tongket.store.lang.text import fold, fold_words
-from tongket.store.record import FIGURE_KINDS, ArticleMeta
+from tongket.store.record import CORRECTABLE, FIGURE_KINDS, ArticleMeta
 
 
 _ORDER = sys.byteorder
