@@ -160,7 +160,7 @@ def _merge_into(folder: Path, token: bytes, index: "WordIndex", new_block: bytes
     """Replace the file by its blocks with the small ones merged (`_kept`), then the new
     block: by `premerged`'s file (made by a worker) when its plan still holds. Replaced,
     not rewritten in place: a reader may have the old file mapped."""
-    if premerged is not None and premerged[0] == MergePlan.of(folder, token, index):
+    if premerged is not None and premerged[0] == MergePlan.of(folder, index):
         os.replace(premerged[1], folder / WORDS_FILE)
         return
     atomic_write_bytes(folder / WORDS_FILE, _merged_file(token, index, _kept(index.blocks), new_block), fsync=False)
@@ -186,7 +186,7 @@ class MergePlan:
     keep: int
 
     @classmethod
-    def of(cls, folder: Path, token: bytes, index: "WordIndex") -> "MergePlan | None":
+    def of(cls, folder: Path, index: "WordIndex") -> "MergePlan | None":
         try:
             st = os.stat(Path(folder) / WORDS_FILE)
         except OSError:
@@ -202,7 +202,7 @@ def merge_plan(folder: Path, token: bytes, first: int) -> MergePlan | None:
         return None
     if index is None or index.count != first or len(index.blocks) < _MAX_BLOCKS:
         return None
-    return MergePlan.of(folder, token, index)
+    return MergePlan.of(folder, index)
 
 
 def blocks_for(folder: Path, token: bytes, first: int, texts: Sequence[bytes], plan: MergePlan | None
@@ -217,7 +217,7 @@ def blocks_for(folder: Path, token: bytes, first: int, texts: Sequence[bytes], p
     path = Path(folder) / WORDS_FILE
     try:
         index = WordIndex.load(folder, token, mapped=True)
-        if index is None or MergePlan.of(folder, token, index) != plan:
+        if index is None or MergePlan.of(folder, index) != plan:
             return block, None
         tmp = temp_name(path)
         try:
