@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from tongket.store.cli.common import (EXIT_FAILED, EXIT_OK, MAX_BYTES_HELP, UsageError, add_filters, cell, make_console,
                                       err, json_out, max_bytes, open_archive, web_url)
-from tongket.store.lang.text import one_line
 from tongket.store.gc_pause import gc_paused
+from tongket.store.lang.text import one_line
 from tongket.store.record import PERIODS, Article, ArticleMeta, Rejection, StoredArticle, article_to_dict
 
 if TYPE_CHECKING:
