@@ -185,3 +185,15 @@ def test_an_abbreviation_or_a_cut_off_word_is_not_a_unit_nor_a_label():
     assert (f.unit, f.label) == ("đơn", "đơn")
     assert not [f for f in figs("Trong năm đã tiếp nhận 120 hồ") if f.value == 120]
     assert not [f for f in figs("Các trường gồm 25 v.v... và nhiều nơi khác") if f.value == 25]
+
+
+def test_a_comma_joins_units_that_count_one_set():
+    assert one("Đã kiểm tra 371 tổ chức, cá nhân trong năm.", 371).unit == "tổ chức, cá nhân"
+    assert one("Có 11 xã, phường, thị trấn đạt chuẩn.", 11).unit == "xã, phường, thị trấn"
+    assert one("Gửi văn bản tới 63 tỉnh, thành phố.", 63).unit == "tỉnh, thành phố"
+    assert one("Khen thưởng 50 tập thể, cá nhân.", 50).unit == "tập thể, cá nhân"
+
+
+def test_a_comma_before_another_count_or_word_keeps_the_unit():
+    assert [f.unit for f in figs("Có 20 xã, 3 phường đạt chuẩn.")] == ["xã", "phường"]
+    assert one("Tiếp nhận 500 hồ sơ, số hồ sơ đúng hạn là 480 hồ sơ.", 500).unit == "hồ sơ"

@@ -21,6 +21,8 @@ from tongket.store.lang.text import fold, tone_norm
 class Vocab:
     unit_re: re.Pattern[str]
     unit_names: dict[str, str]  # lower-cased form -> written form
+    paired: frozenset[str]  # lower-cased units a comma joins into one ("tổ chức, cá nhân")
+    paired_re: re.Pattern[str]  # ", " then one of them
     time_re: re.Pattern[str]
     stopwords: frozenset[str]
     change_words: dict[str, str]
@@ -128,9 +130,12 @@ def label_words() -> LabelWords:
 def vocab() -> Vocab:
     data = data_json("units.json")
     names = {reader_lower(u): u for u in data["units"]} | {reader_lower(a): u for a, u in data["unit_aliases"].items()}
+    paired = [reader_lower(u) for u in data["paired_units"]]
     return Vocab(
         unit_re=re.compile(rf"(?:{alternation(list(names))})(?![^\W_])"),
         unit_names=names,
+        paired=frozenset(paired),
+        paired_re=re.compile(rf", ((?:{alternation(list(paired))})(?![^\W_]))"),
         time_re=re.compile(rf"(?:{alternation([reader_lower(t) for t in data['time_units']])})(?![^\W_])"),
         stopwords=frozenset(reader_lower(w) for w in data["stopwords"]),
         change_words={reader_lower(k): v for k, v in data["change_words"].items()},

@@ -65,7 +65,8 @@ def _read_unit(t: BodyText, pos: int, v: Vocab) -> tuple[str | None, int, bool, 
         return None, pos, False, True
     m = v.unit_re.match(t.low, i)
     if m:
-        return v.unit_names[m.group(0)], m.end(), True, False
+        unit, end = _paired(t, v, v.unit_names[m.group(0)], m.group(0), m.end())
+        return unit, end, True, False
     words: list[str] = []
     j = i
     for _ in range(2):
@@ -85,8 +86,21 @@ def _read_unit(t: BodyText, pos: int, v: Vocab) -> tuple[str | None, int, bool, 
         j += 1
     if not words:
         return None, pos, False, False
-    end = i + len(" ".join(words))
-    return " ".join(words), end, False, False
+    unit = " ".join(words)
+    unit, end = _paired(t, v, unit, reader_lower(unit), i + len(unit))
+    return unit, end, False, False
+
+
+def _paired(t: BodyText, v: Vocab, unit: str, low: str, end: int) -> tuple[str, int]:
+    """The unit with the paired units a comma joins to it ("371 tổ chức, cá nhân" count
+    one set), and where it ends."""
+    if low not in v.paired:
+        return unit, end
+    parts = [low]
+    while (p := v.paired_re.match(t.low, end)) and p.group(1) not in parts:
+        parts.append(p.group(1))
+        end = p.end()
+    return ", ".join([unit, *parts[1:]]), end
 
 
 def _skip_context(t: BodyText, start: int, v: Vocab) -> bool:
