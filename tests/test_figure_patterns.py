@@ -197,3 +197,9 @@ def test_a_comma_joins_units_that_count_one_set():
 def test_a_comma_before_another_count_or_word_keeps_the_unit():
     assert [f.unit for f in figs("Có 20 xã, 3 phường đạt chuẩn.")] == ["xã", "phường"]
     assert one("Tiếp nhận 500 hồ sơ, số hồ sơ đúng hạn là 480 hồ sơ.", 500).unit == "hồ sơ"
+
+
+def test_a_count_after_a_calendar_word_is_read_past_the_calendar():
+    assert one("Trung bình mỗi tháng 447.010 lượt truy cập.", 447010).unit == "lượt truy cập"
+    assert one("Bình quân mỗi ngày 1.200 hồ sơ.", 1200).unit == "hồ sơ"
+    assert [f.value for f in figs("Ngày 15 tháng 10 năm 2020, trong tháng 12.2019 có 5 cuộc họp.")] == [5]

@@ -21,6 +21,7 @@ from tongket.store.lang.text import fold, tone_norm
 class Vocab:
     unit_re: re.Pattern[str]
     unit_names: dict[str, str]  # lower-cased form -> written form
+    calendar_max: dict[str, int]  # "tháng" takes 1..12: "mỗi tháng 447.010 lượt" is a count
     paired: frozenset[str]  # lower-cased units a comma joins into one ("tổ chức, cá nhân")
     paired_re: re.Pattern[str]  # ", " then one of them
     time_re: re.Pattern[str]
@@ -140,6 +141,7 @@ def vocab() -> Vocab:
         stopwords=frozenset(reader_lower(w) for w in data["stopwords"]),
         change_words={reader_lower(k): v for k, v in data["change_words"].items()},
         skip_before=frozenset(reader_lower(w) for w in data["skip_before"]),
+        calendar_max={reader_lower(w): n for w, n in data["calendar_max"].items()},
         skip_exempt=frozenset(reader_lower(w) for w in data["skip_before_exempt_with_so"]),
         year_before=frozenset(reader_lower(w) for w in data["year_before"]),
         date_before=frozenset(reader_lower(w) for w in data["date_before"]),

@@ -23,6 +23,7 @@ _NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*(?:[/:\-–][0-9]+(?:[.,][0-9]+)*)*"
 _DOC_CODE = re.compile(r"[/\-][A-ZĐ]")
 _PAIR_SEP = re.compile(r"[/\-–]")
 _COMMA_PCT = re.compile(r",\s?%")
+_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+|\d{3,}")  # a count, never a day or month number
 _BREAKDOWN = re.compile(
     r"[(:;,] ?([A-ZĐÀ-Ỹ][^\W\d_]*(?: [^\W\d_]+){0,6}) (\d+(?:\.\d{3})*)(?!,\d)(?=\s*(?:[;,)]|\.\s|\.?$|,\.\.\.))",
     re.M,
@@ -103,10 +104,13 @@ def _paired(t: BodyText, v: Vocab, unit: str, low: str, end: int) -> tuple[str, 
     return ", ".join([unit, *parts[1:]]), end
 
 
-def _skip_context(t: BodyText, start: int, v: Vocab) -> bool:
-    """Ordinals, document numbers, addresses, clock and calendar words right before."""
+def _skip_context(t: BodyText, start: int, v: Vocab, value: float | None = None) -> bool:
+    """Ordinals, document numbers, addresses, clock and calendar words right before (a
+    calendar word only up to the largest day, month or quarter it takes)."""
     words = words_before(t.low, start, 4)
     if not words:
+        return False
+    if value is not None and value > v.calendar_max.get(words[-1], value):
         return False
     if words[-1] != "số":
         return ends_with_one_of(words, v.skip_before)
@@ -161,7 +165,7 @@ def _read_at(t: BodyText, m: re.Match[str], v: Vocab, warnings: list[str]) -> Re
     parts = _PAIR_SEP.split(token) if seps else [token]
     if len(parts) >= 3:
         return None  # full dates 20/1/2020, 24-12-2018
-    if _skip_context(t, start, v) or _is_widget(t, start, v):
+    if _skip_context(t, start, v, _GROUPED.fullmatch(token) and parse_numeral(token)) or _is_widget(t, start, v):
         return None
     if len(parts) == 2:
         return _read_pair(t, start, end, parts, seps[0], v)
