@@ -223,9 +223,10 @@ def fmt(x: float) -> str:
     return f"{x:,.0f}" if x >= 1000 else f"{x:.1f}" if x >= 10 else f"{x:.2f}"
 
 
-def _recorded_rows(*, exclude: set[str], only: str | None = None) -> dict[str, list[str]]:
-    """The table rows of sizes (with `only`: of measurements) not run now, the
-    date/command lines they came with, and the notes below the table."""
+def _recorded_rows(*, measured: set[tuple[str, str]]) -> dict[str, list[str]]:
+    """The table rows of the (measurement, size) pairs not measured now (a run with `--only`
+    or without `--app` keeps the others' rows), the date/command lines they came with, and
+    the notes below the table."""
     if not RESULTS.exists():
         return {"rows": [], "head": [], "sections": []}
     text = RESULTS.read_text(encoding="utf-8").splitlines()
@@ -234,7 +235,7 @@ def _recorded_rows(*, exclude: set[str], only: str | None = None) -> dict[str, l
     text = text[:first]
     rows = [line for line in text if line.startswith("| ") and not line.startswith("| measurement")
             and len(line.split(" | ")) >= 9  # a row of this table, not of a note's
-            and (line.split(" | ")[1] not in exclude or (only is not None and not line[2:].startswith(only)))]
+            and (line[2:].split(" | ")[0], line.split(" | ")[1]) not in measured]
     head = [line[2:] for line in text if line.startswith(("- date:", "- command:"))] if rows else []
     return {"rows": rows, "head": head, "sections": sections}
 
@@ -268,8 +269,8 @@ def main(argv: list[str] | None = None) -> int:
             print(line, flush=True)
             lines.append(line)
     if args.record:
-        run_sizes = {gen.size_name(gen.parse_size(x)) for x in args.sizes.split(",")}
-        kept = _recorded_rows(exclude=run_sizes, only=args.only)  # other sizes' rows stay, with their own header lines
+        measured = {(line[2:].split(" | ")[0], line.split(" | ")[1]) for line in lines[2:]}
+        kept = _recorded_rows(measured=measured)  # the other rows stay, with their own header lines
         lines[2:2] = kept["rows"]
         load = os.getloadavg()[0]
         head = [
