@@ -38,6 +38,11 @@ SNAPSHOT_FILE = "archive.snapshot"  # the file format: snapshot_file.py
 Signature = tuple[int, int, int]  # (mtime_ns, size, inode) of the store of record
 
 
+def url_or_none(value: Any) -> str | None:
+    """A record's "source_url" as the snapshot keeps it: a string, else None."""
+    return value if isinstance(value, str) else None
+
+
 def sort_key_newest_first(metas: Iterable[ArticleMeta]) -> list[ArticleMeta]:
     """Published (or event) date descending, undated last, then folded title and id.
     Each title is folded once (the sort key is computed once per item)."""
@@ -100,6 +105,7 @@ class Snapshot:
     period: Sequence[int]  # index into `periods`, -1: none
     published: list[str | None]
     event_date: list[str | None]
+    source_urls: list[str | None]  # the stored record's "source_url" (a string, else None)
     n_figures: Sequence[int]
     corrected: Sequence[int]  # bit i set: CORRECTABLE[i] corrected
     provinces: list[str]
@@ -259,9 +265,11 @@ def build(
     record_bytes: Callable[[int], bytes | None] | None = None,
     fold_cache: dict[str, str] | None = None,
     refs: Mapping[str, str] | None = None,
+    urls: Mapping[str, Any] | None = None,
     schema: int = 1,
 ) -> Snapshot:
-    """A snapshot of effective (corrected) metadata and compact figures.
+    """A snapshot of effective (corrected) metadata and compact figures; `urls` (id ->
+    the record's "source_url") fills the column `list --json` prints.
 
     `fold_cache` (folded label/unit by raw string) may be kept by the caller across builds:
     the same few thousand labels come back in every batch of an ingest."""
@@ -353,6 +361,7 @@ def build(
         period=period,
         published=[m.published or None for m in order],
         event_date=[m.event_date or None for m in order],
+        source_urls=[url_or_none(urls.get(m.id)) if urls else None for m in order],
         n_figures=n_figures,
         corrected=corrected,
         provinces=provinces.items,
