@@ -29,18 +29,13 @@ from dataclasses import dataclass, field
 from itertools import accumulate, chain, repeat
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
-from tongket.store.derived.snapshot_columns import as_list
+from tongket.store.derived.snapshot_columns import as_list, url_or_none
 from tongket.store.record import CORRECTABLE, FIGURE_KINDS, ArticleMeta, CompactFigure
 from tongket.store.lang.text import fold, fold_words
 
 SNAPSHOT_FILE = "archive.snapshot"  # the file format: snapshot_file.py
 
 Signature = tuple[int, int, int]  # (mtime_ns, size, inode) of the store of record
-
-
-def url_or_none(value: Any) -> str | None:
-    """A record's "source_url" as the snapshot keeps it: a string, else None."""
-    return value if isinstance(value, str) else None
 
 
 def sort_key_newest_first(metas: Iterable[ArticleMeta]) -> list[ArticleMeta]:
@@ -268,9 +263,7 @@ def build(
     urls: Mapping[str, Any] | None = None,
     schema: int = 1,
 ) -> Snapshot:
-    """A snapshot of effective (corrected) metadata and compact figures; `urls` (id ->
-    the record's "source_url") fills the column `list --json` prints.
-
+    """A snapshot of effective (corrected) metadata and compact figures; `urls`: id -> "source_url".
     `fold_cache` (folded label/unit by raw string) may be kept by the caller across builds:
     the same few thousand labels come back in every batch of an ingest."""
     order = sort_key_newest_first(metas)

@@ -18,7 +18,8 @@ from bisect import bisect_left, bisect_right
 from itertools import accumulate, chain, repeat
 from typing import Any, Callable, Mapping, Sequence
 
-from tongket.store.derived.snapshot import Interner, Signature, Snapshot, by_code, sort_key_newest_first, url_or_none
+from tongket.store.derived.snapshot import Interner, Signature, Snapshot, by_code, sort_key_newest_first
+from tongket.store.derived.snapshot_columns import url_or_none
 from tongket.store.lang.text import fold, fold_words
 from tongket.store.record import CORRECTABLE, FIGURE_KINDS, ArticleMeta
 
