@@ -34,7 +34,7 @@ def _fill(rows: list[dict[str, Any]], ranks: list[int], archive: Any, index: Any
     if len(ranks) * 16 <= len(snap) and isinstance(snap.records_file, RecordReader):
         _fill_from_records(rows, ranks, archive, snap)
     else:
-        _fill_from_columns(rows, ranks, archive, snap)
+        _fill_from_columns(rows, ranks, snap)
     overlaid = index.corrected_ranks()
     if overlaid:
         ids = snap.ids
@@ -68,7 +68,7 @@ def _fill_from_records(rows: list[dict[str, Any]], ranks: list[int], archive: An
                 "corrections": {}, "source_url": url})
 
 
-def _fill_from_columns(rows: list[dict[str, Any]], ranks: list[int], archive: Any, snap: Any) -> None:
+def _fill_from_columns(rows: list[dict[str, Any]], ranks: list[int], snap: Any) -> None:
     """Many rows (`list --text`: ~88k of 100k), column by column: each column gathered by
     a C-level map over the ranks, then one dict per row."""
     if len(ranks) * 16 > len(snap):  # many rows: the string columns split whole, once

@@ -2,7 +2,7 @@
 
 Why: archive.json (TinyDB, the store of record) is one JSON document; at 100,000 articles it is
 ~220 MB and parsing it takes ~10 s and ~1.5 GB. The app only needs, per article, the list row
-(id, title, province, year, period, dates, number of figures, corrected fields) and, per figure,
+(id, title, province, year, period, dates, source URL, number of figures, corrected fields) and, per figure,
 (article, position, value, unit, label, key, display). Those are written here as columns: a small
 JSON header with the distinct strings (provinces, labels, units, keys, each once) and raw
 machine arrays (`array('i')`, `array('d')`) and NUL-joined UTF-8 string columns, so loading is a

@@ -7,7 +7,7 @@ import mmap
 import os
 import weakref
 import zlib
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 import orjson
 
