@@ -80,6 +80,8 @@ def merged(old: snapshots.Snapshot, changed: Mapping[str, dict[str, Any]], *, so
         blobs[aid] = record_blob(rec)
     refs = {old.ids[rank]: old.refs[rank] for rank in keep}
     refs.update({aid: rec.get("body_ref", aid) for aid, rec in changed.items()})
+    urls = {old.ids[rank]: old.source_urls[rank] for rank in keep}  # in step with the blobs above
+    urls.update({aid: rec.get("source_url") for aid, rec in changed.items()})
     snap = snapshots.build(
         [metas[rank] for rank in keep] + [codec.meta_of(rec) for rec in changed.values()],
         _Figures(old, rank_of, changed),  # type: ignore[arg-type]
@@ -88,6 +90,7 @@ def merged(old: snapshots.Snapshot, changed: Mapping[str, dict[str, Any]], *, so
         generation=generation,
         schema=schema,
         refs=refs,
+        urls=urls,
         fold_cache=fold_cache,
     )
     ids = snap.ids
@@ -124,7 +127,8 @@ def _added(old: snapshots.Snapshot, added: Mapping[str, dict[str, Any]], *, sour
         return None if blob is None else loads(blob)
 
     snap = insert(old, [codec.meta_of(rec) for rec in added.values()], {aid: rec.get("figs") or [] for aid, rec in added.items()},
-                  refs={aid: rec.get("body_ref", aid) for aid, rec in added.items()}, source=source,
+                  refs={aid: rec.get("body_ref", aid) for aid, rec in added.items()},
+                  urls={aid: rec.get("source_url") for aid, rec in added.items()}, source=source,
                   generation=generation, schema=schema, corrections=corrections, fold_cache=fold_cache,
                   record_bytes=record_bytes,
                   release=old.records_file.release if old.records_file is not None else (lambda: None))

@@ -53,6 +53,7 @@ class DerivedViews(Loading):
                 generation=self._generation,
                 schema=self._schema,
                 refs={aid: r.get("body_ref", aid) for aid, r in records.items()},
+                urls={aid: r.get("source_url") for aid, r in records.items()},
                 fold_cache=self._fold_cache,
             )
         self._snapshot = snap

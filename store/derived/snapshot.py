@@ -2,7 +2,7 @@
 
 Why: archive.json (TinyDB, the store of record) is one JSON document; at 100,000 articles it is
 ~220 MB and parsing it takes ~10 s and ~1.5 GB. The app only needs, per article, the list row
-(id, title, province, year, period, dates, number of figures, corrected fields) and, per figure,
+(id, title, province, year, period, dates, source URL, number of figures, corrected fields) and, per figure,
 (article, position, value, unit, label, key, display). Those are written here as columns: a small
 JSON header with the distinct strings (provinces, labels, units, keys, each once) and raw
 machine arrays (`array('i')`, `array('d')`) and NUL-joined UTF-8 string columns, so loading is a
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate, chain, repeat
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
-from tongket.store.derived.snapshot_columns import as_list
+from tongket.store.derived.snapshot_columns import as_list, url_or_none
 from tongket.store.record import CORRECTABLE, FIGURE_KINDS, ArticleMeta, CompactFigure
 from tongket.store.lang.text import fold, fold_words
 
@@ -100,6 +100,7 @@ class Snapshot:
     period: Sequence[int]  # index into `periods`, -1: none
     published: list[str | None]
     event_date: list[str | None]
+    source_urls: list[str | None]  # the stored record's "source_url" (a string, else None)
     n_figures: Sequence[int]
     corrected: Sequence[int]  # bit i set: CORRECTABLE[i] corrected
     provinces: list[str]
@@ -259,10 +260,10 @@ def build(
     record_bytes: Callable[[int], bytes | None] | None = None,
     fold_cache: dict[str, str] | None = None,
     refs: Mapping[str, str] | None = None,
+    urls: Mapping[str, Any] | None = None,
     schema: int = 1,
 ) -> Snapshot:
-    """A snapshot of effective (corrected) metadata and compact figures.
-
+    """A snapshot of effective (corrected) metadata and compact figures; `urls`: id -> "source_url".
     `fold_cache` (folded label/unit by raw string) may be kept by the caller across builds:
     the same few thousand labels come back in every batch of an ingest."""
     order = sort_key_newest_first(metas)
@@ -353,6 +354,7 @@ def build(
         period=period,
         published=[m.published or None for m in order],
         event_date=[m.event_date or None for m in order],
+        source_urls=[url_or_none(urls.get(m.id)) if urls else None for m in order],
         n_figures=n_figures,
         corrected=corrected,
         provinces=provinces.items,

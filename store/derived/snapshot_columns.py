@@ -87,3 +87,8 @@ def as_list(column: Sequence[Any]) -> Sequence[Any]:
     """A column whose items are read in C: a `Strings` split whole (its `__getitem__` is a
     Python call per item, which a map over 86k ranks pays 86k times), any other as it is."""
     return column.all() if isinstance(column, Strings) else column
+
+
+def url_or_none(value: Any) -> str | None:
+    """A record's "source_url" as the snapshot keeps it: a string, else None."""
+    return value if isinstance(value, str) else None

@@ -35,8 +35,9 @@ from tongket.store.derived.snapshot_records import RecordReader
 from tongket.store.errors import StoreError
 
 ARCHIVE_FILE = "archive.json"  # what it is derived from, in the same folder
-FORMAT = 7  # 4: parsed metadata only; corrections are an overlay (store/index.py); 5: checksums;
-# 6: figure qualifier and kind columns; 7: a CRC per section ("crcs"), checked on first read
+FORMAT = 8  # 4: parsed metadata only; corrections are an overlay (store/index.py); 5: checksums;
+# 6: figure qualifier and kind columns; 7: a CRC per section ("crcs"), checked on first read;
+# 8: the source URL column
 MAGIC = b"TONGKET-SNAPSHOT\n"
 _HEAD = struct.Struct("<Q")
 _SUM_LEN = 32  # hex characters of the header's checksum, right after its length
@@ -50,7 +51,8 @@ __all__ = ["Damaged", "StoredRecords", "Strings", "Unusable", "check", "encode",
 #   sections (each 8-aligned). Header: format, source signature, archive checksum, the CRC-32
 #   of each section but "records" ({name: crc} in "crcs"), generation, counts, string tables, corrections and
 #   {section: [offset from the data start, bytes, kind]}; kind is an array typecode, "s"
-#   (NUL-joined UTF-8 strings), "b" (raw bytes) or "r" (records: orjson blobs + offsets,
+#   (NUL-joined UTF-8 strings), "j" (a JSON array: the source URLs, where None, "" and any
+#   character are each themselves), "b" (raw bytes) or "r" (records: orjson blobs + offsets,
 #   with a CRC-32 each in "record_crc"). The records section comes last and is not read at
 #   load; `get` reads one record from it.
 
@@ -121,6 +123,7 @@ def encode_parts(snap: Snapshot, records: Sequence[bytes] | StoredRecords | None
         add(name, b"\x00".join(encoded), "s")  # and where each string starts, for `Strings`
         if name != "refs":  # read whole, at once
             add(name + "_at", _as_bytes(array("q", accumulate((len(e) + 1 for e in encoded), initial=0))), "q")
+    add("source_urls", orjson.dumps(list(snap.source_urls)), "j")
     add("displays", _as_bytes(snap.display_blob), "b")
     if identity is not None:
         add("identity", identity, "b")
@@ -319,6 +322,7 @@ def _open(path: Path, expect: Signature | None, head: Path | None = None) -> Sna
         loaders["refs"] = lambda: [ref or aid for ref, aid in zip(column(checked, "refs", "s", n)(), snap.ids)]
         for name in ("ids", "titles", "published", "event_date"):
             loaders[name] = strings(checked, name, n, lambda: snap)
+        loaders["source_urls"] = lambda: orjson.loads(checked("source_urls"))  # 100k: ~10 ms
         values: dict[str, Any] = {
             "record_of": lambda _rank: None, "record_bytes": lambda _rank: None, "identity": lambda: None}
         if "identity" in sections:

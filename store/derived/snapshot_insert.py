@@ -19,6 +19,7 @@ from itertools import accumulate, chain, repeat
 from typing import Any, Callable, Mapping, Sequence
 
 from tongket.store.derived.snapshot import Interner, Signature, Snapshot, by_code, sort_key_newest_first
+from tongket.store.derived.snapshot_columns import url_or_none
 from tongket.store.lang.text import fold, fold_words
 from tongket.store.record import CORRECTABLE, FIGURE_KINDS, ArticleMeta
 
@@ -151,7 +152,7 @@ def _first_seen(perm: array, starts: array, items: list[str], codes: list[int]) 
 
 
 def insert(old: Snapshot, metas: Sequence[ArticleMeta], figures: Mapping[str, Sequence[Sequence[Any]]], *,
-           refs: Mapping[str, str], source: Signature | None, generation: int, schema: int,
+           refs: Mapping[str, str], urls: Mapping[str, Any], source: Signature | None, generation: int, schema: int,
            corrections: Mapping[str, Mapping[str, Any]], fold_cache: dict[str, str],
            record_bytes: Callable[[int], bytes | None], release: Callable[[], None] = lambda: None) -> Snapshot:
     """`old` with the articles `metas` (none of them in `old`) added, as `build` over all
@@ -254,6 +255,7 @@ def insert(old: Snapshot, metas: Sequence[ArticleMeta], figures: Mapping[str, Se
     titles = _splice(old.titles, [[m.title] for m in order], cuts)
     published = _splice(old.published, [[m.published or None] for m in order], cuts)
     event_date = _splice(old.event_date, [[m.event_date or None] for m in order], cuts)
+    source_urls = _splice(old.source_urls, [[url_or_none(urls.get(m.id))] for m in order], cuts)
     fig_cols = {name: fig_column(name[4:], getattr(old, name))
                 for name in ("fig_value", "fig_unit", "fig_label", "fig_key", "fig_qual", "fig_kind")}
     release()
@@ -289,7 +291,7 @@ def insert(old: Snapshot, metas: Sequence[ArticleMeta], figures: Mapping[str, Se
         schema=schema,
         ids=ids, refs=refs_col, titles=titles,
         province=province, year=year, period=period,
-        published=published, event_date=event_date,
+        published=published, event_date=event_date, source_urls=source_urls,
         n_figures=n_figures, corrected=corrected,
         provinces=provinces.items, periods=periods.items,
         corrections={k: dict(v) for k, v in corrections.items() if v},
