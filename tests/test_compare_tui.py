@@ -127,7 +127,7 @@ def _paged_search(asked: list[int | None]):
     hits = tuple(FigureHit(f"id{i}", 0, "Kiên Giang", 2000 + i, "year", float(i), "hồ sơ", "hồ sơ", None, f"{i}", 1.0)
                  for i in range(25))
 
-    def search(query: str, limit: int | None, count: bool = True) -> LookupResult:
+    def search(query: str, limit: int | None, count: bool = True, stop=None) -> LookupResult:
         asked.append(limit)
         return LookupResult(hits[:limit] if limit else hits, len(hits), len(hits))
 

@@ -139,6 +139,7 @@ class FigureLookup:
         limit: int | None = None,
         lazy: bool = False,
         count: bool = True,
+        stop: Callable[[], bool] | None = None,
     ) -> LookupResult:
         """Matches best first with how many there are in all and in how many articles, so a
         view that shows the first `limit` can say what it leaves out. Without a filter the
@@ -147,18 +148,24 @@ class FigureLookup:
         first asked for, so tens of thousands of hits cost their indices, not records).
         `count` False with a `limit`: the first page alone, counted only when it holds every
         match (fewer than `limit`); otherwise `total` and `articles` are those of the page,
-        a lower bound, so a view can show the page while the count is made."""
+        a lower bound, so a view can show the page while the count is made. `stop`, with a
+        `limit` and no filter: asked between the groups whose counts are not made yet, True
+        ends the count there (what it made is kept for the next one) and the answer is the
+        page alone, as with `count` False: an app's comparison need not wait for it."""
         asked = self._asked(query, province, year, period, merged)
         if asked is None:
             return LookupResult((), 0, 0)
         scored, allowed = asked
         fig_article = self.snapshot.fig_article
-        if limit is not None and not count:  # the first page alone
+        counted = None
+        if limit is not None and allowed is None and count:
+            counted = self._counter.count(scored) if stop is None else self._counter.count_unless(scored, stop)
+        if counted is not None:  # counted without walking every match
+            total, articles = counted
+            figures, scores = self._match_columns(scored, None, limit)
+        elif limit is not None and (not count or allowed is None):  # the first page alone (or a count stopped)
             figures, scores = self._match_columns(scored, allowed, limit)
             total, articles = len(figures), _distinct(fig_article, figures)
-        elif limit is not None and allowed is None:  # counted without walking every match
-            total, articles = self._count(scored)
-            figures, scores = self._match_columns(scored, None, limit)
         else:
             figures, scores = self._match_columns(scored, allowed)
             total, articles = (len(figures), _distinct(fig_article, figures)) if allowed is not None else self._count(scored)

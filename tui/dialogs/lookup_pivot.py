@@ -73,6 +73,7 @@ class LookupPivot(TypeAheadScreen[FigureHit | None]):
         self._asked = float("-inf")  # when the pivot was last asked for (time.monotonic)
         self._ahead: tuple[str, bool, str] | None = None  # what `prefetch_pivot` last asked for
         self._typed = 0  # keys typed into the lookup so far (`on_input_changed`)
+        self._wanted = False  # a pivot asked for (not made ahead) is being made or drawn
 
     # the lookup dialog's side ---------------------------------------------------------
 
@@ -97,6 +98,12 @@ class LookupPivot(TypeAheadScreen[FigureHit | None]):
     @property
     def pivot(self) -> pivots.Pivot | None:
         return self.query_one(PivotView).pivot
+
+    @property
+    def pivot_wanted(self) -> bool:
+        """A pivot the user asked for is not drawn yet: the lookup's count waits for it
+        (read by the lookup's worker)."""
+        return self._wanted
 
     @property
     def period(self) -> str:
@@ -128,11 +135,13 @@ class LookupPivot(TypeAheadScreen[FigureHit | None]):
             self.query_one(PivotView).waiting(Text(f"{why}looking for a measure with {period} figures…", style="dim"))
             measure_of = self._measure or hits_measure(list(self.pivot_hits()))
             # after the repaint: the search reads other keys' rows, and its thread would hold the frame back
+            self._wanted = True
             self.call_after_refresh(self._group_matches, measure_of, query, by_label, period, DEBOUNCE_S if wait else 0.0)
             return
         else:
             self.query_one(PivotView).waiting(Text("comparing every match…", style="dim"))
         measure_of = self._measure or hits_measure(list(self.pivot_hits()))
+        self._wanted = True
         self._group_matches(measure_of, query, by_label, period, DEBOUNCE_S if wait else 0.0)
 
     def on_input_changed(self, _event: Input.Changed) -> None:
@@ -161,6 +170,7 @@ class LookupPivot(TypeAheadScreen[FigureHit | None]):
                 self._grouped is not None and self._grouped[:3] == asked):
             return
         self._ahead = asked
+        self._wanted = False  # this worker replaces one the user asked for, if any
         self._group_matches(self._measure, query, by_label, period, PREFETCH_AFTER_S, ahead=True, typed=self._typed)
 
     @work(thread=True, exclusive=True, group="lookup-pivot")
@@ -198,6 +208,8 @@ class LookupPivot(TypeAheadScreen[FigureHit | None]):
         return moved_on is not None and moved_on()
 
     def on_lookup_pivot_pivot_ready(self, message: PivotReady) -> None:
+        if not message.ahead:  # the lookup's count goes on once this frame is drawn
+            self.call_after_refresh(self._drawn)
         if (message.query, message.by_label) != (self.pivot_query(), self._by_label):
             return  # the user typed on or switched measure meanwhile
         if message.grouped is None:
@@ -206,6 +218,9 @@ class LookupPivot(TypeAheadScreen[FigureHit | None]):
         self._grouped = (message.query, message.by_label, message.period, message.grouped)
         if self.pivoted or not message.ahead:
             self._show_pivot()
+
+    def _drawn(self) -> None:
+        self._wanted = False
 
     def _show_pivot(self) -> None:
         if self._grouped is None:
