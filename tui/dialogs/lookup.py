@@ -39,6 +39,7 @@ from .sources import hits_export, pivot_export
 
 REST_AFTER_MS = 300  # a pause in typing before every match becomes a record: not per keystroke
 COUNT_AFTER_MS = 20  # the first page is drawn before its count takes the GIL; a quick next key skips the count
+PIVOT_FIRST_S = 2.0  # the longest a count waits for a pivot to be drawn (a table too small to draw says nothing)
 SEARCHING_DELAY, ECHO_HOLD = 0.15, 0.02  # seconds before "searching…" shows; the typed letter waits for its first page
 LETTER_ACTIONS = {"s": "sort", "S": "reverse_sort", "p": "period", "l": "by_label", "e": "export", "y": "copy", "o": "open_source"}
 Search = Callable[..., "LookupResult | Sequence[FigureHit]"]  # (query) or, with first_page, (query, limit, count=True)
@@ -221,8 +222,11 @@ class LookupDialog(LookupPivot):
         made, and goes on once the pivot is drawn, so the comparison neither waits for the
         store lock nor shares the interpreter with it. None: a newer keystroke came."""
         worker = get_current_worker()
+        patient = True  # gives way, until a pivot has kept it waiting PIVOT_FIRST_S
         while True:
-            while self.pivot_wanted:
+            deadline = time.monotonic() + PIVOT_FIRST_S
+            while patient and self.pivot_wanted:
+                patient = time.monotonic() < deadline
                 time.sleep(0.01)
                 if worker.is_cancelled or query != self._started:
                     return None
@@ -230,7 +234,7 @@ class LookupDialog(LookupPivot):
 
             def stop() -> bool:
                 nonlocal stopped
-                stopped = self.pivot_wanted or worker.is_cancelled or query != self._started
+                stopped = (patient and self.pivot_wanted) or worker.is_cancelled or query != self._started
                 return stopped
 
             found = counted(self._search(query, self._first_page, stop=stop))
@@ -336,6 +340,7 @@ class LookupDialog(LookupPivot):
             self.start_pivot()
             self.query_one("#lookup-pivot", DataTable).focus()
         else:
+            self.pivot_hidden()
             self.focus_input()
             if len(self._result.hits) < self._result.total:  # the pivot stopped the results at a page
                 self._started = None

@@ -208,18 +208,25 @@ class LookupPivot(TypeAheadScreen[FigureHit | None]):
         return moved_on is not None and moved_on()
 
     def on_lookup_pivot_pivot_ready(self, message: PivotReady) -> None:
-        if not message.ahead:  # the lookup's count goes on once this frame is drawn
-            self.call_after_refresh(self._drawn)
         if (message.query, message.by_label) != (self.pivot_query(), self._by_label):
+            self._wanted = self._wanted and self.pivoted  # shown, the pivot of what was typed is asked for
             return  # the user typed on or switched measure meanwhile
         if message.grouped is None:
+            self._wanted = False
             self.query_one(PivotView).waiting(Text(f"Pivot failed: {one_line(message.error or '')}", style="bold red"))
             return
         self._grouped = (message.query, message.by_label, message.period, message.grouped)
-        if self.pivoted or not message.ahead:
+        if self.pivoted:
+            self._show_pivot()  # `_wanted` ends when the table is drawn (`on_pivot_view_drawn`)
+        elif not message.ahead:
+            self._wanted = False
             self._show_pivot()
 
-    def _drawn(self) -> None:
+    def on_pivot_view_drawn(self, _message: PivotView.Drawn) -> None:
+        self._wanted = False
+
+    def pivot_hidden(self) -> None:
+        """Back on the results: no pivot will be drawn for the lookup's count to wait for."""
         self._wanted = False
 
     def _show_pivot(self) -> None:
