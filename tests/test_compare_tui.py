@@ -165,28 +165,12 @@ async def test_under_the_pivot_every_hit_waits_until_the_results_are_back(tmp_pa
         await app.workers.wait_for_complete()
         await settle(pilot)
         assert None not in asked and len(app.screen.hits) == 10
+        # the count gave way to the comparison (waited, or stopped part way), then came
+        assert not app.screen.pivot_wanted and "25 figures in 25 articles" in screen_text(app)
         await pilot.press("ctrl+t")
         await app.workers.wait_for_complete()
         await settle(pilot)
         assert asked[-1] is None and len(app.screen.hits) == 25
-
-
-async def test_ctrl_t_at_once_draws_the_pivot_and_the_count_follows(tmp_path: Path):
-    """ctrl+t as soon as the first page shows: the count gives way to the comparison (it
-    waits, or stops part way, until the pivot is drawn), then says how many there are."""
-    asked: list[int | None] = []
-    search = _paged_search(asked)
-    app = make_app(demo_archive(tmp_path), tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.push_screen(LookupDialog(search, first_page=10, measure=_recording(_five_records_hits(), [])))
-        await settle(pilot)
-        await pilot.press(*"ho so", "ctrl+t")
-        await app.workers.wait_for_complete()
-        await settle(pilot)
-        dialog = app.screen
-        assert dialog.pivoted and dialog.pivot is not None and not dialog.pivot_wanted
-        assert "25 figures in 25 articles" in screen_text(app)
 
 
 def _five_records_hits() -> tuple:

@@ -16,11 +16,10 @@ from itertools import compress, islice, repeat
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from tongket.store.derived import figure_counts
+from tongket.store.derived.figure_groups import FigureGroups
 from tongket.store.derived.figure_hits import FigureHits, ScoreRuns, distinct as _distinct
 from tongket.store.derived.lookup_count import FigureCount
 from tongket.store.derived.names import ProvinceNames
-from tongket.store.derived.scoring import Label, names_score, phrase_score, unit_label_score
-from tongket.store.derived.snapshot import Snapshot
 from tongket.store.lang.years import looks_like_year
 from tongket.store.lang.text import fold_words, nfc
 from tongket.store.record import FIGURE_KINDS, ArticleMeta, FigureHit, LookupResult
@@ -29,57 +28,17 @@ if TYPE_CHECKING:  # the measure's module is imported by the comparison that use
     from tongket.store.derived.figure_measure import FigureMeasure, MeasureFigures
 
 
-class FigureLookup:
+class FigureLookup(FigureGroups):
     """Lookup methods of `ArchiveIndex`; the attributes below are set by its constructor."""
 
-    snapshot: Snapshot
     provinces: ProvinceNames
     _order: Any  # index.Rows: ArticleMeta by rank, made on first use
-    _metric_names_given: Mapping[str, tuple[str, ...]]  # folded metric names by key
-    _key_gid: dict[str, int]
     _override: dict[int, tuple[int, int, int]]  # corrected articles' codes
 
     # ArchiveIndex's own methods this part calls (declared, not stubbed: nothing here to override)
     codes: Callable[[int], tuple[int, int, int]]
     figure_range: Callable[[int], tuple[int, int]]
     _candidates: Callable[[str | None, int | str | None, str | None, bool], set[int] | None]
-
-    # Words of each distinct folded label, unit and metric name, split once (not once per
-    # query) on the first lookup: a command that only lists (`list --province` at 100k,
-    # ~1.8k labels: ~9 ms) never makes them.
-    @cached_property
-    def _flabels(self) -> list[Label]:
-        return [Label(t) for t in self.snapshot.flabels]
-
-    @cached_property
-    def _funits(self) -> list[Label]:
-        return [Label(t) for t in self.snapshot.funits]
-
-    @cached_property
-    def _metric_names(self) -> dict[str, tuple[Label, ...]]:
-        return {k: tuple(Label(x) for x in v) for k, v in self._metric_names_given.items()}
-
-    def _groups(self, q: str, words: list[str]) -> list[tuple[float, int, int]]:
-        """Matching groups, best first: (score, kind, group id).
-        Ties keep the order labels, metric names, units (each in first-seen order)."""
-        snap = self.snapshot
-        scored: list[tuple[float, int, int]] = []  # (score, kind, group): kinds 0 label, 1 key, 2 unit
-        for gid, label in enumerate(self._flabels):
-            s = phrase_score(q, words, label)
-            if s > 0:
-                scored.append((s, 0, gid))
-        for key, names in self._metric_names.items():
-            kgid = self._key_gid.get(key)
-            if kgid is not None and snap.key_start[kgid + 1] > snap.key_start[kgid]:
-                s = names_score(q, words, names)
-                if s > 0:
-                    scored.append((s, 1, kgid))
-        for gid, unit in enumerate(self._funits):
-            s = unit_label_score(q, words, unit)
-            if s > 0:
-                scored.append((s, 2, gid))
-        scored.sort(key=lambda g: -g[0])  # stable
-        return scored
 
     def _members(self, scored: list[tuple[float, int, int]], allowed: set[int] | None) -> Iterable[tuple[float, Sequence[int]]]:
         """Each group's members (figure indices, ascending = newest first) among `allowed`.

@@ -39,7 +39,6 @@ from .sources import hits_export, pivot_export
 
 REST_AFTER_MS = 300  # a pause in typing before every match becomes a record: not per keystroke
 COUNT_AFTER_MS = 20  # the first page is drawn before its count takes the GIL; a quick next key skips the count
-PIVOT_FIRST_S = 2.0  # the longest a count waits for a pivot to be drawn (a table too small to draw says nothing)
 SEARCHING_DELAY, ECHO_HOLD = 0.15, 0.02  # seconds before "searching…" shows; the typed letter waits for its first page
 LETTER_ACTIONS = {"s": "sort", "S": "reverse_sort", "p": "period", "l": "by_label", "e": "export", "y": "copy", "o": "open_source"}
 Search = Callable[..., "LookupResult | Sequence[FigureHit]"]  # (query) or, with first_page, (query, limit, count=True)
@@ -203,7 +202,8 @@ class LookupDialog(LookupPivot):
                 self.post_message(self.Results(query, page, counting=pending))
                 if not pending or not self._rested(query, COUNT_AFTER_MS):
                     return
-                found = self._counted_page(query)
+                found = self.count_after_pivot(lambda stop: counted(self._search(query, self._first_page, stop=stop)),
+                                               lambda: worker.is_cancelled or query != self._started)
                 if found is None or query != self._started or worker.is_cancelled:
                     return
                 self.post_message(self.Results(query, found))
@@ -215,33 +215,6 @@ class LookupDialog(LookupPivot):
             return
         if query == self._started and not worker.is_cancelled:
             self.post_message(self.Results(query, found))
-
-    def _counted_page(self, query: str) -> LookupResult | None:
-        """The first page, counted. A pivot asked for goes first: the count (~0.3 s of CPU
-        for a wide query the first time) stops at its next group, the store keeping what it
-        made, and goes on once the pivot is drawn, so the comparison neither waits for the
-        store lock nor shares the interpreter with it. None: a newer keystroke came."""
-        worker = get_current_worker()
-        patient = True  # gives way, until a pivot has kept it waiting PIVOT_FIRST_S
-        while True:
-            deadline = time.monotonic() + PIVOT_FIRST_S
-            while patient and self.pivot_wanted:
-                patient = time.monotonic() < deadline
-                time.sleep(0.01)
-                if worker.is_cancelled or query != self._started:
-                    return None
-            stopped = False
-
-            def stop() -> bool:
-                nonlocal stopped
-                stopped = (patient and self.pivot_wanted) or worker.is_cancelled or query != self._started
-                return stopped
-
-            found = counted(self._search(query, self._first_page, stop=stop))
-            if not stopped:
-                return found
-            if worker.is_cancelled or query != self._started:
-                return None
 
     def _rested(self, query: str, ms: int) -> bool:
         """Wait `ms` in the search worker; False when a newer keystroke came meanwhile."""
@@ -340,7 +313,6 @@ class LookupDialog(LookupPivot):
             self.start_pivot()
             self.query_one("#lookup-pivot", DataTable).focus()
         else:
-            self.pivot_hidden()
             self.focus_input()
             if len(self._result.hits) < self._result.total:  # the pivot stopped the results at a page
                 self._started = None
