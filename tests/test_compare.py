@@ -98,6 +98,25 @@ def test_lookup_count_is_the_brute_force_count(generated: Archive) -> None:
         assert generated.lookup(query, limit=None) == list(result.hits)
 
 
+def test_a_stopped_count_gives_the_page_and_the_next_count_is_whole(generated: Archive) -> None:
+    """A count stopped part way (an app's comparison goes first) answers with the page
+    alone, as an uncounted one; asked again, the count is the whole one."""
+    whole = Archive.open(generated.path).lookup_counted("van ban den", limit=10)
+    archive = Archive.open(generated.path)
+    asked: list[int] = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) > 2
+
+    stopped = archive.lookup_counted("van ban den", limit=10, stop=stop)
+    page = archive.lookup_counted("van ban den", limit=10, count=False)
+    assert len(asked) == 3 and (stopped.total, stopped.articles) == (page.total, page.articles) == (10, 10)
+    assert list(stopped.hits) == list(page.hits) == list(whole.hits)
+    again = archive.lookup_counted("van ban den", limit=10, stop=lambda: False)
+    assert (again.total, again.articles) == (whole.total, whole.articles) and whole.total > 200
+
+
 def test_cli_lookup_says_what_it_leaves_out(capsys, generated: Archive) -> None:
     total = generated.lookup_counted("van ban den").total
     code, out, _ = run(capsys, "lookup", "van ban den", "--store", str(generated.path))

@@ -127,7 +127,7 @@ def _paged_search(asked: list[int | None]):
     hits = tuple(FigureHit(f"id{i}", 0, "Kiên Giang", 2000 + i, "year", float(i), "hồ sơ", "hồ sơ", None, f"{i}", 1.0)
                  for i in range(25))
 
-    def search(query: str, limit: int | None, count: bool = True) -> LookupResult:
+    def search(query: str, limit: int | None, count: bool = True, stop=None) -> LookupResult:
         asked.append(limit)
         return LookupResult(hits[:limit] if limit else hits, len(hits), len(hits))
 
@@ -165,6 +165,8 @@ async def test_under_the_pivot_every_hit_waits_until_the_results_are_back(tmp_pa
         await app.workers.wait_for_complete()
         await settle(pilot)
         assert None not in asked and len(app.screen.hits) == 10
+        # the count gave way to the comparison (waited, or stopped part way), then came
+        assert not app.screen.pivot_wanted and "25 figures in 25 articles" in screen_text(app)
         await pilot.press("ctrl+t")
         await app.workers.wait_for_complete()
         await settle(pilot)

@@ -236,14 +236,16 @@ class ArchiveGateway:
 
     def lookup_function(self, filters: Filters) -> Callable[..., LookupResult]:
         """A counted figure search bound to `filters`, for the lookup dialog's own workers
-        (never the UI thread); store failures raise, the dialog shows them."""
+        (never the UI thread); store failures raise, the dialog shows them. `stop`: a count
+        that gives way (`ArchiveIndex.lookup_counted`), so the store lock is let go soon."""
         archive, lock, kwargs = self._archive, self._lock, filters.lookup_kwargs()
 
-        def search(query: str, limit: int | None = None, count: bool = True) -> LookupResult:
+        def search(query: str, limit: int | None = None, count: bool = True,
+                   stop: Callable[[], bool] | None = None) -> LookupResult:
             if archive is None:
                 return LookupResult((), 0, 0)
             with lock:
-                return archive.lookup_counted(query, limit=limit, lazy=True, count=count, **kwargs)
+                return archive.lookup_counted(query, limit=limit, lazy=True, count=count, stop=stop, **kwargs)
 
         return search
 

@@ -16,11 +16,10 @@ from itertools import compress, islice, repeat
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from tongket.store.derived import figure_counts
+from tongket.store.derived.figure_groups import FigureGroups
 from tongket.store.derived.figure_hits import FigureHits, ScoreRuns, distinct as _distinct
 from tongket.store.derived.lookup_count import FigureCount
 from tongket.store.derived.names import ProvinceNames
-from tongket.store.derived.scoring import Label, names_score, phrase_score, unit_label_score
-from tongket.store.derived.snapshot import Snapshot
 from tongket.store.lang.years import looks_like_year
 from tongket.store.lang.text import fold_words, nfc
 from tongket.store.record import FIGURE_KINDS, ArticleMeta, FigureHit, LookupResult
@@ -29,57 +28,17 @@ if TYPE_CHECKING:  # the measure's module is imported by the comparison that use
     from tongket.store.derived.figure_measure import FigureMeasure, MeasureFigures
 
 
-class FigureLookup:
+class FigureLookup(FigureGroups):
     """Lookup methods of `ArchiveIndex`; the attributes below are set by its constructor."""
 
-    snapshot: Snapshot
     provinces: ProvinceNames
     _order: Any  # index.Rows: ArticleMeta by rank, made on first use
-    _metric_names_given: Mapping[str, tuple[str, ...]]  # folded metric names by key
-    _key_gid: dict[str, int]
     _override: dict[int, tuple[int, int, int]]  # corrected articles' codes
 
     # ArchiveIndex's own methods this part calls (declared, not stubbed: nothing here to override)
     codes: Callable[[int], tuple[int, int, int]]
     figure_range: Callable[[int], tuple[int, int]]
     _candidates: Callable[[str | None, int | str | None, str | None, bool], set[int] | None]
-
-    # Words of each distinct folded label, unit and metric name, split once (not once per
-    # query) on the first lookup: a command that only lists (`list --province` at 100k,
-    # ~1.8k labels: ~9 ms) never makes them.
-    @cached_property
-    def _flabels(self) -> list[Label]:
-        return [Label(t) for t in self.snapshot.flabels]
-
-    @cached_property
-    def _funits(self) -> list[Label]:
-        return [Label(t) for t in self.snapshot.funits]
-
-    @cached_property
-    def _metric_names(self) -> dict[str, tuple[Label, ...]]:
-        return {k: tuple(Label(x) for x in v) for k, v in self._metric_names_given.items()}
-
-    def _groups(self, q: str, words: list[str]) -> list[tuple[float, int, int]]:
-        """Matching groups, best first: (score, kind, group id).
-        Ties keep the order labels, metric names, units (each in first-seen order)."""
-        snap = self.snapshot
-        scored: list[tuple[float, int, int]] = []  # (score, kind, group): kinds 0 label, 1 key, 2 unit
-        for gid, label in enumerate(self._flabels):
-            s = phrase_score(q, words, label)
-            if s > 0:
-                scored.append((s, 0, gid))
-        for key, names in self._metric_names.items():
-            kgid = self._key_gid.get(key)
-            if kgid is not None and snap.key_start[kgid + 1] > snap.key_start[kgid]:
-                s = names_score(q, words, names)
-                if s > 0:
-                    scored.append((s, 1, kgid))
-        for gid, unit in enumerate(self._funits):
-            s = unit_label_score(q, words, unit)
-            if s > 0:
-                scored.append((s, 2, gid))
-        scored.sort(key=lambda g: -g[0])  # stable
-        return scored
 
     def _members(self, scored: list[tuple[float, int, int]], allowed: set[int] | None) -> Iterable[tuple[float, Sequence[int]]]:
         """Each group's members (figure indices, ascending = newest first) among `allowed`.
@@ -139,6 +98,7 @@ class FigureLookup:
         limit: int | None = None,
         lazy: bool = False,
         count: bool = True,
+        stop: Callable[[], bool] | None = None,
     ) -> LookupResult:
         """Matches best first with how many there are in all and in how many articles, so a
         view that shows the first `limit` can say what it leaves out. Without a filter the
@@ -147,18 +107,24 @@ class FigureLookup:
         first asked for, so tens of thousands of hits cost their indices, not records).
         `count` False with a `limit`: the first page alone, counted only when it holds every
         match (fewer than `limit`); otherwise `total` and `articles` are those of the page,
-        a lower bound, so a view can show the page while the count is made."""
+        a lower bound, so a view can show the page while the count is made. `stop`, with a
+        `limit` and no filter: asked between the groups whose counts are not made yet, True
+        ends the count there (what it made is kept for the next one) and the answer is the
+        page alone, as with `count` False: an app's comparison need not wait for it."""
         asked = self._asked(query, province, year, period, merged)
         if asked is None:
             return LookupResult((), 0, 0)
         scored, allowed = asked
         fig_article = self.snapshot.fig_article
-        if limit is not None and not count:  # the first page alone
+        counted = None
+        if limit is not None and allowed is None and count:
+            counted = self._counter.count(scored) if stop is None else self._counter.count_unless(scored, stop)
+        if counted is not None:  # counted without walking every match
+            total, articles = counted
+            figures, scores = self._match_columns(scored, None, limit)
+        elif limit is not None and (not count or allowed is None):  # the first page alone (or a count stopped)
             figures, scores = self._match_columns(scored, allowed, limit)
             total, articles = len(figures), _distinct(fig_article, figures)
-        elif limit is not None and allowed is None:  # counted without walking every match
-            total, articles = self._count(scored)
-            figures, scores = self._match_columns(scored, None, limit)
         else:
             figures, scores = self._match_columns(scored, allowed)
             total, articles = (len(figures), _distinct(fig_article, figures)) if allowed is not None else self._count(scored)

@@ -106,7 +106,7 @@ class MeasureFigures:
     qualifier: Sequence[str | None]
     figures: Sequence[int]  # figure index of each row
     row_class: Sequence[int]
-    class_rank: Sequence[int]  # each class's best matching group (a position in the query's groups)
+    class_rank: Mapping[int, int]  # each class's best matching group (a position in the query's groups)
     scores: Sequence[float]  # of each group position
     memo: dict[Any, Any] = field(repr=False)  # shared by every MeasureFigures of the same rows
     make: MakeHits = field(repr=False)
@@ -114,7 +114,7 @@ class MeasureFigures:
     @classmethod
     def empty(cls, total: int, scores: Sequence[float], make: MakeHits) -> "MeasureFigures":
         """No measure: none of the `total` matches has a metric key (or the one asked for)."""
-        return cls("", total, 0, [], [], [], [], [], [], [], [], [], [], [], [], [], scores, {}, make)
+        return cls("", total, 0, [], [], [], [], [], [], [], [], [], [], [], [], {}, scores, {}, make)
 
     def hits(self, rows: Sequence[int]) -> tuple[FigureHit, ...]:
         rank, cls, scores, figures = self.class_rank, self.row_class, self.scores, self.figures
@@ -135,6 +135,7 @@ class _KeyRows:
     """One metric key's figures as columns, newest first, and their classes."""
 
     columns: Mapping[str, Sequence[Any]]
+    class_codes: list[int]  # each class's id, as its rows' `row_class` give it
     class_label: list[int]  # folded label group of each class (-1: none)
     class_unit: list[int]  # folded unit group of each class
     class_first: list[int]  # each class's first row
@@ -173,7 +174,7 @@ class FigureMeasure:
         return MeasureFigures(
             self.snapshot.keys[kid], total, variant.articles, c["unit"], c["kind"], c["period"], c["province"],
             c["report_year"], c["published"], c["article_id"], c["figure_index"], c["value"], c["qualifier"],
-            c["figure"], c["row_class"], class_rank, scores, variant.memo, make,
+            c["figure"], c["row_class"], self._by_class(kid, class_rank), scores, variant.memo, make,
         )
 
     def best_first(self, scored: Scored, measure: str | None, *, corrected: Mapping[int, ArticleMeta],
@@ -184,7 +185,7 @@ class FigureMeasure:
         if kid < 0:
             return total, []
         columns = self._variant(kid, class_rank, len(scored), corrected).columns
-        ranks = list(map(class_rank.__getitem__, columns["row_class"]))
+        ranks = list(map(self._by_class(kid, class_rank).__getitem__, columns["row_class"]))
         order = sorted(range(len(ranks)), key=ranks.__getitem__)  # stable: newest first within a group
         figures = columns["figure"]
         return total, [(figures[i], scored[ranks[i]][0]) for i in order]
@@ -241,6 +242,10 @@ class FigureMeasure:
         for n in sorted(set(counts.values()), reverse=True):
             tied = [k for k, c in counts.items() if c == n]
             yield from (tied if len(tied) == 1 else sorted(tied, key=first_met))
+
+    def _by_class(self, kid: int, per_class: Sequence[int]) -> dict[int, int]:
+        """Values given in class order, by class id (a row's `row_class`)."""
+        return dict(zip(self._key_rows(kid).class_codes, per_class))
 
     @staticmethod
     def _shows(variant: _Variant, table_period: str) -> bool:
@@ -299,19 +304,19 @@ class FigureMeasure:
         of_article = _picker(articles)
         unit_ids = of_figure(snap.fig_unit)
         # a class is a (folded label, folded unit) pair, as one number: fl * _PAIR + fu + 1
+        # that number is the class's id (renumbering 86k rows cost ~8 ms of a first comparison)
         codes = list(map(add, _picker(of_figure(snap.fig_label))(self._label_code), _picker(unit_ids)(self._unit_group)))
-        class_of = {code: i for i, code in enumerate(dict.fromkeys(codes))}  # numbered as first met
-        row_class = _picker(codes)(class_of)
-        class_first: list[int] = []  # classes are numbered as first met: each one's first row comes after the last's
-        for c in range(len(class_of)):
-            class_first.append(row_class.index(c, class_first[-1] if class_first else 0))
-        classes = [divmod(code, _PAIR) for code in class_of]
+        class_codes = list(dict.fromkeys(codes))  # in the order first met
+        class_first: list[int] = []  # so each class's first row comes after the last one's
+        for code in class_codes:
+            class_first.append(codes.index(code, class_first[-1] if class_first else 0))
+        classes = [divmod(code, _PAIR) for code in class_codes]
         classes = [(fl + 1, fu - _PAIR) if fu >= _PAIR // 2 else (fl, fu) for fl, fu in classes]  # fu -1
         cached = self._keys[kid] = _KeyRows(
             columns={
                 "figure": fis,
                 "article": articles,
-                "row_class": row_class,
+                "row_class": codes,
                 "unit": _picker(unit_ids)([*snap.units, None]),
                 "kind": _picker(of_figure(snap.fig_kind))(FIGURE_KINDS),
                 "province": _picker(of_article(snap.province))([*snap.provinces, None]),
@@ -323,6 +328,7 @@ class FigureMeasure:
                 "value": of_figure(snap.fig_value),
                 "qualifier": _Through(fis, snap.fig_qual, [*snap.qualifiers, None]),
             },
+            class_codes=class_codes,
             class_label=[fl for fl, _fu in classes],
             class_unit=[fu for _fl, fu in classes],
             class_first=class_first,
@@ -335,7 +341,7 @@ class FigureMeasure:
         `unmatched`: the rank of a class no group matched."""
         rows = self._key_rows(kid)
         kept = tuple(r < unmatched for r in class_rank)
-        matched = None if all(kept) else kept  # None: every row
+        matched = None if all(kept) else kept  # None: every row (in class order)
         fixes = tuple(sorted((r, m.province, m.report_year, m.period) for r, m in corrected.items()))
         signature = (matched, fixes)
         found = rows.variants.get(signature)
@@ -346,7 +352,7 @@ class FigureMeasure:
         if matched is None:
             columns: dict[str, Sequence[Any]] = dict(own)
         else:
-            keep = list(compress(range(len(own["figure"])), map(matched.__getitem__, own["row_class"])))
+            keep = list(compress(range(len(own["figure"])), map(self._by_class(kid, matched).__getitem__, own["row_class"])))
             columns = {name: col.picked(keep) if isinstance(col := own[name], _Through) else _picker(keep)(col)
                        for name in COLUMNS}
         if corrected:

@@ -5,7 +5,9 @@ the hundreds of thousands of figures in them (a union of figure sets: 140-240 ms
 A figure matches when its folded label, its metric key or its folded unit is among the
 matched groups. So the figures are a sum over (label group, key, unit group) classes
 with a matched part, and the articles the union of each matched group's articles, kept
-as one bitmap (a Python int) per group, made the first time the group matches."""
+as one bitmap (a Python int) per group, made the first time the group matches. Making them
+is the slow part of a first count (~0.3 s of CPU for a wide query at 100k articles), so a
+caller may stop it between groups (`stop`) and ask again later: the bitmaps made are kept."""
 
 from __future__ import annotations
 
@@ -28,11 +30,19 @@ class FigureCount:
         self._bits: tuple[dict[int, int], ...] = ({}, {}, {})  # kind -> group -> articles as bits
 
     def count(self, scored: Scored) -> tuple[int, int]:
+        counted = self.count_unless(scored, _never)
+        assert counted is not None  # never stopped
+        return counted
+
+    def count_unless(self, scored: Scored, stop: Callable[[], bool]) -> tuple[int, int] | None:
+        """`count`, or None as soon as `stop()` is true, asked before each bitmap not made yet."""
         matched: tuple[set[int], ...] = (set(), set(), set())
         articles = 0
         for _s, kind, group in scored:
             if group not in matched[kind]:
                 matched[kind].add(group)
+                if group not in self._bits[kind] and stop():
+                    return None
                 articles |= self._articles(kind, group)
         labels, keys, units = matched
         figures = sum(n for lab, key, unit, n in self._figure_classes()
@@ -64,6 +74,10 @@ class FigureCount:
             deque(map(marks.__setitem__, map(fig_article.__getitem__, perm[start[group] : start[group + 1]]), repeat(1)), 0)
             bits = self._bits[kind][group] = int(marks.translate(_BINARY)[::-1] or b"0", 2)
         return bits
+
+
+def _never() -> bool:
+    return False
 
 
 _BINARY = bytes.maketrans(b"\x00\x01", b"01")  # a mark per article -> the digits of its bitmap

@@ -9,7 +9,8 @@ which only orders them, through the rank of each row's class."""
 from __future__ import annotations
 
 from itertools import chain
-from typing import Any, Protocol, Sequence
+from operator import itemgetter
+from typing import Any, Mapping, Protocol, Sequence
 
 from tongket.store.derived.figure_measure import period_class
 from tongket.store.record import FigureHit
@@ -51,7 +52,7 @@ class Columns(Protocol):
     @property
     def row_class(self) -> Sequence[int]: ...  # rows of one class rank alike
     @property
-    def class_rank(self) -> Sequence[int]: ...  # row i ranks class_rank[row_class[i]]; best first: by rank, then row
+    def class_rank(self) -> Mapping[int, int]: ...  # row i ranks class_rank[row_class[i]]; best first: by rank, then row
     @property
     def memo(self) -> dict[Any, Any]: ...  # kept by the store for every Columns of the same rows and classes
 
@@ -102,11 +103,19 @@ def _buckets(columns: Columns) -> dict[BucketKey, tuple[list[int], Firsts]]:
 
 
 def _firsts(row_class: Sequence[int], rows: list[int]) -> Firsts:
-    """The first of `rows` (ascending) of each class: a later entry of a dict wins, so the rows go in reversed."""
-    return dict(zip(map(row_class.__getitem__, reversed(rows)), reversed(rows)))
+    """The first of `rows` (ascending) of each class: the classes in the order first met,
+    each one's first position searched from the last one's (a few dozen classes: a dict
+    of every row, later ones winning, cost a third more)."""
+    classes = itemgetter(*rows)(row_class) if len(rows) > 1 else tuple(map(row_class.__getitem__, rows))
+    out: Firsts = {}
+    at = 0
+    for c in dict.fromkeys(classes):
+        at = classes.index(c, at)
+        out[c] = rows[at]
+    return out
 
 
-def _first_met(class_rank: Sequence[int], firsts: Firsts) -> tuple[int, int]:
+def _first_met(class_rank: Mapping[int, int], firsts: Firsts) -> tuple[int, int]:
     """(rank, row) of the best-ranked row among rows whose classes' first rows are `firsts`."""
     return min((class_rank[c], row) for c, row in firsts.items())
 
@@ -124,7 +133,10 @@ def _cell_rows(columns: Columns, bucket: list[int]) -> tuple[list[CellRows], lis
     province, year = columns.province, columns.report_year
     cells: dict[tuple[Any, Any], list[int]] = {}
     get = cells.get
-    for i, key in zip(bucket, zip(map(province.__getitem__, bucket), map(year.__getitem__, bucket))):
+    # one itemgetter of the rows reads both columns at ~1.5 times the speed of a map
+    places = zip(*map(itemgetter(*bucket), (province, year))) if len(bucket) > 1 else (
+        zip(map(province.__getitem__, bucket), map(year.__getitem__, bucket)))
+    for i, key in zip(bucket, places):
         sources = get(key)
         if sources is None:
             cells[key] = [i]
@@ -139,7 +151,7 @@ def _cell_rows(columns: Columns, bucket: list[int]) -> tuple[list[CellRows], lis
         if len(rows) == 1:
             shown, n = rows[0], 0
         else:
-            shown, n = _first_source(columns, rows), len(set(map(value.__getitem__, rows)))
+            shown, n = _first_source(columns, rows), len(set(itemgetter(*rows)(value)))
         out.append((place, rows, n if n > 1 else 0, value[shown], qualifier[shown]))
     apart_rows = {why: parts[0] if len(parts) == 1 else sorted(chain.from_iterable(parts)) for why, parts in apart.items()}
     return out, [(why, len(rows), _firsts(columns.row_class, rows)) for why, rows in apart_rows.items()]

@@ -202,8 +202,9 @@ class LookupDialog(LookupPivot):
                 self.post_message(self.Results(query, page, counting=pending))
                 if not pending or not self._rested(query, COUNT_AFTER_MS):
                     return
-                found = counted(self._search(query, self._first_page))
-                if query != self._started or worker.is_cancelled:
+                found = self.count_after_pivot(lambda stop: counted(self._search(query, self._first_page, stop=stop)),
+                                               lambda: worker.is_cancelled or query != self._started)
+                if found is None or query != self._started or worker.is_cancelled:
                     return
                 self.post_message(self.Results(query, found))
                 if found.total <= len(found.hits) or not every or not self._rested(query, REST_AFTER_MS) or self.pivoted:

@@ -33,6 +33,7 @@ from .typeahead import TypeAheadScreen
 # (query, measure or None, by label, the table shown: a measure with figures in it is preferred)
 Measure = Callable[[str, "str | None", bool, str], "LookupResult | pivots.Columns"]
 DEBOUNCE_S = 0.15  # a request this soon after the last one waits this long: typing on replaces its worker
+PIVOT_FIRST_S = 2.0  # the longest the lookup's count waits for a pivot to be drawn (a table too small draws nothing)
 PREFETCH_AFTER_S = 0.3  # results shown this long with no key typed: their comparison is made ahead (`prefetch_pivot`)
 Details = Callable[[Sequence[FigureHit]], Sequence[FigureHit]]
 STORE_ERRORS = (TongketError, OSError)
@@ -73,6 +74,7 @@ class LookupPivot(TypeAheadScreen[FigureHit | None]):
         self._asked = float("-inf")  # when the pivot was last asked for (time.monotonic)
         self._ahead: tuple[str, bool, str] | None = None  # what `prefetch_pivot` last asked for
         self._typed = 0  # keys typed into the lookup so far (`on_input_changed`)
+        self._wanted = False  # a pivot asked for (not made ahead) is being made or drawn
 
     # the lookup dialog's side ---------------------------------------------------------
 
@@ -97,6 +99,12 @@ class LookupPivot(TypeAheadScreen[FigureHit | None]):
     @property
     def pivot(self) -> pivots.Pivot | None:
         return self.query_one(PivotView).pivot
+
+    @property
+    def pivot_wanted(self) -> bool:
+        """A pivot the user asked for shows and is not drawn yet: the lookup's count gives
+        way to it (`count_after_pivot`, read in the lookup's worker)."""
+        return self._wanted and self.pivoted
 
     @property
     def period(self) -> str:
@@ -128,12 +136,42 @@ class LookupPivot(TypeAheadScreen[FigureHit | None]):
             self.query_one(PivotView).waiting(Text(f"{why}looking for a measure with {period} figures…", style="dim"))
             measure_of = self._measure or hits_measure(list(self.pivot_hits()))
             # after the repaint: the search reads other keys' rows, and its thread would hold the frame back
+            self._wanted = True
             self.call_after_refresh(self._group_matches, measure_of, query, by_label, period, DEBOUNCE_S if wait else 0.0)
             return
         else:
             self.query_one(PivotView).waiting(Text("comparing every match…", style="dim"))
         measure_of = self._measure or hits_measure(list(self.pivot_hits()))
+        self._wanted = True
         self._group_matches(measure_of, query, by_label, period, DEBOUNCE_S if wait else 0.0)
+
+    def count_after_pivot(self, count: Callable[[Callable[[], bool]], LookupResult],
+                          moved_on: Callable[[], bool]) -> LookupResult | None:
+        """`count(stop)` (the lookup's, in its worker) once a pivot asked for is drawn: the
+        first count of a wide query costs ~0.3 s of CPU at 100k articles, so it stops at
+        its next group when a pivot is asked for (the store keeps what it made) and goes on
+        after, and the comparison neither waits for the store lock nor shares the
+        interpreter with it. None: `moved_on()` (a newer keystroke) meanwhile."""
+        patient = True  # gives way, until a pivot has kept it waiting PIVOT_FIRST_S
+        while True:
+            deadline = time.monotonic() + PIVOT_FIRST_S
+            while patient and self.pivot_wanted:
+                patient = time.monotonic() < deadline
+                time.sleep(0.01)
+                if moved_on():
+                    return None
+            stopped = False
+
+            def stop() -> bool:
+                nonlocal stopped
+                stopped = (patient and self.pivot_wanted) or moved_on()
+                return stopped
+
+            found = count(stop)
+            if not stopped:
+                return found
+            if moved_on():
+                return None
 
     def on_input_changed(self, _event: Input.Changed) -> None:
         """A key typed (the lookup dialog's own handler runs too): a comparison waiting to be
@@ -161,6 +199,7 @@ class LookupPivot(TypeAheadScreen[FigureHit | None]):
                 self._grouped is not None and self._grouped[:3] == asked):
             return
         self._ahead = asked
+        self._wanted = False  # this worker replaces one the user asked for, if any
         self._group_matches(self._measure, query, by_label, period, PREFETCH_AFTER_S, ahead=True, typed=self._typed)
 
     @work(thread=True, exclusive=True, group="lookup-pivot")
@@ -201,11 +240,15 @@ class LookupPivot(TypeAheadScreen[FigureHit | None]):
         if (message.query, message.by_label) != (self.pivot_query(), self._by_label):
             return  # the user typed on or switched measure meanwhile
         if message.grouped is None:
+            self._wanted = False
             self.query_one(PivotView).waiting(Text(f"Pivot failed: {one_line(message.error or '')}", style="bold red"))
             return
         self._grouped = (message.query, message.by_label, message.period, message.grouped)
         if self.pivoted or not message.ahead:
-            self._show_pivot()
+            self._show_pivot()  # shown, `_wanted` ends when the table is drawn (`on_pivot_view_drawn`)
+
+    def on_pivot_view_drawn(self, _message: PivotView.Drawn) -> None:
+        self._wanted = False
 
     def _show_pivot(self) -> None:
         if self._grouped is None:

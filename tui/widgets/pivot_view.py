@@ -14,6 +14,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.geometry import Region
+from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import Static
 
 from tongket.store.lang.text import one_line
@@ -58,6 +61,20 @@ def chart(pivot: pivots.Pivot, rows: list[pivots.Row], width: int) -> Text:
     return text
 
 
+class PivotTable(FastTable):
+    """The pivot's table: says when it draws what `PivotView.show` put in (`PivotView.Drawn`)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="cell")
+        self.shown = False  # a new pivot is in, not drawn yet
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        if self.shown:
+            self.shown = False
+            self.post_message(PivotView.Drawn())  # handled once this frame is out
+        return super().render_lines(crop)
+
+
 class PivotView(Vertical):
     """Table, legend and chart of one pivot; `c` shows the chart, space marks a province for it."""
 
@@ -74,6 +91,10 @@ class PivotView(Vertical):
     PivotView.-chart #pivot-chart { display: block; }
     """
 
+    class Drawn(Message):
+        """The table drew the last pivot shown (work that would share the interpreter with
+        drawing it can start)."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.pivot: pivots.Pivot | None = None
@@ -81,13 +102,13 @@ class PivotView(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="pivot-title")
-        yield FastTable(id="lookup-pivot", cursor_type="cell")
+        yield PivotTable(id="lookup-pivot")
         yield Static(Text(pivots.LEGEND), id="pivot-legend")
         yield Static(id="pivot-chart")
 
     @property
-    def table(self) -> FastTable:
-        return self.query_one("#lookup-pivot", FastTable)
+    def table(self) -> PivotTable:
+        return self.query_one("#lookup-pivot", PivotTable)
 
     def show(self, pivot: pivots.Pivot) -> None:
         self.pivot = pivot
@@ -111,6 +132,7 @@ class PivotView(Vertical):
                         cells.append(Text(c.text(), justify="right", style="bold" if c.conflict else ""))
                 table.add_row(*cells)
         self._draw_chart()
+        table.shown = True
 
     def waiting(self, why: Text) -> None:
         """Say what the pivot waits for (above the table it will replace)."""
