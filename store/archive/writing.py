@@ -168,9 +168,10 @@ class Writing(DerivedViews):
         failed: list[Rejection] = []
         split: list[str] = []
         done = 0
-        chunks = [items[start : start + INGEST_BATCH] for start in range(0, total, INGEST_BATCH)]
+        parser = FileParser(total, max_bytes=max_bytes)
+        chunks = [items[start:end] for start, end in parser.batches(total, INGEST_BATCH)]
         # The parser's workers outlive the snapshot step: the last word block is built there meanwhile.
-        with FileParser(total, max_bytes=max_bytes) as parser, self._one_snapshot(total > INGEST_BATCH):
+        with parser, self._one_snapshot(len(chunks) > 1):
             pending = parser.map(chunks[0]) if chunks else iter(())
             for i, chunk in enumerate(chunks):
                 results = pending
