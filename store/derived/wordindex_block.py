@@ -21,7 +21,7 @@ from collections import defaultdict, deque
 from functools import partial
 from itertools import accumulate, compress, groupby, repeat
 from operator import add, itemgetter, methodcaller
-from typing import Iterable, Iterator, Protocol, Sequence, Union
+from typing import Iterable, Iterator, Protocol, Sequence, Union, cast
 
 import orjson
 
@@ -195,7 +195,7 @@ def _fresh_level(items: Iterable[tuple[bytes, Postings]], first: int, count: int
     """`_level` for lists only: the same bytes."""
     pairs = list(items)
     keys = [key for key, _found in pairs]
-    found = [f for _key, f in pairs]
+    found = cast("list[array]", [f for _key, f in pairs])  # a block just built: lists only
     sizes = list(map(len, found))
     offs = array("I", accumulate(map(min, sizes, repeat(width)), initial=len(post)))
     post.frombytes(b"".join([f.tobytes() if n < width else _bits(f, first, count).to_bytes(width * 4, "little")
