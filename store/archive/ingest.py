@@ -27,7 +27,6 @@ from tongket.store.record import Article, Rejection
 
 INGEST_BATCH = 500  # articles parsed between two writes of archive.json
 PARALLEL_THRESHOLD = 200  # files; below this, starting worker processes costs more than it saves
-TAIL_MIN = 64  # the smallest batch the last one is split down to (each batch is one more commit)
 EMPTY_TEXT = "no article text found (an empty page, a placeholder or boilerplate only)"
 
 
@@ -136,25 +135,6 @@ class FileParser:
             context = multiprocessing.get_context(method)
             self._pool = ProcessPoolExecutor(max_workers=self._workers, mp_context=context)
         return self._pool
-
-    def batches(self, total: int, size: int) -> list[tuple[int, int]]:
-        """(start, end) of each batch of `size`. With workers and more than one batch, the last
-        `size` files are split in halves down to TAIL_MIN: a batch is stored while the workers
-        parse the next, but nothing overlaps the store of the last one, so a 500-file last
-        batch left both cores idle for ~1 s of a 1k ingest (issue 12); halving keeps each
-        store about as long as the parse of the batch after it."""
-        bounds = [(start, min(start + size, total)) for start in range(0, total, size)]
-        if not self._parallel or len(bounds) < 2:  # one batch: no store to overlap with a parse
-            return bounds
-        start, end = bounds.pop()
-        if end - start < size:  # a short last batch: tapered with the last full one
-            start = bounds.pop()[0]
-        while end - start > 2 * TAIL_MIN:
-            half = (end - start + 1) // 2
-            bounds.append((start, start + half))
-            start += half
-        bounds.append((start, end))
-        return bounds
 
     def word_block(self, folder: Path, token: bytes, first: int, texts: list[bytes], plan: Any) -> Any:
         """A future of the word block of `texts` (search.words, entries first…) and of the

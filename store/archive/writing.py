@@ -168,10 +168,9 @@ class Writing(DerivedViews):
         failed: list[Rejection] = []
         split: list[str] = []
         done = 0
-        parser = FileParser(total, max_bytes=max_bytes)
-        chunks = [items[start:end] for start, end in parser.batches(total, INGEST_BATCH)]
+        chunks = [items[start : start + INGEST_BATCH] for start in range(0, total, INGEST_BATCH)]
         # The parser's workers outlive the snapshot step: the last word block is built there meanwhile.
-        with parser, self._one_snapshot(len(chunks) > 1):
+        with FileParser(total, max_bytes=max_bytes) as parser, self._one_snapshot(total > INGEST_BATCH):
             pending = parser.map(chunks[0]) if chunks else iter(())
             for i, chunk in enumerate(chunks):
                 results = pending
