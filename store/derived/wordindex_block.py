@@ -25,8 +25,6 @@ from typing import Iterable, Iterator, Protocol, Sequence, Union, cast
 
 import orjson
 
-from tongket.store.gc_pause import gc_paused
-
 HEADER = struct.Struct("<III")  # meta length, body length, crc32 of the meta
 CHUNK = 1 << 16  # the body is checked in chunks of this size, each when first read
 LEVELS = 3  # words, pairs, three-word windows: a needle of n words asks level min(n, 3)
@@ -91,19 +89,16 @@ def build(first: int, texts: Sequence[bytes | memoryview]) -> bytes:
     """The block of entries first… holding `texts` (record bytes without the newline). The
     postings are gathered by C-level maps, not a Python statement per key (~3 per word), and
     so are the windows' middle words they are ordered by (a key function per window cost
-    ~10% of a build). The collector is paused: the ~2M keys and pairs made here are all kept
-    until the block is packed, and its collections (walking them all, freeing none) were
-    ~30% of a build."""
-    with gc_paused():
-        levels: list[defaultdict[bytes, array]] = [defaultdict(partial(array, "I")) for _ in range(LEVELS)]
-        for e, data in enumerate(texts, first):
-            for keys, table in zip(keys_of(bytes(data)), levels):
-                deque(map(array.append, map(table.__getitem__, keys), repeat(e)), 0)
-        ordered = [sorted(t.items()) for t in levels[:-1]]
-        windows = levels[-1]
-        by_middle = sorted(zip(_middles(windows), windows))  # windows are unique: never compares further
-        ordered.append([(w, windows[w]) for _m, w in by_middle])
-        return pack(first, len(texts), ordered, [zlib.crc32(t) for t in texts], fresh=True)
+    ~10% of a build)."""
+    levels: list[defaultdict[bytes, array]] = [defaultdict(partial(array, "I")) for _ in range(LEVELS)]
+    for e, data in enumerate(texts, first):
+        for keys, table in zip(keys_of(bytes(data)), levels):
+            deque(map(array.append, map(table.__getitem__, keys), repeat(e)), 0)
+    ordered = [sorted(t.items()) for t in levels[:-1]]
+    windows = levels[-1]
+    by_middle = sorted(zip(_middles(windows), windows))  # windows are unique: never compares further
+    ordered.append([(w, windows[w]) for _m, w in by_middle])
+    return pack(first, len(texts), ordered, [zlib.crc32(t) for t in texts], fresh=True)
 
 
 def _middles(windows: Iterable[bytes]) -> Iterator[bytes]:
