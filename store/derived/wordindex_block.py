@@ -20,8 +20,8 @@ from array import array
 from collections import defaultdict, deque
 from functools import partial
 from itertools import accumulate, compress, groupby, repeat
-from operator import add
-from typing import Iterable, Iterator, Protocol, Sequence, Union
+from operator import add, itemgetter, methodcaller
+from typing import Iterable, Iterator, Protocol, Sequence, Union, cast
 
 import orjson
 
@@ -49,10 +49,6 @@ def _key(item: tuple[tuple[bytes, Postings], int]) -> bytes:
 def middle(window: bytes) -> bytes:
     """The middle word of a three-word window."""
     return window.split(b" ", 2)[1]
-
-
-def _window_order(window: bytes) -> tuple[bytes, bytes]:
-    return middle(window), window
 
 
 def _window_and_part(item: tuple[tuple[bytes, Postings], int]) -> tuple[bytes, bytes, int]:
@@ -91,19 +87,28 @@ def keys_of(data: bytes) -> tuple[set[bytes], set[bytes], set[bytes]]:
 
 def build(first: int, texts: Sequence[bytes | memoryview]) -> bytes:
     """The block of entries first… holding `texts` (record bytes without the newline). The
-    postings are gathered by C-level maps, not a Python statement per key (~3 per word)."""
+    postings are gathered by C-level maps, not a Python statement per key (~3 per word), and
+    so are the windows' middle words they are ordered by (a key function per window cost
+    ~10% of a build)."""
     levels: list[defaultdict[bytes, array]] = [defaultdict(partial(array, "I")) for _ in range(LEVELS)]
-    for e, data in enumerate(texts):
+    for e, data in enumerate(texts, first):
         for keys, table in zip(keys_of(bytes(data)), levels):
             deque(map(array.append, map(table.__getitem__, keys), repeat(e)), 0)
     ordered = [sorted(t.items()) for t in levels[:-1]]
-    ordered.append(sorted(levels[-1].items(), key=lambda item: _window_order(item[0])))
-    return pack(first, len(texts), ordered, [zlib.crc32(t) for t in texts], shift=first)
+    windows = levels[-1]
+    by_middle = sorted(zip(_middles(windows), windows))  # windows are unique: never compares further
+    ordered.append([(w, windows[w]) for _m, w in by_middle])
+    return pack(first, len(texts), ordered, [zlib.crc32(t) for t in texts], fresh=True)
+
+
+def _middles(windows: Iterable[bytes]) -> Iterator[bytes]:
+    """`middle` of each window, by C-level maps."""
+    return map(itemgetter(1), map(methodcaller("split", b" ", 2), windows))
 
 
 def _starts(keys: list[bytes]) -> array:
     """Where each key starts in its vocabulary (and, last, the vocabulary's length)."""
-    return array("I", accumulate((len(k) + 1 for k in keys), initial=1))
+    return array("I", accumulate(map(add, map(len, keys), repeat(1)), initial=1))
 
 
 def _vocab(keys: list[bytes]) -> bytes:
@@ -124,38 +129,26 @@ def expand(bits: int, base: int, span: int) -> Iterator[int]:
 
 
 def pack(first: int, count: int, levels: Sequence[Iterable[tuple[bytes, Postings]]], crcs: Sequence[int], *,
-         shift: int = 0) -> bytes:
+         fresh: bool = False) -> bytes:
     """A block from each level's (key, postings) in key order: header, meta, body (record
     crcs, per level the key starts and posting offsets, the vocabularies, the postings).
-    A list of postings holds entry numbers less `shift` (a new block's count from 0)."""
+    `fresh`: every postings is a list of entry numbers (a block just built), so the level is
+    packed by C-level maps, not a statement per key."""
     width = bitmap_words(count)
     post = array("I")
     tables: list[array] = [array("I", crcs)]
     vocabs: list[bytes] = []
+    keys: list[bytes] = []
     for items in levels:
-        keys: list[bytes] = []
-        offs = array("I", [len(post)])
-        for key, found in items:
-            keys.append(key)
-            if isinstance(found, int) and found.bit_count() < width:
-                found = array("I", expand(found, first - shift, count))
-            if isinstance(found, array) and len(found) >= width:
-                found = _bits(found, first - shift, count)
-            if isinstance(found, int):
-                post.frombytes(found.to_bytes(width * 4, "little"))
-            else:
-                post.extend(map(add, found, repeat(shift)) if shift else found)
-            offs.append(len(post))
+        keys, offs = (_fresh_level if fresh else _level)(items, first, count, width, post)
         tables += [_starts(keys), offs]
         vocabs.append(_vocab(keys))
-    mids: list[bytes] = []
-    firsts = array("I")
-    for i, key in enumerate(keys):  # the windows: where each middle word's run starts
-        if not mids or middle(key) != mids[-1]:
-            mids.append(middle(key))
-            firsts.append(i)
-    firsts.append(len(keys))
-    tables += [_starts(mids), firsts]
+    mids: list[bytes] = []  # the windows: where each middle word's run starts
+    runs: list[int] = []
+    for mid, run in groupby(_middles(keys)):
+        mids.append(mid)
+        runs.append(sum(1 for _ in run))
+    tables += [_starts(mids), array("I", accumulate(runs, initial=0))]
     vocabs.append(_vocab(mids))
     body = bytearray()  # filled in place: each copy of the postings is ~250 MB at 100k articles
     for table in tables:
@@ -170,6 +163,39 @@ def pack(first: int, count: int, levels: Sequence[Iterable[tuple[bytes, Postings
                          "chunks": [zlib.crc32(view[i : i + CHUNK]) for i in range(0, len(body), CHUNK)]})
     view.release()
     return b"".join((HEADER.pack(len(meta), len(body), zlib.crc32(meta)), meta, body))
+
+
+def _level(items: Iterable[tuple[bytes, Postings]], first: int, count: int, width: int, post: array
+           ) -> tuple[list[bytes], array]:
+    """One level's keys and posting offsets, its postings added to `post`: a key in at least
+    `width` entries as a bitmap, any other as a list."""
+    keys: list[bytes] = []
+    offs = array("I", [len(post)])
+    for key, found in items:
+        keys.append(key)
+        if isinstance(found, int) and found.bit_count() < width:
+            found = array("I", expand(found, first, count))
+        if isinstance(found, array) and len(found) >= width:
+            found = _bits(found, first, count)
+        if isinstance(found, int):
+            post.frombytes(found.to_bytes(width * 4, "little"))
+        else:
+            post.extend(found)
+        offs.append(len(post))
+    return keys, offs
+
+
+def _fresh_level(items: Iterable[tuple[bytes, Postings]], first: int, count: int, width: int, post: array
+                 ) -> tuple[list[bytes], array]:
+    """`_level` for lists only: the same bytes."""
+    pairs = list(items)
+    keys = [key for key, _found in pairs]
+    found = cast("list[array]", [f for _key, f in pairs])  # a block just built: lists only
+    sizes = list(map(len, found))
+    offs = array("I", accumulate(map(min, sizes, repeat(width)), initial=len(post)))
+    post.frombytes(b"".join([f.tobytes() if n < width else _bits(f, first, count).to_bytes(width * 4, "little")
+                             for f, n in zip(found, sizes)]))
+    return keys, offs
 
 
 def merge(blocks: Sequence[BlockLike]) -> bytes:
