@@ -27,11 +27,11 @@ def strings(checked: Callable[[str], memoryview], name: str, n: int, snap: Calla
     def load() -> Strings:
         def whole(values: list[Any]) -> None:
             object.__setattr__(snap(), name, values)
-        return Strings(checked(name), checked(name + "_at").cast("q"), n, name in _NULLABLE, whole)
+        return Strings(checked(name), checked(name + "_at").cast("q"), n, name in NULLABLE, whole)
     return load
 
 
-_NULLABLE = ("published", "event_date")  # "" read back as None
+NULLABLE = ("published", "event_date")  # "" read back as None
 
 
 class Strings(Sequence[Any]):
@@ -39,7 +39,7 @@ class Strings(Sequence[Any]):
     asks (or any iteration or slice) the column is split whole, once. Why: splitting the
     titles, ids and dates at 100k cost ~45 ms of `list --province`, which shows 1.6k rows."""
 
-    def __init__(self, blob: memoryview, starts: memoryview, n: int, nullable: bool,
+    def __init__(self, blob: memoryview | bytes, starts: Sequence[int], n: int, nullable: bool,
                  whole: Callable[[list[Any]], None]) -> None:
         self._blob, self._starts, self._n, self._nullable, self._whole = blob, starts, n, nullable, whole
         self._all: list[Any] | None = None
@@ -71,6 +71,11 @@ class Strings(Sequence[Any]):
         return isinstance(other, (list, Strings)) and self.all() == list(other)
 
     __hash__ = None  # type: ignore[assignment]
+
+    def raw(self) -> tuple[memoryview | bytes, Sequence[int]]:
+        """The column as stored: its NUL-joined UTF-8 bytes and where each item starts (n + 1
+        offsets), for a merge to splice and a writer to copy without decoding an item."""
+        return self._blob, self._starts
 
     def all(self) -> list[Any]:
         """Every value, the column split once (then kept, and put on the snapshot)."""

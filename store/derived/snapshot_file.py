@@ -115,6 +115,11 @@ def encode_parts(snap: Snapshot, records: Sequence[bytes] | StoredRecords | None
         add(name, _as_bytes(arr), arr.typecode if isinstance(arr, array) else arr.format)
     for name in _STRINGS:
         values = getattr(snap, name)
+        if isinstance(values, Strings):  # stored bytes (a mapped or merged column): copied as they are
+            blob, starts = values.raw()
+            add(name, blob, "s")
+            add(name + "_at", _as_bytes(starts), "q")
+            continue
         if name == "refs":
             values = ["" if ref == aid else ref for ref, aid in zip(values, snap.ids)]
         encoded = [(v or "").encode("utf-8") for v in values]
