@@ -28,6 +28,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import orjson
 
+from tongket.store.archive.file_parts import crc_of_parts
 from tongket.store.archive.storage import checksum, read_checksum
 from tongket.store.derived.snapshot import SNAPSHOT_FILE, Signature, Snapshot
 from tongket.store.derived.snapshot_columns import Strings, column, strings
@@ -88,11 +89,12 @@ def _as_bytes(arr: Any) -> memoryview:
 
 
 def encode_parts(snap: Snapshot, records: Sequence[bytes] | StoredRecords | None = None, archive_sum: str | None = None,
-                 identity: bytes | None = None) -> Iterator[bytes | memoryview]:
+                 identity: bytes | list[bytes | memoryview] | None = None) -> Iterator[bytes | memoryview]:
     """The file's bytes, in parts (written one by one: no copy of the whole file in memory).
     `records`: one orjson blob per article, by rank (for `get`); `archive_sum`: the checksum
     of the file it was built from (archive.json or its newest segment); `identity`: the
-    ingest identity maps (archive/identity.py), covered by the columns' CRC."""
+    ingest identity maps (archive/identity.py, in parts: views of the old snapshot's),
+    covered by the columns' CRC."""
     if records is not None and not isinstance(records, StoredRecords):
         records = StoredRecords.of(records)
     parts: list[bytes | memoryview] = []
@@ -100,15 +102,16 @@ def encode_parts(snap: Snapshot, records: Sequence[bytes] | StoredRecords | None
     offset = 0
     crcs: dict[str, int] = {}
 
-    def add(name: str, data: bytes | memoryview, kind: str) -> None:
+    def add(name: str, data: bytes | memoryview | list[bytes | memoryview], kind: str) -> None:
         nonlocal offset
-        sections[name] = [offset, len(data), kind]
-        pad = b"\x00" * _pad(len(data))
-        crcs[name] = zlib.crc32(data)
-        parts.append(data)
+        pieces = data if isinstance(data, list) else [data]
+        crcs[name], size = crc_of_parts(pieces)
+        sections[name] = [offset, size, kind]
+        pad = b"\x00" * _pad(size)
+        parts.extend(pieces)
         if pad:
             parts.append(pad)
-        offset += len(data) + len(pad)
+        offset += size + len(pad)
 
     for name in _ARRAYS:
         arr = getattr(snap, name)  # an array, or a memoryview cast of a snapshot read back
@@ -165,7 +168,7 @@ def encode_parts(snap: Snapshot, records: Sequence[bytes] | StoredRecords | None
 
 
 def encode(snap: Snapshot, records: Sequence[bytes] | StoredRecords | None = None, archive_sum: str | None = None,
-           identity: bytes | None = None) -> bytes:
+           identity: bytes | list[bytes | memoryview] | None = None) -> bytes:
     """The file's bytes (see `encode_parts`)."""
     return b"".join(encode_parts(snap, records, archive_sum, identity))
 
