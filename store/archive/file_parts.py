@@ -23,7 +23,7 @@ def write_parts(handle: BinaryIO, parts: Iterable[bytes | memoryview]) -> None:
     held = 0
     for part in parts:
         mapping = _mapping(part)
-        if mapping is None:
+        if mapping is None or not isinstance(part, memoryview):
             handle.write(part)
             continue
         raw = _bytes(part)

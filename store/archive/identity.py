@@ -168,7 +168,8 @@ class Lookups:
         """The saved layout (module docstring), in parts (some views of the saved tables,
         which must stay mapped until the parts are written)."""
         tables = [table.parts() for table in (self.by_content, self.by_path, self.by_url, self.url_of)]
-        sections = [[[k_off], [v_off], keys, values] for keys, values, k_off, v_off in tables]
+        sections: list[list[list[bytes | memoryview]]] = [
+            [[memoryview(k_off)], [memoryview(v_off)], keys, values] for keys, values, k_off, v_off in tables]
         lengths = [sum(memoryview(piece).nbytes for piece in part) for section in sections for part in section]
         yield MAGIC + _LENGTHS.pack(*lengths)
         for section in sections:

@@ -88,6 +88,28 @@ class Strings(Sequence[Any]):
         return self._all
 
 
+class Pieces:
+    """Bytes kept as the pieces they were made of (views of the old mapped snapshot and new
+    bytes), joined only when read. Why: a merge writes them as they are (`parts`); joined,
+    the figure displays were ~23 MB of the peak of adding 1k articles to 100k."""
+
+    def __init__(self, parts: list[bytes | memoryview]) -> None:
+        self.parts = parts
+        self._size = sum(memoryview(p).nbytes for p in parts)
+        self._joined: bytes | None = None
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __bytes__(self) -> bytes:
+        if self._joined is None:
+            self._joined = b"".join(self.parts)
+        return self._joined
+
+    def __getitem__(self, i: Any) -> Any:
+        return bytes(self)[i]
+
+
 def as_list(column: Sequence[Any]) -> Sequence[Any]:
     """A column whose items are read in C: a `Strings` split whole (its `__getitem__` is a
     Python call per item, which a map over 86k ranks pays 86k times), any other as it is."""

@@ -31,7 +31,7 @@ import orjson
 from tongket.store.archive.file_parts import crc_of_parts
 from tongket.store.archive.storage import checksum, read_checksum
 from tongket.store.derived.snapshot import SNAPSHOT_FILE, Signature, Snapshot
-from tongket.store.derived.snapshot_columns import Strings, column, strings
+from tongket.store.derived.snapshot_columns import Pieces, Strings, column, strings
 from tongket.store.derived.snapshot_records import RecordReader
 from tongket.store.errors import StoreError
 
@@ -129,7 +129,8 @@ def encode_parts(snap: Snapshot, records: Sequence[bytes] | StoredRecords | None
         add(name, b"\x00".join(encoded), "s")  # and where each string starts, for `Strings`
         if name != "refs":  # read whole, at once
             add(name + "_at", _as_bytes(array("q", accumulate((len(e) + 1 for e in encoded), initial=0))), "q")
-    add("displays", _as_bytes(snap.display_blob), "b")
+    displays = snap.display_blob
+    add("displays", list(displays.parts) if isinstance(displays, Pieces) else _as_bytes(displays), "b")
     if identity is not None:
         add("identity", identity, "b")
     total = 0

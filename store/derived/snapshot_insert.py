@@ -19,7 +19,7 @@ from itertools import accumulate, chain, repeat
 from typing import Any, Callable, Mapping, Sequence
 
 from tongket.store.derived.snapshot import Interner, Signature, Snapshot, by_code, sort_key_newest_first
-from tongket.store.derived.snapshot_columns import NULLABLE, Strings
+from tongket.store.derived.snapshot_columns import NULLABLE, Pieces, Strings
 from tongket.store.lang.text import fold, fold_words
 from tongket.store.record import CORRECTABLE, FIGURE_KINDS, ArticleMeta
 
@@ -306,7 +306,7 @@ def insert(old: Snapshot, metas: Sequence[ArticleMeta], figures: Mapping[str, Se
             fig_article.extend(repeat(cut + j, counts[j]))
         prev = cut
     refs_col = _splice(old.refs, [[refs.get(m.id) or m.id] for m in order], cuts)
-    new_strings = {"ids": [m.id for m in order], "titles": [m.title for m in order],
+    new_strings: dict[str, list[str | None]] = {"ids": [m.id for m in order], "titles": [m.title for m in order],
                    "published": [m.published for m in order], "event_date": [m.event_date for m in order]}
     string_cols: dict[str, Any] = {name: _splice_strings(getattr(old, name), values, cuts, name in NULLABLE)
                                    for name, values in new_strings.items()}
@@ -314,7 +314,8 @@ def insert(old: Snapshot, metas: Sequence[ArticleMeta], figures: Mapping[str, Se
                 for name in ("fig_value", "fig_unit", "fig_label", "fig_key", "fig_qual", "fig_kind")}
     release()
 
-    display_parts, display_off = [], array("q", [0])
+    display_parts: list[bytes | memoryview] = []
+    display_off = array("q", [0])
     prev, at = 0, 0
     old_off, blob = old.display_off, old.display_blob
     for cut, chunk in zip(fcuts + [n_old_figs], cols["display"] + [[]]):
@@ -323,8 +324,9 @@ def insert(old: Snapshot, metas: Sequence[ArticleMeta], figures: Mapping[str, Se
             display_parts.append(blob[base : old_off[cut]])
             display_off.frombytes(_plus(old_off[prev + 1 : cut + 1], at - base))
             at += old_off[cut] - base
+        if chunk:
+            display_parts.append(b"".join(chunk))
         for d in chunk:
-            display_parts.append(d)
             at += len(d)
             display_off.append(at)
         prev = cut
@@ -351,7 +353,7 @@ def insert(old: Snapshot, metas: Sequence[ArticleMeta], figures: Mapping[str, Se
         fig_article=fig_article,
         fig_pos=_splice(old.fig_pos, [range(c) for c in counts], fcuts, _typecode(old.fig_pos)),
         **fig_cols,
-        display_blob=b"".join(display_parts),
+        display_blob=Pieces(display_parts),
         display_off=display_off,
         units=units.items, labels=labels.items, keys=keys.items, qualifiers=quals.items,
         flabels=flabel_items, flabel_perm=flabel_perm, flabel_start=flabel_start,
