@@ -17,11 +17,11 @@ from __future__ import annotations
 import struct
 from array import array
 from bisect import bisect_left
-from itertools import repeat
-from operator import add
 from typing import Any, Iterable, Iterator
 
 import orjson
+
+from tongket.store.derived.snapshot_insert import plus
 
 MAGIC = b"TONGKET-IDENTITY1\n\x00\x00\x00\x00\x00\x00"  # 24 bytes: the parts after it stay 8-aligned
 _NAMES = ("content", "path", "url", "url_of")
@@ -116,7 +116,7 @@ class Table:
             for blobs, offs, data, saved in ((keys, key_off, base.keys, base.key_off),
                                              (values, value_off, base.values, base.value_off)):
                 blobs.append(data[saved[lo] : saved[hi]])
-                offs.extend(map(add, saved[lo + 1 : hi + 1], repeat(offs[-1] - saved[lo])))
+                offs.frombytes(plus(saved[lo + 1 : hi + 1], offs[-1] - saved[lo]))
 
         def one(blobs: list[bytes | memoryview], offs: array, data: bytes) -> None:
             blobs.append(data)

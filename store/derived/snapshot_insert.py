@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import replace
 import sys
 from bisect import bisect_left, bisect_right
-from itertools import accumulate, chain, repeat
+from itertools import accumulate, repeat
 from typing import Any, Callable, Mapping, Sequence
 
 from tongket.store.derived.snapshot import Interner, Signature, Snapshot, by_code, sort_key_newest_first
@@ -75,7 +75,7 @@ def _splice_strings(old_col: Sequence[Any], values: Sequence[str | None], cuts: 
         if cut > prev:
             base = starts[prev]
             pieces.append(blob[base : starts[cut] - 1])
-            out.frombytes(_plus(starts[prev:cut], at - base))
+            out.frombytes(plus(starts[prev:cut], at - base))
             at += starts[cut] - base
             prev = cut
 
@@ -120,10 +120,11 @@ def _positions(old: Snapshot, order: Sequence[ArticleMeta]) -> list[int]:
     return cuts
 
 
-def _plus(part: Any, c: int) -> bytes | memoryview:
-    """Every lane of `part` (an array or memoryview of ints >= 0) plus `c` >= 0, as bytes: one
-    big-integer addition over the whole buffer (no lane overflows, so no carry crosses lanes)
-    instead of a Python step per element."""
+def plus(part: Any, c: int) -> bytes | memoryview:
+    """Every lane of `part` (an array or memoryview of ints >= 0) plus `c`, as bytes, where
+    every sum stays >= 0 and fits its lane: one big-integer addition over the whole buffer
+    (no lane overflows or goes below 0, so no carry or borrow crosses lanes) instead of a
+    Python step per element."""
     raw = _raw(part)
     if not c or not raw:
         return raw
@@ -301,7 +302,7 @@ def insert(old: Snapshot, metas: Sequence[ArticleMeta], figures: Mapping[str, Se
     fig_article = array(_typecode(old.fig_article))
     prev = 0
     for j, (cut, fcut) in enumerate(zip(cuts + [len(old.ids)], fcuts + [n_old_figs])):
-        fig_article.frombytes(_plus(old.fig_article[starts[prev] : fcut], j))
+        fig_article.frombytes(plus(old.fig_article[starts[prev] : fcut], j))
         if j < len(counts):
             fig_article.extend(repeat(cut + j, counts[j]))
         prev = cut
@@ -322,7 +323,7 @@ def insert(old: Snapshot, metas: Sequence[ArticleMeta], figures: Mapping[str, Se
         if cut > prev:
             base = old_off[prev]
             display_parts.append(blob[base : old_off[cut]])
-            display_off.frombytes(_plus(old_off[prev + 1 : cut + 1], at - base))
+            display_off.frombytes(plus(old_off[prev + 1 : cut + 1], at - base))
             at += old_off[cut] - base
         if chunk:
             display_parts.append(b"".join(chunk))
