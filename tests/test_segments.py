@@ -167,15 +167,15 @@ def test_salvage_never_resurrects_the_texts_of_a_killed_batch(grown, store_dir: 
     assert "Bài của một lô bị giết" not in titles and len(titles) >= 1
 
 
-@pytest.mark.parametrize("big_run", [64, 0])  # 0: every figure group renumbered piecewise, as at 100k
+@pytest.mark.parametrize("per_piece", [3, 0, 10**9])  # 0: every figure group renumbered piecewise; 10**9: by the map
 def test_articles_added_to_a_snapshot_answer_as_a_rebuilt_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                              big_run: int) -> None:
+                                                              per_piece: int) -> None:
     """New articles are spliced into the last snapshot (not rebuilt from every record):
     listing, filters, counts, lookup and `get` answer exactly as after a full rebuild."""
     from tongket.store.derived import snapshot_insert
     from tests.bench import stores
 
-    monkeypatch.setattr(snapshot_insert, "_BIG_RUN", big_run)
+    monkeypatch.setattr(snapshot_insert, "_PER_PIECE", per_piece)
 
     folder = tmp_path / "store"
     items = list(stores.truth_articles(260, seed=5))

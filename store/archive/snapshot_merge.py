@@ -148,7 +148,7 @@ def _added(old: snapshots.Snapshot, added: Mapping[str, dict[str, Any]], *, sour
         if reader is None:
             return None
         old_sizes, old_crcs = reader.sizes(), reader.crcs
-        sizes: list[int] = []
+        sizes = array("q")
         crcs = array("I")
         pieces: list[list[int] | bytes] = []
         for rank, was in enumerate(origin):

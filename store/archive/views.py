@@ -34,9 +34,10 @@ class DerivedViews(Loading):
         identity = None
         if (save and self._signature is not None and self._records_data is None and self._lookups is not None
                 and self._lookups_for == self._signature):
-            # Encoded now and let go (they read the old snapshot's tables): read back from the
-            # saved snapshot when the next batch asks (identity.py).
-            identity, self._lookups = b"".join(self._lookups.encode()), None
+            # Encoded now and let go (their parts are views of the old snapshot's tables,
+            # which stays mapped until written): read back from the saved snapshot when the
+            # next batch asks (identity.py).
+            identity, self._lookups = list(self._lookups.encode()), None
         self._ranks = None  # a cache over the old snapshot (~10 MB at 100k): not needed by the merge
         before = (self._snapshot, set(self._overlay)) if self._records_data is None else None  # figure_counts.save
         if self._records_data is None and self._snapshot is not None:
@@ -72,7 +73,7 @@ class DerivedViews(Loading):
             return self._snapshot
         return snap
 
-    def _save_snapshot(self, snap: snapshots.Snapshot, identity: bytes | None = None,
+    def _save_snapshot(self, snap: snapshots.Snapshot, identity: bytes | list[bytes | memoryview] | None = None,
                        before: tuple[snapshots.Snapshot | None, set[str]] | None = None) -> None:
         """Write the snapshot file, with each record (minus its figures) for `get`, and the
         identity maps the next ingest merges by. Streamed: the records a merge kept are
@@ -90,7 +91,7 @@ class DerivedViews(Loading):
         if identity is None and self._records_data is not None and self._lookups_for != snap.source:
             self._lookups, self._lookups_for = Lookups(self._records_data.values()), snap.source
         if identity is None and self._lookups is not None and self._lookups_for == snap.source:
-            identity = b"".join(self._lookups.encode())
+            identity = list(self._lookups.encode())
         path = self.path / snapshots.SNAPSHOT_FILE
         head = self._head()
         try:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate, chain, repeat
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
-from tongket.store.derived.snapshot_columns import as_list, url_or_none
+from tongket.store.derived.snapshot_columns import Pieces, as_list, url_or_none
 from tongket.store.record import CORRECTABLE, FIGURE_KINDS, ArticleMeta, CompactFigure
 from tongket.store.lang.text import fold, fold_words
 
@@ -115,7 +115,7 @@ class Snapshot:
     fig_key: Sequence[int]  # index into `keys`, -1: none
     fig_qual: Sequence[int]  # index into `qualifiers`, -1: none
     fig_kind: Sequence[int]  # index into FIGURE_KINDS
-    display_blob: bytes | memoryview
+    display_blob: bytes | memoryview | Pieces  # Pieces: a merge's, joined when read
     display_off: Sequence[int]  # n_figures + 1 offsets into display_blob
     units: list[str]
     labels: list[str]

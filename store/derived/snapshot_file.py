@@ -28,9 +28,10 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import orjson
 
+from tongket.store.archive.file_parts import crc_of_parts
 from tongket.store.archive.storage import checksum, read_checksum
 from tongket.store.derived.snapshot import SNAPSHOT_FILE, Signature, Snapshot
-from tongket.store.derived.snapshot_columns import Strings, column, strings
+from tongket.store.derived.snapshot_columns import Pieces, Strings, column, strings
 from tongket.store.derived.snapshot_records import RecordReader
 from tongket.store.errors import StoreError
 
@@ -90,11 +91,12 @@ def _as_bytes(arr: Any) -> memoryview:
 
 
 def encode_parts(snap: Snapshot, records: Sequence[bytes] | StoredRecords | None = None, archive_sum: str | None = None,
-                 identity: bytes | None = None) -> Iterator[bytes | memoryview]:
+                 identity: bytes | list[bytes | memoryview] | None = None) -> Iterator[bytes | memoryview]:
     """The file's bytes, in parts (written one by one: no copy of the whole file in memory).
     `records`: one orjson blob per article, by rank (for `get`); `archive_sum`: the checksum
     of the file it was built from (archive.json or its newest segment); `identity`: the
-    ingest identity maps (archive/identity.py), covered by the columns' CRC."""
+    ingest identity maps (archive/identity.py, in parts: views of the old snapshot's),
+    covered by the columns' CRC."""
     if records is not None and not isinstance(records, StoredRecords):
         records = StoredRecords.of(records)
     parts: list[bytes | memoryview] = []
@@ -102,21 +104,27 @@ def encode_parts(snap: Snapshot, records: Sequence[bytes] | StoredRecords | None
     offset = 0
     crcs: dict[str, int] = {}
 
-    def add(name: str, data: bytes | memoryview, kind: str) -> None:
+    def add(name: str, data: bytes | memoryview | list[bytes | memoryview], kind: str) -> None:
         nonlocal offset
-        sections[name] = [offset, len(data), kind]
-        pad = b"\x00" * _pad(len(data))
-        crcs[name] = zlib.crc32(data)
-        parts.append(data)
+        pieces = data if isinstance(data, list) else [data]
+        crcs[name], size = crc_of_parts(pieces)
+        sections[name] = [offset, size, kind]
+        pad = b"\x00" * _pad(size)
+        parts.extend(pieces)
         if pad:
             parts.append(pad)
-        offset += len(data) + len(pad)
+        offset += size + len(pad)
 
     for name in _ARRAYS:
         arr = getattr(snap, name)  # an array, or a memoryview cast of a snapshot read back
         add(name, _as_bytes(arr), arr.typecode if isinstance(arr, array) else arr.format)
     for name in _STRINGS:
         values = getattr(snap, name)
+        if isinstance(values, Strings):  # stored bytes (a mapped or merged column): copied as they are
+            blob, starts = values.raw()
+            add(name, blob, "s")
+            add(name + "_at", _as_bytes(starts), "q")
+            continue
         if name == "refs":
             values = ["" if ref == aid else ref for ref, aid in zip(values, snap.ids)]
         encoded = [(v or "").encode("utf-8") for v in values]
@@ -124,7 +132,8 @@ def encode_parts(snap: Snapshot, records: Sequence[bytes] | StoredRecords | None
         if name != "refs":  # read whole, at once
             add(name + "_at", _as_bytes(array("q", accumulate((len(e) + 1 for e in encoded), initial=0))), "q")
     add("source_urls", orjson.dumps(list(snap.source_urls)), "j")
-    add("displays", _as_bytes(snap.display_blob), "b")
+    displays = snap.display_blob
+    add("displays", list(displays.parts) if isinstance(displays, Pieces) else _as_bytes(displays), "b")
     if identity is not None:
         add("identity", identity, "b")
     total = 0
@@ -163,7 +172,7 @@ def encode_parts(snap: Snapshot, records: Sequence[bytes] | StoredRecords | None
 
 
 def encode(snap: Snapshot, records: Sequence[bytes] | StoredRecords | None = None, archive_sum: str | None = None,
-           identity: bytes | None = None) -> bytes:
+           identity: bytes | list[bytes | memoryview] | None = None) -> bytes:
     """The file's bytes (see `encode_parts`)."""
     return b"".join(encode_parts(snap, records, archive_sum, identity))
 

@@ -15,11 +15,11 @@ from collections import Counter
 from dataclasses import replace
 import sys
 from bisect import bisect_left, bisect_right
-from itertools import accumulate, chain, repeat
+from itertools import accumulate, repeat
 from typing import Any, Callable, Mapping, Sequence
 
 from tongket.store.derived.snapshot import Interner, Signature, Snapshot, by_code, sort_key_newest_first
-from tongket.store.derived.snapshot_columns import url_or_none
+from tongket.store.derived.snapshot_columns import NULLABLE, Pieces, Strings, url_or_none
 from tongket.store.lang.text import fold, fold_words
 from tongket.store.record import CORRECTABLE, FIGURE_KINDS, ArticleMeta
 
@@ -52,6 +52,44 @@ def _splice(old: Any, chunks: Sequence[Sequence[Any]], cuts: Sequence[int], type
     return out
 
 
+def _stored_strings(col: Sequence[Any]) -> tuple[bytes | memoryview, Sequence[int]]:
+    """A string column as the snapshot file stores it (NUL-joined UTF-8, n + 1 starts): a
+    mapped column's own bytes, a list encoded."""
+    if isinstance(col, Strings):
+        return col.raw()
+    encoded = [(v or "").encode("utf-8") for v in col]
+    return b"\x00".join(encoded), array("q", accumulate((len(e) + 1 for e in encoded), initial=0))
+
+
+def _splice_strings(old_col: Sequence[Any], values: Sequence[str | None], cuts: Sequence[int], nullable: bool) -> Strings:
+    """`old_col` with values[j] put before old position cuts[j], as stored bytes: the old runs
+    copied undecoded. Why: splitting the old titles, ids and dates into 400k strings (~40 MB
+    at 100k) and encoding them again to write was ~20% of the peak of adding 1k articles."""
+    blob, starts = _stored_strings(old_col)
+    pieces: list[bytes | memoryview] = []
+    out = array("q")
+    prev = at = 0
+
+    def copy_old(cut: int) -> None:
+        nonlocal prev, at
+        if cut > prev:
+            base = starts[prev]
+            pieces.append(blob[base : starts[cut] - 1])
+            out.frombytes(plus(starts[prev:cut], at - base))
+            at += starts[cut] - base
+            prev = cut
+
+    for cut, value in zip(cuts, values):
+        copy_old(cut)
+        item = (value or "").encode("utf-8")
+        pieces.append(item)
+        out.append(at)
+        at += len(item) + 1
+    copy_old(len(starts) - 1)
+    out.append(at)
+    return Strings(b"\x00".join(pieces), out, len(out) - 1, nullable, lambda _values: None)
+
+
 def _positions(old: Snapshot, order: Sequence[ArticleMeta]) -> list[int]:
     """Where each new article (newest-first) goes among the old ranks, by the snapshot's
     order (date descending, then folded title and id): a binary search each, folding only
@@ -82,10 +120,11 @@ def _positions(old: Snapshot, order: Sequence[ArticleMeta]) -> list[int]:
     return cuts
 
 
-def _plus(part: Any, c: int) -> bytes | memoryview:
-    """Every lane of `part` (an array or memoryview of ints >= 0) plus `c` >= 0, as bytes: one
-    big-integer addition over the whole buffer (no lane overflows, so no carry crosses lanes)
-    instead of a Python step per element."""
+def plus(part: Any, c: int) -> bytes | memoryview:
+    """Every lane of `part` (an array or memoryview of ints >= 0) plus `c`, as bytes, where
+    every sum stays >= 0 and fits its lane: one big-integer addition over the whole buffer
+    (no lane overflows or goes below 0, so no carry or borrow crosses lanes) instead of a
+    Python step per element."""
     raw = _raw(part)
     if not c or not raw:
         return raw
@@ -94,24 +133,44 @@ def _plus(part: Any, c: int) -> bytes | memoryview:
     return (int.from_bytes(raw, _ORDER) + c * ones).to_bytes(len(raw), _ORDER)
 
 
-_BIG_RUN = 64  # a group this many times longer than the cuts is renumbered piecewise
+_PER_PIECE = 3  # members per piece below which a group is renumbered through the index map
 
 
 def _renumbered(run: Any, fcuts: Sequence[int], cum: Sequence[int], fmap: Callable[[], array]) -> bytes | memoryview:
     """Old figure indices (ascending) as the merged snapshot numbers them: fi + the count of
-    new figures put before it. A long run in pieces of one shift each (`_plus`), a short
-    one through the index map."""
+    new figures put before it, cum[bisect_right(fcuts, fi)]. A run with few pieces of one
+    shift each in one big-integer addition of the run and its shifts (lanes of each piece's
+    shift repeated, no carry crosses lanes); a scattered one through the index map. Why:
+    ~3.5M members went through the map (~1 s of adding 1k to 100k), pieces cost a bisect."""
     n = len(run)
-    if n < _BIG_RUN * (len(fcuts) + 1):
+    if not n:
+        return b""
+    lo, hi = bisect_right(fcuts, run[0]), bisect_right(fcuts, run[-1])
+    if n < _PER_PIECE * (hi - lo + 1):
         return _raw(array("i", map(fmap().__getitem__, run)))
-    pieces: list[bytes | memoryview] = []
+    raw = _raw(run)
+    size = len(raw) // n
+    shifts: list[bytes] = []
     pos = 0
-    while pos < n:
-        k = bisect_right(fcuts, run[pos])
-        end = bisect_left(run, fcuts[k], pos) if k < len(fcuts) else n
-        pieces.append(_plus(run[pos:end], cum[k]))
+    for k in range(lo, hi):
+        end = bisect_left(run, fcuts[k], pos)
+        shifts.append(cum[k].to_bytes(size, _ORDER) * (end - pos))
         pos = end
-    return b"".join(pieces)
+    shifts.append(cum[hi].to_bytes(size, _ORDER) * (n - pos))
+    return (int.from_bytes(raw, _ORDER) + int.from_bytes(b"".join(shifts), _ORDER)).to_bytes(len(raw), _ORDER)
+
+
+def _with_members(run: array, more: Sequence[int]) -> array:
+    """`run` (ascending) with `more` (ascending, none in `run`) put in order: runs of it
+    copied between bisections, not a sort of the whole group (a unit's is ~800k)."""
+    out, pos = array(run.typecode), 0
+    for x in more:
+        at = bisect_left(run, x, pos)
+        out.frombytes(_raw(run[pos:at]))
+        out.append(x)
+        pos = at
+    out.frombytes(_raw(run[pos:]))
+    return out
 
 
 def _regroup(old_perm: Sequence[int], old_start: Sequence[int], fcuts: Sequence[int], cum: Sequence[int],
@@ -125,10 +184,7 @@ def _regroup(old_perm: Sequence[int], old_start: Sequence[int], fcuts: Sequence[
         if g < n_old:
             run.frombytes(_renumbered(old_perm[old_start[g] : old_start[g + 1]], fcuts, cum, fmap))
         more = extra.get(g)
-        if more:
-            perm.extend(sorted(chain(run, more)))
-        else:
-            perm.frombytes(_raw(run))
+        perm.frombytes(_raw(_with_members(run, more) if more else run))
         starts.append(len(perm))
     return perm, starts
 
@@ -246,31 +302,33 @@ def insert(old: Snapshot, metas: Sequence[ArticleMeta], figures: Mapping[str, Se
     fig_article = array(_typecode(old.fig_article))
     prev = 0
     for j, (cut, fcut) in enumerate(zip(cuts + [len(old.ids)], fcuts + [n_old_figs])):
-        fig_article.frombytes(_plus(old.fig_article[starts[prev] : fcut], j))
+        fig_article.frombytes(plus(old.fig_article[starts[prev] : fcut], j))
         if j < len(counts):
             fig_article.extend(repeat(cut + j, counts[j]))
         prev = cut
-    ids = _splice(old.ids, [[m.id] for m in order], cuts)
     refs_col = _splice(old.refs, [[refs.get(m.id) or m.id] for m in order], cuts)
-    titles = _splice(old.titles, [[m.title] for m in order], cuts)
-    published = _splice(old.published, [[m.published or None] for m in order], cuts)
-    event_date = _splice(old.event_date, [[m.event_date or None] for m in order], cuts)
+    new_strings: dict[str, list[str | None]] = {"ids": [m.id for m in order], "titles": [m.title for m in order],
+                   "published": [m.published for m in order], "event_date": [m.event_date for m in order]}
+    string_cols: dict[str, Any] = {name: _splice_strings(getattr(old, name), values, cuts, name in NULLABLE)
+                                   for name, values in new_strings.items()}
     source_urls = _splice(old.source_urls, [[url_or_none(urls.get(m.id))] for m in order], cuts)
     fig_cols = {name: fig_column(name[4:], getattr(old, name))
                 for name in ("fig_value", "fig_unit", "fig_label", "fig_key", "fig_qual", "fig_kind")}
     release()
 
-    display_parts, display_off = [], array("q", [0])
+    display_parts: list[bytes | memoryview] = []
+    display_off = array("q", [0])
     prev, at = 0, 0
     old_off, blob = old.display_off, old.display_blob
     for cut, chunk in zip(fcuts + [n_old_figs], cols["display"] + [[]]):
         if cut > prev:
             base = old_off[prev]
             display_parts.append(blob[base : old_off[cut]])
-            display_off.frombytes(_plus(old_off[prev + 1 : cut + 1], at - base))
+            display_off.frombytes(plus(old_off[prev + 1 : cut + 1], at - base))
             at += old_off[cut] - base
+        if chunk:
+            display_parts.append(b"".join(chunk))
         for d in chunk:
-            display_parts.append(d)
             at += len(d)
             display_off.append(at)
         prev = cut
@@ -289,16 +347,16 @@ def insert(old: Snapshot, metas: Sequence[ArticleMeta], figures: Mapping[str, Se
         source=source,
         generation=generation,
         schema=schema,
-        ids=ids, refs=refs_col, titles=titles,
+        refs=refs_col, **string_cols,
         province=province, year=year, period=period,
-        published=published, event_date=event_date, source_urls=source_urls,
+        source_urls=source_urls,
         n_figures=n_figures, corrected=corrected,
         provinces=provinces.items, periods=periods.items,
         corrections={k: dict(v) for k, v in corrections.items() if v},
         fig_article=fig_article,
         fig_pos=_splice(old.fig_pos, [range(c) for c in counts], fcuts, _typecode(old.fig_pos)),
         **fig_cols,
-        display_blob=b"".join(display_parts),
+        display_blob=Pieces(display_parts),
         display_off=display_off,
         units=units.items, labels=labels.items, keys=keys.items, qualifiers=quals.items,
         flabels=flabel_items, flabel_perm=flabel_perm, flabel_start=flabel_start,

@@ -7,7 +7,9 @@ import mmap
 import os
 import weakref
 import zlib
-from typing import Any, Iterator, Sequence
+from array import array
+from operator import sub
+from typing import Any, Iterable, Iterator, Sequence
 
 import orjson
 
@@ -34,9 +36,10 @@ class RecordReader:
         except (AttributeError, OSError, ValueError):
             pass
 
-    def sizes(self) -> list[int]:
+    def sizes(self) -> array:
+        """Each stored record's size, by rank (an array: as a list, ~7 MB at 100k)."""
         off = self._offsets
-        return [off[i + 1] - off[i] for i in range(len(off) - 1)]
+        return array("q", map(sub, off[1:], off[:-1]))
 
     def read(self, start: int, end: int) -> Iterator[bytes]:
         """The stored blobs of ranks start..end as they are in the file, read through the
