@@ -9,7 +9,7 @@ import weakref
 import zlib
 from array import array
 from operator import sub
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 import orjson
 
